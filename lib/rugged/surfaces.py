@@ -1,0 +1,366 @@
+"""2-D loss surfaces L(p), p = (p_0, p_1), with analytic gradients and Hessians.
+
+Every surface evaluates points of shape (..., 2): `loss` returns shape (...), `grad`
+(..., 2) and `hessian` (..., 2, 2). It also knows how to be drawn and raced: `window`,
+`start`, `minima`, `saddles`, `min_loss`, `labels` and `levels(n)`.
+
+The factories build the course's surfaces; `all_surfaces()` returns them by name.
+"""
+
+import numpy as np
+
+__all__ = [
+    "Surface", "Quadratic", "LeastSquares", "Rosenbrock", "Saddle", "PlateauCliff",
+    "EggCrate", "pokemon", "ravine", "zigzag", "rosenbrock", "saddle", "plateau_cliff",
+    "rugged", "all_surfaces",
+]
+
+
+class Surface:
+    """A 2-D loss surface with analytic gradient and Hessian.
+
+    Subclasses implement `_loss`, `_grad` and `_hessian` on float64 arrays of shape
+    (..., 2). The public `loss`, `grad` and `hessian` accept anything `np.asarray`
+    takes, check that the last dimension is 2, and let huge inputs overflow to inf
+    without a RuntimeWarning.
+
+    `minima` (n, 2) holds the global minima, `saddles` (n, 2) the saddle points (both
+    may be empty), `min_loss` the minimum value (None without minima), `window` the
+    plotting window ((xmin, xmax), (ymin, ymax)) and `start` a default start point.
+    `minima=None` means: find the global minimum in the window numerically.
+    """
+
+    def __init__(self, name, title, window, start, minima=None, saddles=(),
+                 labels=("x", "y"), level_scale="log"):
+        self.name = name
+        self.title = title
+        self.labels = tuple(labels)
+        self.window = tuple((float(lo), float(hi)) for lo, hi in window)
+        self.start = tuple(float(s) for s in start)
+        if minima is None:
+            minima = [self._grid_minimum()]
+        self.minima = np.asarray(minima, dtype=np.float64).reshape(-1, 2)
+        self.saddles = np.asarray(saddles, dtype=np.float64).reshape(-1, 2)
+        self.min_loss = float(self.loss(self.minima[0])) if len(self.minima) else None
+        self.level_scale = level_scale
+
+    def loss(self, p):
+        """L(p): shape (...) for points p of shape (..., 2)."""
+        return self._evaluate(self._loss, p)
+
+    def grad(self, p):
+        """∇L(p): shape (..., 2) for points p of shape (..., 2)."""
+        return self._evaluate(self._grad, p)
+
+    def hessian(self, p):
+        """∇²L(p): shape (..., 2, 2) for points p of shape (..., 2)."""
+        return self._evaluate(self._hessian, p)
+
+    @staticmethod
+    def _evaluate(formula, p):
+        p = np.asarray(p, dtype=np.float64)
+        if p.shape[-1:] != (2,):
+            raise ValueError(f"points must have shape (..., 2); got {p.shape}")
+        with np.errstate(over="ignore", invalid="ignore"):
+            return formula(p)
+
+    def grid(self, n=101):
+        """Points of an n × n grid over the window, shape (n, n, 2).
+
+        `grid[..., 0]` varies along axis 1 and `grid[..., 1]` along axis 0, like
+        `np.meshgrid`, so `contour(g[..., 0], g[..., 1], loss(g))` draws the surface.
+        """
+        (x0, x1), (y0, y1) = self.window
+        return np.stack(np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n)), axis=-1)
+
+    def levels(self, n=20):
+        """n increasing contour levels for the window.
+
+        "log" surfaces (valleys whose loss spans decades) get levels log-spaced above
+        the minimum value; "linear" ones get evenly spaced levels. Both stop at the
+        90th percentile of the loss over the window.
+        """
+        z = self.loss(self.grid())
+        lo = z.min() if self.min_loss is None else min(self.min_loss, z.min())
+        hi = np.quantile(z, 0.9)
+        if self.level_scale == "log":
+            return lo + np.geomspace(np.quantile(z - lo, 0.002), hi - lo, n)
+        return np.linspace(lo, hi, n + 1)[1:]
+
+    def _newton(self, p, steps=50):
+        """Refine a critical point from p with Newton's method: p ← p − H⁻¹∇L."""
+        p = np.asarray(p, dtype=np.float64)
+        for _ in range(steps):
+            step = np.linalg.solve(self.hessian(p), self.grad(p))
+            p = p - step
+            if np.linalg.norm(step) <= 1e-15 * (1 + np.linalg.norm(p)):
+                break
+        return p
+
+    def _grid_minimum(self, n=201):
+        """The global minimum in the window: best point of an n × n grid, then Newton."""
+        g = self.grid(n).reshape(-1, 2)
+        return self._newton(g[np.argmin(self.loss(g))])
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self.name!r}: {self.title}>"
+
+
+class Quadratic(Surface):
+    """L(p) = ½ (p − p*)ᵀ H (p − p*) + L*, with a symmetric positive-definite H.
+
+    ∇L(p) = H p − c with c = H p* precomputed, so one gradient is one small matmul;
+    ∇²L = H everywhere; the minimum is p* with value L*.
+    """
+
+    def __init__(self, hessian, center, offset=0.0, **meta):
+        self.H = np.array(hessian, dtype=np.float64)
+        self.center = np.array(center, dtype=np.float64)
+        self.offset = float(offset)
+        self._c = self.center @ self.H
+        super().__init__(minima=[self.center], **meta)
+
+    @property
+    def eigenvalues(self):
+        """The curvatures λ_min ≤ λ_max of H."""
+        return np.linalg.eigvalsh(self.H)
+
+    def _loss(self, p):
+        d = p - self.center
+        return 0.5 * np.sum((d @ self.H) * d, axis=-1) + self.offset
+
+    def _grad(self, p):
+        return p @ self.H - self._c
+
+    def _hessian(self, p):
+        return np.broadcast_to(self.H, p.shape + (2,)).copy()
+
+
+class LeastSquares(Quadratic):
+    """L(b, w) = Σ_n (ŷ_n − (b + w·x_n))²: the loss of the line y = b + w·x on data (x, ŷ).
+
+    As a quadratic in p = (b, w), with X the design matrix of rows (1, x_n):
+    H = 2XᵀX, the minimum p* solves the normal equations (least squares), and L* is
+    the residual sum of squares. The data are kept as `x` and `y`.
+    """
+
+    def __init__(self, x, y, **meta):
+        self.x = np.array(x, dtype=np.float64)
+        self.y = np.array(y, dtype=np.float64)
+        X = np.column_stack([np.ones_like(self.x), self.x])
+        center = np.linalg.lstsq(X, self.y)[0]
+        offset = np.sum((self.y - X @ center) ** 2)
+        super().__init__(2 * X.T @ X, center, offset, **meta)
+
+
+class Rosenbrock(Surface):
+    """L(x, y) = (a − x)² + b (y − x²)²: a curved valley with its minimum at (a, a²)."""
+
+    def __init__(self, a=1.0, b=100.0, **meta):
+        self.a, self.b = float(a), float(b)
+        super().__init__(minima=[(self.a, self.a**2)], **meta)
+
+    def _loss(self, p):
+        x, y = p[..., 0], p[..., 1]
+        return (self.a - x) ** 2 + self.b * (y - x**2) ** 2
+
+    def _grad(self, p):
+        x, y = p[..., 0], p[..., 1]
+        return np.stack([-2 * (self.a - x) - 4 * self.b * x * (y - x**2),
+                         2 * self.b * (y - x**2)], axis=-1)
+
+    def _hessian(self, p):
+        x, y = p[..., 0], p[..., 1]
+        hxy = -4 * self.b * x
+        return _symmetric(2 - 4 * self.b * y + 12 * self.b * x**2, hxy,
+                          np.full_like(x, 2 * self.b))
+
+
+class Saddle(Surface):
+    """L(x, y) = x²/2 − y²/2 + y⁴/4: a saddle at (0, 0) between minima at (0, ±1).
+
+    The quartic keeps it bounded below (L ≥ −¼), so optimizers that escape the
+    saddle land in one of the two minima.
+    """
+
+    def __init__(self, **meta):
+        super().__init__(minima=[(0.0, -1.0), (0.0, 1.0)], saddles=[(0.0, 0.0)], **meta)
+
+    def _loss(self, p):
+        x, y = p[..., 0], p[..., 1]
+        return x**2 / 2 - y**2 / 2 + y**4 / 4
+
+    def _grad(self, p):
+        x, y = p[..., 0], p[..., 1]
+        return np.stack([x, y**3 - y], axis=-1)
+
+    def _hessian(self, p):
+        x, y = p[..., 0], p[..., 1]
+        return _symmetric(np.ones_like(x), np.zeros_like(x), 3 * y**2 - 1)
+
+
+class PlateauCliff(Surface):
+    """L(x, y) = (h/2)(1 − tanh(s(x − c))) + q (x − m)² + (k/2) y².
+
+    Along x: a plateau (loss ≈ h, gradient ≈ 2q(m − x), tiny), a cliff at x = c where
+    the loss drops by h with slope up to h·s/2, and a flat basin with its minimum near
+    x = m. Along y: a gentle bowl. `plateau`, `cliff` and `basin` are the x-intervals:
+    the cliff is c ± 3/s, where the step's slope is at least 1% of its peak (sech²(3)
+    ≈ 0.01) and the loss drops by 99.5% of h.
+    """
+
+    def __init__(self, h, s, c, q, m, k, **meta):
+        self.h, self.s, self.c, self.q, self.m, self.k = h, s, c, q, m, k
+        super().__init__(**meta)
+        self.cliff = (c - 3 / s, c + 3 / s)
+        self.plateau = (self.window[0][0], self.cliff[0])
+        self.basin = (self.cliff[1], self.window[0][1])
+
+    def _loss(self, p):
+        x, y = p[..., 0], p[..., 1]
+        return (self.h / 2 * (1 - np.tanh(self.s * (x - self.c)))
+                + self.q * (x - self.m) ** 2 + self.k / 2 * y**2)
+
+    def _grad(self, p):
+        x, y = p[..., 0], p[..., 1]
+        sech2 = 1 / np.cosh(self.s * (x - self.c)) ** 2
+        return np.stack([-self.h * self.s / 2 * sech2 + 2 * self.q * (x - self.m),
+                         self.k * y], axis=-1)
+
+    def _hessian(self, p):
+        x = p[..., 0]
+        u = self.s * (x - self.c)
+        hxx = self.h * self.s**2 * np.tanh(u) / np.cosh(u) ** 2 + 2 * self.q
+        return _symmetric(hxx, np.zeros_like(x), np.full_like(x, self.k))
+
+
+class EggCrate(Surface):
+    """L(p) = (r/2)‖p − p₀‖² + A (1 − cos(ωx) cos(ωy)): a bowl covered in bumps.
+
+    The bumps make many local minima; the global one is found numerically (grid over
+    the window, then Newton) when the surface is built.
+    """
+
+    def __init__(self, r, p0, A, omega, **meta):
+        self.r, self.p0, self.A, self.omega = r, np.array(p0, dtype=np.float64), A, omega
+        super().__init__(**meta)
+
+    def _loss(self, p):
+        cx, cy = np.cos(self.omega * p[..., 0]), np.cos(self.omega * p[..., 1])
+        bowl = self.r / 2 * np.sum((p - self.p0) ** 2, axis=-1)
+        return bowl + self.A * (1 - cx * cy)
+
+    def _grad(self, p):
+        w = self.omega
+        cx, cy = np.cos(w * p[..., 0]), np.cos(w * p[..., 1])
+        sx, sy = np.sin(w * p[..., 0]), np.sin(w * p[..., 1])
+        bumps = self.A * w * np.stack([sx * cy, cx * sy], axis=-1)
+        return self.r * (p - self.p0) + bumps
+
+    def _hessian(self, p):
+        w2 = self.A * self.omega**2
+        cx, cy = np.cos(self.omega * p[..., 0]), np.cos(self.omega * p[..., 1])
+        sx, sy = np.sin(self.omega * p[..., 0]), np.sin(self.omega * p[..., 1])
+        return _symmetric(self.r + w2 * cx * cy, -w2 * sx * sy, self.r + w2 * cx * cy)
+
+
+def _symmetric(hxx, hxy, hyy):
+    """Stack the entries of symmetric 2 × 2 matrices into shape (..., 2, 2)."""
+    return np.stack([np.stack([hxx, hxy], axis=-1), np.stack([hxy, hyy], axis=-1)], axis=-2)
+
+
+def _rotated(eigenvalues, degrees):
+    """H = R diag(eigenvalues) Rᵀ, R the rotation by `degrees`."""
+    t = np.radians(degrees)
+    R = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+    return R @ np.diag(eigenvalues) @ R.T
+
+
+def pokemon():
+    """The lecture's Pokémon regression: L(b, w) = Σ_n (ŷ_n − (b + w·x_n))².
+
+    x_n is a Pokémon's combat power (CP) before evolution and ŷ_n after it, for ten
+    Pokémon. The minimum (b, w) ≈ (−188.4, 2.67) is the least-squares line; the
+    Hessian 2XᵀX has condition number ≈ 3·10⁵, so one learning rate can't suit both b
+    and w. Start (−120, −4), window b ∈ [−200, −100], w ∈ [−5, 5].
+    """
+    return LeastSquares(
+        x=[338, 333, 328, 207, 226, 25, 179, 60, 208, 606],
+        y=[640, 633, 619, 393, 428, 27, 193, 66, 226, 1591],
+        name="pokemon", title="Pokémon CP regression", labels=("b", "w"),
+        window=((-200, -100), (-5, 5)), start=(-120, -4))
+
+
+def ravine():
+    """A convex ravine: L(x, y) = ½(λ_min x² + λ_max y²), λ_min = 0.1, λ_max = 199.6.
+
+    Gradient descent multiplies the steep coordinate y by 1 − ηλ_max per step: with
+    η = 10⁻² that factor is −0.996, so the path bounces between the walls for hundreds
+    of steps while the loss stalls and the gradient stays large. With η = 10⁻⁷ the
+    flat coordinate x shrinks by (1 − ηλ_min)^N ≈ 0.999 in N = 100,000 steps: still
+    far away. Minimum (0, 0); start (−9, 0.8) in the upper-left corner.
+    """
+    return Quadratic(np.diag([0.1, 199.6]), (0.0, 0.0), name="ravine", title="Convex ravine",
+                     window=((-10, 10), (-1, 1)), start=(-9, 0.8))
+
+
+def zigzag():
+    """A valley tilted at 45°: L(p) = ½ pᵀ H p, H = R diag(1, 10) Rᵀ, R a 45° rotation.
+
+    The flat direction is (1, 1), the steep one (1, −1). Gradient descent with η = 0.18
+    multiplies the steep component by 1 − 10η = −0.8 per step, so it zig-zags across
+    the valley; momentum averages the zig-zag out (it keeps direction), while a
+    per-coordinate σ can't (it keeps only magnitude, and the valley is tilted).
+    Minimum (0, 0); start (−3.5, −1).
+    """
+    return Quadratic(_rotated([1.0, 10.0], 45), (0.0, 0.0), name="zigzag",
+                     title="Tilted zig-zag valley", window=((-4, 4), (-4, 4)), start=(-3.5, -1))
+
+
+def rosenbrock(a=1.0, b=100.0):
+    """Rosenbrock's curved valley: L(x, y) = (a − x)² + b (y − x²)², minimum (a, a²).
+
+    Start (−1.5, 2); window [−2, 2] × [−1, 3].
+    """
+    return Rosenbrock(a, b, name="rosenbrock", title="Rosenbrock's curved valley",
+                      window=((-2, 2), (-1, 3)), start=(-1.5, 2))
+
+
+def saddle():
+    """A saddle: L(x, y) = x²/2 − y²/2 + y⁴/4, saddle (0, 0), minima (0, ±1), L_min = −¼.
+
+    Start (1, 10⁻³), just off the saddle's ridge: gradient descent first slides to the
+    saddle, then escapes along y slowly (y grows by a factor 1 + η per step); momentum
+    and Adam escape faster.
+    """
+    return Saddle(name="saddle", title="Saddle point", window=((-1.5, 1.5), (-1.5, 1.5)),
+                  start=(1.0, 1e-3), level_scale="linear")
+
+
+def plateau_cliff():
+    """A plateau, a cliff, a basin: L(x, y) = 5(1 − tanh(2x)) + 0.005(x − 3)² + 0.1 y².
+
+    Along x: plateau for x < −1.5 (slope 0.09 to 0.15), cliff −1.5 < x < 1.5 (slope up
+    to 10, the loss drops by 10), basin for x > 1.5 with its minimum near (3.02, 0);
+    along y a gentle bowl. Start (−5, 0.5) on the plateau. RMSProp with a small α brakes at the
+    cliff (σ grows at once) and speeds up after it; Adagrad's σ remembers the cliff.
+    """
+    return PlateauCliff(h=10.0, s=2.0, c=0.0, q=0.005, m=3.0, k=0.2, name="plateau_cliff",
+                        title="Plateau, cliff and basin", window=((-6, 5), (-2, 2)),
+                        start=(-5, 0.5))
+
+
+def rugged():
+    """A rugged bowl: L(p) = 0.05‖p − (1, 0.5)‖² + 1 − cos(3x) cos(3y).
+
+    Many local minima; the global one is found numerically. Start (−3.5, 3.5); window
+    [−4, 4] × [−4, 4].
+    """
+    return EggCrate(r=0.1, p0=(1.0, 0.5), A=1.0, omega=3.0, name="rugged",
+                    title="Rugged bowl", window=((-4, 4), (-4, 4)), start=(-3.5, 3.5))
+
+
+def all_surfaces():
+    """The course's seven surfaces, name → surface, in the order they appear."""
+    return {s.name: s for s in (pokemon(), ravine(), zigzag(), rosenbrock(), saddle(),
+                                plateau_cliff(), rugged())}

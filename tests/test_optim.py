@@ -1,0 +1,185 @@
+"""rugged.optim: the lecture's sanity values, argument checks, what a step exposes, properties."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from rugged import optim
+
+
+def run_square(optimizer, steps=3, x0=1.0):
+    """x^1 … x^steps on f(x) = x², gradient 2x."""
+    x, xs = np.array([x0]), []
+    for _ in range(steps):
+        x = optimizer.step(x, 2 * x)
+        xs.append(float(x[0]))
+    return xs
+
+
+@pytest.mark.parametrize("optimizer, expected", [
+    (optim.SGD(lr=0.1), [0.8, 0.64, 0.512]),
+    (optim.GD(lr=0.1), [0.8, 0.64, 0.512]),
+    (optim.Adam(lr=0.1), [0.9000000005, 0.8004122287, 0.7015862729]),
+    (optim.LectureAdagrad(lr=0.1), [0.9, 0.8053941004, 0.7164289609]),
+    (optim.LectureRMSProp(lr=0.1, alpha=0.9), [0.9, 0.8091326201, 0.7260460354]),
+], ids=lambda v: repr(v) if not isinstance(v, list) else "")
+def test_sanity_values_of_the_course(optimizer, expected):
+    assert run_square(optimizer) == pytest.approx(expected, abs=5e-11)
+
+
+def test_lecture_adagrad_by_hand():
+    # σ^t = sqrt(mean of g²): gradients 2, then 2·0.9 = 1.8
+    opt = optim.LectureAdagrad(lr=0.1)
+    x = opt.step(np.array([1.0]), np.array([2.0]))
+    assert opt.sigma == pytest.approx([2.0]) and x == pytest.approx([0.9])
+    x = opt.step(x, 2 * x)
+    assert opt.sigma == pytest.approx([np.sqrt((4 + 1.8 ** 2) / 2)])
+    assert x == pytest.approx(0.9 - 0.1 * 1.8 / np.sqrt((4 + 1.8 ** 2) / 2))
+
+
+def test_lecture_rmsprop_by_hand():
+    opt = optim.LectureRMSProp(lr=0.1, alpha=0.9)
+    opt.step(np.array([1.0]), np.array([2.0]))
+    assert opt.sigma == pytest.approx([2.0])                # σ^0 = |g^0|
+    opt.step(np.array([0.9]), np.array([1.8]))
+    assert opt.sigma == pytest.approx([np.sqrt(0.9 * 4 + 0.1 * 1.8 ** 2)])
+
+
+def test_lecture_form_with_zero_gradient_stays_put():
+    opt = optim.LectureAdagrad(lr=1.0)
+    x = opt.step(np.array([1.0, 2.0]), np.array([0.0, 1.0]))
+    assert x == pytest.approx([1.0, 1.0])
+    assert opt.step_size[0] == np.inf and opt.step_size[1] == 1.0
+
+
+def test_torch_adagrad_is_lecture_adagrad_with_inverse_sqrt_decay():
+    grads = np.random.default_rng(0).normal(size=(20, 3))
+    torch_form, lecture = optim.Adagrad(lr=0.5, eps=0), optim.LectureAdagrad(lr=0.5)
+    a = b = np.zeros(3)
+    for t, g in enumerate(grads):
+        a = torch_form.step(a, g)
+        lecture.lr = 0.5 / np.sqrt(t + 1)
+        b = lecture.step(b, g)
+    assert a == pytest.approx(b, rel=1e-12)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: optim.SGD(lr=-1), "Invalid learning rate: -1"),
+    (lambda: optim.SGD(momentum=-0.1), "Invalid momentum value: -0.1"),
+    (lambda: optim.SGD(weight_decay=-1), "Invalid weight_decay value: -1"),
+    (lambda: optim.SGD(nesterov=True), "Nesterov momentum requires a momentum and zero dampening"),
+    (lambda: optim.SGD(momentum=0.9, dampening=0.1, nesterov=True), "Nesterov momentum requires"),
+    (lambda: optim.Adagrad(lr_decay=-1), "Invalid lr_decay value: -1"),
+    (lambda: optim.Adagrad(initial_accumulator_value=-1), "Invalid initial_accumulator_value value: -1"),
+    (lambda: optim.Adagrad(eps=-1), "Invalid epsilon value: -1"),
+    (lambda: optim.RMSprop(alpha=-0.5), "Invalid alpha value: -0.5"),
+    (lambda: optim.RMSprop(momentum=-1), "Invalid momentum value: -1"),
+    (lambda: optim.Adam(betas=(1.0, 0.999)), "Invalid beta parameter at index 0: 1.0"),
+    (lambda: optim.Adam(betas=(0.9, -0.1)), "Invalid beta parameter at index 1: -0.1"),
+    (lambda: optim.Adam(eps=-1e-8), "Invalid epsilon value: -1e-08"),
+    (lambda: optim.AdamW(weight_decay=-0.1), "Invalid weight_decay value: -0.1"),
+    (lambda: optim.RAdam(lr=-0.1), "Invalid learning rate: -0.1"),
+    (lambda: optim.NAdam(momentum_decay=-1), "Invalid momentum_decay value: -1"),
+    (lambda: optim.LectureRMSProp(alpha=1.0), "Invalid alpha value: 1.0"),
+    (lambda: optim.Adam(lr="fast"), "Invalid learning rate: fast"),
+])
+def test_bad_hyperparameters_are_named(make, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        make()
+
+
+def test_torch_defaults():
+    assert optim.SGD().lr == 1e-3 and optim.Adagrad().eps == 1e-10
+    assert optim.RMSprop().alpha == 0.99 and optim.Adam().betas == (0.9, 0.999)
+    assert optim.AdamW().weight_decay == 1e-2 and optim.NAdam().lr == 2e-3
+    assert optim.NAdam().momentum_decay == 4e-3
+
+
+def test_wrong_shapes_are_named():
+    opt = optim.Adam()
+    with pytest.raises(ValueError, match=r"grad must have the shape of the parameters, \(2,\); got \(3,\)"):
+        opt.step(np.zeros(2), np.zeros(3))
+    opt.step(np.zeros(2), np.ones(2))
+    with pytest.raises(ValueError, match=r"keep the shape of the first step, \(2,\)"):
+        opt.step(np.zeros(3), np.ones(3))
+
+
+def test_step_leaves_inputs_alone_and_reset_forgets():
+    opt, x, g = optim.Adam(lr=0.1), np.array([1.0, -1.0]), np.array([0.5, 2.0])
+    first = opt.step(x, g)
+    assert list(x) == [1.0, -1.0] and list(g) == [0.5, 2.0]
+    opt.step(first, g)
+    opt.reset()
+    assert opt.step(x, g) == pytest.approx(first, rel=0, abs=0)
+
+
+ALL = [optim.SGD(lr=0.01, momentum=0.9), optim.Adagrad(lr=0.1, lr_decay=0.1), optim.RMSprop(),
+       optim.Adam(), optim.AdamW(), optim.RAdam(), optim.NAdam(), optim.LectureAdagrad(),
+       optim.LectureRMSProp(), optim.GD()]
+
+
+@pytest.mark.parametrize("opt", ALL, ids=repr)
+def test_step_is_minus_step_size_times_m(opt):
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(4, 2))
+    for _ in range(8):
+        g = rng.normal(size=(4, 2))
+        new = opt.step(x, g)
+        if isinstance(opt, optim.AdamW):   # decoupled decay shrinks θ first
+            x = x * (1 - opt.lr * opt.weight_decay)
+        assert new - x == pytest.approx(-opt.step_size * opt.m, rel=1e-9, abs=1e-15)
+        assert opt.sigma.shape == opt.m.shape == x.shape
+        x = new
+
+
+def test_radam_rectifies_from_step_six():
+    opt, x = optim.RAdam(lr=0.1), np.array([1.0])
+    rectified = []
+    for _ in range(8):
+        x = opt.step(x, 2 * x)
+        rectified.append(opt.rectified)
+    assert rectified == [False] * 5 + [True] * 3
+    assert optim.radam_rho(5) == pytest.approx(4.996, abs=1e-3)
+    assert optim.radam_rho(6) == pytest.approx(5.994, abs=1e-3)
+    assert np.isnan(optim.radam_rectification(4.0)) and optim.radam_rectification(optim.radam_rho(10**6)) == pytest.approx(1.0)
+
+
+# Property tests -------------------------------------------------------------------------
+
+finite = st.floats(-1e3, 1e3, allow_nan=False).filter(lambda v: abs(v) > 1e-3)
+grads = arrays(np.float64, (6, 3), elements=finite)
+
+
+@settings(max_examples=40, deadline=None)
+@given(grads, st.floats(0.01, 1e3))
+def test_adam_and_rmsprop_ignore_the_scale_of_the_loss(gs, c):
+    for make in (lambda: optim.Adam(lr=0.1, eps=0), lambda: optim.RMSprop(lr=0.1, eps=0),
+                 lambda: optim.LectureRMSProp(lr=0.1), lambda: optim.LectureAdagrad(lr=0.1)):
+        a, b, x, y = make(), make(), np.zeros(3), np.zeros(3)
+        for g in gs:
+            x, y = a.step(x, g), b.step(y, c * g)
+        assert x == pytest.approx(y, rel=1e-9, abs=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(grads)
+def test_adagrad_sigma_never_decreases(gs):
+    opt, x, last = optim.Adagrad(lr=0.1), np.zeros(3), np.zeros(3)
+    for g in gs:
+        x = opt.step(x, g)
+        assert np.all(opt.sigma >= last)
+        last = opt.sigma.copy()
+
+
+@settings(max_examples=40, deadline=None)
+@given(grads)
+def test_plain_adagrad_and_rmsprop_steps_go_against_the_gradient(gs):
+    for opt in (optim.Adagrad(lr=0.1), optim.RMSprop(lr=0.1), optim.RMSprop(lr=0.1, centered=True),
+                optim.LectureAdagrad(lr=0.1), optim.LectureRMSProp(lr=0.1)):
+        x = np.zeros(3)
+        for g in gs:
+            new = opt.step(x, g)
+            assert np.all(np.sign(new - x) == -np.sign(g))
+            x = new

@@ -1,0 +1,249 @@
+"""Tests for rugged.surfaces: analytic derivatives, shapes, minima, and the lecture's stories."""
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rugged.surfaces import all_surfaces, pokemon, ravine, rosenbrock, zigzag, plateau_cliff, rugged
+
+SURFACES = all_surfaces()
+NAMES = list(SURFACES)
+FRACTIONS = (0.13, 0.41, 0.77)
+
+
+def window_points(s):
+    """A 3 × 3 set of points inside the window, none on a symmetry line, shape (9, 2)."""
+    (x0, x1), (y0, y1) = s.window
+    return np.array([(x0 + a * (x1 - x0), y0 + b * (y1 - y0)) for a in FRACTIONS for b in FRACTIONS])
+
+
+def central_differences(f, p, s):
+    """∂f/∂p_j by central differences with steps 10⁻⁶ × window width, stacked on the last axis."""
+    columns = []
+    for j, (lo, hi) in enumerate(s.window):
+        e = np.zeros(2)
+        e[j] = 1e-6 * (hi - lo)
+        columns.append((f(p + e) - f(p - e)) / (2 * e[j]))
+    return np.stack(columns, axis=-1)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_grad_matches_finite_differences(name):
+    s = SURFACES[name]
+    p = window_points(s)
+    g = s.grad(p)
+    np.testing.assert_allclose(central_differences(s.loss, p, s), g, rtol=1e-5, atol=1e-7 * np.abs(g).max())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_hessian_matches_finite_differences(name):
+    s = SURFACES[name]
+    p = window_points(s)
+    h = s.hessian(p)
+    np.testing.assert_allclose(central_differences(s.grad, p, s), h, rtol=1e-5, atol=1e-7 * np.abs(h).max())
+    np.testing.assert_array_equal(h, np.swapaxes(h, -1, -2))
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("shape", [(2,), (5, 2), (3, 4, 2)])
+def test_vectorized_matches_pointwise(name, shape):
+    s = SURFACES[name]
+    lo, hi = np.array(s.window).T
+    p = lo + (hi - lo) * np.linspace(0.05, 0.95, np.prod(shape)).reshape(shape)
+    loss, grad, hess = s.loss(p), s.grad(p), s.hessian(p)
+    assert loss.shape == shape[:-1] and grad.shape == shape and hess.shape == shape + (2,)
+    for i in np.ndindex(shape[:-1]):
+        np.testing.assert_allclose(loss[i], s.loss(p[i]), rtol=1e-13)
+        np.testing.assert_allclose(grad[i], s.grad(p[i]), rtol=1e-13, atol=1e-12)
+        np.testing.assert_allclose(hess[i], s.hessian(p[i]), rtol=1e-13, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_minima_are_minima(name):
+    s = SURFACES[name]
+    assert s.minima.ndim == 2 and s.minima.shape[1] == 2 and len(s.minima) >= 1
+    scale = np.abs(s.grad(s.grid(21))).max()
+    assert np.abs(s.grad(s.minima)).max() < 1e-8 * scale
+    assert np.all(np.linalg.eigvalsh(s.hessian(s.minima)) > 0)
+    np.testing.assert_allclose(s.loss(s.minima), s.min_loss)
+    assert s.loss(s.grid(201)).min() >= s.min_loss
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_saddles_are_saddles(name):
+    s = SURFACES[name]
+    assert s.saddles.shape[1:] == (2,)
+    for p in s.saddles:
+        assert np.abs(s.grad(p)).max() < 1e-12
+        lo, hi = np.linalg.eigvalsh(s.hessian(p))
+        assert lo < 0 < hi
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_window_contains_minima_and_start(name):
+    s = SURFACES[name]
+    (x0, x1), (y0, y1) = s.window
+    for x, y in [*s.minima, s.start]:
+        assert x0 < x < x1 and y0 < y < y1
+    assert s.start not in [tuple(m) for m in s.minima]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_metadata(name):
+    s = SURFACES[name]
+    assert s.name == name and isinstance(s.title, str) and name in repr(s)
+    assert isinstance(s.labels, tuple) and len(s.labels) == 2 and all(isinstance(a, str) for a in s.labels)
+    assert isinstance(s.start, tuple) and len(s.start) == 2
+    levels = s.levels(15)
+    assert len(levels) == 15 and np.all(np.diff(levels) > 0) and levels[0] > s.min_loss
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("method", ["loss", "grad", "hessian"])
+def test_wrong_shape_is_rejected(name, method):
+    with pytest.raises(ValueError, match=r"points must have shape \(\.\.\., 2\); got \(3,\)"):
+        getattr(SURFACES[name], method)([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"got \(2, 3\)"):
+        getattr(SURFACES[name], method)(np.zeros((2, 3)))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_accepts_lists_and_tuples(name):
+    s = SURFACES[name]
+    p = (s.start[0], s.start[1])
+    assert s.grad(p).dtype == np.float64
+    np.testing.assert_array_equal(s.grad(list(p)), s.grad(np.array(p)))
+    assert s.loss([p, p]).shape == (2,)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_huge_inputs_overflow_quietly(name):
+    s = SURFACES[name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for p in ([1e200, -1e200], [-1e300, 1e300], [1e308, 1e308]):
+            s.loss(p), s.grad(p), s.hessian(p)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(NAMES), st.floats(-1e3, 1e3), st.floats(-1e3, 1e3))
+def test_finite_inputs_give_finite_values(name, x, y):
+    s = SURFACES[name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isfinite(s.loss((x, y))) and np.isfinite(s.grad((x, y))).all()
+        assert np.isfinite(s.hessian((x, y))).all()
+
+
+def test_all_surfaces():
+    assert NAMES == ["pokemon", "ravine", "zigzag", "rosenbrock", "saddle", "plateau_cliff", "rugged"]
+    np.testing.assert_array_equal(all_surfaces()["rugged"].minima, SURFACES["rugged"].minima)
+
+
+# --- Pokémon ---------------------------------------------------------------------------
+
+def test_pokemon_minimum_and_conditioning():
+    s = pokemon()
+    b, w = s.minima[0]
+    assert round(b, 1) == -188.4 and round(w, 2) == 2.67
+    X = np.column_stack([np.ones(10), s.x])
+    np.testing.assert_allclose(s.minima[0], np.linalg.solve(X.T @ X, X.T @ s.y), rtol=1e-12)
+    assert 1e5 < np.linalg.cond(s.H) < 1e6
+    assert s.labels == ("b", "w") and s.start == (-120.0, -4.0)
+    assert s.window == ((-200.0, -100.0), (-5.0, 5.0))
+
+
+def test_pokemon_loss_is_the_sum_over_the_data():
+    s = pokemon()
+    p = window_points(s)
+    explicit = [np.sum((s.y - (b + w * s.x)) ** 2) for b, w in p]
+    np.testing.assert_allclose(s.loss(p), explicit, rtol=1e-12)
+    np.testing.assert_allclose(s.min_loss, np.sum((s.y - s.minima[0] @ [np.ones(10), s.x]) ** 2), rtol=1e-12)
+    b, w = s.start
+    np.testing.assert_allclose(s.grad(s.start), [-2 * np.sum(s.y - b - w * s.x),
+                                                 -2 * np.sum((s.y - b - w * s.x) * s.x)], rtol=1e-12)
+
+
+# --- Ravine: one learning rate can't suit both directions --------------------------------
+
+def gradient_descent(s, eta, steps):
+    """Plain GD θ ← θ − η∇L(θ) from s.start; the iterates, shape (steps + 1, 2)."""
+    path = [np.array(s.start)]
+    for _ in range(steps):
+        path.append(path[-1] - eta * s.grad(path[-1]))
+    return np.array(path)
+
+
+def test_ravine_numbers():
+    lam_min, lam_max = ravine().eigenvalues
+    assert -0.998 <= 1 - 1e-2 * lam_max <= -0.98
+    assert lam_min * 1e-7 * 100_000 < 0.01
+
+
+def test_ravine_large_lr_bounces_between_the_walls():
+    s = ravine()
+    path = gradient_descent(s, 1e-2, 200)
+    y = path[:, 1] - s.minima[0, 1]
+    assert np.all(np.sign(y[1:51]) == -np.sign(y[:50]))
+    assert abs(y[200]) > 0.1 * abs(y[0])
+    g0, g200 = np.linalg.norm(s.grad(path[[0, 200]]), axis=-1)
+    assert g200 > 0.1 * g0
+
+
+def test_ravine_small_lr_is_still_far_after_100k_updates():
+    s = ravine()
+    end = gradient_descent(s, 1e-7, 100_000)[-1]
+    closed_form = s.minima[0] + np.linalg.matrix_power(np.eye(2) - 1e-7 * s.H, 100_000) @ (s.start - s.minima[0])
+    np.testing.assert_allclose(end, closed_form, rtol=1e-9)
+    assert np.linalg.norm(end - s.minima[0]) > 0.5 * np.linalg.norm(np.subtract(s.start, s.minima[0]))
+    assert abs(end[1]) < 0.2 * abs(s.start[1])  # it did reach the valley floor, then crawled
+
+
+# --- The other surfaces' shapes ------------------------------------------------------------
+
+def test_zigzag_gd_zigzags_across_the_valley():
+    s = zigzag()
+    path = gradient_descent(s, 0.18, 20) - s.minima[0]
+    steep, flat = path @ [1, -1], path @ [1, 1]
+    assert np.all(np.sign(steep[1:]) == -np.sign(steep[:-1]))
+    assert np.all(np.sign(flat) == np.sign(flat[0]))
+
+
+def test_rosenbrock_minimum_follows_parameters():
+    s = rosenbrock(a=2.0, b=10.0)
+    np.testing.assert_array_equal(s.minima, [[2.0, 4.0]])
+    assert s.min_loss == 0.0 and np.all(s.grad((2.0, 4.0)) == 0)
+
+
+def test_saddle_values():
+    s = SURFACES["saddle"]
+    assert s.min_loss == -0.25 and s.loss(s.saddles[0]) == 0.0
+    np.testing.assert_array_equal(s.minima, [[0, -1], [0, 1]])
+
+
+def test_plateau_cliff_geometry():
+    s = plateau_cliff()
+    slope = lambda lo, hi: np.abs(s.grad(np.column_stack([np.linspace(lo, hi, 200), np.zeros(200)]))[:, 0])
+    plateau, cliff = slope(*s.plateau), slope(*s.cliff)
+    assert plateau.max() < 0.2 and cliff.max() > 50 * plateau.max()
+    drop = s.loss((s.cliff[0], 0.0)) - s.loss((s.cliff[1], 0.0))
+    assert 0.9 * s.h < drop < 1.1 * s.h
+    assert s.basin[0] < s.minima[0, 0] < s.basin[1]
+    assert s.plateau[0] < s.start[0] < s.plateau[1]
+
+
+def test_rugged_has_many_local_minima_and_one_global():
+    s = rugged()
+    z = s.loss(s.grid(201))
+    inner = z[1:-1, 1:-1]
+    is_local_min = np.ones_like(inner, dtype=bool)
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            if dx or dy:
+                is_local_min &= inner < z[1 + dy:200 + dy, 1 + dx:200 + dx]
+    assert is_local_min.sum() >= 10
+    wide = s.grid(401) * 3  # three times the window: the bowl keeps anything lower away
+    assert s.loss(wide).min() > s.min_loss
