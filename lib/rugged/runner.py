@@ -33,6 +33,11 @@ class Path:
     diverged_at: object
     label: str = ""
 
+    def __repr__(self):
+        marks = self.diverged_at if isinstance(self.diverged_at, tuple) else (self.diverged_at,)
+        end = "finite" if all(m is None for m in marks) else f"diverged at step {self.diverged_at}"
+        return f"Path({self.label}: {self.steps} steps, params {self.params.shape}, {end})"
+
     @property
     def steps(self):
         """Number of steps recorded."""

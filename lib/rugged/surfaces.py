@@ -42,6 +42,8 @@ class Surface:
         self.minima = np.asarray(minima, dtype=np.float64).reshape(-1, 2)
         self.saddles = np.asarray(saddles, dtype=np.float64).reshape(-1, 2)
         self.min_loss = float(self.loss(self.minima[0])) if len(self.minima) else None
+        if level_scale not in ("log", "linear"):
+            raise ValueError(f"level_scale must be 'log' or 'linear'; got {level_scale!r}")
         self.level_scale = level_scale
 
     def loss(self, p):
@@ -81,7 +83,7 @@ class Surface:
         90th percentile of the loss over the window.
         """
         z = self.loss(self.grid())
-        lo = z.min() if self.min_loss is None else min(self.min_loss, z.min())
+        lo = z.min() if self.min_loss is None else self.min_loss
         hi = np.quantile(z, 0.9)
         if self.level_scale == "log":
             return lo + np.geomspace(np.quantile(z - lo, 0.002), hi - lo, n)
@@ -133,7 +135,7 @@ class Quadratic(Surface):
         return p @ self.H - self._c
 
     def _hessian(self, p):
-        return np.broadcast_to(self.H, p.shape + (2,)).copy()
+        return np.broadcast_to(self.H, p.shape[:-1] + (2, 2)).copy()
 
 
 class LeastSquares(Quadratic):
@@ -171,8 +173,7 @@ class Rosenbrock(Surface):
 
     def _hessian(self, p):
         x, y = p[..., 0], p[..., 1]
-        hxy = -4 * self.b * x
-        return _symmetric(2 - 4 * self.b * y + 12 * self.b * x**2, hxy,
+        return _symmetric(2 - 4 * self.b * y + 12 * self.b * x**2, -4 * self.b * x,
                           np.full_like(x, 2 * self.b))
 
 
@@ -245,23 +246,24 @@ class EggCrate(Surface):
         self.r, self.p0, self.A, self.omega = r, np.array(p0, dtype=np.float64), A, omega
         super().__init__(**meta)
 
+    def _waves(self, p):
+        """cos(ωx), cos(ωy), sin(ωx), sin(ωy)."""
+        wx, wy = self.omega * p[..., 0], self.omega * p[..., 1]
+        return np.cos(wx), np.cos(wy), np.sin(wx), np.sin(wy)
+
     def _loss(self, p):
-        cx, cy = np.cos(self.omega * p[..., 0]), np.cos(self.omega * p[..., 1])
-        bowl = self.r / 2 * np.sum((p - self.p0) ** 2, axis=-1)
-        return bowl + self.A * (1 - cx * cy)
+        cx, cy, _, _ = self._waves(p)
+        return self.r / 2 * np.sum((p - self.p0) ** 2, axis=-1) + self.A * (1 - cx * cy)
 
     def _grad(self, p):
-        w = self.omega
-        cx, cy = np.cos(w * p[..., 0]), np.cos(w * p[..., 1])
-        sx, sy = np.sin(w * p[..., 0]), np.sin(w * p[..., 1])
-        bumps = self.A * w * np.stack([sx * cy, cx * sy], axis=-1)
+        cx, cy, sx, sy = self._waves(p)
+        bumps = self.A * self.omega * np.stack([sx * cy, cx * sy], axis=-1)
         return self.r * (p - self.p0) + bumps
 
     def _hessian(self, p):
-        w2 = self.A * self.omega**2
-        cx, cy = np.cos(self.omega * p[..., 0]), np.cos(self.omega * p[..., 1])
-        sx, sy = np.sin(self.omega * p[..., 0]), np.sin(self.omega * p[..., 1])
-        return _symmetric(self.r + w2 * cx * cy, -w2 * sx * sy, self.r + w2 * cx * cy)
+        cx, cy, sx, sy = self._waves(p)
+        a = self.A * self.omega**2
+        return _symmetric(self.r + a * cx * cy, -a * sx * sy, self.r + a * cx * cy)
 
 
 def _symmetric(hxx, hxy, hyy):
@@ -292,15 +294,17 @@ def pokemon():
 
 
 def ravine():
-    """A convex ravine: L(x, y) = ½(λ_min x² + λ_max y²), λ_min = 0.1, λ_max = 199.6.
+    """A convex ravine: L(x, y) = ½(λ_min x² + λ_max y²), λ_min = 0.1, λ_max = 199.8.
 
-    Gradient descent multiplies the steep coordinate y by 1 − ηλ_max per step: with
-    η = 10⁻² that factor is −0.996, so the path bounces between the walls for hundreds
-    of steps while the loss stalls and the gradient stays large. With η = 10⁻⁷ the
-    flat coordinate x shrinks by (1 − ηλ_min)^N ≈ 0.999 in N = 100,000 steps: still
-    far away. Minimum (0, 0); start (−9, 0.8) in the upper-left corner.
+    Gradient descent multiplies y by 1 − ηλ_max and x by 1 − ηλ_min per step. With
+    η = 10⁻² the steep factor is −0.998: the path bounces between the walls for
+    hundreds of steps (amplitude ×0.67 after 200) while the loss stalls and the
+    gradient stays large. With η = 10⁻⁷ and N = 100,000 steps, y shrinks by
+    e^(−2) ≈ 0.14 (the path reaches the valley floor) but x only by
+    (1 − ηλ_min)^N ≈ 0.999: still far away. Minimum (0, 0); start (−9, 0.8) in the
+    upper-left corner.
     """
-    return Quadratic(np.diag([0.1, 199.6]), (0.0, 0.0), name="ravine", title="Convex ravine",
+    return Quadratic(np.diag([0.1, 199.8]), (0.0, 0.0), name="ravine", title="Convex ravine",
                      window=((-10, 10), (-1, 1)), start=(-9, 0.8))
 
 
@@ -342,8 +346,9 @@ def plateau_cliff():
 
     Along x: plateau for x < −1.5 (slope 0.09 to 0.15), cliff −1.5 < x < 1.5 (slope up
     to 10, the loss drops by 10), basin for x > 1.5 with its minimum near (3.02, 0);
-    along y a gentle bowl. Start (−5, 0.5) on the plateau. RMSProp with a small α brakes at the
-    cliff (σ grows at once) and speeds up after it; Adagrad's σ remembers the cliff.
+    along y a gentle bowl. Start (−5, 0.5) on the plateau. RMSProp with a small α
+    brakes at the cliff (σ grows at once) and speeds up after it; Adagrad's σ
+    remembers the cliff and creeps through the basin.
     """
     return PlateauCliff(h=10.0, s=2.0, c=0.0, q=0.005, m=3.0, k=0.2, name="plateau_cliff",
                         title="Plateau, cliff and basin", window=((-6, 5), (-2, 2)),
