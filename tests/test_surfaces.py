@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rugged.surfaces import all_surfaces, pokemon, ravine, rosenbrock, zigzag, plateau_cliff, rugged
+from rugged.surfaces import (Saddle, all_surfaces, plateau_cliff, pokemon, ravine, rosenbrock,
+                             rugged, zigzag)
 
 SURFACES = all_surfaces()
 NAMES = list(SURFACES)
@@ -22,7 +23,7 @@ def window_points(s):
 
 
 def central_differences(f, p, s):
-    """∂f/∂p_j by central differences (steps 10⁻⁶ × window width), stacked on the last axis."""
+    """∂f/∂p_j by central differences (step 10⁻⁶ × window width), stacked on the last axis."""
     columns = []
     for j, (lo, hi) in enumerate(s.window):
         e = np.zeros(2)
@@ -166,8 +167,8 @@ def test_pokemon_loss_is_the_sum_over_the_data():
     residuals = [s.y - (b + w * s.x) for b, w in [*p, s.minima[0]]]
     np.testing.assert_allclose(s.loss(p), [np.sum(r**2) for r in residuals[:-1]], rtol=1e-12)
     np.testing.assert_allclose(s.min_loss, np.sum(residuals[-1] ** 2), rtol=1e-12)
-    np.testing.assert_allclose(s.grad(p), [(-2 * np.sum(r), -2 * np.sum(r * s.x)) for r in residuals[:-1]],
-                               rtol=1e-10)
+    explicit_grad = [(-2 * np.sum(r), -2 * np.sum(r * s.x)) for r in residuals[:-1]]
+    np.testing.assert_allclose(s.grad(p), explicit_grad, rtol=1e-10)
 
 
 # --- Ravine: one learning rate can't suit both directions --------------------------------
@@ -228,8 +229,14 @@ def test_saddle_values():
     np.testing.assert_array_equal(s.minima, [[0, -1], [0, 1]])
 
 
+def test_unknown_level_scale_is_rejected():
+    with pytest.raises(ValueError, match="level_scale must be 'log' or 'linear'; got 'cubic'"):
+        Saddle(name="s", title="S", window=((-1, 1), (-1, 1)), start=(0.5, 0.5), level_scale="cubic")
+
+
 def test_plateau_cliff_geometry():
     s = plateau_cliff()
+
     def slope(lo, hi):
         x = np.linspace(lo, hi, 200)
         return np.abs(s.grad(np.column_stack([x, np.zeros_like(x)]))[:, 0])

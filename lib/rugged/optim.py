@@ -420,12 +420,17 @@ class Adam(_WeightDecay, Optimizer):
         v = self.second.update(g)
         if self.amsgrad:
             v = self.max_second = np.maximum(self.max_second, v)
-        correction1 = 1 - beta1 ** self.t
         correction2 = 1 - beta2 ** self.t
-        self.sigma = np.sqrt(v) / correction2 ** 0.5 + self.eps
-        step = self.lr / correction1
-        self.m = m / correction1
-        return params - step * m / self.sigma
+        sigma = self.sigma = np.sqrt(v)
+        sigma /= correction2 ** 0.5
+        sigma += self.eps                       # σ = sqrt(v / (1 − β2^t)) + eps
+        self.m = m
+        return params - self.effective_lr * m / sigma
+
+    @property
+    def effective_lr(self):
+        """η/(1 − β1^t): bias correction of m is a schedule that starts at η/(1 − β1) = 10η."""
+        return self.lr / (1 - self.betas[0] ** self.t)
 
 
 class AdamW(Adam):

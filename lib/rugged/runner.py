@@ -112,7 +112,8 @@ def _losses(surface, params):
 def descend(surface, optimizer, start, steps, schedule=None, limit=1e10):
     """Run `optimizer` on `surface` for `steps` steps from `start` and return the `Path`.
 
-    surface: any object with `loss(p)` and `grad(p)` (a rugged surface, a network problem…).
+    surface: any object with `loss(p)` and `grad(p)` (a rugged surface, a network problem…);
+        if it has `fast_grad(p)` (the gradient without input checks) that is used instead.
     optimizer: a rugged.optim optimizer; its state is reset first, and its `lr` is the
         base η that a schedule scales.
     start: one point, shape (d,), or k points, shape (k, d), run side by side.
@@ -134,7 +135,8 @@ def descend(surface, optimizer, start, steps, schedule=None, limit=1e10):
     effective_lr = np.full(steps, np.nan)
     optimizer.reset()
     optimizer.start(shape)
-    grad, update = surface.grad, optimizer.update
+    grad, update = getattr(surface, "fast_grad", surface.grad), optimizer.update
+    lr_list = lrs.tolist()   # Python floats: cheaper arithmetic inside the optimizer
     p, done = start, 0
     with np.errstate(all="ignore"):
         for t in range(steps + 1):
@@ -145,7 +147,7 @@ def descend(surface, optimizer, start, steps, schedule=None, limit=1e10):
             done = t
             if t == steps or (t % CHECK_EVERY == 0 and _bad_rows(p, g, limit).all()):
                 break
-            optimizer.lr = lrs[t]
+            optimizer.lr = lr_list[t]
             p = update(p, g)
             sigma[t], m[t], effective_lr[t] = optimizer.sigma, optimizer.m, optimizer.effective_lr
         optimizer.lr = base_lr

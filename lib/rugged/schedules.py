@@ -24,8 +24,9 @@ the lr from ``max_lr``. With the default ``base_lr=1`` the answer is the factor 
 ``LambdaLR``/``SequentialLR`` equivalent) to a relative error below 1e-12; the values are
 pinned in tests/golden/schedules.json. `LinearLR` and `CosineAnnealingLR` are computed as
 torch computes them, one step at a time from the previous lr, because their closed forms
-drift from torch by rounding (cosine: 4e-12 after 2000 steps; a linear decay to 0 ends
-at 2e-18 in torch, not 0).
+drift from torch by rounding (cosine: 3.5e-12 after 1000 steps; a linear decay to
+end_factor=0 ends at about ±1e-17·η in torch, not at 0). The one deliberate difference:
+where torch's end value is negative, `LinearLR` gives 0.
 
 Usage::
 
@@ -36,6 +37,7 @@ Usage::
 
 import inspect
 import math
+from itertools import pairwise
 from numbers import Integral
 
 import numpy as np
@@ -175,7 +177,9 @@ class LinearLR(_Chainable):
     """η^t = η · (s + (e − s) · min(t, T) / T), s = start_factor, e = end_factor,
     T = total_iters: a linear warmup (s < e) or decay (s > e) (torch: LinearLR).
 
-    Computed as torch does, multiplying the previous lr by 1 + (e − s) / (T·s + (t−1)(e − s)).
+    Computed as torch does, multiplying the previous lr by
+    1 + (e − s) / (T·s + (t − 1)(e − s)). With e = 0 that leaves η^T at about ±1e-17·η
+    rather than 0; where torch's value is negative (a tiny step uphill), this gives 0.
     """
 
     def __init__(self, start_factor=1.0 / 3, end_factor=1.0, total_iters=5):
@@ -191,7 +195,7 @@ class LinearLR(_Chainable):
             return lr * s
         if t > T:
             return lr
-        return lr * (1.0 + (e - s) / (T * s + (t - 1) * (e - s)))
+        return max(0.0, lr * (1.0 + (e - s) / (T * s + (t - 1) * (e - s))))
 
 
 class CosineAnnealingLR(_Chainable):
@@ -218,8 +222,8 @@ class CosineAnnealingLR(_Chainable):
 
 
 class SequentialLR(Schedule):
-    """η^t = schedulers[i] at step t − milestones[i−1], for milestones[i−1] ≤ t < milestones[i]
-    (torch: SequentialLR). Each schedule starts afresh from η at its milestone.
+    """η^t = schedulers[i].lr_at(t − milestones[i−1]) for milestones[i−1] ≤ t < milestones[i]
+    (torch: SequentialLR): each schedule starts afresh from η at its milestone.
 
     The typical warmup + cosine: ``SequentialLR([LinearLR(0.01, total_iters=w),
     CosineAnnealingLR(T − w)], milestones=[w])``.
@@ -233,12 +237,12 @@ class SequentialLR(Schedule):
                 raise TypeError(f"SequentialLR at index {i} should be a Schedule, "
                                 f"but got {type(schedule).__name__}.")
         _check(len(milestones) == len(schedulers) - 1,
-               "Sequential Schedulers expects number of schedulers provided to be one more "
-               f"than the number of milestone points, but got number of schedulers {len(schedulers)} "
-               f"and the number of milestones to be equal to {len(milestones)}")
+               "Sequential Schedulers expects number of schedulers provided to be one more than "
+               "the number of milestone points, but got number of schedulers "
+               f"{len(schedulers)} and the number of milestones to be equal to {len(milestones)}")
         starts = [0, *milestones]
         _check(all(isinstance(m, Integral) for m in milestones)
-               and all(a < b for a, b in zip(starts, starts[1:])),
+               and all(a < b for a, b in pairwise(starts)),
                f"Expected increasing positive integer milestones, but got {milestones}")
         self.schedulers, self.milestones = schedulers, milestones
 
@@ -260,8 +264,9 @@ class OneCycleLR(Schedule):
     it comes back to max_lr/div_factor at t = 2·pct_start·total_steps − 2 before the
     descent. Each piece is a half cosine (anneal_strategy='cos') or a line ('linear').
     base_lr is ignored: torch sets the lr from max_lr. As in torch, t may go up to
-    total_steps (extrapolating the last piece) and beyond that raises. torch also cycles
-    the optimizer's momentum inversely to η^t; this schedule gives only η^t.
+    total_steps (extrapolating the last piece, which 'linear' can take below 0); beyond
+    that it raises. torch also cycles the optimizer's momentum inversely to η^t; this
+    schedule gives only η^t.
     """
 
     def __init__(self, max_lr, total_steps, pct_start=0.3, anneal_strategy="cos",
@@ -278,25 +283,25 @@ class OneCycleLR(Schedule):
         initial_lr = max_lr / div_factor
         min_lr = initial_lr / final_div_factor
         rise_end = float(pct_start * total_steps) - 1
+        # phase i goes from lrs[i] at step starts[i] to lrs[i + 1] at step ends[i]
         if three_phase:
-            self._ends = [rise_end, float(2 * pct_start * total_steps) - 2, total_steps - 1]
-            self._lrs = [initial_lr, max_lr, initial_lr, min_lr]
+            ends = [rise_end, float(2 * pct_start * total_steps) - 2, total_steps - 1]
+            lrs = [initial_lr, max_lr, initial_lr, min_lr]
         else:
-            self._ends = [rise_end, total_steps - 1]
-            self._lrs = [initial_lr, max_lr, min_lr]
-        starts = [0.0, *self._ends]
-        _check(all(a != b for a, b in zip(starts, starts[1:])),   # torch would divide by 0
+            ends, lrs = [rise_end, total_steps - 1], [initial_lr, max_lr, min_lr]
+        self._starts, self._ends, self._lrs = np.array([0.0, *ends[:-1]]), np.array(ends), np.array(lrs)
+        _check(np.all(self._starts != self._ends),   # torch would divide by 0
                f"pct_start={pct_start} gives a phase of zero steps for total_steps={total_steps}")
 
     def _lr(self, t, base_lr):
         last = t.max(initial=0)
-        _check(last <= self.total_steps,
-               f"Tried to step {last} times. The specified number of total steps is {self.total_steps}")
-        # torch's phase: the first whose end_step is ≥ t, else the last one
+        _check(last <= self.total_steps, f"Tried to step {last} times. "
+                                         f"The specified number of total steps is {self.total_steps}")
+        # torch's phase: the first whose end is ≥ t, else the last one
         phase = np.argmax(t[:, None] <= np.append(self._ends[:-1], np.inf), axis=1)
-        start_step = np.array([0.0, *self._ends])[phase]
-        pct = (t - start_step) / (np.array(self._ends)[phase] - start_step)
-        start, end = np.array(self._lrs)[phase], np.array(self._lrs)[phase + 1]
+        start_step, end_step = self._starts[phase], self._ends[phase]
+        pct = (t - start_step) / (end_step - start_step)
+        start, end = self._lrs[phase], self._lrs[phase + 1]
         if self.anneal_strategy == "cos":
             return end + (start - end) / 2.0 * (np.cos(math.pi * pct) + 1)
         return (end - start) * pct + start
@@ -330,11 +335,12 @@ class ResNetWarmup(Schedule):
 
 
 class TransformerSchedule(Schedule):
-    """η^t = η · d_model^−0.5 · min(s^−0.5, s · warmup_steps^−1.5), s = t + 1 (Vaswani et al. 2017).
+    """η^t = η · d_model^−0.5 · min(s^−0.5, s · warmup_steps^−1.5), s = t + 1 (Vaswani 2017).
 
-    A linear warmup for warmup_steps steps, then a decay as 1/sqrt(s); the peak is at
-    t = warmup_steps − 1. With η = 1 it is the paper's absolute lr (d_model = 512,
-    warmup_steps = 4000, used with Adam β = (0.9, 0.98), ε = 1e-9).
+    The Transformer's schedule (Vaswani et al. 2017): a linear warmup for warmup_steps
+    steps, then a decay as 1/sqrt(s); the peak is at t = warmup_steps − 1. With η = 1 it
+    is the paper's absolute lr (d_model = 512, warmup_steps = 4000, used with Adam
+    β = (0.9, 0.98), ε = 1e-9).
     torch: ``LambdaLR(lambda t: d_model**-0.5 * min((t+1)**-0.5, (t+1) * warmup_steps**-1.5))``.
     """
 
@@ -344,12 +350,13 @@ class TransformerSchedule(Schedule):
         self.d_model, self.warmup_steps = d_model, warmup_steps
 
     def _lr(self, t, base_lr):
-        s = t + 1.0
-        return base_lr * (self.d_model ** -0.5 * np.minimum(s ** -0.5, s * self.warmup_steps ** -1.5))
+        s = t + 1.0   # the paper's step, counted from 1
+        factor = self.d_model ** -0.5 * np.minimum(s ** -0.5, s * self.warmup_steps ** -1.5)
+        return base_lr * factor
 
 
 class WarmupCosine(Schedule):
-    """Linear warmup from 0, then cosine decay to η_min = eta_min; w = warmup_steps, T = total_steps:
+    """Linear warmup from 0, then cosine decay to η_min; w = warmup_steps, T = total_steps:
 
         η^t = η · (t + 1) / w                                          for t < w,
         η^t = η_min + (η − η_min) · (1 + cos(π (t − w) / (T − w))) / 2   for w ≤ t ≤ T,
@@ -369,5 +376,6 @@ class WarmupCosine(Schedule):
 
     def _lr(self, t, base_lr):
         w, T, eta_min = self.warmup_steps, self.total_steps, self.eta_min
-        decay = eta_min + (base_lr - eta_min) * (1 + np.cos(np.pi * (np.minimum(t, T) - w) / (T - w))) / 2
+        angle = np.pi * (np.minimum(t, T) - w) / (T - w)   # in torch's order of operations
+        decay = eta_min + (base_lr - eta_min) * (1 + np.cos(angle)) / 2
         return np.where(t < w, base_lr * (t + 1) / w, decay)

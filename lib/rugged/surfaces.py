@@ -30,6 +30,8 @@ class Surface:
     `minima=None` means: find the global minimum in the window numerically.
     """
 
+    dim = 2   # number of parameters, checked by `rugged.descend`
+
     def __init__(self, name, title, window, start, minima=None, saddles=(),
                  labels=("x", "y"), level_scale="log"):
         self.name = name
@@ -53,6 +55,14 @@ class Surface:
     def grad(self, p):
         """∇L(p): shape (..., 2) for points p of shape (..., 2)."""
         return self._evaluate(self._grad, p)
+
+    def fast_grad(self, p):
+        """∇L(p) for a float64 array p of shape (..., 2), unchecked and unguarded.
+
+        `rugged.descend` calls this a hundred thousand times inside its own np.errstate;
+        everyone else should call `grad`.
+        """
+        return self._grad(p)
 
     def hessian(self, p):
         """∇²L(p): shape (..., 2, 2) for points p of shape (..., 2)."""

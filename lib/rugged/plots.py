@@ -1,0 +1,172 @@
+"""Plots of paths: contours with paths, curves per step, σ and step sizes, schedules, races.
+
+Every function takes an optional `ax` (or makes its own figure) and returns what it drew,
+so that a panel can keep the artists and update them in place. Paths are `rugged.Path`
+objects; several are passed as a dict label → path.
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+import matplotlib.pyplot as plt
+
+from . import style
+
+
+def new_figure(nrows=1, ncols=1, *, figsize=None, static=True, **kwargs):
+    """A figure and its axes: through pyplot for a notebook's static figure, or a bare
+    `Figure` (not shown by the notebook backend) for a panel that renders it itself."""
+    if static:
+        return plt.subplots(nrows, ncols, figsize=figsize, layout="constrained", **kwargs)
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig, fig.subplots(nrows, ncols, **kwargs)
+
+
+def surface_axes(surface, ax=None, *, window=None, levels=None, n=160, filled=True):
+    """Contours of `surface` over its window (or `window`), its minima ★ and saddles ✕ marked."""
+    if ax is None:
+        ax = new_figure()[1]
+    (x0, x1), (y0, y1) = window or surface.window
+    X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    with np.errstate(all="ignore"):
+        Z = surface.loss(np.stack([X, Y], axis=-1))
+    levels = surface.levels() if levels is None else levels
+    if filled:
+        ax.contourf(X, Y, Z, levels=levels, cmap=style.SURFACE_CMAP, alpha=0.35, extend="both")
+    ax.contour(X, Y, Z, levels=levels, colors="0.45", linewidths=0.6)
+    for point in np.reshape(surface.minima, (-1, 2)):
+        ax.plot(*point, linestyle="none", **style.MINIMUM_STYLE)
+    for point in np.reshape(getattr(surface, "saddles", np.empty((0, 2))), (-1, 2)):
+        ax.plot(*point, marker="X", markersize=11, color="white", markeredgecolor="black",
+                linestyle="none", zorder=5)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xlabel(surface.labels[0])
+    ax.set_ylabel(surface.labels[1])
+    ax.set_title(surface.title)
+    ax.grid(False)
+    return ax
+
+
+def draw_path(ax, path, label=None, color=None, index=0):
+    """The path of the first two parameters as a line with its start ● and end ■; returns the line.
+
+    A batch path (k starts) draws one line per start, all in one colour.
+    """
+    label = path.label if label is None else label
+    color = color or style.color_of(label, index)
+    xy = path.params[..., :2]
+    if xy.ndim == 3:
+        lines = [draw_path(ax, _single(path, k), label if k == 0 else "_", color) for k in range(xy.shape[1])]
+        return lines[0]
+    (line,) = ax.plot(xy[:, 0], xy[:, 1], color=color, label=label, lw=1.6, zorder=3)
+    if len(xy):
+        ax.plot(*xy[0], "o", color=color, markersize=6, zorder=4)
+        ax.plot(*xy[-1], "s", color=color, markeredgecolor="black", markersize=7, zorder=4)
+    return line
+
+
+def _single(path, k):
+    """Start k of a batch path, as a path of one start (NaN rows after a divergence dropped)."""
+    params = path.params[:, k]
+    keep = np.isfinite(params).all(axis=-1)
+    return type(path)(params[keep], path.loss[keep, k], path.grad[keep, k], path.lr,
+                      path.sigma[:, k], path.m[:, k], path.step_size[:, k], None, path.label)
+
+
+def contour(surface, paths=(), ax=None, *, title=None, legend=True, window=None):
+    """Contours of `surface` with `paths` (a dict label → Path, or a list of paths) drawn on them."""
+    ax = surface_axes(surface, ax, window=window)
+    items = paths.items() if isinstance(paths, dict) else ((None, p) for p in paths)
+    for index, (label, path) in enumerate(items):
+        draw_path(ax, path, label, index=index)
+    if title is not None:
+        ax.set_title(title)
+    if legend and paths:
+        ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def curves(paths, ax=None, *, what="loss", log=True, label_steps="step t"):
+    """`what` ("loss", "grad_norm" or any per-step array attribute) against t for each path."""
+    if ax is None:
+        ax = new_figure()[1]
+    for index, (label, path) in enumerate(paths.items()):
+        values = getattr(path, what)
+        ax.plot(np.arange(len(values)), values, label=label, color=style.color_of(label, index))
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel(label_steps)
+    ax.set_ylabel({"loss": "loss L(θ^t)", "grad_norm": "gradient norm ‖g^t‖"}.get(what, what))
+    if len(paths) > 1:
+        ax.legend(fontsize="small")
+    return ax
+
+
+def loss_and_grad(paths, *, axes=None, log_steps=False):
+    """Loss and gradient norm per step, stacked: a flat loss with a large ‖g‖ is a stall."""
+    if axes is None:
+        fig, axes = new_figure(2, 1, figsize=(8, 5.5), sharex=True)
+    curves(paths, axes[0], what="loss")
+    curves(paths, axes[1], what="grad_norm")
+    axes[0].set_xlabel("")
+    if log_steps:
+        axes[1].set_xscale("log")
+    return axes
+
+
+def sigma_and_step(path, *, names=None, axes=None, log_steps=True):
+    """σ_i^t and the effective step η^t/σ_i^t of each parameter against t."""
+    if axes is None:
+        fig, axes = new_figure(1, 2, figsize=(10, 3.8))
+    names = names or [f"θ_{i}" for i in range(path.sigma.shape[-1])]
+    t = np.arange(1, len(path.sigma) + 1)
+    for i, name in enumerate(names):
+        color = style.CYCLE[i % len(style.CYCLE)]
+        axes[0].plot(t, path.sigma[:, i], color=color, label=f"σ for {name}")
+        axes[1].plot(t, path.step_size[:, i], color=color, label=f"η/σ for {name}")
+    for ax, ylabel in zip(axes, ("σ_i^t", "effective step η^t/σ_i^t")):
+        ax.set_yscale("log")
+        if log_steps:
+            ax.set_xscale("log")
+        ax.set_xlabel("step t + 1" if log_steps else "step t")
+        ax.set_ylabel(ylabel)
+        ax.legend(fontsize="small")
+    return axes
+
+
+def schedule_curves(lrs, ax=None, *, log=False):
+    """Learning-rate schedules: a dict label → array of η^t (t from 0)."""
+    if ax is None:
+        ax = new_figure(figsize=(8, 3.5))[1]
+    for index, (label, values) in enumerate(lrs.items()):
+        ax.plot(np.arange(len(values)), values, label=label, color=style.CYCLE[index % len(style.CYCLE)])
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("step t")
+    ax.set_ylabel("learning rate η^t")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def race(surface, paths, *, title=None):
+    """Side by side: the paths on the surface, and their losses per step."""
+    fig, (left, right) = new_figure(1, 2, figsize=(11, 4.3))
+    contour(surface, paths, left, title=title)
+    gap = {label: _gap(path, surface) for label, path in paths.items()}
+    curves(gap, right, what="loss")
+    right.set_ylabel("L(θ^t) − L*" if surface.min_loss is not None else "loss")
+    return fig
+
+
+class _Shifted:
+    """A path's loss minus the surface's minimum, for log plots that reach toward zero."""
+
+    def __init__(self, loss):
+        self.loss = loss
+
+
+def _gap(path, surface):
+    """L(θ^t) − L* (or L itself when the surface has no minimum)."""
+    if surface.min_loss is None:
+        return path
+    return _Shifted(np.maximum(path.loss - surface.min_loss, 1e-16))

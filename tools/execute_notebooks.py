@@ -1,0 +1,44 @@
+"""Execute the course's notebooks in place, in a fresh kernel each, and store their outputs.
+
+    python tools/execute_notebooks.py                 # every notebook
+    python tools/execute_notebooks.py notebooks/02_adagrad.ipynb
+
+Run it after changing a notebook or the library, then commit the notebooks: nbval (in
+`python -m pytest`) compares a fresh run with these stored outputs. Prints each
+notebook's execution time.
+"""
+
+import pathlib
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def execute(path):
+    """Run one notebook top to bottom with notebooks/ as working directory; return seconds."""
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    seconds = time.perf_counter() - start
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    nb.metadata.pop("widgets", None)   # saved widget state would show stale panels
+    nbformat.write(nb, path)
+    return seconds
+
+
+def main(paths):
+    paths = [pathlib.Path(p) for p in paths] or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    for path in paths:
+        print(f"{path.name}: {execute(path):.1f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
