@@ -52,11 +52,11 @@ def test_matches_torch_golden(case):
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None,
                     reason="torch is not installed (it is not a course dependency); "
                            "test_matches_torch_golden checks the recorded torch values")
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_matches_torch_live(case):
+def test_matches_torch_live():
     from make_golden_schedules import torch_lrs
-    args = case["name"], case["kwargs"], case["base_lr"], case["steps"]
-    assert_matches(build(*args[:2]).lr_at(np.arange(case["steps"]), case["base_lr"]), torch_lrs(*args))
+    for case in CASES:
+        args = case["name"], case["kwargs"], case["base_lr"], case["steps"]
+        assert_matches(build(*args[:2]).lr_at(np.arange(case["steps"]), case["base_lr"]), torch_lrs(*args))
 
 
 # ---- the lecture's and papers' numbers --------------------------------------------------
@@ -224,7 +224,7 @@ def steps_of(schedule):
 
 
 @settings(max_examples=150, deadline=None)
-@given(ANY, st.floats(1, 10))   # η ≥ every eta_min drawn (below η, torch's cosine can drift under 0)
+@given(ANY, st.floats(1, 10))   # η ≥ any eta_min drawn: with η < eta_min, the cosine can dip below 0
 def test_every_lr_is_finite_and_non_negative(schedule, base_lr):
     lrs = schedule.lr_at(steps_of(schedule), base_lr)
     assert np.all(np.isfinite(lrs) & (lrs >= 0))
