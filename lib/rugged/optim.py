@@ -35,7 +35,7 @@ Usage::
         theta = opt.step(theta, 2 * theta)   # gradient of f(x) = x²
 """
 
-import math
+import inspect
 
 import numpy as np
 
@@ -239,7 +239,10 @@ class Optimizer:
         return {name: getattr(self, name) for name in self._arguments}
 
     def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
+        """The class and the arguments that differ from the defaults (lr always), e.g. Adam(lr=0.1)."""
+        defaults = {name: p.default for name, p in inspect.signature(type(self).__init__).parameters.items()}
+        args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items()
+                         if k == "lr" or defaults.get(k) != v)
         return f"{type(self).__name__}({args})"
 
 

@@ -58,7 +58,7 @@ def draw_path(ax, path, label=None, color=None, index=0):
     if xy.ndim == 3:
         lines = [draw_path(ax, _single(path, k), label if k == 0 else "_", color) for k in range(xy.shape[1])]
         return lines[0]
-    (line,) = ax.plot(xy[:, 0], xy[:, 1], color=color, label=label, lw=1.6, zorder=3)
+    (line,) = ax.plot(xy[:, 0], xy[:, 1], color=color, label=label, lw=1.2, zorder=3)
     if len(xy):
         ax.plot(*xy[0], "o", color=color, markersize=6, zorder=4)
         ax.plot(*xy[-1], "s", color=color, markeredgecolor="black", markersize=7, zorder=4)

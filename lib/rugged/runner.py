@@ -90,6 +90,17 @@ def _check_start(surface, start):
     return start
 
 
+def _checked_first_gradient(g, grad, shape):
+    """Check the first gradient's shape; wrap `grad` if it does not return float arrays."""
+    converted = np.asarray(g, dtype=float)
+    if converted.shape != shape:
+        raise ValueError(f"grad(p) must have the shape of p, {shape}; got {converted.shape}")
+    if converted is not g:
+        raw = grad
+        grad = lambda p: np.asarray(raw(p), dtype=float)  # noqa: E731
+    return converted, grad
+
+
 def _bad_rows(params, grads, limit):
     """True where a point or its gradient is non-finite or the point is beyond `limit`."""
     return ~(np.isfinite(params).all(axis=-1) & np.isfinite(grads).all(axis=-1)
@@ -140,9 +151,9 @@ def descend(surface, optimizer, start, steps, schedule=None, limit=1e10):
     p, done = start, 0
     with np.errstate(all="ignore"):
         for t in range(steps + 1):
-            g = np.asarray(grad(p), dtype=float)
-            if t == 0 and g.shape != shape:
-                raise ValueError(f"grad(p) must have the shape of p, {shape}; got {g.shape}")
+            g = grad(p)
+            if t == 0:
+                g, grad = _checked_first_gradient(g, grad, shape)
             params[t], grads[t] = p, g
             done = t
             if t == steps or (t % CHECK_EVERY == 0 and _bad_rows(p, g, limit).all()):

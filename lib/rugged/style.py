@@ -43,12 +43,11 @@ def use(lecture=None):
     mpl.rcParams.update(_BASE)
     if lecture:
         mpl.rcParams.update(_LECTURE)
-    return bool(lecture)
 
 
 def lecture():
     """Switch to the projector look: large fonts, thick lines."""
-    return use(lecture=True)
+    use(lecture=True)
 
 
 def color_of(label, index=0):

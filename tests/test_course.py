@@ -1,0 +1,93 @@
+"""The course as a whole: slides, notebook structure, Binder pins and README links."""
+
+import json
+import pathlib
+import re
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+IDS = [p.name for p in NOTEBOOKS]
+SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
+
+
+def cells(path):
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def source(cell):
+    return "".join(cell["source"])
+
+
+def test_the_course_has_its_eight_notebooks():
+    assert [p.name[:2] for p in NOTEBOOKS] == [f"{i:02d}" for i in range(8)]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_cell_has_slide_metadata(path):
+    for index, cell in enumerate(cells(path)):
+        kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+        assert kind in SLIDE_TYPES, f"cell {index} has slide_type {kind!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_slides_are_a_sensible_number_and_size(path):
+    kinds = [c["metadata"]["slideshow"]["slide_type"] for c in cells(path)]
+    slides = sum(k in ("slide", "subslide") for k in kinds)
+    assert 4 <= slides <= 40, f"{slides} slides"
+    run = longest = 0
+    for kind in kinds:
+        run = 0 if kind in ("slide", "subslide") else run + (kind not in ("skip", "notes"))
+        longest = max(longest, run)
+    assert longest <= 8, f"a slide holds {longest + 1} cells: split it"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_only_panel_cells_ignore_their_output(path):
+    for index, cell in enumerate(cells(path)):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "nbval-ignore-output" in tags:
+            mimes = {k for o in cell.get("outputs", []) for k in o.get("data", {})}
+            assert "application/vnd.jupyter.widget-view+json" in mimes, f"cell {index} is no panel"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS[1:], ids=IDS[1:])
+def test_each_lesson_has_panels_exercises_and_a_next_link(path):
+    all_cells = cells(path)
+    code = [c for c in all_cells if c["cell_type"] == "code"]
+    text = "\n".join(source(c) for c in all_cells if c["cell_type"] == "markdown")
+    panels = [c for c in code if "nbval-ignore-output" in c.get("metadata", {}).get("tags", [])]
+    feedback = [c for c in code if any("Not answered yet" in "".join(o.get("data", {}).get("text/plain", ""))
+                                       for o in c.get("outputs", []))]
+    assert panels, "no interactive panel"
+    assert len(feedback) >= 2, "fewer than two exercises with checks"
+    assert text.count("<summary>") >= 2, "fewer than two hidden solutions"
+    assert re.search(r"\]\((\./)?0\d_[a-z0-9_]+\.ipynb\)", text), "no link to another notebook"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_committed_executed_without_errors(path):
+    for index, cell in enumerate(c for c in cells(path) if c["cell_type"] == "code"):
+        if source(cell).strip():
+            assert cell["execution_count"] is not None, f"code cell {index} not executed"
+        assert not [o for o in cell.get("outputs", []) if o["output_type"] == "error"], f"code cell {index} errs"
+
+
+def pins(path):
+    lines = (ROOT / path).read_text().splitlines()
+    return sorted(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def test_binder_installs_exactly_what_the_tests_run_on():
+    assert pins("binder/requirements.txt") == pins("requirements.txt")
+    assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+
+
+def test_readme_links_and_images_resolve():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)\s]+)\)", readme) + re.findall(r'src="([^"]+)"', readme)
+    local = [t.split("#")[0] for t in targets if not re.match(r"[a-z]+:", t) and t.split("#")[0]]
+    assert local, "the README links to nothing in the repository"
+    missing = [t for t in local if not (ROOT / t).exists()]
+    assert not missing, f"broken relative links: {missing}"
