@@ -190,7 +190,7 @@ class Optimizer:
         """Forget all state: the next step is a first step."""
         self.t = 0
         self.shape = None
-        self.sigma = self.m = None
+        self.sigma = self.m = self.effective_lr = None
 
     def step(self, params, grad):
         """Take one step from `params` with gradient `grad`; return the new parameters."""
@@ -216,17 +216,16 @@ class Optimizer:
         """Subclasses create their ingredients here."""
 
     def update(self, params, grad):
-        """One step on arrays already checked: count it, then apply the optimizer's rule."""
+        """One step on arrays already checked: count it, then apply the optimizer's rule.
+
+        `effective_lr`, the η^t the step divides by σ, is the lr unless the rule changes it.
+        """
         self.t += 1
+        self.effective_lr = self.lr
         return self.rule(params, grad)
 
     def rule(self, params, grad):
         raise NotImplementedError
-
-    @property
-    def effective_lr(self):
-        """The η^t that the last step divided by σ (the lr, unless the optimizer decays it itself)."""
-        return self.lr
 
     @property
     def step_size(self):
@@ -332,12 +331,8 @@ class Adagrad(_WeightDecay, Optimizer):
         params, g = self.decay(params, grad)
         self.m = g
         self.sigma = np.sqrt(self.squares.update(g)) + self.eps
+        self.effective_lr = self.lr / (1 + (self.t - 1) * self.lr_decay)   # torch's clr, t from 1
         return params - self.effective_lr * g / self.sigma
-
-    @property
-    def effective_lr(self):
-        """torch's clr: lr / (1 + (t − 1)·lr_decay), t counting this step from 1."""
-        return self.lr / (1 + (self.t - 1) * self.lr_decay)
 
 
 class RMSprop(_WeightDecay, Optimizer):
@@ -395,8 +390,9 @@ class Adam(_WeightDecay, Optimizer):
 
     With amsgrad, v is replaced by its running maximum. weight_decay adds λθ to the
     gradient, or, with decoupled_weight_decay (AdamW), shrinks θ by (1 − ηλ) first.
-    `m` is the bias-corrected m̂ and `sigma` the bias-corrected σ, so the step is
-    −(η/σ)·m̂ exactly as in the lecture's summary.
+    As in torch, the bias correction of m is folded into the learning rate:
+    `effective_lr` = η/(1 − β1^t) (t from 1), `m` is the raw average m^t and `sigma` the
+    bias-corrected σ, so the step −(effective_lr/σ)·m is the lecture's −(η/σ)·m̂.
     """
 
     _arguments = ("lr", "betas", "eps", "weight_decay", "amsgrad", "decoupled_weight_decay")
@@ -428,12 +424,8 @@ class Adam(_WeightDecay, Optimizer):
         sigma /= correction2 ** 0.5
         sigma += self.eps                       # σ = sqrt(v / (1 − β2^t)) + eps
         self.m = m
+        self.effective_lr = self.lr / (1 - beta1 ** self.t)   # m̂ = m/(1 − β1^t), folded into η
         return params - self.effective_lr * m / sigma
-
-    @property
-    def effective_lr(self):
-        """η/(1 − β1^t): bias correction of m is a schedule that starts at η/(1 − β1) = 10η."""
-        return self.lr / (1 - self.betas[0] ** self.t)
 
 
 class AdamW(Adam):

@@ -139,44 +139,60 @@ def descend(surface, optimizer, start, steps, schedule=None, limit=1e10):
         raise ValueError(f"steps must be a non-negative integer; got {steps!r}")
     base_lr = optimizer.lr
     lrs = _learning_rates(schedule, base_lr, steps)
-    shape = start.shape
+    with np.errstate(all="ignore"):
+        try:
+            record = _walk(getattr(surface, "fast_grad", surface.grad), optimizer, start, lrs, limit)
+        finally:
+            optimizer.lr = base_lr
+        params, grads, sigma, m, effective_lr = record
+        loss = _losses(surface, params)
+        step_size = effective_lr.reshape(effective_lr.shape + (1,) * start.ndim) / sigma
+    bad = _bad_rows(params, grads, limit) | ~np.isfinite(loss)
+    first_bad = np.where(bad.any(axis=0), bad.argmax(axis=0), -1)
+    per_step = (lrs[:len(sigma)], sigma, m, step_size)
+    if start.ndim == 1:
+        end = len(params) if first_bad < 0 else int(first_bad)
+        steps_kept = max(end - 1, 0)
+        return Path(params[:end], loss[:end], grads[:end], *(a[:steps_kept] for a in per_step),
+                    None if first_bad < 0 else int(first_bad), repr(optimizer))
+    after = np.arange(len(params))[:, None] >= np.where(first_bad < 0, len(params), first_bad)
+    for array in (params, grads, loss) + per_step[1:]:
+        array[after[:len(array)]] = np.nan
+    diverged = tuple(None if f < 0 else int(f) for f in first_bad)
+    return Path(params, loss, grads, *per_step, diverged, repr(optimizer))
+
+
+def _walk(grad, optimizer, start, lrs, limit):
+    """The loop itself: record θ^t and g^t at every point, σ^t, m^t and η^t at every step.
+
+    Stops early once every start has diverged (checked every CHECK_EVERY steps). Returns
+    the arrays cut to the points reached. This is the hot loop of the course: it does
+    nothing that could be done once before or after it.
+    """
+    steps, shape = len(lrs), start.shape
     params = np.full((steps + 1,) + shape, np.nan)
     grads = np.full((steps + 1,) + shape, np.nan)
     sigma, m = np.full((steps,) + shape, np.nan), np.full((steps,) + shape, np.nan)
     effective_lr = np.full(steps, np.nan)
     optimizer.reset()
     optimizer.start(shape)
-    grad, update = getattr(surface, "fast_grad", surface.grad), optimizer.update
-    lr_list = lrs.tolist()   # Python floats: cheaper arithmetic inside the optimizer
-    p, done = start, 0
-    with np.errstate(all="ignore"):
-        for t in range(steps + 1):
-            g = grad(p)
-            if t == 0:
-                g, grad = _checked_first_gradient(g, grad, shape)
-            params[t], grads[t] = p, g
-            done = t
-            if t == steps or (t % CHECK_EVERY == 0 and _bad_rows(p, g, limit).all()):
-                break
-            optimizer.lr = lr_list[t]
-            p = update(p, g)
-            sigma[t], m[t], effective_lr[t] = optimizer.sigma, optimizer.m, optimizer.effective_lr
-        optimizer.lr = base_lr
-        params, grads = params[:done + 1], grads[:done + 1]
-        loss = _losses(surface, params)
-        step_size = effective_lr.reshape((steps,) + (1,) * len(shape)) / sigma
-    bad = _bad_rows(params, grads, limit) | ~np.isfinite(loss)
-    first_bad = np.where(bad.any(axis=0), bad.argmax(axis=0), -1)
-    n = len(params)
-    if start.ndim == 1:
-        end = n if first_bad < 0 else int(first_bad)
-        return Path(params[:end], loss[:end], grads[:end], lrs[:max(end - 1, 0)],
-                    sigma[:max(end - 1, 0)], m[:max(end - 1, 0)], step_size[:max(end - 1, 0)],
-                    None if first_bad < 0 else int(first_bad), repr(optimizer))
-    sigma, m, step_size, lrs = sigma[:n - 1], m[:n - 1], step_size[:n - 1], lrs[:n - 1]
-    after = np.arange(n)[:, None] >= np.where(first_bad < 0, n, first_bad)
-    for array in (params, grads, sigma, m, step_size):
-        array[after[:len(array)]] = np.nan
-    loss[after] = np.nan
-    diverged = tuple(None if f < 0 else int(f) for f in first_bad)
-    return Path(params, loss, grads, lrs, sigma, m, step_size, diverged, repr(optimizer))
+    update = optimizer.update
+    p = start
+    g, grad = _checked_first_gradient(grad(p), grad, shape)
+    reached = steps
+    for t, lr in enumerate(lrs.tolist()):       # Python floats: cheaper arithmetic in the rule
+        params[t] = p
+        grads[t] = g
+        if not t % CHECK_EVERY and _bad_rows(p, g, limit).all():
+            reached = t
+            break
+        optimizer.lr = lr
+        p = update(p, g)
+        sigma[t] = optimizer.sigma
+        m[t] = optimizer.m
+        effective_lr[t] = optimizer.effective_lr
+        g = grad(p)
+    else:
+        params[steps], grads[steps] = p, g
+    n = reached + 1
+    return params[:n], grads[:n], sigma[:n - 1], m[:n - 1], effective_lr[:n - 1]

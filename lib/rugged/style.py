@@ -5,6 +5,7 @@ variable RUGGED_LECTURE=1) switches to large fonts and thick lines for a project
 """
 
 import os
+import re
 
 import matplotlib as mpl
 
@@ -52,7 +53,7 @@ def lecture():
 
 def color_of(label, index=0):
     """The colour of an optimizer, found by its family name at the start of `label`; else the cycle."""
-    name = str(label).split("(")[0].split(" ")[0]
+    name = re.split(r"[\s(,:]", str(label), maxsplit=1)[0]
     for family in sorted(FAMILY_COLORS, key=len, reverse=True):
         if name.replace("Lecture", "") == family:
             return FAMILY_COLORS[family]

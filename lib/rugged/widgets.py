@@ -107,6 +107,12 @@ class Panel:
         self.status.value = f'<span style="color:{colour}">{message}</span>' if message else ""
         self.image.value = self.render()
 
+    def rebuild(self):
+        """Forget the kept background: call it from `draw` after changing what is drawn once
+        (another surface's contours, new axis labels); the next render lays out again."""
+        self._background = None
+        self.figure.set_layout_engine("constrained")
+
     def render(self):
         """PNG bytes of the figure: the kept background plus the animated artists."""
         if self._background is None or not self.animated:
