@@ -354,7 +354,7 @@ def saddle():
 def plateau_cliff():
     """A plateau, a cliff, a basin: L(x, y) = 5(1 − tanh(2x)) + 0.005(x − 3)² + 0.1 y².
 
-    Along x: plateau for x < −1.5 (slope 0.09 to 0.15), cliff −1.5 < x < 1.5 (slope up
+    Along x: plateau for x < −1.5 (slope 0.06 to 0.15), cliff −1.5 < x < 1.5 (slope up
     to 10, the loss drops by 10), basin for x > 1.5 with its minimum near (3.02, 0);
     along y a gentle bowl. Start (−5, 0.5) on the plateau. RMSProp with a small α
     brakes at the cliff (σ grows at once) and speeds up after it; Adagrad's σ

@@ -1,0 +1,414 @@
+r"""02 adaptive σ (Adagrad): experiments, figures, the Pokémon panel and the exercise checks.
+
+The lecture divides η by a per-parameter σ_i^t, the root mean square of that parameter's
+own past gradients:
+
+    σ_i^t = sqrt( (1/(t+1)) Σ_{k=0..t} (g_i^k)² ),   θ_i^{t+1} = θ_i^t − (η/σ_i^t) g_i^t.
+
+`optim.LectureAdagrad` is that formula; `optim.Adagrad` is torch's, which divides by
+sqrt(Σ g²) instead (the "sum form"). The notebook runs the optimizers itself; this module
+turns the paths into tables and figures and holds what the notebook should not show:
+the panel's wiring and the answer checks.
+"""
+
+import numpy as np
+from matplotlib.ticker import NullLocator
+
+from .. import optim, plots, style, surfaces, widgets
+from ..exercises import Feedback, as_number, close, right, unanswered, wrong
+from ..runner import descend
+
+ADAGRAD = style.FAMILY_COLORS["Adagrad"]
+GD_COLOR = style.FAMILY_COLORS["GD"]
+PARAM_COLORS = (style.OKABE_ITO["blue"], style.OKABE_ITO["vermillion"])   # θ_0 (b, x), θ_1 (w, y)
+
+
+# ---------------------------------------------------------------------------------------
+# σ from its definition
+
+def lecture_sigma(grads):
+    """σ_i^t = sqrt(mean of (g_i^k)² for k ≤ t), from the gradients g^0 … g^T (shape (T+1, d))."""
+    grads = np.asarray(grads, dtype=float)
+    t = np.arange(1, len(grads) + 1).reshape((-1,) + (1,) * (grads.ndim - 1))
+    return np.sqrt(np.cumsum(grads**2, axis=0) / t)
+
+
+def sigma_formula_gap(path):
+    """Largest relative difference between the σ an optimizer recorded and `lecture_sigma` of its gradients."""
+    sigma = lecture_sigma(path.grad[:len(path.sigma)])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = np.abs(path.sigma - sigma) / np.where(sigma > 0, sigma, 1.0)
+    return float(np.max(rel))
+
+
+def first_steps(path, names, rows=4):
+    """A table of the first steps: g_i^t, σ_i^t and the effective step η/σ_i^t of each parameter."""
+    head = f"{'t':>3} " + "".join(f"| {'g_' + n:>10} {'σ_' + n:>10} {'η/σ_' + n:>10} " for n in names)
+    lines = [head, "-" * len(head)]
+    for t in range(min(rows, len(path.sigma))):
+        cells = "".join(f"| {path.grad[t, i]:>10.4g} {path.sigma[t, i]:>10.4g} {path.step_size[t, i]:>10.4g} "
+                        for i in range(len(names)))
+        lines.append(f"{t:>3} {cells}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------
+# Figures
+
+def _param_names(surface):
+    return list(surface.labels)
+
+
+def no_minor_ticks(*axes):
+    """Drop the minor ticks of log axes: they cost most of a figure's drawing time and the grid shows the decades."""
+    for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() == "log":
+                axis.set_minor_locator(NullLocator())
+
+
+def thin(n, keep=4000):
+    """Indices 0 … n−1 to draw a long, smooth per-step curve on a log-t axis: all of the first
+    `keep`/2, then log-spaced ones, and always the last (a 100,000-point line draws slowly)."""
+    if n <= keep:
+        return np.arange(n)
+    head = np.arange(keep // 2)
+    tail = np.unique(np.geomspace(keep // 2, n - 1, keep // 2).astype(int))
+    return np.concatenate([head, tail, [n - 1]])
+
+
+def distance(path, surface):
+    """Euclidean distance from the path's endpoint to the surface's (first) minimum."""
+    return float(np.linalg.norm(path.endpoint - surface.minima[0]))
+
+
+def ravine_figure(surface, gd, adagrad, *, gd_label, ada_label):
+    """GD's and the lecture's Adagrad's paths on the ravine, with the start and the minimum."""
+    fig, ax = plots.new_figure(figsize=(10, 3.6))
+    plots.surface_axes(surface, ax)
+    gd_line = plots.draw_path(ax, gd, gd_label)
+    gd_line.set_linewidth(0.6)
+    gd_line.set_alpha(0.7)
+    plots.draw_path(ax, adagrad, ada_label).set_linewidth(2.2)
+    ax.set_title(f"{surface.title}: {gd.steps} steps each")
+    ax.legend(loc="lower right", fontsize="small")
+    return fig
+
+
+def sigma_figure(path, names, *, title, sigma_label=r"$\sigma_i^t$", log_steps=True):
+    """σ_i^t (left) and the effective step η^t/σ_i^t (right) of each parameter, in the parameters' colours."""
+    fig, axes = plots.new_figure(1, 2, figsize=(10, 3.6))
+    keep = thin(len(path.sigma)) if log_steps else np.arange(len(path.sigma))
+    t = keep + 1 if log_steps else keep
+    for i, name in enumerate(names):
+        axes[0].plot(t, path.sigma[keep, i], color=PARAM_COLORS[i], label=rf"$\sigma$ of {name}")
+        axes[1].plot(t, path.step_size[keep, i], color=PARAM_COLORS[i], label=rf"$\eta/\sigma$ of {name}")
+    for ax, ylabel in zip(axes, (sigma_label, r"effective step $\eta/\sigma_i^t$")):
+        ax.set_yscale("log")
+        if log_steps:
+            ax.set_xscale("log")
+        ax.set_xlabel("step t + 1" if log_steps else "step t")
+        ax.set_ylabel(ylabel)
+        ax.legend(fontsize="small")
+    no_minor_ticks(*axes)
+    fig.suptitle(title)
+    return fig
+
+
+def end_sigmas(path, names):
+    """σ_i and η/σ_i of the last step for each parameter, and the ratio of the effective steps."""
+    s, e = path.sigma[-1], path.step_size[-1]
+    lines = [f"after {len(path.sigma):,} steps:"]
+    lines += [f"  {n}: σ = {s[i]:.4g}, η/σ = {e[i]:.4g}" for i, n in enumerate(names)]
+    lines.append(f"  η/σ_{names[0]} / η/σ_{names[1]} = {e[0] / e[1]:.4g}")
+    return "\n".join(lines)
+
+
+def endpoints(surface, paths):
+    """Start, every path's endpoint and loss, and the exact minimum, as a table."""
+    b, w = surface.labels
+    start = np.asarray(surface.start if not paths else next(iter(paths.values())).params[0])
+    rows = [("start", start, surface.loss(start))]
+    rows += [(label, p.endpoint, p.loss[-1]) for label, p in paths.items()]
+    rows.append(("least-squares minimum", surface.minima[0], surface.min_loss))
+    width = max(len(r[0]) for r in rows)
+    lines = [f"{'':{width}}  {b:>10} {w:>9} {'L(' + b + ', ' + w + ')':>14}"]
+    lines += [f"{name:{width}}  {p[0]:>10.4f} {p[1]:>9.4f} {loss:>14.7g}" for name, p, loss in rows]
+    return "\n".join(lines)
+
+
+def loss_gap(path, surface, floor=1e-12):
+    """L(θ^t) − L*, floored for a log axis."""
+    return np.maximum(path.loss - surface.min_loss, floor)
+
+
+def pokemon_figure(surface, paths):
+    """The Pokémon race: paths on the contour (left) and L − L* per step (right)."""
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(11, 4.3))
+    plots.surface_axes(surface, left)
+    for index, (label, path) in enumerate(paths.items()):
+        keep = thin(len(path.loss))
+        color = style.color_of(label, index)
+        xy = path.params[keep]
+        left.plot(xy[:, 0], xy[:, 1], color=color, lw=1.6, label=label, zorder=3)
+        left.plot(*xy[0], "o", color=color, markersize=6, zorder=4)
+        left.plot(*xy[-1], "s", color=color, markeredgecolor="black", markersize=7, zorder=4)
+        right.plot(keep + 1, loss_gap(path, surface)[keep], label=label, color=color)
+    left.set_title(f"Pokémon: paths over {next(iter(paths.values())).steps:,} updates")
+    left.legend(loc="lower left", fontsize="small")
+    right.set_xscale("log")
+    right.set_yscale("log")
+    right.set_xlabel("step t + 1")
+    right.set_ylabel(r"$L(\theta^t) - L^*$")
+    right.set_title("distance to the minimum loss")
+    right.legend(fontsize="small")
+    no_minor_ticks(right)
+    return fig
+
+
+def count_bursts(path, surface, factor=100.0):
+    """How often L − L* jumps up by more than `factor` above its lowest value since the last burst."""
+    gap = np.log10(loss_gap(path, surface))
+    jump = np.log10(factor)
+    bursts, low, peak, rising = [], gap[0], gap[0], False
+    for t, value in enumerate(gap):
+        if not rising:
+            low = min(low, value)
+            if value > low + jump:
+                bursts.append(t)
+                rising, peak = True, value
+        else:
+            peak = max(peak, value)
+            if value < peak - jump:
+                rising, low = False, value
+    return bursts
+
+
+def forms_figure(surface, torch_path, lecture_path, *, torch_label, lecture_label):
+    """L − L* per step of torch's sum form and the lecture's mean form, over the lecture path's length."""
+    n = len(lecture_path.loss)
+    fig, ax = plots.new_figure(figsize=(10, 3.6))
+    ax.plot(np.arange(n), loss_gap(lecture_path, surface), color=ADAGRAD, lw=1.0, label=lecture_label)
+    ax.plot(np.arange(n), loss_gap(torch_path, surface)[:n], "--", color=ADAGRAD, lw=2.6, label=torch_label)
+    ax.set_yscale("log")
+    ax.set_xlim(0, n - 1)
+    ax.set_xlabel("step t")
+    ax.set_ylabel(r"$L(\theta^t) - L^*$")
+    ax.set_title(f"Pokémon, η = 1, constant: the mean form bursts, the sum form glides ({n - 1:,} updates)")
+    ax.legend(loc="upper right", fontsize="small")
+    no_minor_ticks(ax)
+    return fig
+
+
+def sigma_ratio(torch_path, lecture_path, steps=(0, 1, 3, 99, 999)):
+    """σ_torch / σ_lecture at a few t, beside sqrt(t + 1), for two runs that follow the same path."""
+    lines = [f"{'t':>6} {'σ_torch/σ_lecture (b)':>22} {'(w)':>8} {'sqrt(t+1)':>10}"]
+    for t in steps:
+        r = torch_path.sigma[t] / lecture_path.sigma[t]
+        lines.append(f"{t:>6} {r[0]:>22.6g} {r[1]:>8.6g} {np.sqrt(t + 1):>10.6g}")
+    return "\n".join(lines)
+
+
+def max_relative_difference(a, b):
+    """max |a − b| / max(|b|, 1) over two paths' parameters (of equal length)."""
+    return float(np.max(np.abs(a.params - b.params) / np.maximum(np.abs(b.params), 1.0)))
+
+
+# ---------------------------------------------------------------------------------------
+# The limit: a plateau, a cliff and a basin
+
+def basin_entry(surface, path):
+    """The first t at which the path's x is past the cliff (in the basin); None if never."""
+    past = path.params[:, 0] > surface.basin[0]
+    return int(np.argmax(past)) if past.any() else None
+
+
+def steps_to_reach(path, target, tol=0.05):
+    """The first t with |x^t − target| < tol; None if never."""
+    near = np.abs(path.params[:, 0] - target) < tol
+    return int(np.argmax(near)) if near.any() else None
+
+
+def plateau_figure(surface, adagrad, fresh, *, entry, eta):
+    """x^t of Adagrad and of a fresh Adagrad started at the basin entry (left); σ_x^t against |g_x^t| (right)."""
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(11, 4.0))
+    steps = adagrad.steps
+    for (lo, hi), name, shade in ((surface.plateau, "plateau", "0.93"), (surface.cliff, "cliff", "0.78"),
+                                  (surface.basin, "basin", "0.93")):
+        lo, hi = max(lo, surface.window[0][0]), min(hi, surface.window[0][1])
+        left.axhspan(lo, hi, color=shade, zorder=0)
+        left.text(steps * 0.99, (lo + hi) / 2, name, ha="right", va="center", fontsize="small", color="0.3")
+    x_star = surface.minima[0, 0]
+    left.axhline(x_star, color="black", lw=0.8, ls=":")
+    left.plot([0], [x_star], linestyle="none", clip_on=False, **style.MINIMUM_STYLE)
+    left.plot(np.arange(len(adagrad.params)), adagrad.params[:, 0], color=ADAGRAD, lw=2.2,
+              label=f"LectureAdagrad (η = {eta:g}) from the plateau")
+    left.plot(entry + np.arange(len(fresh.params)), fresh.params[:, 0], color=style.OKABE_ITO["blue"],
+              lw=1.6, ls="--", label=f"same, but σ forgotten at t = {entry}")
+    left.set_xlim(0, steps)
+    left.set_ylim(surface.window[0])
+    left.set_xlabel("step t")
+    left.set_ylabel(r"$x^t$")
+    left.set_title(f"{surface.title}: where x is")
+    left.legend(loc="center right", fontsize="small", bbox_to_anchor=(1.0, 0.36))
+    t = np.arange(len(adagrad.sigma))
+    right.plot(t, adagrad.sigma[:, 0], color=ADAGRAD, lw=2.2, label=r"$\sigma_x^t$ (LectureAdagrad)")
+    right.plot(t, np.abs(adagrad.grad[:len(t), 0]), color="0.35", lw=1.2, label=r"$|g_x^t|$, the newest gradient")
+    right.axvline(entry, color="0.4", lw=0.8, ls="--")
+    right.text(entry + steps * 0.015, 2e-6, f"basin reached\nat t = {entry}", fontsize="small", color="0.3")
+    right.set_yscale("log")
+    right.set_xlim(0, len(t))
+    right.set_ylim(1e-6, 30)
+    right.set_xlabel("step t")
+    right.set_ylabel(r"$\sigma_x^t$ and $|g_x^t|$")
+    right.set_title("σ remembers the cliff")
+    right.legend(loc="upper right", fontsize="small")
+    no_minor_ticks(right)
+    return fig
+
+
+def memory_table(surface, path, steps, eta):
+    """σ_x^t, |g_x^t| and the step actually taken, |x^{t+1} − x^t|, at a few t."""
+    lines = [f"{'t':>6} {'x^t':>8} {'|g_x^t|':>10} {'σ_x^t':>8} {'η/σ_x^t':>9} {'step |Δx|':>10}"]
+    for t in steps:
+        lines.append(f"{t:>6} {path.params[t, 0]:>8.4f} {abs(path.grad[t, 0]):>10.3e} {path.sigma[t, 0]:>8.4f} "
+                     f"{eta / path.sigma[t, 0]:>9.4f} {abs(path.params[t + 1, 0] - path.params[t, 0]):>10.3e}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------
+# Panel: Adagrad on the Pokémon surface
+
+FORMS = {
+    "torch (sum): σ = sqrt(Σ g²)": "torch",
+    "lecture (mean): σ = sqrt(Σ g² / (t+1))": "lecture",
+}
+
+
+def make_optimizer(form, eta):
+    """torch's Adagrad (`"torch"`) or the lecture's (`"lecture"`) with learning rate η."""
+    if form == "torch":
+        return optim.Adagrad(lr=eta)
+    if form == "lecture":
+        return optim.LectureAdagrad(lr=eta)
+    raise ValueError(f"unknown form {form!r}: choose 'torch' or 'lecture'")
+
+
+def pokemon_panel(eta=1.0, b=-120.0, w=-4.0, form="torch", steps=5_000, max_steps=10_000):
+    """Panel: η (log), start (b, w), form and steps → Adagrad's path on the Pokémon contour and L − L* per step."""
+    surface = surfaces.pokemon()
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(10.5, 4.2), static=False)
+    plots.surface_axes(surface, left)
+    (path_line,) = left.plot([], [], color=ADAGRAD, lw=1.6, zorder=3)
+    start_marker = left.plot([], [], "o", color=ADAGRAD, markeredgecolor="black", zorder=4)[0]
+    end_marker = left.plot([], [], "s", color=ADAGRAD, markeredgecolor="black", markersize=7, zorder=4)[0]
+    (loss_line,) = right.plot([], [], color=ADAGRAD)
+    right.set_xscale("log")
+    right.set_yscale("log")
+    right.set_xlim(1, max_steps)
+    right.set_ylim(1e-12, 1e9)
+    right.set_xlabel("step t + 1")
+    right.set_ylabel(r"$L(\theta^t) - L^*$")
+    right.set_title("distance to the minimum loss")
+    b_star, w_star = surface.minima[0]
+
+    def draw(eta, b, w, form, steps):
+        path = descend(surface, make_optimizer(form, eta), (b, w), int(steps))
+        widgets.set_path(path_line, path, (start_marker, end_marker))
+        gap = loss_gap(path, surface)
+        keep = thin(len(gap), keep=2000)
+        loss_line.set_data(keep + 1, gap[keep])
+        name = "Adagrad" if form == "torch" else "LectureAdagrad"
+        left.set_title(f"{name}, η = {eta:.2g}, {int(steps):,} steps")
+        message = widgets.diverged_message(path, f"{name} with η = {eta:.2g}")
+        if message:
+            return message
+        end = path.endpoint
+        (lo_b, hi_b), (lo_w, hi_w) = surface.window
+        outside = ~((path.params[:, 0] >= lo_b) & (path.params[:, 0] <= hi_b)
+                    & (path.params[:, 1] >= lo_w) & (path.params[:, 1] <= hi_w))
+        note = f" (the path leaves the plotted window at step {int(np.argmax(outside))})" if outside.any() else ""
+        return (f"after {path.steps:,} steps: (b, w) = ({end[0]:.2f}, {end[1]:.3f}), minimum "
+                f"({b_star:.2f}, {w_star:.3f}); L − L* = {path.loss[-1] - surface.min_loss:.3g}{note}")
+
+    controls = dict(
+        eta=widgets.log_slider("η", eta, -2, 2, step=0.1, readout_format=".2g"),
+        b=widgets.slider("start b", b, -200, -100, 5, ".0f"),
+        w=widgets.slider("start w", w, -5, 5, 0.5, ".1f"),
+        form=widgets.choice("σ form", list(FORMS.items()), form),
+        steps=widgets.int_slider("steps", steps, 500, max_steps, 500),
+    )
+    animated = [path_line, start_marker, end_marker, left.title, loss_line]
+    return widgets.Panel(controls, fig, draw, animated=animated,
+                         title=f"Adagrad on the Pokémon surface (at most {max_steps:,} steps, to stay fast)")
+
+
+widgets.register("02 adagrad")(pokemon_panel)
+
+
+# ---------------------------------------------------------------------------------------
+# Exercises
+
+def sigma_zero(answer, g0=-3.0):
+    """σ^0 for a parameter whose first gradient is g0: |g0|."""
+    value = as_number(answer, "`sigma0`")
+    if isinstance(value, Feedback):
+        return value
+    target = abs(g0)
+    if close(value, target, 1e-6):
+        return right(f"Yes: with one gradient the mean of the squares is (g^0)² = {g0 ** 2:g}, and its "
+                     f"root is |g^0| = {target:g}. So the first step moves the parameter by exactly η.")
+    if close(value, g0, 1e-6):
+        return wrong(f"σ is a root of a mean of squares, so it can't be negative: the sign of g^0 = {g0:g} "
+                     f"is lost when it is squared.")
+    if close(value, g0 ** 2, 1e-6):
+        return wrong(f"{value:g} is (g^0)², the mean of the squares; σ is its square root.")
+    if close(value, 1 / target, 1e-6) or close(value, 1.0, 1e-6):
+        return wrong("That looks like the step factor g/σ or 1/σ; the question asks for σ^0 itself, "
+                     "sqrt((1/1)·(g^0)²).")
+    return wrong(f"Not {value:g}. At t = 0 the sum has one term: σ^0 = sqrt((1/(0+1))·(g^0)²) with g^0 = {g0:g}.")
+
+
+def sigma_one(answer, grads=(3.0, 4.0)):
+    """The lecture's σ^1 after the gradients g^0, g^1: sqrt(((g^0)² + (g^1)²)/2)."""
+    value = as_number(answer, "`sigma1`")
+    if isinstance(value, Feedback):
+        return value
+    squares = sum(g * g for g in grads)
+    target = float(np.sqrt(squares / len(grads)))
+    if close(value, target, 2e-3):
+        return right(f"Yes: σ^1 = sqrt(({grads[0]:g}² + {grads[1]:g}²)/2) = sqrt({squares / 2:g}) ≈ {target:.4f}. "
+                     f"torch's sum form would give sqrt({squares:g}) = {np.sqrt(squares):g}, √2 times more.")
+    if close(value, np.sqrt(squares), 1e-3):
+        return wrong(f"{value:g} = sqrt(Σ g²) is torch's sum form. The lecture divides the sum of squares "
+                     f"by the number of gradients, t + 1 = 2, before the root.")
+    if close(value, np.mean(np.abs(grads)), 1e-3):
+        return wrong(f"{value:g} is the mean of |g|. σ is the root of the mean of the *squares*, which "
+                     f"weighs the larger gradient more.")
+    if close(value, squares / 2, 1e-3):
+        return wrong(f"{value:g} is the mean of the squares, (σ^1)²; take its square root.")
+    if close(value, squares, 1e-3):
+        return wrong(f"{value:g} is the sum of the squares: divide by t + 1 = 2 and take the root.")
+    if close(value, abs(grads[-1]), 1e-3):
+        return wrong(f"{value:g} is only the newest |g|. Adagrad's σ averages over *all* past gradients.")
+    if close(value, np.sqrt(squares) / 2, 1e-3):
+        return wrong(f"{value:g} = sqrt(Σ g²)/2 divides by t + 1 after the root; divide inside it: sqrt(Σ g² / 2).")
+    return wrong(f"Not {value:g}. Square both gradients, average the two squares, take the root.")
+
+
+def larger_step(answer, path):
+    """Which Pokémon parameter, 'b' or 'w', gets the larger effective step η/σ (from the Adagrad path)."""
+    if answer is None:
+        return unanswered("`which` to 'b' or 'w'")
+    choice = str(answer).strip().lower()
+    if choice not in ("b", "w"):
+        return wrong(f"Answer with the name of a parameter, 'b' or 'w'; got {answer!r}.")
+    steps = path.step_size[-1]
+    ratio = steps[0] / steps[1]
+    if choice == "b":
+        return right(f"Yes: at the end η/σ_b is {ratio:.0f}× η/σ_w. g_w = Σ −2(ŷ_n − y_n)·x_n carries the "
+                     f"factor x_n (CP values of a few hundred), so w's gradients, and its σ, are hundreds "
+                     f"of times larger than b's, and its step hundreds of times smaller.")
+    return wrong(f"It is the other way round here: η/σ_w is {1 / ratio:.2g}× η/σ_b. Compare the gradients: "
+                 f"∂L/∂w = Σ −2(ŷ_n − y_n)·x_n has the extra factor x_n (hundreds), so σ_w is large "
+                 f"and w's effective step small.")

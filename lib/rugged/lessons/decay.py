@@ -1,0 +1,446 @@
+"""05 learning-rate decay: Adagrad's bursts, the η/sqrt(t+1) fix, a gallery of schedules,
+the schedule panel and the exercises.
+
+The lecture's Adagrad divides by the root *mean* square σ_i^t of past gradients. Once the
+path has settled, new gradients are tiny, the mean keeps shrinking like 1/sqrt(t+1), the
+effective step η/σ_i^t grows like sqrt(t+1) until the steep direction becomes unstable,
+and the loss bursts up; the large gradients of the burst raise σ again and the path
+recovers. `find_bursts` finds these episodes in a loss curve, `stability_number` shows
+when each one is coming.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import optim, plots, schedules, style, surfaces, widgets
+from ..exercises import Feedback, as_number, close, right, unanswered, wrong
+from ..runner import descend
+
+WINDOW = ((-200, -100), (-5, 7))   # the Pokémon window, taller: bursts throw w up to 6.6
+BURST_MARK = dict(marker="^", markersize=9, color="black", markeredgecolor="white",
+                  markeredgewidth=0.8, linestyle="none", zorder=6)
+
+# One colour per schedule, in the order of `plots.schedule_curves`' cycle.
+SCHEDULE_KINDS = ("constant", "1/sqrt(t+1)", "step", "exponential", "cosine")
+SCHEDULE_COLORS = {kind: style.CYCLE[i] for i, kind in enumerate(SCHEDULE_KINDS)}
+
+
+# ---------------------------------------------------------------------------------------
+# Bursts
+
+@dataclass
+class Bursts:
+    """Episodes where the loss rose above `factor` × its running minimum.
+
+    starts[k]: first step of episode k above the threshold; peaks[k]: its highest loss;
+    ends[k]: first step back below the threshold (len(loss) if it never came back).
+    """
+
+    starts: np.ndarray
+    peaks: np.ndarray
+    ends: np.ndarray
+    factor: float
+
+    def __len__(self):
+        return len(self.starts)
+
+    def summary(self, shown=8):
+        """'N bursts, at t = a, b, c, …' (the first `shown` starts)."""
+        if not len(self):
+            return f"no burst (the loss never rose above {self.factor:g} × its running minimum)"
+        at = ", ".join(f"{s:,}" for s in self.starts[:shown])
+        more = ", …" if len(self) > shown else ""
+        noun = "burst" if len(self) == 1 else "bursts"
+        return f"{len(self)} {noun}, starting at t = {at}{more}"
+
+
+def find_bursts(loss, factor=2.0):
+    """The bursts of a loss curve: steps where L(θ^t) > factor · min_{k≤t} L(θ^k)."""
+    loss = np.asarray(loss, dtype=float)
+    if not len(loss):
+        empty = np.array([], dtype=int)
+        return Bursts(empty, empty, empty, factor)
+    above = loss > factor * np.minimum.accumulate(loss)
+    edges = np.diff(above.astype(np.int8), prepend=0, append=0)
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    peaks = np.array([s + int(np.argmax(loss[s:e])) for s, e in zip(starts, ends)], dtype=int)
+    return Bursts(starts, peaks, ends, factor)
+
+
+def stability_number(path, surface):
+    """λ_max(D^t H) at every step, D^t = diag(η^t/σ_i^t), H the surface's (constant) Hessian.
+
+    Near a minimum of a quadratic, the step θ ← θ − D^t g multiplies the error by
+    I − D^t H; the mode with the largest eigenvalue flips sign every step and grows as
+    soon as λ_max(D^t H) > 2.
+    """
+    root = np.sqrt(path.step_size)
+    scaled = root[:, :, None] * surface.H[None] * root[:, None, :]   # D^½ H D^½, same spectrum
+    return np.linalg.eigvalsh(scaled)[:, -1]
+
+
+def crossings(stability, bursts):
+    """For each burst, the step where the stability number last rose above 2 before it."""
+    above = stability > 2
+    result = []
+    for start in bursts.starts:
+        below = np.flatnonzero(~above[:start])
+        result.append(int(below[-1]) + 1 if len(below) else 0)
+    return np.array(result, dtype=int)
+
+
+GAP_FLOOR = 1e-10   # below this, L − L* is float64 rounding of a loss near 1e5
+
+
+def warning_table(stability, bursts, shown=6):
+    """Print, for the first bursts, when λ_max(D^t H) rose above 2 and when the burst began."""
+    rose = crossings(stability, bursts)
+    print(f"{'burst':>5s}  {'λ_max(D^t H) > 2 from t':>24s}  {'burst starts at t':>17s}  {'steps between':>13s}")
+    for k, (r, s) in enumerate(zip(rose[:shown], bursts.starts[:shown]), 1):
+        print(f"{k:5d}  {r:24,d}  {s:17,d}  {s - r:13,d}")
+    print(f"every one of the {len(bursts)} bursts starts after λ_max(D^t H) rose above 2: "
+          f"{bool(np.all(rose < bursts.starts) and np.all(stability[bursts.starts - 1] > 2))}")
+
+
+def step_growth(path, i=1):
+    """The largest one-step growth factor of the effective step η^t/σ_i^t."""
+    steps = path.step_size[:, i]
+    return float(np.max(steps[1:] / steps[:-1]))
+
+
+def gap(path, surface):
+    """L(θ^t) − L*, floored at GAP_FLOOR for log axes."""
+    return np.maximum(path.loss - surface.min_loss, GAP_FLOOR)
+
+
+def gap_text(path, surface):
+    """The final L − L* as text: '< 1e-09' where it is rounding, else 3 significant digits."""
+    value = path.loss[-1] - surface.min_loss
+    return f"< {1e-9:.0e}" if value < 1e-9 else f"{value:.3g}"
+
+
+# ---------------------------------------------------------------------------------------
+# Figures
+
+def _mark_bursts(ax_path, ax_loss, path, surface, bursts, t_offset=0):
+    if len(bursts):
+        peaks = bursts.peaks
+        ax_path.plot(path.params[peaks, 0], path.params[peaks, 1], **BURST_MARK)
+        ax_loss.plot(peaks + t_offset, gap(path, surface)[peaks], **BURST_MARK, label="burst")
+
+
+def burst_figure(surface, path, bursts, color=SCHEDULE_COLORS["constant"]):
+    """The path with the bursts' peaks ▲ on the contours, and L − L* per step with the same marks."""
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(12, 4.6), width_ratios=(1, 1.35))
+    plots.surface_axes(surface, left, window=WINDOW)
+    plots.draw_path(left, path, label="path", color=color)
+    right.plot(gap(path, surface), color=color, lw=1.2, label="L(θ^t) − L*")
+    _mark_bursts(left, right, path, surface, bursts)
+    left.set_title(f"{path.label} on the Pokémon surface")
+    right.set_yscale("log")
+    right.set_xlabel("step t")
+    right.set_ylabel("L(θ^t) − L*")
+    right.set_title(f"{len(bursts)} bursts in {path.steps:,} steps (▲ = peak of a burst)")
+    right.legend(loc="lower left", fontsize="small")
+    return fig
+
+
+def why_figure(surface, paths, bursts, until=5000):
+    """σ_w^t, the effective step η^t/σ_w^t, and the stability number λ_max(D^t H), per step."""
+    fig, axes = plots.new_figure(3, 1, figsize=(10, 6.6), sharex=True)
+    for label, path in paths.items():
+        color = SCHEDULE_COLORS[label]
+        t = np.arange(min(until, path.steps))
+        axes[0].plot(t, path.sigma[t, 1], color=color, label=label)
+        axes[1].plot(t, path.step_size[t, 1], color=color, label=label)
+        axes[2].plot(t, stability_number(path, surface)[t], color=color, label=label)
+    axes[1].axhline(2 / surface.H[1, 1], color="0.3", ls=":", lw=1.2)
+    axes[1].annotate("2/H_ww", (until, 2 / surface.H[1, 1]), xytext=(4, 0),
+                     textcoords="offset points", va="center", fontsize="small", color="0.3",
+                     annotation_clip=False)
+    axes[2].axhline(2, color="0.3", ls=":", lw=1.2)
+    axes[2].annotate("2: unstable above", (until, 2), xytext=(4, 0), textcoords="offset points",
+                     va="center", fontsize="small", color="0.3", annotation_clip=False)
+    starts = bursts.starts[bursts.starts < until]
+    for ax in axes:
+        for s in starts:
+            ax.axvline(s, color="black", lw=0.6, alpha=0.35)
+    axes[0].set_ylabel("σ_w^t")
+    axes[0].set_yscale("log")
+    axes[1].set_ylabel("η^t / σ_w^t")
+    axes[1].set_yscale("log")
+    axes[2].set_ylabel("λ_max(D^t H)")
+    axes[2].set_ylim(0, 3)
+    axes[2].set_xlabel("step t   (thin vertical lines: starts of bursts)")
+    axes[0].set_title("w, the steep parameter: σ shrinks, the step grows, the path becomes unstable")
+    axes[0].legend(loc="upper right", fontsize="small")
+    axes[2].set_xlim(0, until)
+    return fig
+
+
+def fix_figure(surface, paths):
+    """L − L* per step for several runs: a dict label → (path, colour)."""
+    fig, ax = plots.new_figure(figsize=(10, 4.2))
+    for label, (path, color) in paths.items():
+        ax.plot(gap(path, surface), color=color, lw=1.3, label=label)
+        b = find_bursts(path.loss)
+        if len(b):
+            ax.plot(b.peaks, gap(path, surface)[b.peaks], **BURST_MARK)
+    ax.set_yscale("log")
+    ax.set_xlabel("step t")
+    ax.set_ylabel("L(θ^t) − L*")
+    ax.set_title("Lecture Adagrad with and without the decay η^t = η/sqrt(t+1)   (▲ = burst)")
+    ax.legend(loc="lower left", fontsize="small")
+    return fig
+
+
+def _relation(path, surface):
+    text = gap_text(path, surface)
+    return text if text.startswith("<") else f"= {text}"
+
+
+def schedule_color(name):
+    """The colour of a schedule, found by its kind at the start of `name`."""
+    for kind in SCHEDULE_KINDS:
+        if name.startswith(kind):
+            return SCHEDULE_COLORS[kind]
+    return style.CYCLE[-1]
+
+
+def gallery_figure(surface, runs):
+    """One column per schedule: its path (bursts ▲) above its L − L* per step."""
+    n = len(runs)
+    fig, axes = plots.new_figure(2, n, figsize=(3.1 * n, 5.8), sharey="row")
+    for (name, path), top, bottom in zip(runs.items(), axes[0], axes[1]):
+        color = schedule_color(name)
+        bursts = find_bursts(path.loss)
+        plots.surface_axes(surface, top, window=WINDOW, n=100)
+        plots.draw_path(top, path, label=name, color=color)
+        bottom.plot(gap(path, surface), color=color, lw=1.1)
+        _mark_bursts(top, bottom, path, surface, bursts)
+        top.set_title(name, fontsize="medium")
+        bottom.set_yscale("log")
+        bottom.set_xlabel("step t")
+        bottom.set_title(f"{len(bursts)} bursts, end L − L* {_relation(path, surface)}",
+                         fontsize="small")
+        bottom.xaxis.set_major_locator(plots.plt.MaxNLocator(3))
+    for ax in axes[0, 1:]:
+        ax.set_ylabel("")
+    axes[1, 0].set_ylabel("L(θ^t) − L*")
+    return fig
+
+
+def gallery_table(surface, runs):
+    """Print one line per schedule: bursts, the last burst's start, final θ and L − L*."""
+    print(f"{'schedule':28s} {'bursts':>6s} {'last at t':>9s} {'final b':>9s} {'final w':>8s} {'L − L*':>10s}")
+    for name, path in runs.items():
+        b = find_bursts(path.loss)
+        last = f"{b.starts[-1]:,}" if len(b) else "–"
+        end = path.params[-1]
+        print(f"{name:28s} {len(b):6d} {last:>9s} {end[0]:9.3f} {end[1]:8.4f} "
+              f"{gap_text(path, surface):>10s}")
+
+
+def parity_table(lecture, torch_form, shown=(0, 1, 2, 10, 1000)):
+    """θ^t of two runs side by side at a few steps, then the largest absolute and relative
+    gap over every point both runs have."""
+    n = min(len(lecture.params), len(torch_form.params))
+    a_all, b_all = lecture.params[:n], torch_form.params[:n]
+    print(f"{'t':>7s}  {'lecture + η/sqrt(t+1)':>30s}  {'Adagrad(lr=1, eps=0)':>30s}")
+    for t in (*shown, n - 1):
+        a, b = a_all[t], b_all[t]
+        print(f"{t:7,d}  ({a[0]:12.6f}, {a[1]:10.6f})  ({b[0]:12.6f}, {b[1]:10.6f})")
+    relative = (np.abs(a_all - b_all) / np.abs(b_all)).max()
+    shown_gap = "< 1e-12 (rounding)" if relative < 1e-12 else f"{relative:.1e}"
+    print(f"largest relative gap over all {n:,} points: {shown_gap}")
+
+
+# ---------------------------------------------------------------------------------------
+# The panel
+
+def make_schedule(kind, *, step_size=500, step_gamma=0.5, exp_gamma=0.999, T_max=2500):
+    """A rugged schedule from the panel's choices; only the parameters of `kind` are used."""
+    if kind == "constant":
+        return schedules.Constant()
+    if kind == "1/sqrt(t+1)":
+        return schedules.InverseSqrtDecay()
+    if kind == "step":
+        return schedules.StepLR(step_size=int(step_size), gamma=step_gamma)
+    if kind == "exponential":
+        return schedules.ExponentialLR(gamma=exp_gamma)
+    if kind == "cosine":
+        return schedules.CosineAnnealingLR(T_max=int(T_max))
+    raise ValueError(f"unknown schedule {kind!r}; choose one of {', '.join(SCHEDULE_KINDS)}")
+
+
+RELEVANT = {"constant": (), "1/sqrt(t+1)": (), "step": ("step_size", "step_gamma"),
+            "exponential": ("exp_gamma",), "cosine": ("T_max",)}
+
+
+def decay_panel(kind="constant", eta=1.0, steps=2500):
+    """Panel: a schedule and its parameters → η^t, Lecture Adagrad's path on the Pokémon
+    surface with its bursts ▲, and L − L* per step; the status line counts the bursts.
+
+    Only the sliders of the chosen schedule are shown (step: step_size and γ;
+    exponential: γ; cosine: T_max; constant and 1/sqrt(t+1): none besides η).
+    """
+    surface = surfaces.pokemon()
+    t = np.arange(steps)
+    fig, (ax_lr, ax_path, ax_loss) = plots.new_figure(1, 3, figsize=(11.5, 3.8), static=False,
+                                                        width_ratios=(1, 1.15, 1.2))
+    plots.surface_axes(surface, ax_path, window=WINDOW, n=120)
+    (lr_line,) = ax_lr.plot([], [], lw=2)
+    (path_line,) = ax_path.plot([], [], lw=1.4, zorder=3)
+    start_marker = ax_path.plot([], [], "o", markersize=6, zorder=4)[0]
+    end_marker = ax_path.plot([], [], "s", markeredgecolor="black", markersize=7, zorder=4)[0]
+    (path_bursts,) = ax_path.plot([], [], **BURST_MARK)
+    (loss_line,) = ax_loss.plot([], [], lw=1.2)
+    (loss_bursts,) = ax_loss.plot([], [], **BURST_MARK)
+    ax_lr.set_yscale("log")
+    ax_lr.set_ylim(1e-5, 60)      # fixed, so the axes are drawn once
+    ax_lr.set_xlim(0, steps)
+    ax_lr.set_xlabel("step t")
+    ax_lr.set_ylabel("learning rate η^t")
+    ax_loss.set_yscale("log")
+    ax_loss.set_xlim(0, steps)
+    ax_loss.set_ylim(GAP_FLOOR / 3, 1e9)
+    ax_loss.set_xlabel("step t")
+    ax_loss.set_ylabel("L(θ^t) − L*")
+    ax_loss.set_title("loss gap (▲ = burst)")
+    controls = dict(
+        kind=widgets.choice("schedule", list(SCHEDULE_KINDS), kind),
+        eta=widgets.log_slider("η", eta, -1, 1.5, readout_format=".2g"),
+        step_size=widgets.int_slider("step_size", 500, 100, 1500, 50),
+        step_gamma=widgets.slider("γ (step)", 0.5, 0.1, 0.9, 0.05),
+        exp_gamma=widgets.slider("γ (exponential)", 0.999, 0.997, 0.9999, 0.0001, ".4f"),
+        T_max=widgets.int_slider("T_max", 2500, 300, 5000, 100),
+    )
+    cache = OrderedDict()
+
+    def run(kind, eta, params):
+        key = (kind, round(eta, 12), params)
+        if key not in cache:
+            schedule = make_schedule(kind, **dict(params))
+            path = descend(surface, optim.LectureAdagrad(lr=eta), surface.start, steps,
+                           schedule=schedule)
+            cache[key] = (schedule.lr_at(t, eta), path)
+            if len(cache) > 64:
+                cache.popitem(last=False)
+        return cache[key]
+
+    def draw(kind, eta, step_size, step_gamma, exp_gamma, T_max):
+        values = dict(step_size=step_size, step_gamma=step_gamma, exp_gamma=exp_gamma, T_max=T_max)
+        for name in values:
+            controls[name].layout.display = None if name in RELEVANT[kind] else "none"
+        params = tuple((name, values[name]) for name in RELEVANT[kind])
+        lrs, path = run(kind, eta, params)
+        color = SCHEDULE_COLORS[kind]
+        for artist in (lr_line, path_line, start_marker, end_marker, loss_line):
+            artist.set_color(color)
+        widgets.set_curve(lr_line, lrs)
+        ax_lr.set_title(f"{kind}, η = {eta:.2g}")
+        widgets.set_path(path_line, path, (start_marker, end_marker))
+        loss_gap = gap(path, surface)
+        widgets.set_curve(loss_line, loss_gap)
+        bursts = find_bursts(path.loss)
+        path_bursts.set_data(path.params[bursts.peaks, 0], path.params[bursts.peaks, 1])
+        loss_bursts.set_data(bursts.peaks, loss_gap[bursts.peaks])
+        ax_path.set_title(f"Lecture Adagrad, {len(bursts)} bursts")
+        diverged = widgets.diverged_message(path, f"Lecture Adagrad with η = {eta:.2g}")
+        if diverged:
+            return diverged
+        return (f"{bursts.summary(shown=5)}; after {steps:,} steps L − L* = "
+                f"{path.loss[-1] - surface.min_loss:.3g}")
+
+    animated = [lr_line, ax_lr.title, path_line, start_marker, end_marker, path_bursts, ax_path.title,
+                loss_line, loss_bursts]
+    return widgets.Panel(controls, fig, draw, animated=animated,
+                         title="Decay schedules for the lecture's Adagrad on the Pokémon surface")
+
+
+widgets.register("05 decay")(decay_panel)
+
+
+# ---------------------------------------------------------------------------------------
+# Exercises
+
+def inverse_sqrt_lr(answer, eta=1.0, t=99):
+    """η^t of the lecture's decay η/sqrt(t+1) at step t."""
+    value = as_number(answer, "`eta_t`")
+    if isinstance(value, Feedback):
+        return value
+    target = schedules.InverseSqrtDecay().lr_at(t, eta)
+    if close(value, target, 1e-3):
+        return right(f"Yes: η^{t} = η/sqrt({t}+1) = {eta:g}/sqrt({t + 1}) = {target:g}.")
+    if close(value, eta / np.sqrt(t), 1e-3):
+        return wrong(f"{value:.4g} is η/sqrt({t}): t counts from 0, so step t divides by sqrt(t+1).")
+    if close(value, eta / (t + 1), 1e-3) or close(value, eta / t, 1e-3):
+        return wrong(f"{value:.4g} divides by t+1 itself; the decay divides by its square root.")
+    if close(value, eta, 1e-3):
+        return wrong(f"{value:g} is η, undecayed: at step t the schedule gives η/sqrt(t+1).")
+    return wrong(f"{value:.4g} is not η/sqrt(t+1) at t = {t} with η = {eta:g}. "
+                 f"Put t = {t} into η^t = η/sqrt(t+1).")
+
+
+def adagrad_sigmas(answer, gradients=(3.0, 4.0)):
+    """(σ of torch's Adagrad, σ of the lecture's Adagrad) after the given gradients, eps = 0."""
+    if answer is None:
+        return unanswered("`sigmas = (torch_sigma, lecture_sigma)`")
+    try:
+        torch_value, lecture_value = (float(a) for a in answer)
+    except (TypeError, ValueError):
+        return wrong(f"Give two numbers, (torch's σ, the lecture's σ); got {answer!r}.")
+    torch_opt, lecture_opt = optim.Adagrad(lr=1.0, eps=0.0), optim.LectureAdagrad(lr=1.0)
+    theta = np.zeros(1)
+    for g in gradients:
+        torch_opt.step(theta, np.array([g]))
+        lecture_opt.step(theta, np.array([g]))
+    torch_sigma, lecture_sigma = float(torch_opt.sigma[0]), float(lecture_opt.sigma[0])
+    squares = sum(g * g for g in gradients)
+    n = len(gradients)
+    torch_ok, lecture_ok = close(torch_value, torch_sigma, 1e-3), close(lecture_value, lecture_sigma, 1e-3)
+    if torch_ok and lecture_ok:
+        return right(f"Yes: torch's σ = sqrt({squares:g}) = {torch_sigma:g} (root of the sum), the "
+                     f"lecture's σ = sqrt({squares:g}/{n}) = {lecture_sigma:.4g} (root of the mean). "
+                     f"Their ratio is sqrt(t+1) = sqrt({n}), the decay torch builds in.")
+    if close(torch_value, lecture_sigma, 1e-3) and close(lecture_value, torch_sigma, 1e-3):
+        return wrong("The two are swapped: torch divides by the root of the SUM of squares, "
+                     "the lecture by the root of the MEAN, which is smaller.")
+    problems = []
+    for value, target, who, kind in ((torch_value, torch_sigma, "torch's σ", "sum"),
+                                     (lecture_value, lecture_sigma, "the lecture's σ", "mean")):
+        if close(value, target, 1e-3):
+            continue
+        if close(value, target**2, 1e-3):
+            problems.append(f"{who} = {value:g} is the {kind} of squares itself: take its square root")
+        elif close(value, np.mean(np.abs(gradients)), 1e-3) or close(value, sum(np.abs(gradients)), 1e-3):
+            problems.append(f"{who} = {value:g} averages or adds |g|; σ is a root of squares")
+        elif close(value, np.sqrt(squares) / n, 1e-3):
+            problems.append(f"{who} = {value:g} divides the root by {n}; the lecture divides the "
+                            f"squares by t+1 = {n} under the root")
+        else:
+            problems.append(f"{who} = {value:g} is not the root of the {kind} of the squares "
+                            f"{' and '.join(f'{g:g}²' for g in gradients)}")
+    return wrong("; ".join(problems) + ".")
+
+
+def cosine_lr(answer, T_max=100, base_lr=0.1, t=50):
+    """η^t of CosineAnnealingLR(T_max) with base lr `base_lr` at step t."""
+    value = as_number(answer, "`lr_50`")
+    if isinstance(value, Feedback):
+        return value
+    target = schedules.CosineAnnealingLR(T_max).lr_at(t, base_lr)
+    if close(value, target, 1e-3):
+        return right(f"Yes: η^{t} = η (1 + cos(π·{t}/{T_max}))/2 = {base_lr:g}·(1 + 0)/2 = {target:g}: "
+                     f"halfway through, the cosine has lost half of η.")
+    if close(value, base_lr, 1e-3):
+        return wrong(f"{value:g} is the starting η; by t = {t} the cosine has gone a quarter turn.")
+    if abs(value) < 1e-9:
+        return wrong(f"0 is where it ends, at t = T_max = {T_max}; t = {t} is halfway.")
+    if close(value, base_lr * np.cos(np.pi * t / T_max / 2), 1e-3):
+        return wrong(f"{value:.4g} uses cos(π t / (2 T_max)); the schedule is "
+                     f"η (1 + cos(π t / T_max))/2.")
+    return wrong(f"{value:.4g} is not η (1 + cos(π t/T_max))/2 with η = {base_lr:g}, "
+                 f"t = {t}, T_max = {T_max}.")

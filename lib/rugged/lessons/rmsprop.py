@@ -1,0 +1,556 @@
+r"""03 RMSProp: a σ that forgets. Experiments, figures, the α/η panel and the exercise checks.
+
+The lecture's RMSProp replaces Adagrad's plain mean of squared gradients by a weighted one:
+
+    σ_i^0 = |g_i^0|,   σ_i^t = sqrt( α (σ_i^{t−1})² + (1 − α)(g_i^t)² ),   0 < α < 1,
+    θ_i^{t+1} = θ_i^t − (η/σ_i^t) g_i^t.
+
+α is the weight of the past. A small α lets σ follow the newest gradient: σ jumps up when
+the gradient suddenly grows (the step brakes) and drops when it shrinks (the step speeds
+up). `optim.LectureRMSProp` is that formula, `optim.LectureAdagrad` the plain mean and
+`optim.RMSprop` torch's version (average from 0, eps outside the root, no bias correction).
+
+The notebook runs the optimizers itself; this module turns the paths into figures and
+tables and holds the panel's wiring and the answer checks.
+"""
+
+import numpy as np
+
+from .. import optim, plots, style, surfaces, widgets
+from ..exercises import Feedback, as_number, close, right, wrong
+from ..runner import descend
+
+GREEN = style.FAMILY_COLORS["RMSProp"]
+ADAGRAD = style.FAMILY_COLORS["Adagrad"]
+CLIFF_GREY = "0.82"
+
+CLIFF_ETA = 0.1            # the η of the plateau-and-cliff experiment
+CLIFF_ALPHAS = (0.5, 0.9, 0.99)
+X_TOLERANCE = 0.05         # "reached the basin minimum": |x − x*| ≤ this
+
+
+# ---------------------------------------------------------------------------------------
+# Colours: RMSProp is green in every notebook; its α's differ by shade and line style.
+
+def _mix(colour, white):
+    """`colour` mixed with white in proportion `white` (0: the colour, 1: white)."""
+    rgb = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+    return tuple(rgb + (1 - rgb) * white)
+
+
+_DASHES = ("--", "-.", "-", ":")
+
+
+def alpha_style(alpha, index=None):
+    """Line style of RMSProp with this α: green, lighter and more broken for a smaller α."""
+    alphas = sorted(set(CLIFF_ALPHAS) | {alpha})
+    index = alphas.index(alpha) if index is None else index
+    white = (0.45, 0.25, 0.0, 0.0)[min(index, 3)]
+    return dict(color=_mix(GREEN, white), linestyle=_DASHES[min(index, 3)])
+
+
+def run_style(label, index=0):
+    """Colour and line style of a run from its label: 'Adagrad…', 'GD…' or 'RMSProp α=…'."""
+    if label.startswith("RMSProp") and "α=" in label:
+        alpha = float(label.split("α=")[1].split(",")[0].split(" ")[0])
+        return alpha_style(alpha)
+    return dict(color=style.color_of(label, index), linestyle="-")
+
+
+# ---------------------------------------------------------------------------------------
+# How much each past gradient counts in (σ^t)²
+
+def memory_weights(t, alpha=None):
+    """Weights w_k (k = 0 … t) with (σ^t)² = Σ_k w_k (g^k)²: Adagrad (alpha None) or RMSProp.
+
+    Adagrad: w_k = 1/(t+1). RMSProp (σ^0 = |g^0|): w_0 = α^t, w_k = (1 − α) α^{t−k} for k ≥ 1.
+    Both sum to 1.
+    """
+    k = np.arange(t + 1)
+    if alpha is None:
+        return np.full(t + 1, 1 / (t + 1))
+    weights = (1 - alpha) * alpha ** (t - k).astype(float)
+    weights[0] = alpha**t
+    return weights
+
+
+def half_memory(alpha):
+    """How many of the newest gradients carry half of (σ^t)² for large t: ln ½ / ln α, rounded up."""
+    return int(np.ceil(np.log(0.5) / np.log(alpha)))
+
+
+def memory_figure(t=40, alphas=CLIFF_ALPHAS):
+    """Weight of each past gradient g^k in (σ^t)², Adagrad against RMSProp with several α."""
+    fig, ax = plots.new_figure(figsize=(8.5, 3.6))
+    k = np.arange(t + 1)
+    ax.plot(k, memory_weights(t), color=ADAGRAD, marker="o", markersize=3.5,
+            label=f"Adagrad: every $g^k$ weighs 1/(t+1) = 1/{t + 1}")
+    for alpha in alphas:
+        ax.plot(k, memory_weights(t, alpha), marker="o", markersize=3.5, **alpha_style(alpha),
+                label=f"RMSProp α = {alpha}: newest weighs 1 − α = {1 - alpha:.2g}")
+    ax.set_yscale("log")
+    ax.set_ylim(1e-6, 1.5)
+    ax.set_xlim(-0.5, t + 0.5)
+    ax.set_xlabel(f"k: the gradient $g^k$, out of $g^0$ … $g^{{{t}}}$")
+    ax.set_ylabel(f"weight of $(g^k)^2$ in $(\\sigma^{{{t}}})^2$")
+    ax.set_title(f"What $\\sigma^{{{t}}}$ remembers: RMSProp forgets geometrically, by α per step")
+    ax.legend(fontsize="small", loc="lower left")
+    return fig
+
+
+def print_memory(t=40, alphas=CLIFF_ALPHAS):
+    """The newest gradient's weight and how many recent gradients make half of (σ^t)²."""
+    lines = [f"{'σ kind':<16} {'newest g^t weighs':>18}   half of (σ^t)² is the newest …",
+             f"{'Adagrad, t=' + str(t):<16} {1 / (t + 1):>18.4f}   {int(np.ceil((t + 1) / 2)):>3d} gradients (grows with t)"]
+    for alpha in alphas:
+        lines.append(f"{'RMSProp α=' + str(alpha):<16} {1 - alpha:>18.4f}   {half_memory(alpha):>3d} "
+                     f"gradient{'s' if half_memory(alpha) > 1 else ''} (for large t)")
+    print("\n".join(lines))
+
+
+# ---------------------------------------------------------------------------------------
+# The plateau, the cliff and the basin
+
+def x_profile_figure(surface):
+    """L(x, 0) and |∂L/∂x| along x, with the plateau, cliff and basin marked."""
+    fig, axes = plots.new_figure(1, 2, figsize=(11, 3.6))
+    x = np.linspace(*surface.window[0], 600)
+    points = np.stack([x, np.zeros_like(x)], axis=-1)
+    slope = np.abs(surface.grad(points)[:, 0])
+    axes[0].plot(x, surface.loss(points), color="black")
+    axes[1].plot(x, slope, color="black")
+    axes[1].set_yscale("log")
+    x_star = surface.minima[0, 0]
+    axes[0].plot(x_star, surface.min_loss, linestyle="none", **style.MINIMUM_STYLE)
+    for ax in axes:
+        ax.axvspan(*surface.cliff, color=CLIFF_GREY, zorder=0)
+        ax.set_xlim(*surface.window[0])
+        ax.set_xlabel("x")
+    top = (surface.window[0][0] + surface.cliff[0]) / 2
+    basin = (surface.cliff[1] + surface.window[0][1]) / 2
+    for ax, y, y_cliff in ((axes[0], 6.0, 9.0), (axes[1], 30, 30)):
+        ax.text(top, y, "plateau", ha="center", va="top")
+        ax.text(sum(surface.cliff) / 2 + (0.75 if ax is axes[0] else 0), y_cliff, "cliff",
+                ha="center", va="top")
+        ax.text(basin, y, "basin", ha="center", va="top")
+    axes[0].set_ylim(-0.5, 11)
+    axes[1].set_ylim(1e-4, 40)
+    axes[0].set_ylabel("L(x, 0)")
+    axes[1].set_ylabel(r"$|\partial L/\partial x|$, the size of $g_x$")
+    axes[0].set_title("The loss along x (★ the minimum)")
+    axes[1].set_title("The gradient jumps ×100 at the cliff, then shrinks")
+    return fig
+
+
+def print_profile(surface):
+    """The size of the x-gradient in each region (at y = 0)."""
+    def span(lo, hi):
+        x = np.linspace(lo, hi, 401)
+        g = np.abs(surface.grad(np.stack([x, np.zeros_like(x)], axis=-1))[:, 0])
+        return g.min(), g.max()
+    (x0, x1), x_star = surface.window[0], surface.minima[0, 0]
+    lines = []
+    low, high = span(x0, surface.cliff[0])
+    lines.append(f"plateau  x in [{x0:g}, {surface.cliff[0]:g}]: |g_x| between {low:.3f} and {high:.3f}")
+    low, high = span(*surface.cliff)
+    lines.append(f"cliff    x in [{surface.cliff[0]:g}, {surface.cliff[1]:g}]: |g_x| up to {high:.2f}")
+    low, high = span(surface.cliff[1], x_star - 0.5)
+    lines.append(f"basin    x in [{surface.cliff[1]:g}, {x_star - 0.5:.2f}]: |g_x| between {low:.4f} and "
+                 f"{high:.4f}, then 0 at the minimum")
+    lines.append(f"minimum  x* = {x_star:.4f}, y* = 0, L* = {surface.min_loss:.3e}")
+    print("\n".join(lines))
+
+
+def cliff_steps(surface, path):
+    """(first t on the cliff, first t past it) for a path; None where it never gets there."""
+    x = path.params[:, 0]
+    on = np.flatnonzero(x > surface.cliff[0])
+    past = np.flatnonzero(x >= surface.cliff[1])
+    return (int(on[0]) if len(on) else None), (int(past[0]) if len(past) else None)
+
+
+def steps_to_x(surface, path, tol=X_TOLERANCE):
+    """First t with |x^t − x*| ≤ tol (None if never)."""
+    near = np.flatnonzero(np.abs(path.params[:, 0] - surface.minima[0, 0]) <= tol)
+    return int(near[0]) if len(near) else None
+
+
+def x_steps(path):
+    """|x^{t+1} − x^t| for every step: how far the x-parameter actually moved."""
+    return np.abs(np.diff(path.params[:, 0]))
+
+
+def cliff_figure(surface, runs, t_max=200):
+    """σ^t of x, the step |x^{t+1} − x^t| and x^t over t, for several runs, the cliff shaded.
+
+    Top left: the paths. Top right: x^t with the cliff band. Bottom: σ_x^t and the step
+    actually taken; grey marks the steps during which the runs cross the cliff (from the
+    first run to enter it to the last to leave it).
+    """
+    fig, axes = plots.new_figure(2, 2, figsize=(11.5, 6.6))
+    (paths_ax, x_ax), (sigma_ax, step_ax) = axes
+    plots.surface_axes(surface, paths_ax)
+    paths_ax.axvspan(*surface.cliff, color=CLIFF_GREY, alpha=0.45, zorder=0)
+    crossings = [cliff_steps(surface, p) for p in runs.values()]
+    first = min(c[0] for c in crossings if c[0] is not None)
+    last = max(c[1] for c in crossings if c[1] is not None)
+    for index, (label, path) in enumerate(runs.items()):
+        look = run_style(label, index)
+        n = min(t_max, path.steps)
+        paths_ax.plot(path.params[:n + 1, 0], path.params[:n + 1, 1], lw=1.6, label=label, **look)
+        x_ax.plot(np.arange(n + 1), path.params[:n + 1, 0], label=label, **look)
+        sigma_ax.plot(np.arange(n), path.sigma[:n, 0], label=label, **look)
+        step_ax.plot(np.arange(n), x_steps(path)[:n], label=label, **look)
+    paths_ax.plot(*surface.start, "o", color="black", markersize=6, zorder=4)
+    paths_ax.set_title(f"Paths, first {t_max} steps")
+    x_ax.axhspan(*surface.cliff, color=CLIFF_GREY, zorder=0)
+    x_ax.axhline(surface.minima[0, 0], color="black", lw=0.8, ls=":")
+    x_ax.plot(t_max, surface.minima[0, 0], linestyle="none", clip_on=False, **style.MINIMUM_STYLE)
+    x_ax.text(t_max * 0.02, sum(surface.cliff) / 2, "cliff", ha="left", va="center")
+    x_ax.set_ylabel(r"$x^t$")
+    x_ax.set_title("Where the x-parameter is")
+    for ax in (sigma_ax, step_ax):
+        ax.axvspan(first, last, color=CLIFF_GREY, zorder=0)
+        ax.set_yscale("log")
+        ax.set_xlabel("step t")
+    sigma_ax.text(first + 1, 0.9e-3, "on the cliff", va="bottom", fontsize="small")
+    sigma_ax.set_ylim(3e-4, 30)
+    sigma_ax.set_ylabel(r"$\sigma_x^t$")
+    sigma_ax.set_title(r"$\sigma^t$ of the x-parameter")
+    eta = runs[next(iter(runs))].lr[0]
+    step_ax.axhline(eta, color="black", lw=0.8, ls=":")
+    step_ax.text(t_max * 0.98, eta * 1.15, "η", ha="right", va="bottom")
+    step_ax.set_ylim(1e-3, 2)
+    step_ax.set_ylabel(r"$|x^{t+1} - x^t|$")
+    step_ax.set_title("The step actually taken in x")
+    for ax in (x_ax, sigma_ax, step_ax):
+        ax.set_xlim(0, t_max)
+    x_ax.legend(fontsize="small", loc="lower right")
+    return fig
+
+
+def cliff_table(surface, runs, tol=X_TOLERANCE):
+    """Per run: σ before the cliff, the largest σ and step on it, the step after it, steps to x*."""
+    head = (f"{'run':<15} {'σ_x before':>10} {'max σ_x':>9} {'largest step':>13} "
+            f"{'mean step, 20':>14} {'σ_x 20 steps':>13} {'steps to':>9}")
+    sub = (f"{'':<15} {'the cliff':>10} {'on cliff':>9} {'on cliff / η':>13} "
+           f"{'after it / η':>14} {'after it':>13} {'|x−x*|≤' + format(tol, 'g'):>9}")
+    lines = [head, sub, "-" * len(head)]
+    for label, path in runs.items():
+        eta = path.lr[0]
+        enter, leave = cliff_steps(surface, path)
+        steps = x_steps(path)
+        after = slice(leave, leave + 20)
+        reach = steps_to_x(surface, path, tol)
+        lines.append(
+            f"{label:<15} {path.sigma[enter - 1, 0]:>10.4f} {path.sigma[enter:leave, 0].max():>9.3f} "
+            f"{steps[enter:leave].max() / eta:>13.2f} {steps[after].mean() / eta:>14.3f} "
+            f"{path.sigma[leave + 20, 0]:>13.4f} {('never' if reach is None else reach):>9}")
+    print("\n".join(lines))
+
+
+# ---------------------------------------------------------------------------------------
+# The first steps: the lecture's σ^0 = |g^0| against torch's average from 0
+
+class Slope:
+    """A 1-D straight slope, L(θ) = c·θ, so the gradient is the constant c at every step."""
+
+    dim = 1
+
+    def __init__(self, c=1.0):
+        self.c = float(c)
+
+    def loss(self, p):
+        return self.c * np.asarray(p, dtype=float)[..., 0]
+
+    def grad(self, p):
+        return np.full(np.shape(p), self.c)
+
+
+def first_steps_table(paths, eta, names=("x", "y"), rows=3):
+    """The first steps of several runs: θ_i^{t+1} − θ_i^t of each parameter, in units of η."""
+    width = 14
+    head = f"{'t':>2} " + "".join(f"{label + ' Δ' + n + '/η':>{width}}" for label in paths for n in names)
+    lines = [head, "-" * len(head)]
+    for t in range(rows):
+        cells = ""
+        for path in paths.values():
+            delta = path.params[t + 1] - path.params[t]
+            cells += "".join(f"{delta[i] / eta:>{width}.4f}" for i in range(len(names)))
+        lines.append(f"{t:>2} {cells}")
+    print("\n".join(lines))
+
+
+def transient_figure(alphas=(0.9, 0.99, 0.999), eta=0.01, steps=600):
+    """Step/η on a constant slope (g = 1 every step): torch's RMSprop against the lecture form."""
+    slope = Slope(1.0)
+    fig, ax = plots.new_figure(figsize=(8.5, 3.6))
+    for index, alpha in enumerate(alphas):
+        path = descend(slope, optim.RMSprop(lr=eta, alpha=alpha, eps=0.0), [0.0], steps)
+        look = alpha_style(alpha, index + 1)
+        ax.plot(np.arange(1, steps + 1), -np.diff(path.params[:, 0]) / eta, **look,
+                label=f"torch RMSprop, α = {alpha}: starts at 1/sqrt(1 − α) = {1 / np.sqrt(1 - alpha):.3g}")
+    lecture = descend(slope, optim.LectureRMSProp(lr=eta, alpha=alphas[-1]), [0.0], steps)
+    ax.plot(np.arange(1, steps + 1), -np.diff(lecture.params[:, 0]) / eta, color="black", ls="--",
+            label="lecture RMSProp, any α: exactly 1")
+    ax.set_yscale("log")
+    ax.set_xscale("log")
+    ax.set_ylim(0.8, 50)
+    ax.set_xlim(1, steps)
+    ax.set_xlabel("step t + 1")
+    ax.set_ylabel("step size / η")
+    ax.set_title("A constant gradient: torch's first steps are too large for about 1/(1 − α) steps")
+    ax.legend(fontsize="small", loc="upper right")
+    return fig
+
+
+def print_overshoot(alphas=(0.9, 0.99, 0.999), within=0.1):
+    """torch's first step on a constant gradient, in units of η, and the steps until it is within 10% of η."""
+    print("\n".join(f"α = {alpha:<5}: first step {1 / np.sqrt(1 - alpha):6.2f}η; within {within:.0%} of η "
+                    f"after {torch_overshoot(alpha, within):4d} steps" for alpha in alphas))
+
+
+def torch_overshoot(alpha, within=0.1):
+    """Steps until torch's RMSprop step on a constant gradient is within `within` of η:
+    1/sqrt(1 − α^{t+1}) ≤ 1 + within."""
+    t = np.arange(100_000)
+    return int(np.argmax(1 / np.sqrt(1 - alpha ** (t + 1.0)) <= 1 + within))
+
+
+# ---------------------------------------------------------------------------------------
+# The race on Rosenbrock's valley
+
+def race_table(surface, paths, thresholds=(1e-1, 1e-2), last=500):
+    """Per run: steps to each loss threshold, the highest loss on the way, the final distance to
+    the minimum and the mean |θ_i^{t+1} − θ_i^t| over the last `last` steps."""
+    head = (f"{'run':<24} " + "".join(f"{'L ≤ ' + format(th, 'g'):>9} " for th in thresholds)
+            + f"{'highest L':>10} {'final ‖θ−θ*‖':>13} {'mean |Δx|, |Δy| in last ' + str(last):>29}")
+    lines = [head, "-" * len(head)]
+    for label, path in paths.items():
+        reached = [path.steps_to(th) for th in thresholds]
+        cells = "".join(f"{('never' if r is None else r):>9} " for r in reached)
+        moves = np.abs(np.diff(path.params, axis=0))[-last:].mean(axis=0)
+        distance = np.linalg.norm(path.params[-1] - surface.minima[0])
+        lines.append(f"{label:<24} {cells}{np.max(path.loss):>10.4g} {distance:>13.4f} "
+                     f"{moves[0]:>17.3g}, {moves[1]:.3g}")
+    print("\n".join(lines))
+
+
+def step_bound_table(surface, eta, alphas=CLIFF_ALPHAS, steps=4000):
+    """Largest |θ_i^{t+1} − θ_i^t|/η of lecture RMSProp on `surface`, against the bound 1/sqrt(1 − α)."""
+    lines = [f"{'α':>5} {'largest step / η':>17} {'bound 1/sqrt(1 − α)':>20}"]
+    for alpha in alphas:
+        path = descend(surface, optim.LectureRMSProp(lr=eta, alpha=alpha), surface.start, steps)
+        largest = np.max(np.abs(np.diff(path.params, axis=0))) / eta
+        lines.append(f"{alpha:>5} {largest:>17.4f} {1 / np.sqrt(1 - alpha):>20.4f}")
+    print("\n".join(lines))
+
+
+# ---------------------------------------------------------------------------------------
+# The panel: α and η on the plateau-and-cliff surface
+
+def rmsprop_panel(alpha=0.9, eta=0.1, steps=400):
+    """Panel: α (slider) and η (log slider) → RMSProp's path on the plateau and cliff, its σ_x^t
+    and its step |x^{t+1} − x^t|, with Adagrad at the same η as the reference."""
+    surface = surfaces.plateau_cliff()
+    fig, unused = plots.new_figure(static=False, figsize=(10, 5))
+    unused.remove()
+    grid = fig.add_gridspec(2, 2, width_ratios=(1.25, 1))
+    path_ax = fig.add_subplot(grid[:, 0])
+    sigma_ax = fig.add_subplot(grid[0, 1])
+    step_ax = fig.add_subplot(grid[1, 1], sharex=sigma_ax)
+    plots.surface_axes(surface, path_ax, n=120)
+    path_ax.axvspan(*surface.cliff, color=CLIFF_GREY, alpha=0.45, zorder=0)
+    path_ax.plot(*surface.start, "o", color="black", markersize=6, zorder=4)
+
+    def lines(ax, **look):
+        return ax.plot([], [], **look)[0]
+
+    ada = dict(color=ADAGRAD, label="Adagrad (same η)")
+    rms = dict(color=GREEN, label="RMSProp")
+    ada_path, rms_path = lines(path_ax, **ada), lines(path_ax, **rms)
+    rms_end = path_ax.plot([], [], "s", color=GREEN, markeredgecolor="black", markersize=7, zorder=5)[0]
+    ada_sigma, rms_sigma = lines(sigma_ax, **ada), lines(sigma_ax, **rms)
+    ada_step, rms_step = lines(step_ax, **ada), lines(step_ax, **rms)
+    eta_line = step_ax.axhline(eta, color="black", lw=0.8, ls=":")
+    spans = [ax.axvspan(0, 1, color=CLIFF_GREY, zorder=0) for ax in (sigma_ax, step_ax)]
+    for ax in (sigma_ax, step_ax):
+        ax.set_yscale("log")
+        ax.set_xlim(0, steps)
+    sigma_ax.set_ylim(1e-4, 40)
+    step_ax.set_ylim(1e-4, 40)
+    sigma_ax.set_ylabel(r"$\sigma_x^t$")
+    step_ax.set_ylabel(r"$|x^{t+1} - x^t|$")
+    step_ax.set_xlabel("step t (grey: on the cliff)")
+    sigma_ax.tick_params(labelbottom=False)
+    path_ax.legend(loc="lower left", fontsize="small")
+    path_ax.set_title(f"{steps} steps from ●")
+    cache = {}
+
+    def adagrad(eta):
+        if eta not in cache:
+            cache.clear()
+            cache[eta] = descend(surface, optim.LectureAdagrad(lr=eta), surface.start, steps)
+        return cache[eta]
+
+    def draw(alpha, eta):
+        reference = adagrad(eta)
+        path = descend(surface, optim.LectureRMSProp(lr=eta, alpha=alpha), surface.start, steps)
+        for line, p in ((ada_path, reference), (rms_path, path)):
+            line.set_data(p.params[:, 0], p.params[:, 1])
+        rms_end.set_data([path.params[-1, 0]], [path.params[-1, 1]])
+        widgets.set_curve(ada_sigma, reference.sigma[:, 0])
+        widgets.set_curve(rms_sigma, path.sigma[:, 0])
+        widgets.set_curve(ada_step, np.maximum(x_steps(reference), 1e-12))
+        widgets.set_curve(rms_step, np.maximum(x_steps(path), 1e-12))
+        eta_line.set_ydata([eta, eta])
+        enter, leave = cliff_steps(surface, path)
+        for span in spans:
+            span.set_x(enter if enter is not None else steps)
+            span.set_width(0 if enter is None else (leave if leave is not None else steps) - enter)
+        problem = widgets.diverged_message(path, f"RMSProp with α = {alpha:.3f}, η = {eta:.2g}")
+        if problem:
+            return problem
+        reach, ref_reach = steps_to_x(surface, path), steps_to_x(surface, reference)
+        (x0, x1), (y0, y1) = surface.window
+        xy = path.params
+        outside = ((xy[:, 0] < x0) | (xy[:, 0] > x1) | (xy[:, 1] < y0) | (xy[:, 1] > y1)).any()
+        def when(n):
+            return f"after {n} steps" if n is not None else f"not within {steps} steps"
+        words = [f"|x − x*| ≤ {X_TOLERANCE:g}: RMSProp {when(reach)}, Adagrad {when(ref_reach)}"]
+        if enter is not None and leave is not None:
+            steps_x = x_steps(path)
+            words.append(f"largest step on the cliff {steps_x[enter:leave].max() / eta:.2f}η "
+                         f"(Adagrad {_largest_cliff_step(surface, reference) / eta:.2f}η)")
+        elif enter is None:
+            words.append("RMSProp never reaches the cliff")
+        message = f"α = {alpha:.3f}, η = {eta:.2g}. " + "; ".join(words) + "."
+        if outside:
+            message += " The path leaves the plotted window."
+        return message
+
+    controls = dict(alpha=widgets.slider("α", alpha, 0.0, 0.999, 0.001, readout_format=".3f"),
+                    eta=widgets.log_slider("η", eta, -3, 0, readout_format=".2g"))
+    animated = [*spans, ada_path, rms_path, rms_end, ada_sigma, rms_sigma, ada_step, rms_step,
+                eta_line]
+    return widgets.Panel(controls, fig, draw, animated=animated,
+                         title="RMSProp on the plateau and cliff: move α and η")
+
+
+def _largest_cliff_step(surface, path):
+    enter, leave = cliff_steps(surface, path)
+    if enter is None or leave is None:
+        return float("nan")
+    return float(x_steps(path)[enter:leave].max())
+
+
+widgets.register("03 rmsprop")(rmsprop_panel)
+
+
+# ---------------------------------------------------------------------------------------
+# Exercises
+
+def rmsprop_sigma(sigma_prev, g, alpha):
+    """One RMSProp update of σ, by the lecture's formula."""
+    return float(np.sqrt(alpha * sigma_prev**2 + (1 - alpha) * g**2))
+
+
+def check_sigma_update(answer, sigma_prev=2.0, g=6.0, alpha=0.9):
+    """σ^1 = sqrt(α(σ^0)² + (1 − α)(g^1)²), with feedback for the usual slips."""
+    value = as_number(answer, "`sigma_1`")
+    if isinstance(value, Feedback):
+        return value
+    target = rmsprop_sigma(sigma_prev, g, alpha)
+    a, b = alpha, 1 - alpha
+    if close(value, target, 0.005):
+        return right(f"Yes: σ^1 = sqrt({a:g}·{sigma_prev:g}² + {b:.2g}·{g:g}²) = sqrt({a * sigma_prev**2:.4g} + "
+                     f"{b * g**2:.4g}) = {target:.4f}. One gradient {g / sigma_prev:g}× larger than σ^0 moves σ "
+                     f"{(target - sigma_prev) / (abs(g) - sigma_prev):.0%} of the way from σ^0 to |g^1|.")
+    if value < 0:
+        return wrong("σ is a root of a weighted mean of squares, so it can't be negative.")
+    slips = [
+        (a * sigma_prev**2 + b * g**2, "That is (σ^1)²: you forgot the square root."),
+        (np.sqrt(b * sigma_prev**2 + a * g**2),
+         f"You put α on the new gradient. α = {a:g} weighs the past, (σ^0)²; the newest (g^1)² gets 1 − α = {b:.2g}."),
+        (b * sigma_prev**2 + a * g**2, "You put α on the new gradient and forgot the square root."),
+        (np.sqrt(a * sigma_prev + b * g**2),
+         "You used σ^0 where the formula has (σ^0)²: square the old σ before weighting it."),
+        (a * sigma_prev + b * abs(g),
+         "You averaged σ^0 and |g^1| themselves; RMSProp averages their squares, then takes the root."),
+        (np.sqrt((sigma_prev**2 + g**2) / 2),
+         "That is Adagrad's σ^1, the plain mean of (g^0)² and (g^1)². RMSProp weighs them α and 1 − α."),
+        (abs(g), "That would be α = 0 (σ = |g|): the past weighs α = 0.9 here."),
+    ]
+    for slip, message in slips:
+        if close(value, slip, 0.005):
+            return wrong(f"{value:g} is not it. {message}")
+    return wrong(f"{value:g} is not it. Compute sqrt(α·(σ^0)² + (1 − α)·(g^1)²) with σ^0 = {sigma_prev:g}, "
+                 f"g^1 = {g:g}, α = {a:g}.")
+
+
+def cliff_brakes(surface=None, eta=CLIFF_ETA, alphas=(0.5, 0.99), steps=300):
+    """Largest step |x^{t+1} − x^t| on the cliff for each α (lecture RMSProp on plateau_cliff)."""
+    surface = surface or surfaces.plateau_cliff()
+    return {alpha: _largest_cliff_step(
+        surface, descend(surface, optim.LectureRMSProp(lr=eta, alpha=alpha), surface.start, steps))
+        for alpha in alphas}
+
+
+def check_brakes_hardest(answer, choices=(0.5, 0.99)):
+    """Which α brakes hardest at the cliff: the one whose largest step on the cliff is smallest."""
+    value = as_number(answer, "`alpha`")
+    if isinstance(value, Feedback):
+        return value
+    if not any(close(value, c, 1e-9) for c in choices):
+        return wrong(f"Pick one of the two: {' or '.join(str(c) for c in choices)}; got {value:g}.")
+    largest = cliff_brakes(alphas=choices)
+    best = min(largest, key=largest.get)
+    summary = ", ".join(f"α = {a}: {s / CLIFF_ETA:.2f}η" for a, s in largest.items())
+    if close(value, best, 1e-9):
+        return right(f"Yes: with α = {best} the newest gradient weighs 1 − α = {1 - best:.2g}, so σ jumps "
+                     f"with the gradient and the step stays near η. Largest step on the cliff: {summary}.")
+    return wrong(f"No: α = {value:g} keeps {value:.0%} of the old, small σ² from the plateau, so σ lags behind "
+                 f"the cliff's large gradient and the step grows. Largest step on the cliff: {summary}.")
+
+
+def torch_first_step(lr, alpha, g, eps=1e-8):
+    """How far torch's RMSprop moves θ at its first step: lr·|g|/(sqrt((1 − α)g²) + eps)."""
+    return lr * abs(g) / (np.sqrt((1 - alpha) * g * g) + eps)
+
+
+def check_torch_first_step(answer, lr=0.01, alpha=0.99, g=5.0):
+    """The size of torch's first RMSprop step, with feedback for the usual slips."""
+    value = as_number(answer, "`first_step`")
+    if isinstance(value, Feedback):
+        return value
+    target = torch_first_step(lr, alpha, g)
+    note = ""
+    if value < 0:
+        value, note = -value, " (The step itself is −0.1 since g > 0; its size is what was asked.)"
+    if close(value, target, 0.01):
+        return right(f"Yes: v^0 = (1 − α)g² = {(1 - alpha) * g * g:.4g}, sqrt(v^0) = {np.sqrt((1 - alpha) * g * g):.4g}, "
+                     f"so the step is η·|g|/sqrt(v^0) = η/sqrt(1 − α) = {target:.4g}: ten times η.{note}")
+    slips = [
+        (lr, "That is the lecture's first step, η·sign(g) (σ^0 = |g^0|). torch starts its average at 0, "
+             "so v^0 = (1 − α)g², not g². (Putting α on the new term gives about the same, also wrong.)"),
+        (lr * abs(g), "That is plain gradient descent, η·g: divide by σ^0 = sqrt(v^0)."),
+        (lr * abs(g) / ((1 - alpha) * g * g), "You divided by v^0 = (1 − α)g²: take its square root first."),
+        (lr * abs(g) / ((1 - alpha) * abs(g)), "You divided by (1 − α)|g|; σ^0 = sqrt(v^0) = sqrt(1 − α)·|g|."),
+        (lr * abs(g) / np.sqrt(1 - alpha), "You divided by sqrt(1 − α) only; σ^0 = sqrt(1 − α)·|g| includes |g|."),
+        (lr * np.sqrt(1 - alpha), "You multiplied by sqrt(1 − α); the step divides by σ^0 = sqrt(1 − α)·|g|."),
+    ]
+    for slip, message in slips:
+        if close(value, slip, 0.01):
+            return wrong(f"{value:g} is not it. {message}")
+    return wrong(f"{value:g} is not it. torch: v^0 = α·0 + (1 − α)g^2, σ^0 = sqrt(v^0) + eps, "
+                 f"step = η·g/σ^0 with η = {lr:g}, α = {alpha:g}, g = {g:g}.")
+
+
+__all__ = [
+    "memory_weights", "half_memory", "memory_figure", "print_memory", "x_profile_figure",
+    "print_profile", "cliff_steps", "steps_to_x", "x_steps", "cliff_figure", "cliff_table",
+    "Slope", "first_steps_table", "transient_figure", "print_overshoot", "torch_overshoot", "race_table",
+    "step_bound_table", "rmsprop_panel", "rmsprop_sigma",
+    "check_sigma_update", "cliff_brakes", "check_brakes_hardest", "torch_first_step",
+    "check_torch_first_step",
+]

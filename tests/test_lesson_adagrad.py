@@ -1,0 +1,223 @@
+"""02 adagrad: the notebook's claims on the library level, the Pokémon panel and the exercise checks."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+
+from rugged import descend, optim, surfaces, widgets
+from rugged.lessons import adagrad as lesson
+
+
+# ---------------------------------------------------------------------------------------
+# Shared runs (the two 100,000-step Pokémon runs are made once)
+
+@pytest.fixture(scope="module")
+def pokemon():
+    return surfaces.pokemon()
+
+
+@pytest.fixture(scope="module")
+def pokemon_runs(pokemon):
+    gd = descend(pokemon, optim.GD(lr=1e-7), pokemon.start, 100_000)
+    ada = descend(pokemon, optim.Adagrad(lr=1.0), pokemon.start, 100_000)
+    return gd, ada
+
+
+# ---------------------------------------------------------------------------------------
+# σ is the root mean square of the parameter's own gradients
+
+def test_lecture_sigma_by_hand():
+    grads = np.array([[3.0, -1.0], [4.0, 1.0]])
+    np.testing.assert_allclose(lesson.lecture_sigma(grads), [[3.0, 1.0], [np.sqrt(12.5), 1.0]])
+
+
+def test_lecture_adagrad_records_the_lecture_sigma():
+    ravine = surfaces.ravine()
+    path = descend(ravine, optim.LectureAdagrad(lr=0.1), ravine.start, 300)
+    assert lesson.sigma_formula_gap(path) < 1e-12
+    np.testing.assert_allclose(path.sigma[0], np.abs(path.grad[0]))      # σ^0 = |g^0|
+    np.testing.assert_allclose(np.abs(path.params[1] - path.params[0]), 0.1)   # first step = η
+
+
+def test_ravine_steep_direction_gets_large_sigma_and_small_steps():
+    ravine = surfaces.ravine()
+    gd = descend(ravine, optim.GD(lr=1e-2), ravine.start, 300)
+    ada = descend(ravine, optim.LectureAdagrad(lr=0.1), ravine.start, 300)
+    assert np.all(ada.sigma[:, 1] > 50 * ada.sigma[:, 0])                 # y (steep) has the large σ
+    assert np.all(ada.step_size[:, 0] > 50 * ada.step_size[:, 1])         # x (flat) the large step
+    assert lesson.distance(ada, ravine) < 0.02
+    assert lesson.distance(gd, ravine) > 6
+    assert gd.params[-1, 0] < -6.5                                        # GD moved less than 2.5 in x
+    table = lesson.first_steps(ada, ["x", "y"])
+    assert table.count("\n") == 5 and "σ_x" in table
+
+
+# ---------------------------------------------------------------------------------------
+# Pokémon
+
+def test_pokemon_adagrad_reaches_the_minimum_and_gd_stalls(pokemon, pokemon_runs):
+    gd, ada = pokemon_runs
+    b_star, w_star = pokemon.minima[0]
+    assert abs(ada.endpoint[0] - b_star) < 0.1 and abs(ada.endpoint[1] - w_star) < 1e-3
+    assert ada.loss[-1] - pokemon.min_loss < 0.02
+    assert abs(gd.endpoint[0] - b_star) > 60                              # GD still far away in b
+    assert gd.loss[-1] - pokemon.min_loss > 1e4
+    assert abs(gd.endpoint[0] - gd.params[0, 0]) < 4                     # b moved by less than 4
+    assert 3e5 < np.linalg.cond(pokemon.H) < 3.3e5
+    text = lesson.endpoints(pokemon, {"GD": gd, "Adagrad": ada})
+    assert "-188.4332" in text and "least-squares minimum" in text
+
+
+def test_pokemon_b_gets_the_larger_effective_step(pokemon_runs):
+    _, ada = pokemon_runs
+    ratio = ada.sigma[:, 1] / ada.sigma[:, 0]
+    assert np.all(ratio > 250) and np.all(ratio < 400)                    # σ_w ≈ 300 σ_b throughout
+    assert 120 < ada.step_size[-1, 0] / 1e-7 < 130                        # b's step ≈ 125 × GD's η
+    assert "322.8" in lesson.end_sigmas(ada, ["b", "w"])
+
+
+def test_sum_form_is_lecture_form_with_inverse_sqrt_decay(pokemon):
+    eta = 1.0
+    sum_form = descend(pokemon, optim.Adagrad(lr=eta, eps=0), pokemon.start, 2000)
+    mean_form = descend(pokemon, optim.LectureAdagrad(lr=eta), pokemon.start, 2000,
+                        schedule=lambda t: eta / np.sqrt(t + 1))
+    assert lesson.max_relative_difference(sum_form, mean_form) < 1e-12
+    t = np.arange(2000)[:, None]
+    np.testing.assert_allclose(sum_form.sigma / mean_form.sigma, np.sqrt(t + 1) * np.ones((1, 2)), rtol=1e-12)
+    assert "31.6228" in lesson.sigma_ratio(sum_form, mean_form)
+
+
+def test_lecture_form_bursts_and_sum_form_does_not(pokemon, pokemon_runs):
+    _, ada = pokemon_runs
+    lecture = descend(pokemon, optim.LectureAdagrad(lr=1.0), pokemon.start, 20_000)
+    bursts = lesson.count_bursts(lecture, pokemon)
+    assert len(bursts) >= 15 and bursts[:3] == [715, 1183, 1724]
+    assert lesson.count_bursts(ada, pokemon) == []
+    assert np.all(np.diff(ada.loss) <= 1e-6 * ada.loss[1:])             # the sum form's loss never rises
+    # the mean form gets much closer first (between bursts)
+    assert (lecture.loss[:7000] - pokemon.min_loss).min() < 1e-5 < ada.loss[7000] - pokemon.min_loss
+
+
+def test_count_bursts_on_a_made_up_curve(pokemon):
+    class Fake:
+        loss = pokemon.min_loss + np.array([1e4, 1e2, 1.0, 1e3, 1e5, 1e2, 1.0, 1e-2, 1e3, 1.0])
+    assert lesson.count_bursts(Fake(), pokemon) == [3, 8]
+
+
+# ---------------------------------------------------------------------------------------
+# The limit: σ remembers the cliff
+
+def test_adagrad_sigma_remembers_the_cliff():
+    cliff = surfaces.plateau_cliff()
+    path = descend(cliff, optim.LectureAdagrad(lr=0.1), cliff.start, 1500)
+    entry = lesson.basin_entry(cliff, path)
+    assert entry == 74
+    fresh = descend(cliff, optim.LectureAdagrad(lr=0.1), path.params[entry], 1500 - entry)
+    x_star = cliff.minima[0, 0]
+    slow = lesson.steps_to_reach(path, x_star) - entry
+    fast = lesson.steps_to_reach(fresh, x_star)
+    assert slow > 10 * fast                                                # 1165 vs 77 in the notebook
+    sigma, g = path.sigma[:, 0], np.abs(path.grad[:-1, 0])
+    assert sigma[entry] > 10 * g[entry] and sigma[1000] > 250 * g[1000]
+    assert np.all(sigma[entry:] > 0.25)                                   # σ stays of the cliff's size
+    sum_form = descend(cliff, optim.Adagrad(lr=0.1), cliff.start, 1500)
+    assert lesson.steps_to_reach(sum_form, x_star) is None
+    assert np.all(np.diff(sum_form.sigma[:, 0]) >= 0)                     # the sum form's σ never shrinks
+    assert 1.0 < sum_form.endpoint[0] < cliff.basin[0]                    # barely down the cliff
+
+
+# ---------------------------------------------------------------------------------------
+# Figures build without warnings
+
+def test_figures_build(pokemon, pokemon_runs):
+    import matplotlib.pyplot as plt
+    gd, ada = pokemon_runs
+    ravine = surfaces.ravine()
+    small = descend(ravine, optim.LectureAdagrad(lr=0.1), ravine.start, 50)
+    lesson.ravine_figure(ravine, descend(ravine, optim.GD(lr=1e-2), ravine.start, 50), small,
+                         gd_label="GD", ada_label="LectureAdagrad")
+    lesson.sigma_figure(ada, ["b", "w"], title="t")
+    lesson.pokemon_figure(pokemon, {"GD": gd, "Adagrad": ada})
+    lecture = descend(pokemon, optim.LectureAdagrad(lr=1.0), pokemon.start, 1000)
+    lesson.forms_figure(pokemon, ada, lecture, torch_label="sum", lecture_label="mean")
+    cliff = surfaces.plateau_cliff()
+    path = descend(cliff, optim.LectureAdagrad(lr=0.1), cliff.start, 300)
+    fresh = descend(cliff, optim.LectureAdagrad(lr=0.1), path.params[74], 226)
+    lesson.plateau_figure(cliff, path, fresh, entry=74, eta=0.1)
+    assert "step |Δx|" in lesson.memory_table(cliff, path, [10, 74], eta=0.1)
+    plt.close("all")
+
+
+def test_thin_keeps_ends_and_order():
+    idx = lesson.thin(100_000)
+    assert idx[0] == 0 and idx[-1] == 99_999 and np.all(np.diff(idx) >= 0) and len(idx) < 5000
+    np.testing.assert_array_equal(lesson.thin(10), np.arange(10))
+
+
+# ---------------------------------------------------------------------------------------
+# The panel
+
+def test_panel_is_registered():
+    assert widgets.PANELS["02 adagrad"] is lesson.pokemon_panel
+
+
+@pytest.fixture(scope="module")
+def panel():
+    return lesson.pokemon_panel(steps=2000)
+
+
+@pytest.mark.parametrize("form", ["torch", "lecture"])
+@pytest.mark.parametrize("eta", [1e-2, 1.0, 1e2])
+@pytest.mark.parametrize("start", [(-200.0, -5.0), (-120.0, -4.0), (-100.0, 5.0)])
+def test_panel_extremes(panel, form, eta, start):
+    panel.set(form=form, eta=eta, b=start[0], w=start[1], steps=1000)
+    assert not panel.error, panel.message
+    assert panel.message.startswith("after 1,000 steps")
+    assert panel.image.value[:4] == b"\x89PNG"
+
+
+def test_panel_reports_leaving_the_window_and_max_steps(panel):
+    panel.set(form="lecture", eta=100.0, b=-120.0, w=-4.0, steps=10_000)
+    assert not panel.error and "leaves the plotted window" in panel.message
+    panel.set(form="torch", eta=10.0, b=-120.0, w=-4.0, steps=10_000)
+    assert "L − L* = 0" in panel.message or "e-" in panel.message
+
+
+def test_make_optimizer_rejects_unknown_form():
+    with pytest.raises(ValueError, match="unknown form"):
+        lesson.make_optimizer("adam", 1.0)
+
+
+# ---------------------------------------------------------------------------------------
+# Exercise checks
+
+def test_sigma_zero():
+    assert lesson.sigma_zero(None).message.startswith("Not answered yet")
+    assert lesson.sigma_zero(3).ok
+    assert lesson.sigma_zero("3.0").ok
+    for wrong, words in ((-3, "can't be negative"), (9, "square root"), (1, "step factor"),
+                         (2, "Not 2"), ("three", "should be a number")):
+        feedback = lesson.sigma_zero(wrong)
+        assert not feedback.ok and words in feedback.message, (wrong, feedback.message)
+
+
+def test_sigma_one():
+    assert lesson.sigma_one(None).message.startswith("Not answered yet")
+    assert lesson.sigma_one(np.sqrt(12.5)).ok and lesson.sigma_one(3.536).ok
+    for wrong, words in ((5, "sum form"), (3.5, "mean of |g|"), (12.5, "square root"), (25, "sum of the squares"),
+                         (4, "newest"), (2.5, "inside"), (7, "Not 7"), (float("nan"), "finite")):
+        feedback = lesson.sigma_one(wrong)
+        assert not feedback.ok and words in feedback.message, (wrong, feedback.message)
+
+
+def test_larger_step(pokemon_runs):
+    _, ada = pokemon_runs
+    assert lesson.larger_step(None, ada).message.startswith("Not answered yet")
+    assert lesson.larger_step("b", ada).ok and lesson.larger_step(" B ", ada).ok
+    feedback = lesson.larger_step("w", ada)
+    assert not feedback.ok and "other way round" in feedback.message and "x_n" in feedback.message
+    feedback = lesson.larger_step("both", ada)
+    assert not feedback.ok and "'b' or 'w'" in feedback.message

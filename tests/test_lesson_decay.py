@@ -1,0 +1,225 @@
+"""05 learning-rate decay: the notebook's claims, its panel and its exercise checks."""
+
+import numpy as np
+import pytest
+
+from rugged import descend, optim, schedules, surfaces, widgets
+from rugged.lessons import decay as lesson
+
+N = 20_000
+
+
+@pytest.fixture(scope="module")
+def pokemon():
+    return surfaces.pokemon()
+
+
+@pytest.fixture(scope="module")
+def lecture(pokemon):
+    return descend(pokemon, optim.LectureAdagrad(lr=1.0), pokemon.start, N)
+
+
+@pytest.fixture(scope="module")
+def decayed(pokemon):
+    return descend(pokemon, optim.LectureAdagrad(lr=1.0), pokemon.start, N,
+                   schedule=schedules.InverseSqrtDecay())
+
+
+# ---------------------------------------------------------------------------------------
+# find_bursts
+
+def test_find_bursts_on_a_made_up_curve():
+    loss = [10, 5, 4, 9, 3, 3, 20, 2, 1, 5]
+    bursts = lesson.find_bursts(loss, factor=2)
+    np.testing.assert_array_equal(bursts.starts, [3, 6, 9])
+    np.testing.assert_array_equal(bursts.peaks, [3, 6, 9])
+    np.testing.assert_array_equal(bursts.ends, [4, 7, 10])   # the last one never came back
+    assert len(bursts) == 3 and bursts.summary().startswith("3 bursts, starting at t = 3, 6, 9")
+
+
+def test_find_bursts_without_bursts():
+    assert len(lesson.find_bursts(np.geomspace(1e3, 1, 50))) == 0
+    assert len(lesson.find_bursts([])) == 0
+    assert lesson.find_bursts([1.0]).summary().startswith("no burst")
+
+
+# ---------------------------------------------------------------------------------------
+# Section 1 and 2: the bursts and why they come
+
+def test_lecture_adagrad_bursts_again_and_again(pokemon, lecture):
+    bursts = lesson.find_bursts(lecture.loss)
+    assert len(bursts) == 20
+    assert bursts.starts[0] == 714
+    assert np.all(np.diff(bursts.starts) > 0) and np.all(np.diff(np.diff(bursts.starts)) > 0)
+    assert lecture.loss[bursts.peaks].min() > 40 * pokemon.min_loss          # the loss shoots up
+    assert (lecture.loss - pokemon.min_loss).min() < 1e-6                    # and came close before
+    assert lecture.diverged_at is None
+
+
+def test_every_burst_follows_an_unstable_step(pokemon, lecture):
+    bursts = lesson.find_bursts(lecture.loss)
+    stability = lesson.stability_number(lecture, pokemon)
+    rose = lesson.crossings(stability, bursts)
+    assert np.all(rose < bursts.starts)
+    assert np.all(stability[bursts.starts - 1] > 2)
+    assert np.all(bursts.starts - rose < 1000)
+    # after each burst σ_w has grown and the step is stable again
+    assert np.all(stability[bursts.ends[:-1]] < 2)
+
+
+def test_stability_number_is_the_spectrum_of_DH(pokemon, lecture):
+    t = 700
+    D = np.diag(lecture.step_size[t])
+    expected = np.max(np.linalg.eigvals(D @ pokemon.H).real)
+    assert lesson.stability_number(lecture, pokemon)[t] == pytest.approx(expected, rel=1e-10)
+
+
+# ---------------------------------------------------------------------------------------
+# Section 3 and 4: the decay removes them, and it is torch's Adagrad
+
+def test_decay_removes_the_bursts(pokemon, decayed):
+    assert len(lesson.find_bursts(decayed.loss)) == 0
+    assert lesson.step_growth(decayed) <= 1 + 1e-12
+    assert lesson.stability_number(decayed, pokemon).max() < 0.2
+    assert decayed.loss[-1] - pokemon.min_loss > 100      # but with η = 1 it is slow
+
+
+def test_decay_with_a_larger_eta_reaches_the_minimum_smoothly(pokemon):
+    large = descend(pokemon, optim.LectureAdagrad(lr=10.0), pokemon.start, N,
+                    schedule=schedules.InverseSqrtDecay())
+    assert len(lesson.find_bursts(large.loss)) == 0
+    assert large.loss[-1] - pokemon.min_loss < 1e-9
+
+
+def test_constant_lr_step_grows(lecture):
+    assert lesson.step_growth(lecture) > 1.05
+
+
+def test_decayed_lecture_adagrad_is_torch_adagrad(pokemon, decayed):
+    torch_form = descend(pokemon, optim.Adagrad(lr=1.0, eps=0), pokemon.start, N)
+    relative = np.abs(decayed.params - torch_form.params) / np.abs(torch_form.params)
+    assert relative.max() < 1e-12
+
+
+def test_torch_adagrad_reaches_the_minimum_in_the_lectures_100000_steps(pokemon):
+    path = descend(pokemon, optim.Adagrad(lr=1.0, eps=0), pokemon.start, 100_000)
+    assert path.loss[-1] - pokemon.min_loss < 0.05
+    np.testing.assert_allclose(path.endpoint, pokemon.minima[0], atol=0.1)
+
+
+# ---------------------------------------------------------------------------------------
+# Section 5: the gallery
+
+def test_gallery(pokemon, lecture, decayed):
+    runs = {"constant": lecture, "1/sqrt(t+1)": decayed}
+    for name, schedule in {"step": schedules.StepLR(step_size=2000, gamma=0.5),
+                           "exponential": schedules.ExponentialLR(gamma=0.9998),
+                           "cosine": schedules.CosineAnnealingLR(T_max=N)}.items():
+        runs[name] = descend(pokemon, optim.LectureAdagrad(lr=1.0), pokemon.start, N,
+                             schedule=schedule)
+    counts = {name: len(lesson.find_bursts(path.loss)) for name, path in runs.items()}
+    assert counts == {"constant": 20, "1/sqrt(t+1)": 0, "step": 3, "exponential": 2, "cosine": 6}
+    for name in ("step", "exponential", "cosine"):
+        last = lesson.find_bursts(runs[name].loss).starts[-1]
+        assert last < N // 4                                     # the bursts end early
+        assert runs[name].loss[-1] - pokemon.min_loss < 1e-5     # and the run gets there
+    assert lesson.gap_text(runs["exponential"], pokemon) == "< 1e-09"
+
+
+def test_schedule_colors_follow_the_schedule_curves_cycle():
+    from rugged import style
+    assert [lesson.schedule_color(k) for k in lesson.SCHEDULE_KINDS] == style.CYCLE[:5]
+    assert lesson.schedule_color("step: ×0.5 every 2000") == lesson.SCHEDULE_COLORS["step"]
+
+
+# ---------------------------------------------------------------------------------------
+# The panel
+
+def test_panel_is_registered():
+    assert widgets.PANELS["05 decay"] is lesson.decay_panel
+
+
+@pytest.fixture(scope="module")
+def panel():
+    return lesson.decay_panel()
+
+
+def test_panel_starts_with_the_bursts(panel):
+    assert not panel.error
+    assert panel.message.startswith("4 bursts, starting at t = 714")
+    assert panel.image.value[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("kind", lesson.SCHEDULE_KINDS)
+def test_panel_shows_only_the_relevant_sliders(panel, kind):
+    panel.set(kind=kind)
+    shown = {name for name in ("step_size", "step_gamma", "exp_gamma", "T_max")
+             if panel.controls[name].layout.display != "none"}
+    assert shown == set(lesson.RELEVANT[kind])
+
+
+@pytest.mark.parametrize("kind", lesson.SCHEDULE_KINDS)
+@pytest.mark.parametrize("end", ["min", "max"])
+def test_panel_extremes(panel, kind, end):
+    values = {"kind": kind}
+    for name in ("eta", "step_size", "step_gamma", "exp_gamma", "T_max"):
+        control = panel.controls[name]
+        bound = getattr(control, end)
+        values[name] = control.base ** bound if name == "eta" else bound
+    panel.set(**values)
+    assert not panel.error, panel.message
+    assert "burst" in panel.message and "L − L*" in panel.message
+
+
+def test_panel_cosine_restart_brings_bursts_back(panel):
+    panel.set(kind="cosine", eta=1.0, T_max=1000)
+    assert not panel.error
+    assert int(panel.message.split()[0]) >= 1
+
+
+def test_panel_decay_has_no_burst_at_eta_1(panel):
+    panel.set(kind="1/sqrt(t+1)", eta=1.0)
+    assert panel.message.startswith("no burst")
+
+
+def test_make_schedule_rejects_unknown_kinds():
+    with pytest.raises(ValueError, match="unknown schedule"):
+        lesson.make_schedule("linear")
+    assert isinstance(lesson.make_schedule("step", step_size=300, step_gamma=0.5), schedules.StepLR)
+
+
+# ---------------------------------------------------------------------------------------
+# Exercises
+
+def test_inverse_sqrt_lr_check():
+    assert lesson.inverse_sqrt_lr(None).message.startswith("Not answered yet")
+    assert lesson.inverse_sqrt_lr(0.1).ok
+    assert lesson.inverse_sqrt_lr(1 / np.sqrt(100)).ok
+    assert "t+1" in lesson.inverse_sqrt_lr(1 / np.sqrt(99)).message
+    assert "square root" in lesson.inverse_sqrt_lr(0.01).message
+    assert "undecayed" in lesson.inverse_sqrt_lr(1).message
+    assert not lesson.inverse_sqrt_lr(0.5).ok
+    assert "number" in lesson.inverse_sqrt_lr("a tenth").message
+
+
+def test_adagrad_sigmas_check():
+    assert lesson.adagrad_sigmas(None).message.startswith("Not answered yet")
+    assert lesson.adagrad_sigmas((5, np.sqrt(12.5))).ok
+    assert lesson.adagrad_sigmas([5.0, 3.5355]).ok
+    assert "swapped" in lesson.adagrad_sigmas((3.5355, 5)).message
+    feedback = lesson.adagrad_sigmas((25, 12.5))
+    assert not feedback.ok and "square root" in feedback.message and "torch's σ" in feedback.message
+    assert "averages or adds |g|" in lesson.adagrad_sigmas((5, 3.5)).message
+    assert "divides the root by 2" in lesson.adagrad_sigmas((5, 2.5)).message
+    right_half = lesson.adagrad_sigmas((5, 4))
+    assert not right_half.ok and "torch's σ" not in right_half.message
+    assert "two numbers" in lesson.adagrad_sigmas(5).message
+
+
+def test_cosine_lr_check():
+    assert lesson.cosine_lr(None).message.startswith("Not answered yet")
+    assert lesson.cosine_lr(0.05).ok
+    assert "starting η" in lesson.cosine_lr(0.1).message
+    assert "halfway" in lesson.cosine_lr(0).message
+    assert "π t / (2 T_max)" in lesson.cosine_lr(0.1 * np.cos(np.pi / 4)).message
+    assert not lesson.cosine_lr(0.03).ok

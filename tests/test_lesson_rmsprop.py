@@ -1,0 +1,266 @@
+"""03 RMSProp: the notebook's claims on the library level, the panel and the exercise checks."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from rugged import descend, optim, surfaces, widgets
+from rugged.lessons import rmsprop as lesson
+
+ETA = lesson.CLIFF_ETA
+
+
+@pytest.fixture(scope="module")
+def cliff():
+    return surfaces.plateau_cliff()
+
+
+@pytest.fixture(scope="module")
+def runs(cliff):
+    out = {"Adagrad": descend(cliff, optim.LectureAdagrad(lr=ETA), cliff.start, 2000)}
+    for alpha in lesson.CLIFF_ALPHAS:
+        out[alpha] = descend(cliff, optim.LectureRMSProp(lr=ETA, alpha=alpha), cliff.start, 2000)
+    return out
+
+
+@pytest.fixture(scope="module")
+def race():
+    valley = surfaces.rosenbrock()
+    n = 4000
+    return valley, {
+        "GD": descend(valley, optim.GD(lr=0.0015), valley.start, n),
+        "Adagrad": descend(valley, optim.LectureAdagrad(lr=0.01), valley.start, n),
+        "RMSProp": descend(valley, optim.LectureRMSProp(lr=0.003, alpha=0.9), valley.start, n),
+    }
+
+
+def largest_cliff_step(cliff, path):
+    enter, leave = lesson.cliff_steps(cliff, path)
+    return lesson.x_steps(path)[enter:leave].max()
+
+
+# ---------------------------------------------------------------------------------------
+# The formula and the memory
+
+def test_lecture_rmsprop_sigma_follows_the_recursion(runs):
+    path = runs[0.9]
+    g = path.grad[:len(path.sigma), 0]
+    sigma = np.empty_like(g)
+    sigma[0] = abs(g[0])
+    for t in range(1, len(g)):
+        sigma[t] = np.sqrt(0.9 * sigma[t - 1] ** 2 + 0.1 * g[t] ** 2)
+    np.testing.assert_allclose(path.sigma[:, 0], sigma, rtol=1e-12)
+
+
+@pytest.mark.parametrize("alpha", [None, 0.5, 0.9, 0.99])
+def test_memory_weights_sum_to_one_and_reproduce_sigma(alpha):
+    t = 40
+    weights = lesson.memory_weights(t, alpha)
+    assert weights.sum() == pytest.approx(1.0)
+    rng = np.random.default_rng(0)
+    grads = rng.normal(size=t + 1)
+    opt = optim.LectureAdagrad(lr=0.1) if alpha is None else optim.LectureRMSProp(lr=0.1, alpha=alpha)
+    theta = np.zeros(1)
+    for g in grads:
+        theta = opt.step(theta, np.array([g]))
+    assert opt.sigma[0] ** 2 == pytest.approx(np.sum(weights * grads**2))
+
+
+def test_half_memory_and_the_early_slowness_of_large_alpha():
+    assert [lesson.half_memory(a) for a in (0.5, 0.9, 0.99)] == [1, 7, 69]
+    # at t = 40, α = 0.99 weighs the newest gradient less than Adagrad does, and g^0 at 0.67
+    assert lesson.memory_weights(40, 0.99)[-1] < lesson.memory_weights(40)[-1]
+    assert lesson.memory_weights(40, 0.99)[0] == pytest.approx(0.99**40)
+
+
+# ---------------------------------------------------------------------------------------
+# The plateau, the cliff and the basin
+
+def test_the_gradient_jumps_a_hundredfold_at_the_cliff(cliff):
+    g = lambda x: abs(cliff.grad([x, 0.0])[0])
+    assert 0.05 < g(-5) < 0.1 and g(0) > 10 and g(2.5) < 0.01
+
+
+def test_on_the_plateau_every_run_steps_about_eta(runs):
+    for path in runs.values():
+        ratio = lesson.x_steps(path)[:30] / ETA
+        assert np.all((ratio > 0.7) & (ratio < 1.03))
+
+
+def test_small_alpha_brakes_hardest_at_the_cliff(cliff, runs):
+    largest = {k: largest_cliff_step(cliff, p) / ETA for k, p in runs.items()}
+    assert largest[0.5] < 1.3 < largest[0.9] < 3 < largest["Adagrad"] < 6.5 < largest[0.99]
+    enter, leave = lesson.cliff_steps(cliff, runs[0.5])
+    assert runs[0.5].sigma[enter:leave, 0].max() > 9   # σ jumps with the gradient (≈ 10)
+
+
+def test_small_alpha_speeds_up_after_the_cliff_while_adagrad_remembers(cliff, runs):
+    def after(path):
+        _, leave = lesson.cliff_steps(cliff, path)
+        return lesson.x_steps(path)[leave:leave + 20].mean() / ETA, path.sigma[leave + 20, 0]
+    step_05, sigma_05 = after(runs[0.5])
+    step_ada, sigma_ada = after(runs["Adagrad"])
+    assert step_05 > 0.6 and step_ada < 0.08 and step_05 > 8 * step_ada
+    assert sigma_05 < 0.003 and sigma_ada > 1.0
+
+
+def test_steps_to_the_basin_minimum(cliff, runs):
+    reach = {k: lesson.steps_to_x(cliff, p) for k, p in runs.items()}
+    assert reach == {"Adagrad": 1239, 0.5: 90, 0.9: 172, 0.99: 576}
+
+
+def test_fast_forgetting_keeps_stepping_eta_at_the_minimum(cliff, runs):
+    x = runs[0.5].params[-200:, 0]
+    assert np.all(np.abs(x - cliff.minima[0, 0]) < ETA)
+    assert np.mean(lesson.x_steps(runs[0.5])[-200:]) > 0.5 * ETA
+    y = runs[0.5].params[-200:, 1]
+    np.testing.assert_allclose(np.abs(y), ETA / 2, rtol=1e-9)   # y hops between ±0.05
+
+
+# ---------------------------------------------------------------------------------------
+# The first step: lecture against torch
+
+def test_first_steps_lecture_eta_sign_g_torch_ten_eta():
+    ravine = surfaces.ravine()
+    lecture = descend(ravine, optim.LectureRMSProp(lr=0.01, alpha=0.99), ravine.start, 3)
+    torch = descend(ravine, optim.RMSprop(lr=0.01, alpha=0.99), ravine.start, 3)
+    step = np.diff(lecture.params, axis=0) / 0.01
+    np.testing.assert_allclose(step[0], -np.sign(lecture.grad[0]), rtol=1e-12)
+    torch_step = np.diff(torch.params, axis=0) / 0.01
+    np.testing.assert_allclose(torch_step[0], -10 * np.sign(torch.grad[0]), rtol=1e-6)
+    assert np.all(np.abs(torch_step[1]) > 6) and np.all(np.abs(torch_step[2]) > 5)
+
+
+def test_torch_overshoot_on_a_constant_gradient():
+    path = descend(lesson.Slope(1.0), optim.RMSprop(lr=0.01, alpha=0.99, eps=0.0), [0.0], 200)
+    steps = -np.diff(path.params[:, 0]) / 0.01
+    t = np.arange(200)
+    np.testing.assert_allclose(steps, 1 / np.sqrt(1 - 0.99 ** (t + 1)), rtol=1e-10)
+    assert [lesson.torch_overshoot(a) for a in (0.9, 0.99, 0.999)] == [16, 174, 1750]
+
+
+# ---------------------------------------------------------------------------------------
+# The race
+
+def test_race_rmsprop_first_gd_bounces_and_the_floor(race):
+    valley, paths = race
+    reach = {k: (p.steps_to(0.1), p.steps_to(0.01)) for k, p in paths.items()}
+    assert reach["RMSProp"][0] < min(reach["GD"][0], reach["Adagrad"][0])
+    assert reach["RMSProp"][1] < min(reach["GD"][1], reach["Adagrad"][1])
+    distance = {k: np.linalg.norm(p.params[-1] - valley.minima[0]) for k, p in paths.items()}
+    assert distance["RMSProp"] < distance["Adagrad"] < distance["GD"]
+    assert np.max(paths["GD"].loss) > 200 and np.max(paths["RMSProp"].loss) == paths["RMSProp"].loss[0]
+    moves = np.abs(np.diff(paths["RMSProp"].params, axis=0))[-500:].mean(axis=0)
+    np.testing.assert_allclose(moves, 0.003, rtol=0.01)
+    # Adagrad's bursts: at least twice the loss climbs to 100x the lowest loss so far
+    for name, bursts in (("Adagrad", 3), ("RMSProp", 0)):
+        loss = paths[name].loss
+        high = loss > 100 * np.minimum.accumulate(loss)
+        assert np.sum(high[1:] & ~high[:-1]) == bursts, name
+
+
+def test_gd_diverges_just_above_its_eta():
+    valley = surfaces.rosenbrock()
+    assert descend(valley, optim.GD(lr=0.0021), valley.start, 4000).diverged_at == 8
+
+
+@pytest.mark.parametrize("alpha", lesson.CLIFF_ALPHAS)
+def test_rmsprop_steps_are_bounded(alpha):
+    valley = surfaces.rosenbrock()
+    path = descend(valley, optim.LectureRMSProp(lr=0.03, alpha=alpha), valley.start, 4000)
+    assert path.diverged_at is None
+    assert np.max(np.abs(np.diff(path.params, axis=0))) <= 0.03 / np.sqrt(1 - alpha) * (1 + 1e-12)
+
+
+# ---------------------------------------------------------------------------------------
+# Figures and tables run without warnings
+
+def test_figures_and_tables(cliff, runs, race, capsys):
+    named = {"Adagrad": runs["Adagrad"], **{f"RMSProp α={a}": runs[a] for a in lesson.CLIFF_ALPHAS}}
+    lesson.memory_figure()
+    lesson.x_profile_figure(cliff)
+    lesson.cliff_figure(cliff, named)
+    lesson.transient_figure()
+    plt.close("all")
+    lesson.print_memory()
+    lesson.print_profile(cliff)
+    lesson.cliff_table(cliff, named)
+    lesson.print_overshoot()
+    lesson.race_table(race[0], race[1])
+    out = capsys.readouterr().out
+    assert "1239" in out and "RMSProp α=0.5" in out and "1750" in out
+
+
+# ---------------------------------------------------------------------------------------
+# The panel
+
+@pytest.fixture(scope="module")
+def panel():
+    return widgets.PANELS["03 rmsprop"]()
+
+
+def test_panel_default(panel):
+    assert not panel.error
+    assert "RMSProp after 172 steps" in panel.message and "2.95η" in panel.message
+    assert panel.image.value[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("alpha, eta", [(0.001, 1e-3), (0.001, 1.0), (0.999, 1.0), (0.999, 1e-3),
+                                        (0.5, 0.1), (0.99, 0.01)])
+def test_panel_extremes_draw_without_error(panel, alpha, eta):
+    panel.set(alpha=alpha, eta=eta)
+    assert not panel.error, panel.message
+    assert panel.message.startswith(f"α = {alpha:.3f}")
+
+
+def test_panel_alpha_zero_is_a_message(panel):
+    panel.set(alpha=0.0, eta=0.1)
+    assert panel.error and "α is in (0, 1)" in panel.message
+    panel.set(alpha=0.9)
+    assert not panel.error
+
+
+def test_panel_reports_leaving_the_window(panel):
+    panel.set(alpha=0.999, eta=1.0)
+    assert "leaves the plotted window" in panel.message
+
+
+# ---------------------------------------------------------------------------------------
+# Exercise checks
+
+def test_check_sigma_update():
+    assert "Not answered" in lesson.check_sigma_update(None).message
+    assert lesson.check_sigma_update(np.sqrt(7.2)).ok
+    assert lesson.check_sigma_update(2.683).ok
+    cases = {7.2: "square root", 5.727: "α on the new gradient", 32.8: "forgot the square root",
+             2.324: "(σ^0)²", 2.4: "squares", 4.472: "Adagrad", 6: "α = 0", -2.683: "negative",
+             3.0: "Compute sqrt", "two": "should be a number"}
+    for answer, words in cases.items():
+        feedback = lesson.check_sigma_update(answer)
+        assert not feedback.ok and words in feedback.message, (answer, feedback.message)
+
+
+def test_check_brakes_hardest():
+    assert "Not answered" in lesson.check_brakes_hardest(None).message
+    good = lesson.check_brakes_hardest(0.5)
+    assert good.ok and "1.26η" in good.message and "9.88η" in good.message
+    bad = lesson.check_brakes_hardest(0.99)
+    assert not bad.ok and "lags" in bad.message
+    assert "Pick one" in lesson.check_brakes_hardest(0.9).message
+
+
+def test_check_torch_first_step():
+    assert "Not answered" in lesson.check_torch_first_step(None).message
+    assert lesson.torch_first_step(0.01, 0.99, 5.0) == pytest.approx(0.1, rel=1e-6)
+    assert lesson.check_torch_first_step(0.1).ok
+    negative = lesson.check_torch_first_step(-0.1)
+    assert negative.ok and "size" in negative.message
+    cases = {0.01: "lecture's first step", 0.05: "plain gradient descent", 0.2: "square root",
+             1.0: "(1 − α)|g|", 0.5: "sqrt(1 − α) only", 0.001: "multiplied", 0.3: "torch: v^0"}
+    for answer, words in cases.items():
+        feedback = lesson.check_torch_first_step(answer)
+        assert not feedback.ok and words in feedback.message, (answer, feedback.message)
