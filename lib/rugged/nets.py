@@ -3,7 +3,8 @@
 The parameters of a network are ONE flat float64 vector θ, so a network's loss is just
 another surface: `Regression(net, X, y)` has `loss(θ)`, `grad(θ)` and `hessian(θ)` like
 every other problem in the course. Both `loss` and `grad` accept θ of shape (d,) or a
-batch of shape (k, d), which is computed in one vectorised pass.
+batch of shape (k, d), which is computed in one vectorised pass. `default_problem()` is
+the network on which plain gradient descent stalls far from a critical point.
 
 The forward and backward passes use only complex-analytic operations (matmul, tanh, exp,
 log1p; no abs, conj or casts), so they also run on complex θ. That gives the exact
@@ -15,24 +16,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-COMPLEX_STEP = 1e-30
-
-
-def _where_right(z):
-    """True where Re z ≥ 0: picks the overflow-free branch of sigmoid and softplus."""
-    return np.real(z) >= 0
+COMPLEX_STEP = 1e-30    # h of the complex step; any tiny h works, there is no cancellation
 
 
 def _sigmoid(z):
-    """1 / (1 + e^{−z}), evaluated without overflow for either sign of Re z."""
-    right = _where_right(z)
+    """1 / (1 + e^{−z}); the branch on the sign of Re z keeps e^{…} from overflowing."""
+    right = np.real(z) >= 0
     e = np.exp(np.where(right, -z, z))
     return np.where(right, 1 / (1 + e), e / (1 + e))
 
 
 def _softplus(z):
-    """log(1 + e^z), evaluated without overflow for either sign of Re z."""
-    right = _where_right(z)
+    """log(1 + e^z); the branch on the sign of Re z keeps e^{…} from overflowing."""
+    right = np.real(z) >= 0
     return np.where(right, z, 0) + np.log1p(np.exp(np.where(right, -z, z)))
 
 
@@ -80,7 +76,8 @@ class MLP:
         """θ of shape (..., n_params) → list of (W, b), W (..., n_in, n_out), b (..., n_out)."""
         theta = np.asarray(theta)
         if theta.shape[-1] != self.n_params:
-            raise ValueError(f"θ must have {self.n_params} entries in its last axis, got shape {theta.shape}")
+            raise ValueError(f"θ must have {self.n_params} entries in its last axis, "
+                             f"got shape {theta.shape}")
         batch = theta.shape[:-1]
         layers, start = [], 0
         for n_in, n_out in self.shapes:
@@ -100,46 +97,52 @@ class MLP:
 
     def forward(self, theta, X):
         """Outputs of shape (..., n, sizes[-1]) for inputs X of shape (n, sizes[0])."""
-        return self._forward(theta, X)[0][-1]
+        return self.trace(theta, X)[1][-1]
 
-    def _forward(self, theta, X):
-        """Activations a_0 = X, …, a_L (the output) and pre-activations z_1, …, z_L."""
+    def trace(self, theta, X):
+        """The forward pass, keeping what backprop needs: the layers (W, b), the
+        activations a_0 = X, …, a_L (the outputs) and the pre-activations z_1, …, z_L."""
         act = ACTIVATIONS[self.activation][0]
         layers = self.unflatten(theta)
         a, z = [np.asarray(X)], []
         for l, (W, b) in enumerate(layers):
             z.append(a[-1] @ W + b[..., None, :])
             a.append(z[-1] if l == len(layers) - 1 else act(z[-1]))
-        return a, z
+        return layers, a, z
 
-    def backward(self, theta, X, d_out):
-        """∂L/∂θ by backprop, given d_out = ∂L/∂(outputs) of shape (..., n, sizes[-1])."""
+    def backward(self, trace, d_out):
+        """∂L/∂θ by backprop, from a `trace` and d_out = ∂L/∂(outputs), (..., n, sizes[-1]).
+
+        From the output back, δ = ∂L/∂z of a layer gives ∂L/∂W = aᵀδ (a: the layer's
+        input), ∂L/∂b = Σ_n δ, and the previous layer's δ = (δ Wᵀ) ⊙ act′(z).
+        """
         act_prime = ACTIVATIONS[self.activation][1]
-        a, z = self._forward(theta, X)
-        layers = self.unflatten(theta)
-        batch = np.shape(theta)[:-1]
+        layers, a, z = trace
+        batch = d_out.shape[:-2]
         delta, grads = d_out, []
         for l in reversed(range(len(layers))):
-            W = layers[l][0]
-            grads = [(np.swapaxes(a[l], -1, -2) @ delta).reshape(batch + (-1,)), delta.sum(axis=-2)] + grads
+            dW = (np.swapaxes(a[l], -1, -2) @ delta).reshape(batch + (-1,))
+            grads = [dW, delta.sum(axis=-2)] + grads
             if l > 0:
-                delta = (delta @ np.swapaxes(W, -1, -2)) * act_prime(z[l - 1])
+                delta = (delta @ np.swapaxes(layers[l][0], -1, -2)) * act_prime(z[l - 1])
         return np.concatenate(grads, axis=-1)
 
 
 @dataclass
 class Regression:
-    """Fit `net` to (X, y) by the mean squared error, halved:
+    """Fit `net` to (X, y) by the mean squared error, halved, plus optional weight decay:
 
-        L(θ) = ½ · mean_n (f_θ(x_n) − y_n)²
+        L(θ) = ½ · mean_n (f_θ(x_n) − y_n)²  +  ½ · weight_decay · ‖θ‖²
 
-    (the ½ makes ∇L = mean_n (f − y) ∂f/∂θ). `loss` and `grad` take θ of shape (d,) or
-    (k, d); `hessian` takes θ of shape (d,) and is exact to rounding (complex step).
+    (the ½ makes ∇L = mean_n (f − y) ∂f/∂θ + weight_decay · θ). `loss` and `grad` take θ
+    of shape (d,) or (k, d); `hessian` takes θ of shape (d,) and is exact to rounding.
+    X is stored as (n, sizes[0]) and y as a column (n, sizes[-1]).
     """
 
     net: MLP
     X: np.ndarray
     y: np.ndarray
+    weight_decay: float = 0.0
 
     def __post_init__(self):
         self.X = np.asarray(self.X, dtype=float).reshape(len(self.X), -1)
@@ -150,19 +153,24 @@ class Regression:
         """Number of parameters d."""
         return self.net.n_params
 
-    def residual(self, theta):
-        """f_θ(X) − y, shape (..., n, n_out)."""
-        return self.net.forward(theta, self.X) - self.y
-
     def loss(self, theta):
         """L(θ): a float for θ of shape (d,), an array (k,) for a batch (k, d)."""
-        r = self.residual(theta)
-        return 0.5 * np.mean(r ** 2, axis=(-2, -1))
+        theta = np.asarray(theta)
+        r = self.net.forward(theta, self.X) - self.y
+        loss = 0.5 * np.mean(r ** 2, axis=(-2, -1))
+        if self.weight_decay:
+            loss = loss + 0.5 * self.weight_decay * np.sum(theta ** 2, axis=-1)
+        return loss
 
     def grad(self, theta):
         """∇L(θ) by backprop, shaped like θ."""
-        r = self.residual(theta)
-        return self.net.backward(theta, self.X, r / r.shape[-2] / r.shape[-1])
+        theta = np.asarray(theta)
+        trace = self.net.trace(theta, self.X)
+        r = trace[1][-1] - self.y
+        grad = self.net.backward(trace, r / self.y.size)
+        if self.weight_decay:
+            grad = grad + self.weight_decay * theta
+        return grad
 
     def hessian(self, theta):
         """The exact Hessian ∇²L(θ), (d, d), by the complex step on the backprop gradient."""
@@ -194,3 +202,22 @@ def synthetic_data(n=40, seed=0, kind="sine"):
     rng = np.random.default_rng(seed)
     x = np.sort(rng.uniform(-2, 2, n))
     return x[:, None], DATA[kind](x, rng)
+
+
+DEFAULT_ETA = 0.7       # gradient descent on default_problem(): the step size …
+DEFAULT_STEPS = 3000    # … and the number of steps that show the stall
+
+
+def default_problem(seed=5):
+    """The lecture's first picture: the loss stops improving while ∇L stays far from 0.
+
+    A (1, 8, 8, 1) tanh network (97 parameters) fitting `synthetic_data(40, seed=0)`
+    from `init(seed)`. Plain gradient descent θ ← θ − η ∇L with η = DEFAULT_ETA = 0.7
+    for DEFAULT_STEPS = 3000 steps (seed 5): the loss falls from 0.250 to about 0.009
+    within 1000 steps and then stalls (over the last 1500 steps its best value improves
+    by 0.3%), while ‖∇L‖ keeps bouncing between 0.14 and 0.17 (0.38 at the start):
+    gradient descent zig-zags between the walls of a ravine, far from any critical
+    point. Returns (problem, θ0).
+    """
+    net = MLP((1, 8, 8, 1))
+    return Regression(net, *synthetic_data(40, seed=0)), net.init(seed)

@@ -65,16 +65,18 @@ class Panel:
         updates the figure's artists and returns a status message (or None).
     figure: a `matplotlib.figure.Figure` (see `plots.new_figure(static=False)`).
     animated: the artists and axes that `draw` changes; everything else is drawn once.
-        Leave it empty to redraw the whole figure every time.
+        Leave it empty to redraw the whole figure every time. With scenes, a function
+        scene → artists.
+    scene: for panels whose static part changes with a control (another surface's
+        contours), a function of the controls' values giving the scene's key; one
+        background is kept per scene, so coming back to a scene costs a slider move.
     """
 
-    def __init__(self, controls, figure, draw, *, animated=(), title=None):
+    def __init__(self, controls, figure, draw, *, animated=(), scene=None, title=None):
         self.controls, self.figure, self._draw = dict(controls), figure, draw
         self.canvas = FigureCanvasAgg(figure)
-        self.animated = list(animated)
-        for artist in self.animated:
-            artist.set_animated(True)
-        self._background = None
+        self._animated, self._scene = animated, scene
+        self._backgrounds = {}
         self.image = w.Image(format="png", layout=w.Layout(max_width="100%"))
         self.status = w.HTML(layout=w.Layout(min_height="1.6em"))
         self._holding = False
@@ -108,23 +110,29 @@ class Panel:
         self.image.value = self.render()
 
     def rebuild(self):
-        """Forget the kept background: call it from `draw` after changing what is drawn once
-        (another surface's contours, new axis labels); the next render lays out again."""
-        self._background = None
+        """Forget the kept backgrounds: call it from `draw` after changing what is drawn once
+        (new axis labels, another surface without scenes); the next render lays out again."""
+        self._backgrounds.clear()
         self.figure.set_layout_engine("constrained")
 
     def render(self):
-        """PNG bytes of the figure: the kept background plus the animated artists."""
-        if self._background is None or not self.animated:
+        """PNG bytes of the figure: the scene's kept background plus the animated artists."""
+        key = self._scene(**self.values) if self._scene else None
+        animated = list(self._animated(key) if callable(self._animated) else self._animated)
+        for artist in animated:
+            artist.set_animated(True)
+        background = self._backgrounds.get(key) if animated else None
+        if background is None:
             self.canvas.draw()                          # lays the figure out once ...
             self.figure.set_layout_engine("none")       # ... and keeps that layout
-            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+            self._backgrounds[key] = self.canvas.copy_from_bbox(self.figure.bbox)
         else:
-            self.canvas.restore_region(self._background)
-        for artist in self.animated:
+            self.canvas.restore_region(background)
+        for artist in animated:
             self.figure.draw_artist(artist)
         buffer = io.BytesIO()
-        Image.fromarray(np.asarray(self.canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
+        rgb = np.asarray(self.canvas.buffer_rgba())[..., :3]   # the figure is opaque
+        Image.fromarray(rgb).save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
 
     def set(self, **values):
