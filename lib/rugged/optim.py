@@ -454,7 +454,7 @@ def radam_rectification(rho_t, beta2=0.999):
     rho_t = np.asarray(rho_t, dtype=float)
     rho_inf = 2 / (1 - beta2) - 1
     ratio = (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
-    return np.sqrt(np.where(ratio > 0, ratio, np.nan))
+    return np.sqrt(np.where(rho_t > 4, ratio, np.nan))
 
 
 class RAdam(_WeightDecay, Optimizer):

@@ -1,0 +1,701 @@
+"""06 warmup: ResNet's warmup and the Transformer schedule, why warmup helps (the variance
+of Adam's adaptive learning rate in its first steps, RAdam's ρ_t and r_t), a race of Adam,
+Adam with warmup and RAdam on a small network, the schedule panel and the exercises.
+
+Step counts: the schedules' t counts from 0 (the lecture's convention, `rugged.schedules`);
+the papers count from 1 (the Transformer's "step", RAdam's t). Every function says which.
+"""
+
+import math
+
+import numpy as np
+
+from .. import nets, optim, plots, schedules, style, widgets
+from ..exercises import Feedback, as_number, close, right, unanswered, wrong
+from ..runner import descend
+
+PAPER_D_MODEL, PAPER_WARMUP = 512, 4000        # Vaswani et al. 2017
+RESNET_BASE_LR, RESNET_WARMUP_LR, RESNET_WARMUP = 0.1, 0.01, 400   # He et al. 2016
+TORCH_THRESHOLD, PAPER_THRESHOLD = 5.0, 4.0     # RAdam rectifies when ρ_t exceeds this
+
+ADAM, RADAM = style.color_of("Adam"), style.color_of("RAdam")
+REFERENCE = "0.55"                              # grey: the paper's setting, for comparison
+METHOD_STYLE = {                                 # one colour per family; warmup is dashed
+    "Adam": dict(color=ADAM, ls="-"),
+    "Adam + warmup": dict(color=ADAM, ls="--"),
+    "RAdam": dict(color=RADAM, ls="-"),
+}
+
+
+
+
+def _lean(*axes):
+    """No minor ticks on log axes: measuring their (empty) labels is most of a figure's
+    rendering time, and the major ticks and grid say enough."""
+    from matplotlib.ticker import NullLocator
+    for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() == "log":
+                axis.set_minor_locator(NullLocator())
+
+
+# ---------------------------------------------------------------------------------------
+# 1 · The two warmups
+
+def transformer_lr(step, d_model=PAPER_D_MODEL, warmup_steps=PAPER_WARMUP):
+    """The Transformer's lr at the paper's `step` (counted from 1; an int or an int array)."""
+    step = np.asarray(step)
+    return schedules.TransformerSchedule(d_model, warmup_steps).lr_at(step - 1, 1.0)
+
+
+def transformer_peak(d_model=PAPER_D_MODEL, warmup_steps=PAPER_WARMUP):
+    """(step, lr) of the Transformer schedule's peak, step counted from 1 as in the paper.
+
+    Both branches of the min meet at step = warmup_steps, where the lr is
+    d_model^−0.5 · warmup_steps^−0.5.
+    """
+    steps = np.arange(1, 2 * warmup_steps + 2)
+    lrs = transformer_lr(steps, d_model, warmup_steps)
+    best = int(np.argmax(lrs))
+    return int(steps[best]), float(lrs[best])
+
+
+def schedule_table(base_lr=RESNET_BASE_LR):
+    """Print the ResNet warmup's lr at a few iterations and the Transformer's at a few steps."""
+    resnet = schedules.ResNetWarmup(RESNET_WARMUP_LR, RESNET_WARMUP)
+    print(f"ResNet, base η = {base_lr:g}:  " + ",  ".join(
+        f"η^{t} = {resnet.lr_at(t, base_lr):g}" for t in (0, 100, RESNET_WARMUP - 1, RESNET_WARMUP, 1000)))
+    step, peak = transformer_peak()
+    print(f"Transformer, d_model = {PAPER_D_MODEL}, warmup_steps = {PAPER_WARMUP}:")
+    print("   " + ",  ".join(f"step {s:,}: {transformer_lr(s):.4e}" for s in (1, 1000, 16_000, 100_000)))
+    print(f"   peak: lr = {peak:.4e} at step {step:,} (t = {step - 1:,} counting from 0); "
+          f"(d_model·warmup_steps)^−0.5 = {(PAPER_D_MODEL * PAPER_WARMUP) ** -0.5:.4e}")
+
+
+def schedules_figure(base_lr=RESNET_BASE_LR, resnet_iters=1500, transformer_steps=100_000):
+    """ResNet's constant warmup; the Transformer schedule on linear and on log-log axes."""
+    fig, axes = plots.new_figure(1, 3, figsize=(13, 3.9), width_ratios=(1, 1.2, 1))
+    t = np.arange(resnet_iters)
+    resnet = schedules.ResNetWarmup(RESNET_WARMUP_LR, RESNET_WARMUP).lr_at(t, base_lr)
+    axes[0].plot(t, resnet, color=ADAM)
+    axes[0].axvline(RESNET_WARMUP, color=REFERENCE, ls=":", lw=1.2)
+    axes[0].annotate(f"t = {RESNET_WARMUP}:\n0.01 → 0.1", (RESNET_WARMUP, 0.05), xytext=(8, 0),
+                     textcoords="offset points", fontsize="small", va="center")
+    axes[0].set_ylim(0, 0.11)
+    axes[0].set_xlabel("iteration t")
+    axes[0].set_ylabel("learning rate η^t")
+    axes[0].set_title("ResNet-110 on CIFAR-10 (He et al.)", fontsize="medium")
+
+    steps = np.unique(np.geomspace(1, transformer_steps, 3000).astype(int))
+    lrs = transformer_lr(steps)
+    peak_step, peak = transformer_peak()
+    for ax in axes[1:]:
+        ax.plot(steps, lrs, color=ADAM)
+        ax.plot(peak_step, peak, "v", color="black", markersize=8, zorder=5)
+        ax.set_xlabel("step (from 1)")
+    axes[1].annotate(f"peak {peak:.3e}\nat step {peak_step:,}", (peak_step, peak), xytext=(12, -6),
+                     textcoords="offset points", fontsize="small", va="top")
+    axes[1].set_ylabel("lr")
+    axes[1].set_xlim(0, transformer_steps)
+    axes[1].set_ylim(0, peak * 1.12)
+    axes[1].set_title(f"Transformer: d_model = {PAPER_D_MODEL}, warmup_steps = {PAPER_WARMUP}",
+                      fontsize="medium")
+    axes[2].set_xscale("log")
+    axes[2].set_yscale("log")
+    axes[2].set_title("the same, log-log: slopes +1 and −½", fontsize="medium")
+    axes[1].xaxis.set_major_formatter(plots.plt.FuncFormatter(lambda x, _: f"{x:,.0f}"))
+    axes[1].xaxis.set_major_locator(plots.plt.MaxNLocator(4))
+    _lean(*fig.axes)
+    return fig
+
+
+VARIANTS = {"warmup_steps": (1000, 4000, 16_000), "d_model": (128, 512, 2048)}
+
+
+def variants_figure(steps=50_000):
+    """The Transformer schedule for three warmup lengths (left) and three widths (right)."""
+    fig, axes = plots.new_figure(1, 2, figsize=(12, 3.8), sharey=True)
+    s = np.unique(np.linspace(1, steps, 4000).astype(int))
+    for ax, (name, values) in zip(axes, VARIANTS.items()):
+        for k, value in enumerate(values):
+            kwargs = {"d_model": PAPER_D_MODEL, "warmup_steps": PAPER_WARMUP, name: value}
+            paper = (kwargs["d_model"], kwargs["warmup_steps"]) == (PAPER_D_MODEL, PAPER_WARMUP)
+            color = REFERENCE if paper else style.CYCLE[1 + k]
+            peak_step, peak = transformer_peak(**kwargs)
+            s_k = np.union1d(s, [peak_step])
+            ax.plot(s_k, transformer_lr(s_k, **kwargs), color=color, lw=3 if paper else 1.8,
+                    label=f"{name} = {value:,}" + ("  (paper)" if paper else ""), zorder=3 - paper)
+            ax.plot(peak_step, peak, "v", color=color, markeredgecolor="black", markersize=8, zorder=5)
+        ax.set_xlabel("step (from 1)")
+        ax.set_xlim(0, steps)
+        ax.legend(fontsize="small")
+        ax.xaxis.set_major_formatter(plots.plt.FuncFormatter(lambda x, _: f"{x:,.0f}"))
+    axes[0].set_ylabel("lr")
+    axes[0].set_title(f"d_model = {PAPER_D_MODEL}: a longer warmup, a lower and later peak",
+                      fontsize="medium")
+    axes[1].set_title(f"warmup_steps = {PAPER_WARMUP}: a wider model, a lower curve",
+                      fontsize="medium")
+    return fig
+
+
+def variants_table():
+    """Print the peak (step, lr) of each variant in `variants_figure`."""
+    print(f"{'d_model':>8s} {'warmup_steps':>13s} {'peak at step':>13s} {'peak lr':>11s} "
+          f"{'lr at step 50,000':>18s}")
+    seen = set()
+    for name, values in VARIANTS.items():
+        for value in values:
+            kwargs = {"d_model": PAPER_D_MODEL, "warmup_steps": PAPER_WARMUP, name: value}
+            key = (kwargs["d_model"], kwargs["warmup_steps"])
+            if key in seen:
+                continue
+            seen.add(key)
+            step, peak = transformer_peak(**kwargs)
+            print(f"{key[0]:8d} {key[1]:13,d} {step:13,d} {peak:11.4e} "
+                  f"{transformer_lr(50_000, **kwargs):18.4e}")
+
+
+# ---------------------------------------------------------------------------------------
+# The panel
+
+PANEL_TOPS = (1e-3, 2e-3, 5e-3, 1e-2, 2e-2)    # the y-axis' top: one kept background each
+
+
+def panel_top(d_model, warmup_steps):
+    """The y-axis' top for a setting: the first of PANEL_TOPS above both peaks (with room)."""
+    need = 1.1 * max(transformer_peak()[1], (int(d_model) * int(warmup_steps)) ** -0.5)
+    return next((top for top in PANEL_TOPS if top >= need), PANEL_TOPS[-1])
+
+
+def transformer_panel(d_model=PAPER_D_MODEL, warmup_steps=PAPER_WARMUP, steps=50_000):
+    """Panel: d_model and warmup_steps → the Transformer schedule, with the paper's curve
+    (d_model = 512, warmup_steps = 4000) as a fixed grey reference; the peak is marked ▼.
+
+    The y-axis has a few fixed heights (`PANEL_TOPS`), each a scene with its own kept
+    background, so a slider move redraws only the curve, its marker and the title.
+    """
+    grid = np.unique(np.linspace(1, steps, 1500).astype(int))
+    fig, ax = plots.new_figure(figsize=(9, 3.9), static=False)
+    ref_step, ref_peak = transformer_peak()
+    ref_steps = np.union1d(grid, [ref_step])
+    ax.plot(ref_steps, transformer_lr(ref_steps), color=REFERENCE, lw=3,
+            label=f"paper: d_model = {PAPER_D_MODEL}, warmup_steps = {PAPER_WARMUP}")
+    ax.plot(ref_step, ref_peak, "v", color=REFERENCE, markersize=8)
+    (curve,) = ax.plot([], [], color=ADAM, lw=2, label="your setting")
+    (marker,) = ax.plot([], [], "v", color=ADAM, markeredgecolor="black", markersize=9, zorder=5)
+    ax.set_xlim(0, steps)
+    ax.set_ylim(0, PANEL_TOPS[-1])          # the widest tick labels, for the layout
+    ax.set_xlabel("step (from 1)")
+    ax.set_ylabel("lr")
+    ax.legend(loc="upper right", fontsize="small")
+    ax.xaxis.set_major_formatter(plots.plt.FuncFormatter(lambda x, _: f"{x:,.0f}"))
+
+    def draw(d_model, warmup_steps):
+        d_model, warmup_steps = int(d_model), int(warmup_steps)
+        peak_step = warmup_steps                 # both branches of the min meet there
+        s = np.union1d(grid, [peak_step]) if peak_step <= steps else grid
+        lrs = transformer_lr(s, d_model, warmup_steps)
+        curve.set_data(s, lrs)
+        peak = float(transformer_lr(peak_step, d_model, warmup_steps))
+        marker.set_data([peak_step], [peak])
+        ax.set_ylim(0, panel_top(d_model, warmup_steps))
+        ax.set_title(f"d_model = {d_model:,}, warmup_steps = {warmup_steps:,}")
+        where = "" if peak_step <= steps else f" (beyond the {steps:,} steps shown)"
+        return (f"peak lr = {peak:.4e} at step {peak_step:,}{where}, {peak / ref_peak:.3g}× the "
+                f"paper's {ref_peak:.4e}; lr at step {steps:,} = {lrs[-1]:.4e}")
+
+    controls = dict(
+        d_model=widgets.int_slider("d_model", d_model, 64, 4096, 64),
+        warmup_steps=widgets.int_slider("warmup_steps", warmup_steps, 100, 20_000, 100),
+    )
+    return widgets.Panel(controls, fig, draw, animated=[curve, marker, ax.title], scene=panel_top,
+                         title="The Transformer's schedule")
+
+
+widgets.register("06 transformer schedule")(transformer_panel)
+
+
+# ---------------------------------------------------------------------------------------
+# 2 · Why warmup: the variance of the adaptive learning rate
+
+def random_gradients(runs=10_000, steps=50, seed=0):
+    """Gradients g ~ N(0, 1), i.i.d.: shape (steps, runs), row t − 1 is the gradient of step t."""
+    return np.random.default_rng(seed).standard_normal((steps, runs))
+
+
+def adaptive_lr(optimizer, grads):
+    """1/σ_t for every step t = 1 … steps and every run (one run = one parameter), shape
+    (steps, runs), as `optimizer` computes σ_t (`optim.Adam`: sqrt(v̂_t) + ε; `optim.RAdam`:
+    σ_t = 1 while it is not rectifying, else 1/(r_t · sqrt(1 − β2^t)/(sqrt(v_t) + ε)))."""
+    optimizer.reset()
+    theta = np.zeros(grads.shape[1])
+    out = np.empty(grads.shape)
+    for t, g in enumerate(grads):
+        optimizer.step(theta, g)                  # θ is irrelevant: only σ is kept
+        out[t] = 1 / optimizer.sigma
+    return out
+
+
+def chi_variance(rho):
+    """Var[sqrt(ρ/χ²_ρ)]: RAdam's model of 1/σ_t for unit gradients, with ρ = ρ_t degrees of
+    freedom; infinite for ρ ≤ 2. E[ψ²] = ρ/(ρ−2), E[ψ] = sqrt(ρ/2)·Γ((ρ−1)/2)/Γ(ρ/2)."""
+    rho = np.atleast_1d(np.asarray(rho, dtype=float))
+    out = np.full(rho.shape, np.inf)
+    for i, r in enumerate(rho):
+        if r > 2:
+            ratio = math.exp(math.lgamma((r - 1) / 2) - math.lgamma(r / 2))
+            out[i] = r / (r - 2) - r / 2 * ratio ** 2
+    return out
+
+
+def rho_inf(beta2=0.999):
+    """ρ∞ = 2/(1 − β2) − 1."""
+    return 2 / (1 - beta2) - 1
+
+
+def rectifier(t, beta2=0.999, threshold=PAPER_THRESHOLD):
+    """r_t for steps t (from 1), NaN wherever ρ_t ≤ threshold (r_t needs ρ_t > 4)."""
+    rho = optim.radam_rho(t, beta2)
+    r = optim.radam_rectification(rho, beta2)
+    return np.where(rho > threshold, r, np.nan)
+
+
+def first_rectified_step(beta2=0.999, threshold=TORCH_THRESHOLD, t_max=10_000):
+    """The first step t (from 1) with ρ_t > threshold: torch's RAdam uses 5, the paper 4."""
+    t = np.arange(1, t_max + 1)
+    above = optim.radam_rho(t, beta2) > threshold
+    if not above.any():
+        raise ValueError(f"ρ_t never exceeds {threshold} for β2 = {beta2} (ρ∞ = {rho_inf(beta2):.4g})")
+    return int(t[np.argmax(above)])
+
+
+def variance_table(adam, radam, beta2=0.999, shown=(1, 2, 3, 4, 5, 6, 7, 10, 20, 50)):
+    """Print, for a few t: ρ_t, the Monte-Carlo Var[1/σ_t] of Adam, the χ² model's value,
+    r_t and the Monte-Carlo Var[1/σ_t] of RAdam (rectified; '–' while torch does not rectify)."""
+    t = np.arange(1, len(adam) + 1)
+    rho = optim.radam_rho(t, beta2)
+    model = chi_variance(rho)
+    r = rectifier(t, beta2)
+    var_adam, var_radam = adam.var(axis=1), radam.var(axis=1)
+    print(f"{'t':>3s} {'ρ_t':>7s} {'Var[1/σ_t] Adam':>16s} {'χ² model':>10s} {'r_t':>8s} "
+          f"{'Var[1/σ_t] RAdam':>17s}")
+    for k in shown:
+        i = k - 1
+        model_text = "∞" if np.isinf(model[i]) else f"{model[i]:.4g}"
+        rect = rho[i] > TORCH_THRESHOLD
+        r_text = f"{r[i]:.4f}" if np.isfinite(r[i]) else "–"
+        print(f"{k:3d} {rho[i]:7.3f} {var_adam[i]:16.4g} {model_text:>10s} {r_text:>8s} "
+              f"{(f'{var_radam[i]:.4g}' if rect else '– (SGD step)'):>17s}")
+    print(f"long run (ρ∞ = {rho_inf(beta2):.0f}): χ² model Var[1/σ] = {chi_variance(rho_inf(beta2))[0]:.4g}")
+
+
+def spread_table(adam, shown=(1, 2, 3, 6, 20, 50)):
+    """Print, for a few t, quantiles of Adam's 1/σ_t over the runs and the share above 2
+    (a step more than twice the size it would have with the true σ = 1)."""
+    print(f"{'t':>3s} {'1% quantile':>12s} {'median':>8s} {'99% quantile':>13s} {'largest':>10s} "
+          f"{'share > 2':>10s}")
+    for k in shown:
+        x = adam[k - 1]
+        low, mid, high = np.quantile(x, [0.01, 0.5, 0.99])
+        print(f"{k:3d} {low:12.3f} {mid:8.3f} {high:13.3f} {x.max():10.4g} {np.mean(x > 2):10.1%}")
+
+
+def settling_table(adam, shown=(1, 2, 5, 20), runs=(100, 1_000, 10_000)):
+    """Print the Monte-Carlo Var[1/σ_t] from the first 100, 1,000, 10,000 runs: it settles
+    where the true variance is finite and keeps jumping where it is infinite (t = 1, 2)."""
+    print(f"{'runs':>7s}" + "".join(f"{f'Var, t = {k}':>14s}" for k in shown))
+    for n in runs:
+        print(f"{n:7,d}" + "".join(f"{adam[k - 1, :n].var():14.4g}" for k in shown))
+
+
+def variance_figure(adam, radam, beta2=0.999, hist_steps=(1, 6, 50)):
+    """Left: histograms of 1/σ_t at a few t. Right: Var[1/σ_t] over t (log y) for Adam and
+    RAdam (Monte Carlo) with the χ² model and its long-run level."""
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(13, 4.3), width_ratios=(1, 1.25))
+    bins = np.geomspace(0.1, 1e4, 61)
+    hist_colors = (style.OKABE_ITO["orange"], style.OKABE_ITO["green"], style.OKABE_ITO["black"])
+    for k, t in enumerate(hist_steps):
+        color = hist_colors[k % 3]
+        left.hist(adam[t - 1], bins=bins, histtype="step", lw=2, color=color,
+                  label=f"t = {t}: {np.mean(adam[t - 1] > 2):.1%} above 2")
+    left.axvline(1, color="black", ls=":", lw=1.2, label="the true 1/σ = 1")
+    left.set_xscale("log")
+    left.set_yscale("log")
+    left.set_xlabel("Adam's adaptive lr 1/σ_t  (gradients ~ N(0, 1))")
+    left.set_ylabel(f"runs (of {adam.shape[1]:,})")
+    left.set_title("1/σ_t from t gradients", fontsize="medium")
+    left.legend(fontsize="small", loc="upper right")
+
+    t = np.arange(1, len(adam) + 1)
+    rho = optim.radam_rho(t, beta2)
+    model = chi_variance(rho)
+    limit = chi_variance(rho_inf(beta2))[0]
+    rect = rho > TORCH_THRESHOLD
+    right.axvspan(0.5, t[~rect].max() + 0.5, color="0.9", zorder=0)
+    right.text(4.6, 0.97, "RAdam: no 1/σ yet", ha="center", va="top", rotation=90,
+               fontsize="small", transform=right.get_xaxis_transform())
+    right.plot(t, adam.var(axis=1), "o", color=ADAM, markersize=5, label="Adam, Monte Carlo")
+    finite = np.isfinite(model)
+    right.plot(t[finite], model[finite], color=ADAM, lw=1.2, alpha=0.7,
+               label="χ² model with ρ_t degrees of freedom")
+    for k in t[~finite]:
+        right.annotate("∞", (k, adam[k - 1].var()), xytext=(0, 8), textcoords="offset points",
+                       ha="center", fontsize="medium", color=ADAM)
+    right.plot(t[rect], radam[rect].var(axis=1), "s", color=RADAM, markersize=5,
+               label="RAdam (rectified), Monte Carlo")
+    right.axhline(limit, color="black", ls="--", lw=1.2)
+    right.annotate(f"long run (ρ∞): {limit:.2e}", (len(t) * 0.6, limit), xytext=(0, 6),
+                   textcoords="offset points", ha="center", va="bottom", fontsize="small")
+    right.set_yscale("log")
+    right.set_ylim(top=adam.var(axis=1).max() * 30)     # room for the ∞ marks
+    right.set_xlim(0.5, len(t) + 0.5)
+    right.set_xlabel("step t (from 1)")
+    right.set_ylabel("Var[1/σ_t] over the runs")
+    right.set_title(f"variance of the adaptive lr, β2 = {beta2}", fontsize="medium")
+    right.legend(fontsize="small", loc="upper right")
+    _lean(*fig.axes)
+    return fig
+
+
+def rho_figure(beta2=0.999, steps=50):
+    """ρ_t with the paper's and torch's thresholds (left) and r_t (right), t = 1 … steps."""
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(12, 3.8))
+    t = np.arange(1, steps + 1)
+    rho = optim.radam_rho(t, beta2)
+    left.plot(t, rho, "o-", color=RADAM, markersize=4, lw=1.2)
+    for level, text, ls in ((PAPER_THRESHOLD, "paper: ρ_t > 4", ":"),
+                            (TORCH_THRESHOLD, "torch: ρ_t > 5", "--")):
+        left.axhline(level, color="0.3", ls=ls, lw=1.2)
+        left.annotate(text, (16, level), xytext=(0, 3 if level > 4.5 else -3),
+                      textcoords="offset points", ha="right",
+                      va="bottom" if level > 4.5 else "top", fontsize="small")
+    for k in (5, 6):
+        left.annotate(f"ρ_{k} = {rho[k - 1]:.3f}", (k, rho[k - 1]),
+                      xytext=(30, -40) if k == 5 else (-70, 14), textcoords="offset points",
+                      fontsize="small", arrowprops=dict(arrowstyle="-", color="0.3", lw=0.8))
+    left.set_xlim(0, 16.5)
+    left.set_ylim(0, 17)
+    left.set_xlabel("step t (from 1)")
+    left.set_ylabel("ρ_t")
+    left.set_title(f"ρ_t ≈ t early on (ρ∞ = {rho_inf(beta2):.0f})", fontsize="medium")
+
+    long_t = np.arange(1, 10_001)
+    r = rectifier(long_t, beta2, TORCH_THRESHOLD)
+    right.plot(long_t, r, color=RADAM)
+    first = first_rectified_step(beta2)
+    right.plot(first, r[first - 1], "o", color=RADAM, markeredgecolor="black")
+    right.annotate(f"t = {first}: r_t = {r[first - 1]:.4f}", (first, r[first - 1]), xytext=(12, 28),
+                   textcoords="offset points", fontsize="small",
+                   arrowprops=dict(arrowstyle="-", color="0.3", lw=0.8))
+    right.set_xscale("log")
+    right.set_ylim(0, 1.05)
+    right.set_xlabel("step t (from 1)")
+    right.set_ylabel("r_t")
+    right.set_title("r_t: the rectifier grows to 1 over thousands of steps", fontsize="medium")
+    _lean(*fig.axes)
+    return fig
+
+
+def rho_table(beta2s=(0.9, 0.98, 0.999), steps=(1, 2, 3, 4, 5, 6, 7)):
+    """Print ρ_t at a few t and the first rectified step (torch, paper) for several β2."""
+    print(f"{'β2':>6s} {'ρ∞':>6s}" + "".join(f"{f'ρ_{k}':>8s}" for k in steps)
+          + f"{'torch (ρ_t > 5) from t':>24s}{'paper (ρ_t > 4) from t':>24s}")
+    for b2 in beta2s:
+        rho = optim.radam_rho(np.array(steps), b2)
+        print(f"{b2:6g} {rho_inf(b2):6.0f}" + "".join(f"{x:8.3f}" for x in rho)
+              + f"{first_rectified_step(b2, TORCH_THRESHOLD):24d}"
+              + f"{first_rectified_step(b2, PAPER_THRESHOLD):24d}")
+
+
+# ---------------------------------------------------------------------------------------
+# 3 · A small network: Adam, Adam + warmup, RAdam
+
+NOISE_FLOOR = 0.5 * 0.1 ** 2     # ½·E[noise²] for synthetic_data's noise of std 0.1
+FAILED = 0.03                    # a run whose late loss is above this has not fitted the sine
+SATURATED = 3.0                  # |z| > 3: tanh'(z) < 0.01, the unit barely passes gradients
+
+
+def network_problem(n=40, seed=0, sizes=(1, 16, 16, 1)):
+    """The regression of notebook 06: a tanh MLP fitted to synthetic sine data."""
+    X, y = nets.synthetic_data(n, seed, "sine")
+    return nets.Regression(nets.MLP(sizes, "tanh"), X, y)
+
+
+def network_starts(problem, seeds=6):
+    """`seeds` initialisations θ^0 (Xavier, seeds 0 … seeds − 1), shape (seeds, d)."""
+    return np.stack([problem.net.init(seed) for seed in range(seeds)])
+
+
+def update_sizes(path):
+    """|Δθ_i^t| = |θ_i^{t+1} − θ_i^t| over the parameters: (largest, median) per step and
+    start, each of shape (steps, starts)."""
+    delta = np.abs(np.diff(path.params, axis=0))
+    return np.max(delta, axis=-1), np.median(delta, axis=-1)
+
+
+def saturation(problem, params, layer=-1):
+    """Share of hidden pre-activations z with |z| > 3 (tanh'(z) < 0.01) over the data, for the
+    hidden layer `layer` (default: the last), for θ of shape (..., d)."""
+    a, shares = problem.X, []
+    for W, b in problem.net.unflatten(params)[:-1]:
+        z = a @ W + b[..., None, :]
+        shares.append(np.mean(np.abs(z) > SATURATED, axis=(-2, -1)))
+        a = np.tanh(z)
+    return shares[layer]
+
+
+def late_loss(path, last=50):
+    """Median loss over the last `last` steps, per start: robust to single spikes."""
+    return np.median(path.loss[-last:], axis=0)
+
+
+def early_peak(path, first=30):
+    """max over t ≤ first of L(θ^t) / L(θ^0), per start: how far the loss jumps up early."""
+    return np.max(path.loss[:first + 1], axis=0) / path.loss[0]
+
+
+def race_table(problem, runs, at=10):
+    """Print per method (medians over the starts): the first step's smallest, median and
+    largest |Δθ_i|, the early jump of the loss, the saturated share after `at` steps, the late
+    loss, and how many starts failed (late loss above FAILED)."""
+    print(f"{'':14s} {'|Δθ_i| at t = 0 (over i):':>26s} {'early peak':>11s} {'saturated':>10s} "
+          f"{'late':>8s} {'failed':>7s}")
+    print(f"{'':14s} {'smallest':>8s} {'median':>8s} {'largest':>8s} {'L/L(θ^0)':>11s} "
+          f"{'at t = %d' % at:>10s} {'loss':>8s}")
+    for name, path in runs.items():
+        first = np.abs(path.params[1] - path.params[0])
+        late = late_loss(path)
+        print(f"{name:14s} {np.median(first.min(axis=-1)):8.4f} {np.median(np.median(first, axis=-1)):8.4f} "
+              f"{np.median(first.max(axis=-1)):8.4f} {np.median(early_peak(path)):11.3g} "
+              f"{np.median(saturation(problem, path.params[at])):10.0%} {np.median(late):8.4f} "
+              f"{int(np.sum(late > FAILED)):3d} of {late.size}")
+
+
+def race_figure(problem, runs, eta, first=40):
+    """Top: L(θ^t) per start, one panel per method. Bottom: the largest and median |Δθ_i^t|
+    in the first steps, and the saturated share of the last hidden layer."""
+    import matplotlib.pyplot as plt
+    fig = plt.figure(figsize=(13, 7.2), layout="constrained")
+    grid = fig.add_gridspec(2, 3)
+    top = [fig.add_subplot(grid[0, 0])]
+    top += [fig.add_subplot(grid[0, k], sharey=top[0]) for k in (1, 2)]
+    sizes_ax, median_ax, sat_ax = (fig.add_subplot(grid[1, k]) for k in range(3))
+    for ax, (name, path) in zip(top, runs.items()):
+        kw = METHOD_STYLE[name]
+        ax.plot(path.loss, color=kw["color"], lw=0.9, alpha=0.85)
+        failed = int(np.sum(late_loss(path) > FAILED))
+        ax.set_title(f"{name}: {failed} of {path.loss.shape[1]} failed", fontsize="medium")
+        ax.axhline(NOISE_FLOOR, color="black", ls=":", lw=1)
+        ax.set_yscale("log")
+        ax.set_xlabel("step t")
+    top[0].set_ylabel(f"L(θ^t), η = {eta:g}")
+    top[0].annotate("noise level", (0, NOISE_FLOOR), xytext=(2, -2), textcoords="offset points",
+                    va="top", fontsize="small")
+    for name, path in runs.items():
+        largest, median = update_sizes(path)
+        kw = METHOD_STYLE[name]
+        t = np.arange(first)
+        sizes_ax.plot(t, np.median(largest[:first], axis=1), label=name, **kw)
+        median_ax.plot(t, np.median(median[:first], axis=1), label=name, **kw)
+        sat = saturation(problem, path.params[:first + 1])
+        sat_ax.plot(np.arange(first + 1), np.median(sat, axis=1), label=name, **kw)
+    for ax in (sizes_ax, median_ax):
+        ax.axhline(eta, color="0.4", ls=":", lw=1)
+        ax.annotate("η", (first - 1, eta), xytext=(0, 3), textcoords="offset points",
+                    ha="right", va="bottom", fontsize="small")
+        ax.set_yscale("log")
+        ax.set_xlabel("step t")
+    sizes_ax.set_ylabel("largest |Δθ_i^t| over i")
+    median_ax.set_ylabel("median |Δθ_i^t| over i")
+    sizes_ax.set_title("largest update (median over starts)", fontsize="medium")
+    median_ax.set_title("typical update (median over starts)", fontsize="medium")
+    sat_ax.set_ylim(0, 1)
+    sat_ax.set_xlabel("step t")
+    sat_ax.set_ylabel("share with |z| > 3")
+    sat_ax.set_title("saturated tanh units, 2nd hidden layer", fontsize="medium")
+    sizes_ax.legend(fontsize="small", loc="lower right")
+    _lean(*fig.axes)
+    return fig
+
+
+def eta_sweep(problem, starts, etas, steps, warmup, known=None):
+    """{η: {"Adam": Path, "Adam + warmup": Path, "RAdam": Path}} for each η, all starts at once.
+
+    `known` (η → such a dict) reuses runs already made; the others are run with `descend`.
+    """
+    known = known or {}
+    out = {}
+    for eta in etas:
+        out[eta] = known.get(eta) or {
+            "Adam": descend(problem, optim.Adam(lr=eta), starts, steps),
+            "Adam + warmup": descend(problem, optim.Adam(lr=eta), starts, steps, schedule=warmup),
+            "RAdam": descend(problem, optim.RAdam(lr=eta), starts, steps),
+        }
+    return out
+
+
+def sweep_table(sweep):
+    """Print per η and method: the early peak L/L(θ^0) (median), the late loss (median) and
+    the number of failed starts."""
+    names = list(next(iter(sweep.values())))
+    print(f"{'η':>6s}" + "".join(f"{name:>25s}" for name in names))
+    print(f"{'':6s}" + "".join(f"{'peak ×   late  failed':>25s}" for _ in names))
+    for eta, runs in sweep.items():
+        cells = []
+        for name in names:
+            path = runs[name]
+            late = late_loss(path)
+            cells.append(f"{np.median(early_peak(path)):7.3g} {np.median(late):8.4f} "
+                         f"{int(np.sum(late > FAILED)):3d}/{late.size}")
+        print(f"{eta:6g}" + "".join(f"{c:>25s}" for c in cells))
+
+
+def sweep_figure(sweep):
+    """Early peak L/L(θ^0) (left) and late loss (right) against η, medians with every start."""
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(12, 4))
+    etas = np.array(list(sweep))
+    names = list(next(iter(sweep.values())))
+    spread = dict(zip(names, (0.93, 1.0, 1.07)))    # side by side, so the dots don't hide each other
+    for name in names:
+        kw = METHOD_STYLE[name]
+        peaks = np.array([early_peak(sweep[e][name]) for e in etas])
+        lates = np.array([late_loss(sweep[e][name]) for e in etas])
+        for ax, values in ((left, peaks), (right, lates)):
+            ax.plot(etas * spread[name], np.median(values, axis=1), marker="o", label=name, **kw)
+            x = np.repeat(etas * spread[name], values.shape[1])
+            ax.plot(x, values.ravel(), ".", color=kw["color"], alpha=0.35, markersize=5)
+    left.axhline(1, color="0.4", ls=":", lw=1)
+    right.axhline(FAILED, color="0.4", ls=":", lw=1)
+    right.annotate("failed above", (etas[0] * 0.8, FAILED), xytext=(0, 3), textcoords="offset points",
+                   fontsize="small", va="bottom")
+    right.axhline(NOISE_FLOOR, color="black", ls=":", lw=1)
+    right.annotate("noise level", (etas[0] * 0.8, NOISE_FLOOR), xytext=(0, -3),
+                   textcoords="offset points", fontsize="small", va="top")
+    for ax in (left, right):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("base learning rate η")
+    left.set_ylabel("largest L(θ^t) / L(θ^0), t ≤ 30")
+    left.set_title("how far the loss jumps up early", fontsize="medium")
+    right.set_ylabel("late loss (median of the last 50 steps)")
+    right.set_title("where it ends (dots: the starts)", fontsize="medium")
+    left.legend(fontsize="small")
+    _lean(*fig.axes)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------
+# Exercises
+
+def _pair(answer, what):
+    """Two floats from `answer`, or Feedback saying why not."""
+    if answer is None:
+        return unanswered(what)
+    try:
+        a, b = (float(x) for x in answer)
+    except (TypeError, ValueError):
+        return wrong(f"Give two numbers, {what}; got {answer!r}.")
+    if not (np.isfinite(a) and np.isfinite(b)):
+        return wrong(f"Both numbers should be finite; got {answer!r}.")
+    return a, b
+
+
+def check_transformer_peak(answer, d_model=PAPER_D_MODEL, warmup_steps=PAPER_WARMUP):
+    """(step, lr) of the Transformer schedule's peak, step counted from 1 as in the paper."""
+    pair = _pair(answer, "`peak = (step, lr)`")
+    if isinstance(pair, Feedback):
+        return pair
+    step, lr = pair
+    true_step, true_lr = transformer_peak(d_model, warmup_steps)
+    step_ok, lr_ok = step == true_step, close(lr, true_lr, 2e-3)
+    if step_ok and lr_ok:
+        return right(f"Yes: the two branches of the min meet where step^−0.5 = step·warmup_steps^−1.5, "
+                     f"at step = warmup_steps = {true_step:,}; there lr = (d_model·warmup_steps)^−0.5 "
+                     f"= {true_lr:.4e}.")
+    problems = []
+    if not step_ok:
+        if step == true_step - 1:
+            problems.append(f"step {step:,.0f} is the peak counted from 0 (the library's t = "
+                            f"{true_step - 1:,}); the paper counts steps from 1, so it is step {true_step:,}")
+        elif step == true_step + 1:
+            problems.append(f"step {step:,.0f} is one too late: at step {true_step:,} itself both "
+                            f"branches are equal, and after it the lr already falls")
+        elif close(lr, true_lr, 2e-3):
+            problems.append(f"step {step:,.0f} is not where the peak is: the warmup branch grows "
+                            f"until it meets the decay branch")
+        else:
+            problems.append(f"step {step:,.0f} is not the peak: solve step^−0.5 = "
+                            f"step·warmup_steps^−1.5 for the step")
+    if not lr_ok:
+        candidates = {
+            "forgets the factor d_model^−0.5": warmup_steps ** -0.5,
+            "uses d_model^+0.5 instead of d_model^−0.5": d_model ** 0.5 * warmup_steps ** -0.5,
+            "is the lr at step 1, where the warmup starts": d_model ** -0.5 * warmup_steps ** -1.5,
+            "is d_model^−0.5 alone": d_model ** -0.5,
+        }
+        reason = next((why for why, value in candidates.items() if close(lr, value, 2e-3)), None)
+        if reason:
+            problems.append(f"lr = {lr:.4g} {reason}")
+        else:
+            problems.append(f"lr = {lr:.4g} is not the peak value: put the peak step into "
+                            f"d_model^−0.5 · min(step^−0.5, step·warmup_steps^−1.5)")
+    return wrong("; ".join(problems) + ".")
+
+
+def check_rectify_step(answer, beta2=0.999):
+    """The first step t (from 1) at which torch's RAdam rectifies (ρ_t > 5)."""
+    value = as_number(answer, "`first_step`")
+    if isinstance(value, Feedback):
+        return value
+    t = np.arange(1, 12)
+    rho = optim.radam_rho(t, beta2)
+    target = first_rectified_step(beta2, TORCH_THRESHOLD)
+    paper = first_rectified_step(beta2, PAPER_THRESHOLD)
+    if value == target:
+        return right(f"Yes: ρ_{target - 1} = {rho[target - 2]:.4f} ≤ 5 but ρ_{target} = "
+                     f"{rho[target - 1]:.4f} > 5, so steps 1–{target - 1} are momentum SGD and "
+                     f"step {target} is the first with the adaptive, rectified lr.")
+    if value == paper:
+        return wrong(f"Step {paper} is where the paper's threshold ρ_t > 4 is first met "
+                     f"(ρ_{paper} = {rho[paper - 1]:.4f}), and also the right answer counted from 0. "
+                     f"torch needs ρ_t > 5 and counts from 1: one step later.")
+    if value != int(value) or value < 1:
+        return wrong(f"{value:g} is not a step: steps are counted 1, 2, 3, …")
+    k = int(value)
+    if k < paper:
+        return wrong(f"Too early: ρ_{k} = {optim.radam_rho(k, beta2):.4f}, not even above the "
+                     f"paper's 4. Early on ρ_t ≈ t.")
+    return wrong(f"Too late: at step {target} already ρ_{target} = {rho[target - 1]:.4f} > 5.")
+
+
+def check_resnet_lr(answer, base_lr=RESNET_BASE_LR):
+    """(η at iteration 100, η at iteration 1000) of ResNet's warmup with base η = 0.1."""
+    pair = _pair(answer, "`lrs = (lr_100, lr_1000)`")
+    if isinstance(pair, Feedback):
+        return pair
+    a, b = pair
+    schedule = schedules.ResNetWarmup(RESNET_WARMUP_LR, RESNET_WARMUP)
+    lr_100, lr_1000 = schedule.lr_at(100, base_lr), schedule.lr_at(1000, base_lr)
+    ok_a, ok_b = close(a, lr_100, 1e-6), close(b, lr_1000, 1e-6)
+    if ok_a and ok_b:
+        return right(f"Yes: iteration 100 is inside the {RESNET_WARMUP}-iteration warmup, so "
+                     f"η = {lr_100:g}; at iteration 1000 the warmup is over and η = {lr_1000:g}.")
+    if close(a, lr_1000, 1e-6) and close(b, lr_100, 1e-6):
+        return wrong("The two are swapped: the warmup lr 0.01 comes first, the base η = 0.1 after.")
+    problems = []
+    if not ok_a:
+        if close(a, base_lr, 1e-6):
+            problems.append(f"at iteration 100 the warmup (the first {RESNET_WARMUP} iterations) "
+                            f"is still on: η is {lr_100:g}, not the base {base_lr:g}")
+        elif close(a, RESNET_WARMUP_LR * base_lr, 1e-6):
+            problems.append(f"the warmup lr {RESNET_WARMUP_LR:g} is the lr itself, not a factor "
+                            f"of the base η")
+        else:
+            problems.append(f"{a:g} is not the lr at iteration 100 (within the warmup)")
+    if not ok_b:
+        if close(b, RESNET_WARMUP_LR, 1e-6):
+            problems.append(f"at iteration 1000 the warmup is over (it ends after iteration "
+                            f"{RESNET_WARMUP - 1}): η is back to {lr_1000:g}")
+        else:
+            problems.append(f"{b:g} is not the lr at iteration 1000 (after the warmup: the base η)")
+    return wrong("; ".join(problems) + ".")

@@ -1,0 +1,346 @@
+"""06 warmup: the notebook's claims, its panel and its exercise checks."""
+
+import numpy as np
+import pytest
+
+from rugged import descend, optim, schedules, widgets
+from rugged.lessons import warmup as lesson
+
+ETA, N = 0.3, 200
+
+
+# ---------------------------------------------------------------------------------------
+# Section 1: the two warmups
+
+def test_transformer_peak_is_at_warmup_steps():
+    step, peak = lesson.transformer_peak()
+    assert step == 4000
+    assert peak == pytest.approx((512 * 4000) ** -0.5, rel=1e-12)
+    assert f"{peak:.4e}" == "6.9877e-04"
+    # the library's t counts from 0: the same peak at t = 3999
+    assert schedules.TransformerSchedule().lr_at(3999) == pytest.approx(peak, rel=1e-12)
+    assert lesson.transformer_lr(1) == pytest.approx(512 ** -0.5 * 4000 ** -1.5, rel=1e-12)
+    assert lesson.transformer_lr(16_000) == pytest.approx(peak / 2, rel=1e-12)
+    assert lesson.transformer_lr(100_000) == pytest.approx(peak / 5, rel=1e-12)
+
+
+@pytest.mark.parametrize("d_model, warmup", [(64, 100), (512, 1000), (2048, 16_000), (128, 4000)])
+def test_peak_formula(d_model, warmup):
+    step, peak = lesson.transformer_peak(d_model, warmup)
+    assert step == warmup
+    assert peak == pytest.approx((d_model * warmup) ** -0.5, rel=1e-12)
+
+
+def test_after_the_peak_the_warmup_length_does_not_matter():
+    values = [lesson.transformer_lr(50_000, 512, w) for w in (1000, 4000, 16_000)]
+    assert np.ptp(values) < 1e-18
+    assert lesson.transformer_lr(50_000, 2048) == pytest.approx(lesson.transformer_lr(50_000, 512) / 2)
+
+
+def test_resnet_warmup():
+    schedule = schedules.ResNetWarmup(0.01, 400)
+    assert schedule.lr_at(np.array([0, 100, 399]), 0.1).tolist() == [0.01] * 3
+    assert schedule.lr_at(np.array([400, 1000]), 0.1).tolist() == [0.1] * 2
+
+
+def test_tables_print(capsys):
+    lesson.schedule_table()
+    lesson.variants_table()
+    out = capsys.readouterr().out
+    assert "peak: lr = 6.9877e-04 at step 4,000" in out
+    assert out.count("1.9764e-04") == 3
+
+
+# ---------------------------------------------------------------------------------------
+# Section 2: Monte Carlo of the adaptive learning rate
+
+@pytest.fixture(scope="module")
+def monte_carlo():
+    grads = lesson.random_gradients(runs=10_000, steps=50, seed=0)
+    return grads, lesson.adaptive_lr(optim.Adam(), grads), lesson.adaptive_lr(optim.RAdam(), grads)
+
+
+def test_adaptive_lr_is_adams_bias_corrected_sigma(monte_carlo):
+    grads, adam, _ = monte_carlo
+    beta2, eps = 0.999, 1e-8
+    v = np.zeros(grads.shape[1])
+    for t, g in enumerate(grads, 1):
+        v = beta2 * v + (1 - beta2) * g * g
+        expected = 1 / (np.sqrt(v / (1 - beta2 ** t)) + eps)
+        np.testing.assert_allclose(adam[t - 1], expected, rtol=1e-12)
+    np.testing.assert_allclose(adam[0], 1 / (np.abs(grads[0]) + eps), rtol=1e-12)
+
+
+def test_variance_falls_with_t(monte_carlo):
+    _, adam, _ = monte_carlo
+    var = adam.var(axis=1)
+    assert var[0] > 1e4 and var[1] > 100          # t = 1, 2: infinite in truth
+    assert np.all(np.diff(var) < 0)               # falls at every step
+    assert var[49] == pytest.approx(0.01074, rel=1e-3)
+    assert np.mean(adam[0] > 2) == pytest.approx(0.375, abs=0.001)
+    low, high = np.quantile(adam[49], [0.01, 0.99])
+    assert 0.80 < low < 0.82 and 1.28 < high < 1.30
+
+
+def test_chi_model_matches_monte_carlo(monte_carlo):
+    _, adam, _ = monte_carlo
+    t = np.arange(1, 51)
+    model = lesson.chi_variance(optim.radam_rho(t))
+    var = adam.var(axis=1)
+    assert np.isinf(model[:2]).all()
+    assert abs(var[2] / model[2] - 1) < 0.2
+    assert np.max(np.abs(var[5:] / model[5:] - 1)) < 0.04
+    assert lesson.chi_variance(lesson.rho_inf())[0] == pytest.approx(2.506e-4, rel=1e-3)
+
+
+def test_the_estimate_settles_only_where_the_variance_is_finite(monte_carlo):
+    _, adam, _ = monte_carlo
+    first = [adam[0, :n].var() for n in (100, 1000, 10_000)]
+    assert first[2] > 5 * first[1] > 5 * first[0]
+    late = [adam[19, :n].var() for n in (1000, 10_000)]
+    assert abs(late[1] / late[0] - 1) < 0.05
+
+
+def test_radam_rectified_variance_stays_below_the_long_run(monte_carlo):
+    _, _, radam = monte_carlo
+    np.testing.assert_array_equal(radam[:5], 1.0)          # momentum SGD: σ = 1
+    var = radam[5:].var(axis=1)
+    limit = lesson.chi_variance(lesson.rho_inf())[0]
+    assert np.all(var < limit)
+    assert var[0] == pytest.approx(1.136e-4, rel=1e-3) and var[-1] > 0.9 * limit
+
+
+def test_variance_figure_and_tables(monte_carlo, capsys):
+    _, adam, radam = monte_carlo
+    lesson.spread_table(adam)
+    lesson.settling_table(adam)
+    lesson.variance_table(adam, radam)
+    out = capsys.readouterr().out
+    assert "37.5%" in out and "– (SGD step)" in out
+    fig = lesson.variance_figure(adam, radam)
+    assert len(fig.axes) == 2
+    lesson.plots.plt.close(fig)
+
+
+# ---------------------------------------------------------------------------------------
+# Section 3: ρ_t and r_t
+
+def test_rho_and_the_first_rectified_step():
+    assert optim.radam_rho(5) == pytest.approx(4.996, abs=5e-4)
+    assert optim.radam_rho(6) == pytest.approx(5.994, abs=5e-4)
+    assert lesson.first_rectified_step(0.999) == 6
+    assert lesson.first_rectified_step(0.999, threshold=4) == 5
+    for beta2 in (0.9, 0.98):
+        assert lesson.first_rectified_step(beta2) == 6
+        assert lesson.first_rectified_step(beta2, threshold=4) == 5
+    with pytest.raises(ValueError):
+        lesson.first_rectified_step(0.5)            # ρ∞ = 3: never above 5
+
+
+def test_torch_radam_rectifies_from_step_6():
+    opt = optim.RAdam(lr=0.1)
+    theta = np.ones(3)
+    flags = []
+    for _ in range(8):
+        theta = opt.step(theta, theta)
+        flags.append(bool(opt.rectified))
+    assert flags == [False] * 5 + [True] * 3
+
+
+def test_rectifier_is_undefined_until_rho_exceeds_4():
+    t = np.arange(1, 8)
+    assert np.isnan(optim.radam_rectification(optim.radam_rho(t))[:4]).all()   # ρ_1 … ρ_4 ≤ 4
+    r = lesson.rectifier(t)
+    assert np.isnan(r[:4]).all()
+    assert np.isfinite(r[4:]).all()
+    assert lesson.rectifier(6) == pytest.approx(0.0258, abs=1e-4)
+    assert lesson.rectifier(200) == pytest.approx(0.307, abs=1e-3)
+    assert lesson.rectifier(np.array([10_000]))[0] > 0.99
+
+
+# ---------------------------------------------------------------------------------------
+# Section 4: the network race
+
+@pytest.fixture(scope="module")
+def race():
+    problem = lesson.network_problem()
+    starts = lesson.network_starts(problem, seeds=6)
+    warmup = schedules.LinearLR(start_factor=0.01, total_iters=40)
+    runs = {
+        "Adam": descend(problem, optim.Adam(lr=ETA), starts, N),
+        "Adam + warmup": descend(problem, optim.Adam(lr=ETA), starts, N, schedule=warmup),
+        "RAdam": descend(problem, optim.RAdam(lr=ETA), starts, N),
+    }
+    return problem, starts, warmup, runs
+
+
+def test_problem_shape(race):
+    problem, starts, _, _ = race
+    assert problem.n_params == 321 and starts.shape == (6, 321)
+
+
+def test_adams_first_step_moves_every_parameter_by_eta(race):
+    _, _, _, runs = race
+    largest, median = lesson.update_sizes(runs["Adam"])
+    np.testing.assert_allclose(largest[0], ETA, rtol=1e-6)
+    np.testing.assert_allclose(median[0], ETA, rtol=1e-4)       # up to ε = 1e-8 next to |g|
+    smallest = np.abs(np.diff(runs["Adam"].params[:2], axis=0)).min()
+    assert 0.97 * ETA < smallest < ETA
+    largest, median = lesson.update_sizes(runs["Adam + warmup"])
+    np.testing.assert_allclose(largest[0], 0.01 * ETA, rtol=1e-6)
+    _, median = lesson.update_sizes(runs["RAdam"])
+    assert np.median(median[0]) < 0.01 * ETA
+
+
+def test_adam_without_warmup_jumps_saturates_and_fails(race):
+    problem, _, _, runs = race
+    adam = runs["Adam"]
+    assert np.median(lesson.early_peak(adam)) > 20
+    assert np.median(lesson.saturation(problem, adam.params[10])) > 0.7
+    assert int(np.sum(lesson.late_loss(adam) > lesson.FAILED)) == 3
+    stuck = lesson.late_loss(adam) > lesson.FAILED
+    assert np.all(np.abs(lesson.late_loss(adam)[stuck] - 0.089) < 0.005)   # the plateau
+    for name in ("Adam + warmup", "RAdam"):
+        path = runs[name]
+        assert np.median(lesson.early_peak(path)) == pytest.approx(1.0)
+        assert np.median(lesson.saturation(problem, path.params[10])) < 0.05
+    assert int(np.sum(lesson.late_loss(runs["Adam + warmup"]) > lesson.FAILED)) == 1
+    assert int(np.sum(lesson.late_loss(runs["RAdam"]) > lesson.FAILED)) == 0
+    # the failed warmup run broke late, after a burst, not in the first steps
+    warm = runs["Adam + warmup"]
+    bad = int(np.argmax(lesson.late_loss(warm)))
+    assert warm.loss[:150, bad].max() < warm.loss[0, bad] * 1.5
+    assert warm.loss[150:, bad].max() > 10 * warm.loss[0, bad]
+    assert 170 <= int(np.argmax(warm.loss[:, bad])) <= 200
+
+
+def test_saturation_matches_a_direct_forward_pass(race):
+    problem, starts, _, _ = race
+    (W1, b1), (W2, b2), _ = problem.net.unflatten(starts[0])
+    z2 = np.tanh(problem.X @ W1 + b1) @ W2 + b2
+    assert lesson.saturation(problem, starts[0]) == pytest.approx(np.mean(np.abs(z2) > 3))
+
+
+@pytest.fixture(scope="module")
+def sweep(race):
+    problem, starts, warmup, runs = race
+    return lesson.eta_sweep(problem, starts, (0.01, 0.03, 0.1, 0.3, 1.0), N, warmup, known={ETA: runs})
+
+
+def test_sweep(race, sweep):
+    runs = race[3]
+    assert sweep[ETA] is runs
+    failed = {eta: {name: int(np.sum(lesson.late_loss(p) > lesson.FAILED)) for name, p in r.items()}
+              for eta, r in sweep.items()}
+    for eta in (0.01, 0.03, 0.1):
+        assert set(failed[eta].values()) == {0}
+    assert failed[1.0] == {"Adam": 6, "Adam + warmup": 6, "RAdam": 0}
+    peaks = [np.median(lesson.early_peak(sweep[eta]["Adam"])) for eta in sweep]
+    assert peaks[0] == pytest.approx(1.0) and np.all(np.diff(peaks) > 0)
+    assert peaks[1] > 1.1 and peaks[-1] > 200
+    for eta in (0.01, 0.03, 0.1, 0.3):
+        assert np.median(lesson.early_peak(sweep[eta]["Adam + warmup"])) == pytest.approx(1.0)
+    # small η: warmup changes little, RAdam is a little behind
+    late = {name: np.median(lesson.late_loss(p)) for name, p in sweep[0.01].items()}
+    assert abs(late["Adam + warmup"] / late["Adam"] - 1) < 0.05
+    assert late["RAdam"] > 1.3 * late["Adam"]
+    # at η = 0.1 Adam without warmup even ends a little lower
+    late = {name: np.median(lesson.late_loss(p)) for name, p in sweep[0.1].items()}
+    assert late["Adam"] < late["Adam + warmup"] < late["RAdam"]
+
+
+def test_eta_sweep_runs_what_it_is_not_given(race):
+    problem, starts, warmup, _ = race
+    out = lesson.eta_sweep(problem, starts[:2], (0.05,), 5, warmup)
+    direct = descend(problem, optim.RAdam(lr=0.05), starts[:2], 5)
+    np.testing.assert_array_equal(out[0.05]["RAdam"].params, direct.params)
+
+
+def test_race_figures_and_tables(race, sweep, capsys):
+    problem, _, _, runs = race
+    lesson.race_table(problem, runs)
+    lesson.sweep_table(sweep)
+    out = capsys.readouterr().out
+    assert "3 of 6" in out and "6/6" in out
+    for fig in (lesson.race_figure(problem, runs, ETA), lesson.sweep_figure(sweep)):
+        lesson.plots.plt.close(fig)
+
+
+def test_other_figures_build():
+    for fig in (lesson.schedules_figure(), lesson.variants_figure(), lesson.rho_figure()):
+        assert fig.axes
+        lesson.plots.plt.close(fig)
+
+
+# ---------------------------------------------------------------------------------------
+# The panel
+
+def test_panel_is_registered_and_draws_extremes():
+    assert widgets.PANELS["06 transformer schedule"] is lesson.transformer_panel
+    panel = lesson.transformer_panel()
+    assert not panel.error and "peak lr = 6.9877e-04 at step 4,000" in panel.message
+    for d_model in (64, 4096):
+        for warmup in (100, 20_000):
+            seconds = panel.set(d_model=d_model, warmup_steps=warmup)
+            assert not panel.error, panel.message
+            assert f"at step {warmup:,}" in panel.message
+            assert panel.image.value[:4] == b"\x89PNG"
+            assert seconds < 2
+    panel.set(d_model=256, warmup_steps=8000)        # the same product as the paper's
+    assert "1× the paper's" in panel.message
+
+
+def test_panel_peak_beyond_the_window():
+    panel = lesson.transformer_panel(steps=10_000)
+    panel.set(warmup_steps=20_000)
+    assert not panel.error and "beyond the 10,000 steps shown" in panel.message
+
+
+# ---------------------------------------------------------------------------------------
+# Exercises
+
+def test_check_transformer_peak():
+    assert "Not answered" in lesson.check_transformer_peak(None).message
+    assert lesson.check_transformer_peak((4000, 6.988e-4)).ok
+    assert lesson.check_transformer_peak((4000, (512 * 4000) ** -0.5)).ok
+    fb = lesson.check_transformer_peak((3999, 6.988e-4))
+    assert not fb.ok and "counted from 0" in fb.message and "counts steps from 1" in fb.message
+    fb = lesson.check_transformer_peak((4001, 6.988e-4))
+    assert not fb.ok and "one too late" in fb.message
+    fb = lesson.check_transformer_peak((4000, 4000 ** -0.5))
+    assert not fb.ok and "forgets the factor d_model^−0.5" in fb.message
+    fb = lesson.check_transformer_peak((4000, 512 ** 0.5 * 4000 ** -0.5))
+    assert not fb.ok and "d_model^+0.5" in fb.message
+    fb = lesson.check_transformer_peak((1, 512 ** -0.5 * 4000 ** -1.5))
+    assert not fb.ok and "lr at step 1" in fb.message
+    fb = lesson.check_transformer_peak((2000, 1e-3))
+    assert not fb.ok and "step 2,000 is not the peak" in fb.message and "not the peak value" in fb.message
+    assert not lesson.check_transformer_peak(4000).ok              # not a pair
+    assert not lesson.check_transformer_peak(("a", "b")).ok
+
+
+def test_check_rectify_step():
+    assert "Not answered" in lesson.check_rectify_step(None).message
+    assert lesson.check_rectify_step(6).ok
+    fb = lesson.check_rectify_step(5)
+    assert not fb.ok and "paper's threshold" in fb.message and "counted from 0" in fb.message
+    fb = lesson.check_rectify_step(3)
+    assert not fb.ok and "Too early" in fb.message
+    fb = lesson.check_rectify_step(7)
+    assert not fb.ok and "Too late" in fb.message
+    assert not lesson.check_rectify_step(5.5).ok
+    assert not lesson.check_rectify_step("six").ok
+
+
+def test_check_resnet_lr():
+    assert "Not answered" in lesson.check_resnet_lr(None).message
+    assert lesson.check_resnet_lr((0.01, 0.1)).ok
+    fb = lesson.check_resnet_lr((0.1, 0.01))
+    assert not fb.ok and "swapped" in fb.message
+    fb = lesson.check_resnet_lr((0.1, 0.1))
+    assert not fb.ok and "still on" in fb.message
+    fb = lesson.check_resnet_lr((0.001, 0.1))
+    assert not fb.ok and "not a factor" in fb.message
+    fb = lesson.check_resnet_lr((0.01, 0.01))
+    assert not fb.ok and "warmup is over" in fb.message
+    assert not lesson.check_resnet_lr(0.01).ok
