@@ -258,6 +258,15 @@ class _WeightDecay:
         return params, grad + self.weight_decay * params
 
 
+class _Moments:
+    """Mixin for the Adam family: the running averages m (of g, with β1) and v (of g², with β2)."""
+
+    def init_state(self, shape):
+        beta1, beta2 = self.betas
+        self.first = EMA(beta1, shape)
+        self.second = SquareEMA(beta2, shape)
+
+
 class SGD(_WeightDecay, Optimizer):
     r"""Gradient descent with optional momentum: torch.optim.SGD.
 
@@ -381,7 +390,7 @@ class RMSprop(_WeightDecay, Optimizer):
         return params - self.lr * g / self.sigma
 
 
-class Adam(_WeightDecay, Optimizer):
+class Adam(_Moments, _WeightDecay, Optimizer):
     r"""Adam (Kingma & Ba 2015, Algorithm 1) as torch.optim.Adam computes it: RMSProp + momentum.
 
     m^t = β1 m^{t−1} + (1 − β1) g^t,   v^t = β2 v^{t−1} + (1 − β2)(g^t)²  (both from 0),
@@ -407,9 +416,7 @@ class Adam(_WeightDecay, Optimizer):
         super().__init__(lr)
 
     def init_state(self, shape):
-        beta1, beta2 = self.betas
-        self.first = EMA(beta1, shape)
-        self.second = SquareEMA(beta2, shape)
+        super().init_state(shape)
         self.max_second = np.zeros(shape)
 
     def rule(self, params, grad):
@@ -457,7 +464,7 @@ def radam_rectification(rho_t, beta2=0.999):
     return np.sqrt(np.where(rho_t > 4, ratio, np.nan))
 
 
-class RAdam(_WeightDecay, Optimizer):
+class RAdam(_Moments, _WeightDecay, Optimizer):
     r"""Rectified Adam (Liu et al., ICLR 2020) as torch.optim.RAdam computes it.
 
     m̂^t as in Adam. While ρ_t ≤ 5 (torch's threshold; the paper says 4) the step is
@@ -479,11 +486,6 @@ class RAdam(_WeightDecay, Optimizer):
         self.decoupled_weight_decay = decoupled_weight_decay
         super().__init__(lr)
 
-    def init_state(self, shape):
-        beta1, beta2 = self.betas
-        self.first = EMA(beta1, shape)
-        self.second = SquareEMA(beta2, shape)
-
     def rule(self, params, grad):
         params, g = self.decay(params, grad)
         beta1, beta2 = self.betas
@@ -502,7 +504,7 @@ class RAdam(_WeightDecay, Optimizer):
         return params - self.m * self.lr * adaptive * rect
 
 
-class NAdam(_WeightDecay, Optimizer):
+class NAdam(_Moments, _WeightDecay, Optimizer):
     r"""Adam with Nesterov momentum (Dozat 2016) as torch.optim.NAdam computes it.
 
     μ_t = β1 (1 − 0.5·0.96^{t·momentum_decay}) (t from 1), Π_t = μ_1⋯μ_t,
@@ -526,9 +528,7 @@ class NAdam(_WeightDecay, Optimizer):
         super().__init__(lr)
 
     def init_state(self, shape):
-        beta1, beta2 = self.betas
-        self.first = EMA(beta1, shape)
-        self.second = SquareEMA(beta2, shape)
+        super().init_state(shape)
         self.mu_product = 1.0
 
     def mu(self, t):
