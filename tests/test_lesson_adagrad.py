@@ -151,12 +151,6 @@ def test_figures_build(pokemon, pokemon_runs):
     plt.close("all")
 
 
-def test_thin_keeps_ends_and_order():
-    idx = lesson.thin(100_000)
-    assert idx[0] == 0 and idx[-1] == 99_999 and np.all(np.diff(idx) >= 0) and len(idx) < 5000
-    np.testing.assert_array_equal(lesson.thin(10), np.arange(10))
-
-
 # ---------------------------------------------------------------------------------------
 # The panel
 

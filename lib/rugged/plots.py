@@ -7,6 +7,7 @@ objects; several are passed as a dict label → path.
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
 import matplotlib.pyplot as plt
 
 from . import style
@@ -114,23 +115,49 @@ def loss_and_grad(paths, *, axes=None, log_steps=False):
     return axes
 
 
-def sigma_and_step(path, *, names=None, axes=None, log_steps=True):
-    """σ_i^t and the effective step η^t/σ_i^t of each parameter against t."""
+def no_minor_ticks(*axes):
+    """Drop the minor ticks of log axes: measuring their labels is most of a log figure's
+    drawing time, and the major ticks and the grid show the decades."""
+    for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() in ("log", "symlog"):
+                axis.set_minor_locator(NullLocator())
+
+
+def thin(n, keep=4000):
+    """Indices 0 … n−1 for drawing a long per-step curve on a log-t axis: all of the first
+    `keep`/2, then log-spaced ones, and always the last (a 100,000-point line draws slowly)."""
+    if n <= keep:
+        return np.arange(n)
+    tail = np.geomspace(keep // 2, n - 1, keep // 2).astype(int)
+    return np.unique(np.concatenate([np.arange(keep // 2), tail, [n - 1]]))
+
+
+PARAM_COLORS = (style.OKABE_ITO["blue"], style.OKABE_ITO["vermillion"])   # θ_0 (b or x), θ_1 (w or y)
+
+
+def sigma_and_step(path, *, names=None, axes=None, log_steps=True, title=None,
+                   sigma_label=r"$\sigma_i^t$"):
+    """σ_i^t (left) and the effective step η^t/σ_i^t (right) of each parameter against t."""
     if axes is None:
-        fig, axes = new_figure(1, 2, figsize=(10, 3.8))
+        fig, axes = new_figure(1, 2, figsize=(10, 3.6))
     names = names or [f"θ_{i}" for i in range(path.sigma.shape[-1])]
-    t = np.arange(1, len(path.sigma) + 1)
+    keep = thin(len(path.sigma)) if log_steps else np.arange(len(path.sigma))
+    t = keep + 1 if log_steps else keep
     for i, name in enumerate(names):
-        color = style.CYCLE[i % len(style.CYCLE)]
-        axes[0].plot(t, path.sigma[:, i], color=color, label=f"σ for {name}")
-        axes[1].plot(t, path.step_size[:, i], color=color, label=f"η/σ for {name}")
-    for ax, ylabel in zip(axes, ("σ_i^t", "effective step η^t/σ_i^t")):
+        color = (PARAM_COLORS + tuple(style.CYCLE))[i]
+        axes[0].plot(t, path.sigma[keep, i], color=color, label=rf"$\sigma$ of {name}")
+        axes[1].plot(t, path.step_size[keep, i], color=color, label=rf"$\eta/\sigma$ of {name}")
+    for ax, ylabel in zip(axes, (sigma_label, r"effective step $\eta^t/\sigma_i^t$")):
         ax.set_yscale("log")
         if log_steps:
             ax.set_xscale("log")
         ax.set_xlabel("step t + 1" if log_steps else "step t")
         ax.set_ylabel(ylabel)
         ax.legend(fontsize="small")
+    no_minor_ticks(*axes)
+    if title:
+        axes[0].figure.suptitle(title)
     return axes
 
 

@@ -12,7 +12,6 @@ the panel's wiring and the answer checks.
 """
 
 import numpy as np
-from matplotlib.ticker import NullLocator
 
 from .. import optim, plots, style, surfaces, widgets
 from ..exercises import Feedback, as_number, close, right, unanswered, wrong
@@ -20,7 +19,7 @@ from ..runner import descend
 
 ADAGRAD = style.FAMILY_COLORS["Adagrad"]
 GD_COLOR = style.FAMILY_COLORS["GD"]
-PARAM_COLORS = (style.OKABE_ITO["blue"], style.OKABE_ITO["vermillion"])   # θ_0 (b, x), θ_1 (w, y)
+PARAM_COLORS = plots.PARAM_COLORS
 
 
 # ---------------------------------------------------------------------------------------
@@ -59,24 +58,6 @@ def _param_names(surface):
     return list(surface.labels)
 
 
-def no_minor_ticks(*axes):
-    """Drop the minor ticks of log axes: they cost most of a figure's drawing time and the grid shows the decades."""
-    for ax in axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            if axis.get_scale() == "log":
-                axis.set_minor_locator(NullLocator())
-
-
-def thin(n, keep=4000):
-    """Indices 0 … n−1 to draw a long, smooth per-step curve on a log-t axis: all of the first
-    `keep`/2, then log-spaced ones, and always the last (a 100,000-point line draws slowly)."""
-    if n <= keep:
-        return np.arange(n)
-    head = np.arange(keep // 2)
-    tail = np.unique(np.geomspace(keep // 2, n - 1, keep // 2).astype(int))
-    return np.concatenate([head, tail, [n - 1]])
-
-
 def distance(path, surface):
     """Euclidean distance from the path's endpoint to the surface's (first) minimum."""
     return float(np.linalg.norm(path.endpoint - surface.minima[0]))
@@ -96,23 +77,9 @@ def ravine_figure(surface, gd, adagrad, *, gd_label, ada_label):
 
 
 def sigma_figure(path, names, *, title, sigma_label=r"$\sigma_i^t$", log_steps=True):
-    """σ_i^t (left) and the effective step η^t/σ_i^t (right) of each parameter, in the parameters' colours."""
-    fig, axes = plots.new_figure(1, 2, figsize=(10, 3.6))
-    keep = thin(len(path.sigma)) if log_steps else np.arange(len(path.sigma))
-    t = keep + 1 if log_steps else keep
-    for i, name in enumerate(names):
-        axes[0].plot(t, path.sigma[keep, i], color=PARAM_COLORS[i], label=rf"$\sigma$ of {name}")
-        axes[1].plot(t, path.step_size[keep, i], color=PARAM_COLORS[i], label=rf"$\eta/\sigma$ of {name}")
-    for ax, ylabel in zip(axes, (sigma_label, r"effective step $\eta/\sigma_i^t$")):
-        ax.set_yscale("log")
-        if log_steps:
-            ax.set_xscale("log")
-        ax.set_xlabel("step t + 1" if log_steps else "step t")
-        ax.set_ylabel(ylabel)
-        ax.legend(fontsize="small")
-    no_minor_ticks(*axes)
-    fig.suptitle(title)
-    return fig
+    """σ_i^t and η^t/σ_i^t per parameter (`plots.sigma_and_step`); returns the figure."""
+    axes = plots.sigma_and_step(path, names=names, title=title, sigma_label=sigma_label, log_steps=log_steps)
+    return axes[0].figure
 
 
 def end_sigmas(path, names):
@@ -147,7 +114,7 @@ def pokemon_figure(surface, paths):
     fig, (left, right) = plots.new_figure(1, 2, figsize=(11, 4.3))
     plots.surface_axes(surface, left)
     for index, (label, path) in enumerate(paths.items()):
-        keep = thin(len(path.loss))
+        keep = plots.thin(len(path.loss))
         color = style.color_of(label, index)
         xy = path.params[keep]
         left.plot(xy[:, 0], xy[:, 1], color=color, lw=1.6, label=label, zorder=3)
@@ -162,7 +129,7 @@ def pokemon_figure(surface, paths):
     right.set_ylabel(r"$L(\theta^t) - L^*$")
     right.set_title("distance to the minimum loss")
     right.legend(fontsize="small")
-    no_minor_ticks(right)
+    plots.no_minor_ticks(right)
     return fig
 
 
@@ -196,7 +163,7 @@ def forms_figure(surface, torch_path, lecture_path, *, torch_label, lecture_labe
     ax.set_ylabel(r"$L(\theta^t) - L^*$")
     ax.set_title(f"Pokémon, η = 1, constant: the mean form bursts, the sum form glides ({n - 1:,} updates)")
     ax.legend(loc="upper right", fontsize="small")
-    no_minor_ticks(ax)
+    plots.no_minor_ticks(ax)
     return fig
 
 
@@ -263,7 +230,7 @@ def plateau_figure(surface, adagrad, fresh, *, entry, eta):
     right.set_ylabel(r"$\sigma_x^t$ and $|g_x^t|$")
     right.set_title("σ remembers the cliff")
     right.legend(loc="upper right", fontsize="small")
-    no_minor_ticks(right)
+    plots.no_minor_ticks(right)
     return fig
 
 
@@ -316,7 +283,7 @@ def pokemon_panel(eta=1.0, b=-120.0, w=-4.0, form="torch", steps=5_000, max_step
         path = descend(surface, make_optimizer(form, eta), (b, w), int(steps))
         widgets.set_path(path_line, path, (start_marker, end_marker))
         gap = loss_gap(path, surface)
-        keep = thin(len(gap), keep=2000)
+        keep = plots.thin(len(gap), keep=2000)
         loss_line.set_data(keep + 1, gap[keep])
         name = "Adagrad" if form == "torch" else "LectureAdagrad"
         left.set_title(f"{name}, η = {eta:.2g}, {int(steps):,} steps")

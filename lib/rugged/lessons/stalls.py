@@ -1,48 +1,478 @@
-"""01 critical points vs stalled training: experiments, figures, the ravine panel, exercises."""
+r"""01 critical points vs stalled training: experiments, figures, the ravine panel, exercises.
 
+The lecture's first point: when the loss stops falling, look at the gradient before blaming
+a critical point. Plain gradient descent on a small network (`nets.default_problem`)
+flattens out while ‖∇L‖ stays far from zero; a search built to drive ∇L to zero
+(`curvature.find_critical_point`) finds a true critical point some distance away. The
+reason is a ravine: along its steep directions 1 − ηλ < 0, so every step overshoots and
+the path bounces from wall to wall, while along its flat directions it hardly moves.
+
+The notebook runs the optimizers and the search itself; this module turns their results
+into tables and figures and holds the panel's wiring and the answer checks.
+"""
+
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from .. import optim, plots, surfaces, widgets
+from .. import optim, plots, style, surfaces, widgets
+from ..curvature import CRITICAL, EIG_TOL
 from ..exercises import Feedback, as_number, close, right, wrong
 from ..runner import descend
 
+GD_COLOR = style.FAMILY_COLORS["GD"]
+GD_LIGHT = "0.55"                             # a second GD run in the same figure: grey
+POINT_COLOR = style.OKABE_ITO["vermillion"]   # a critical point found by the search
+SADDLE_COLOR = style.OKABE_ITO["blue"]        # saddles in the census
 
-def ravine_panel(eta=1e-2, steps=300):
-    """Panel: η on a log slider → GD's path on the ravine, its loss and gradient norm per step."""
+
+# ---------------------------------------------------------------------------------------
+# 1. The stall on a network
+
+def halves(path):
+    """Slices of the first and the second half of a path's points."""
+    half = path.steps // 2
+    return slice(0, half + 1), slice(half, None)
+
+
+def stall_summary(path):
+    """How the loss and ‖∇L‖ behave over the second half of a run, next to a critical point's ‖∇L‖."""
+    first, last = halves(path)
+    half = path.steps // 2
+    loss, norm = path.loss, path.grad_norm
+    best_before, best_after = loss[first].min(), loss[last].min()
+    return "\n".join([
+        f"loss at t = 0: {loss[0]:.5f}, t = {half:,}: {loss[half]:.5f}, t = {path.steps:,}: {loss[-1]:.5f}",
+        f"change of the loss over the second half: {loss[-1] - loss[half]:+.2e} "
+        f"({(loss[-1] - loss[half]) / loss[half]:+.1%})",
+        f"lowest loss in the first half {best_before:.5f}, in the second {best_after:.5f} "
+        f"({(best_after - best_before) / best_before:+.2%})",
+        f"‖∇L‖ over the second half: between {norm[last].min():.4f} and {norm[last].max():.4f} "
+        f"(at the last step {norm[-1]:.4f})",
+        f"‖∇L‖ at a critical point: ≤ {CRITICAL:.0e}; the smallest value above is "
+        f"{norm[last].min() / CRITICAL:.1e} times that",
+    ])
+
+
+def stall_figure(path, *, label):
+    """Loss (log) and gradient norm (linear, from 0) per step, the second half shaded."""
+    axes = plots.loss_and_grad({label: path})
+    fig = axes[0].figure
+    fig.set_size_inches(9, 5)
+    half = path.steps // 2
+    for ax in axes:
+        ax.axvspan(half, path.steps, color="0.85", alpha=0.5, lw=0, zorder=0)
+        ax.set_xlim(0, path.steps)
+    axes[1].set_yscale("linear")
+    axes[1].set_ylim(0, 1.1 * path.grad_norm.max())
+    axes[1].axhline(0, color=POINT_COLOR, lw=3, clip_on=False)
+    axes[1].annotate(rf"a critical point has $\|\nabla L\| \leq 10^{{{int(np.log10(CRITICAL))}}}$: on this line",
+                     xy=(0.8 * path.steps, 0), xytext=(0.8 * path.steps, 0.45 * path.grad_norm.max()),
+                     ha="center", va="bottom", color=POINT_COLOR,
+                     arrowprops=dict(arrowstyle="->", color=POINT_COLOR, lw=1.5))
+    axes[0].text(0.99, 0.95, "second half (shaded): the loss has stopped falling", transform=axes[0].transAxes,
+                 ha="right", va="top", fontsize="small")
+    axes[1].text(0.99, 0.95, "… while ‖g‖ keeps bouncing far above 0", transform=axes[1].transAxes,
+                 ha="right", va="top", fontsize="small")
+    axes[0].set_ylabel(r"loss $L(\theta^t)$")
+    axes[1].set_ylabel(r"gradient norm $\|g^t\|$")
+    axes[0].set_title(f"{label}: loss and gradient norm per step")
+    plots.no_minor_ticks(axes[0])
+    return fig
+
+
+# ---------------------------------------------------------------------------------------
+# 2. The true critical point, and why GD does not get there
+
+def critical_summary(problem, regularised, stall, point):
+    """The stall point and the critical point found from it, side by side.
+
+    `problem` is the loss GD trained on; `regularised` the same loss plus weight decay, on
+    which the search ran (its loss = the data loss + ½·weight_decay·‖θ‖²).
+    """
+    wd = regularised.weight_decay
+    stall_data, point_data = float(problem.loss(stall)), float(problem.loss(point.theta))
+    n, n_pos = len(point.eigenvalues), int(round(point.minimum_ratio * len(point.eigenvalues)))
+    negative = point.eigenvalues[point.eigenvalues < 0]
+    grad_point = f"≤ {1e-10:.0e}" if point.grad_norm <= 1e-10 else f"{point.grad_norm:.3g}"
+    kind = "a local minimum" if point.is_local_min else "a saddle point"
+    lines = [
+        f"{'':24s} {'‖∇L‖':>10s} {'L with decay':>13s} {'data loss':>10s} {'‖θ‖':>7s}",
+        f"{'stall (GD, last step)':24s} {np.linalg.norm(regularised.grad(stall)):>10.4f} "
+        f"{regularised.loss(stall):>13.5f} {stall_data:>10.5f} {np.linalg.norm(stall):>7.3f}",
+        f"{'critical point':24s} {grad_point:>10s} {point.loss:>13.5f} {point_data:>10.5f} "
+        f"{np.linalg.norm(point.theta):>7.3f}",
+        "",
+        f"search converged: {point.converged}; distance from the stall: {np.linalg.norm(point.theta - stall):.3f}",
+        f"Hessian at the critical point: {n_pos} of {n} eigenvalues positive → minimum ratio "
+        f"{point.minimum_ratio:.4f}: {kind}",
+    ]
+    if len(negative):
+        lines.append("  its negative eigenvalues: " + ", ".join(f"{v:.3g}" for v in negative)
+                     + f" (largest eigenvalue {point.eigenvalues.max():.4g})")
+    return "\n".join(lines)
+
+
+@dataclass
+class Bounce:
+    """The curvature where GD stalled and how its gradient behaves there."""
+
+    eta: float
+    eigenvalues: np.ndarray      # of the Hessian at the stall, ascending
+    steep: np.ndarray            # the direction of the largest eigenvalue
+    along: np.ndarray            # g^t · steep for every step of the run
+    share: float                 # ‖g‖ share in the directions with 1 − ηλ < 0, at the stall
+    flips: float                 # fraction of the last `window` steps where g·steep changes sign
+    window: int
+
+
+def bounce(problem, path, eta, window=100):
+    """The Hessian at the path's endpoint, the gradient's share in its overshooting
+    directions (1 − ηλ < 0, i.e. λ > 1/η), and how often the gradient's component along
+    the steepest direction flips sign over the last `window` steps."""
+    lam, Q = np.linalg.eigh(problem.hessian(path.endpoint))
+    g = path.grad[-1]
+    coefficients = Q.T @ g
+    share = float(np.linalg.norm(coefficients[lam > 1 / eta]) / np.linalg.norm(g))
+    along = path.grad @ Q[:, -1]
+    signs = np.sign(along[-window - 1:])
+    return Bounce(eta=eta, eigenvalues=lam, steep=Q[:, -1], along=along, share=share,
+                  flips=float(np.mean(signs[1:] != signs[:-1])), window=window)
+
+
+def bounce_summary(b):
+    """λ_max at the stall against GD's limit 2/η, the gradient's share in the steep directions, the flips."""
+    lam = b.eigenvalues
+    n_steep = int(np.sum(lam > 1 / b.eta))
+    n_negative = int(np.sum(lam < -EIG_TOL * np.abs(lam).max()))
+    return "\n".join([
+        f"at the stall: λ_max = {lam[-1]:.4f}, GD's limit 2/η = {2 / b.eta:.4f}; "
+        f"1 − ηλ_max = {1 - b.eta * lam[-1]:.3f}",
+        f"{n_steep} of {len(lam)} directions have λ > 1/η = {1 / b.eta:.4f} (1 − ηλ < 0: each step overshoots); "
+        f"they carry {b.share:.1%} of ‖g‖",
+        f"g^t · v_max changes sign at {b.flips:.0%} of the last {b.window} steps",
+        f"{int(np.sum(np.abs(lam) < 1e-2))} of {len(lam)} eigenvalues have |λ| < 0.01 (flat: |ηλ| < {b.eta * 1e-2:.3g}); "
+        f"{n_negative} are negative (down to {lam[0]:.3f})",
+    ])
+
+
+def spectrum_axes(ax, eigenvalues, *, eta, labels, colors):
+    """Sorted Hessian eigenvalues (symlog) of several points, with GD's lines 1/η and 2/η."""
+    for eigs, label, color in zip(eigenvalues, labels, colors):
+        ax.plot(np.arange(1, len(eigs) + 1), np.sort(eigs)[::-1], "o", ms=3.5, color=color, label=label)
+    ax.set_yscale("symlog", linthresh=1e-4)
+    ax.axhline(2 / eta, color=GD_COLOR, ls="--", lw=1.2)
+    ax.axhline(1 / eta, color=GD_COLOR, ls=":", lw=1.2)
+    ax.axhline(0, color="0.4", lw=0.8)
+    ax.text(len(eigenvalues[0]), 2 / eta, " 2/η", va="bottom", ha="right", fontsize="small")
+    ax.text(len(eigenvalues[0]), 1 / eta, " 1/η", va="top", ha="right", fontsize="small")
+    ax.set_xlabel("eigenvalue number (largest first)")
+    ax.set_ylabel("eigenvalue λ (symlog)")
+    ax.legend(loc="lower left", fontsize="small")
+    plots.no_minor_ticks(ax)
+    return ax
+
+
+def bounce_figure(b, point, *, steps=40):
+    """Left: the Hessian spectra at the stall and at the critical point. Right: the gradient's
+    component along the steepest direction over the last `steps` steps, flipping sign."""
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(11, 4.2), width_ratios=(1.25, 1))
+    spectrum_axes(left, [b.eigenvalues, point.eigenvalues], eta=b.eta,
+                  labels=["at the stall (data loss)", "at the critical point (with decay)"],
+                  colors=[GD_COLOR, POINT_COLOR])
+    left.set_title("Hessian eigenvalues", fontsize="medium")
+    n = len(b.along)
+    t = np.arange(n - steps, n)
+    right.plot(t, b.along[-steps:], "-o", color=GD_COLOR, ms=3.5, lw=0.8)
+    right.axhline(0, color="0.4", lw=0.8)
+    right.set_xlabel("step t")
+    right.set_ylabel(r"$g^t \cdot v_{\max}$")
+    right.set_title("gradient along the steepest direction", fontsize="medium")
+    return fig
+
+
+# ---------------------------------------------------------------------------------------
+# The 2-D ravine: the same picture, where it can be seen
+
+def ravine_layout(surface, *, static=True, figsize=(11, 4.4)):
+    """A figure with the surface's contours on the left and loss / ‖g‖ stacked on the right."""
+    if static:
+        fig = plt.figure(figsize=figsize, layout="constrained")
+    else:
+        fig = Figure(figsize=figsize, layout="constrained")
+    grid = fig.add_gridspec(2, 2, width_ratios=(1.5, 1))
+    contour = fig.add_subplot(grid[:, 0])
+    loss_ax = fig.add_subplot(grid[0, 1])
+    grad_ax = fig.add_subplot(grid[1, 1], sharex=loss_ax)
+    plots.surface_axes(surface, contour)
+    loss_ax.set_yscale("log")
+    grad_ax.set_yscale("log")
+    loss_ax.set_ylabel(r"loss $L(\theta^t)$")
+    grad_ax.set_ylabel(r"$\|g^t\|$")
+    grad_ax.set_xlabel("step t")
+    loss_ax.tick_params(labelbottom=False)
+    return fig, contour, loss_ax, grad_ax
+
+
+def ravine_figure(surface, path, *, label, zoom_steps=12):
+    """GD's path on the ravine with a zoom on its first steps (left); its loss and gradient norm
+    per step on linear axes from 0 (right)."""
+    fig, contour, loss_ax, grad_ax = ravine_layout(surface)
+    line = plots.draw_path(contour, path, label, color=GD_COLOR)
+    line.set_linewidth(0.4)
+    line.set_zorder(2)
+    line.set_alpha(0.5)
+    contour.set_title(f"{label}, {path.steps} steps", fontsize="medium")
+    inset = contour.inset_axes([0.55, 0.05, 0.43, 0.36])
+    xy = path.params[:zoom_steps + 1]
+    inset.plot(xy[:, 0], xy[:, 1], "-o", color=GD_COLOR, ms=3, lw=0.9)
+    for t in (0, 1):
+        inset.annotate(f"t = {t}", xy[t], xytext=(4, -9 if xy[t, 1] > 0 else 3), textcoords="offset points",
+                       fontsize="x-small")
+    inset.set_facecolor("white")
+    inset.set_title(f"first {zoom_steps} steps, x zoomed", fontsize="x-small")
+    inset.tick_params(labelsize="x-small")
+    inset.xaxis.set_major_locator(MaxNLocator(3))
+    inset.grid(False)
+    t = np.arange(len(path.loss))
+    loss_ax.plot(t, path.loss, color=GD_COLOR)
+    grad_ax.plot(t, path.grad_norm, color=GD_COLOR)
+    for ax, values in ((loss_ax, path.loss), (grad_ax, path.grad_norm)):
+        ax.set_yscale("linear")
+        ax.set_ylim(0, 1.08 * values.max())
+    loss_ax.set_xlim(0, path.steps)
+    loss_ax.set_title("loss and gradient norm", fontsize="medium")
+    return fig
+
+
+def ravine_summary(surface, path, eta):
+    """The two GD factors, the first points, and where the path is after its steps."""
+    lam_min, lam_max = surface.eigenvalues
+    p = path.params
+    return "\n".join([
+        f"λ_min = {lam_min:g}, λ_max = {lam_max:g}: factors per step 1 − ηλ_min = {1 - eta * lam_min:.4f}, "
+        f"1 − ηλ_max = {1 - eta * lam_max:.4f}",
+        "first points (x, y): " + ", ".join(f"({x:.3f}, {y:+.4f})" for x, y in p[:4]),
+        f"after {path.steps} steps: (x, y) = ({p[-1, 0]:.4f}, {p[-1, 1]:+.4f}), "
+        f"|y| = {abs(p[-1, 1]) / abs(p[0, 1]):.3f} of its start; loss {path.loss[0]:.2f} → {path.loss[-1]:.2f}, "
+        f"‖g‖ {path.grad_norm[0]:.1f} → {path.grad_norm[-1]:.1f}",
+        f"at the last step |g_y| = {abs(path.grad[-1, 1]):.2f} (the bouncing y), |g_x| = {abs(path.grad[-1, 0]):.3f} "
+        f"(the flat x, where ★ is {abs(p[-1, 0] - surface.minima[0, 0]):.2f} away)",
+    ])
+
+
+# ---------------------------------------------------------------------------------------
+# 3. The census of critical points
+
+def census_summary(c):
+    """How many networks reached a critical point, the worst ‖∇L‖ among them, the minimum ratios."""
+    ratios, counts = np.unique(c.minimum_ratio, return_counts=True)
+    minima = c.loss[c.is_local_min]
+    lines = [
+        f"{len(c.loss)} of {c.n_nets} networks reached a critical point; the largest ‖∇L‖ among them: "
+        + (f"< {1e-9:.0e}" if c.grad_norm.max() < 1e-9 else f"{c.grad_norm.max():.2g}"),
+        "minimum ratio: " + ", ".join(f"{r:.1f} ({k} points)" for r, k in zip(ratios, counts)),
+        *(f"  ratio {r:.1f}: loss {c.loss[c.minimum_ratio == r].min():.4f} … {c.loss[c.minimum_ratio == r].max():.4f}"
+          for r in ratios),
+        f"true local minima (ratio 1): {int(c.is_local_min.sum())}; saddle points: {int((~c.is_local_min).sum())}",
+    ]
+    if len(minima):
+        lines.append("loss of the local minima: " + ", ".join(f"{v:.4f}" for v in np.sort(minima))
+                     + f"; of the best saddle: {c.loss[~c.is_local_min].min():.4f}")
+    return "\n".join(lines)
+
+
+def census_figure(c, *, title):
+    """Training loss against minimum ratio at every critical point; true local minima as ★."""
+    fig, ax = plots.new_figure(figsize=(8.5, 4.4))
+    jitter = np.random.default_rng(0).uniform(-0.018, 0.018, len(c.loss))
+    x = c.minimum_ratio + jitter
+    saddle = ~c.is_local_min
+    ax.plot(x[saddle], c.loss[saddle], "o", color=SADDLE_COLOR, alpha=0.75, ms=6,
+            label=f"saddle point ({saddle.sum()})")
+    ax.plot(x[~saddle], c.loss[~saddle], linestyle="none", **style.MINIMUM_STYLE,
+            label=f"true local minimum ({(~saddle).sum()})")
+    ratios = np.unique(c.minimum_ratio)
+    top = c.loss.max()
+    ax.set_yscale("log")
+    for r in ratios:
+        ax.text(r, top * 1.12, f"{np.sum(c.minimum_ratio == r)} points", ha="center", va="bottom",
+                fontsize="small")
+    ax.set_xticks(ratios)
+    ax.set_xlim(ratios.min() - 0.08, 1.06)
+    ax.set_ylim(None, top * 1.5)
+    plots.no_minor_ticks(ax)
+    ticks = [v for v in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0) if c.loss.min() / 1.5 <= v <= top * 1.5]
+    ax.set_yticks(ticks, [f"{v:g}" for v in ticks])
+    ax.set_xlabel("minimum ratio = share of positive Hessian eigenvalues")
+    ax.set_ylabel("training loss (with weight decay)")
+    ax.set_title(title)
+    ax.legend(loc="lower left", fontsize="small")
+    return fig
+
+
+# ---------------------------------------------------------------------------------------
+# 4. One learning rate for a flat and a steep direction
+
+def distance(path, surface):
+    """Euclidean distance from the path's endpoint to the surface's minimum."""
+    return float(np.linalg.norm(path.endpoint - surface.minima[0]))
+
+
+def closed_form(surface, eta, steps, start=None):
+    """GD on the diagonal quadratic: θ_i^N − θ_i* = (1 − ηλ_i)^N (θ_i^0 − θ_i*), per parameter."""
+    start = np.asarray(surface.start if start is None else start, dtype=float)
+    factors = 1 - eta * np.diag(surface.H)
+    with np.errstate(over="ignore"):
+        return surface.minima[0] + factors ** steps * (start - surface.minima[0])
+
+
+def steps_to_reach(surface, eta, tol=1e-2, limit=10**9):
+    """First N with ‖θ^N − θ*‖ ≤ tol for GD with η on the diagonal quadratic (closed form), None if
+    GD diverges or oscillates without decaying (|1 − ηλ| ≥ 1), or N would exceed `limit`."""
+    factors = np.abs(1 - eta * np.diag(surface.H))
+    if np.any(factors >= 1):
+        return None
+
+    def far(n):
+        return np.linalg.norm(closed_form(surface, eta, n) - surface.minima[0]) > tol
+
+    if far(limit):
+        return None
+    low, high = 0, limit                      # far(low) is True, far(high) is False
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (mid, high) if far(mid) else (low, mid)
+    return high
+
+
+def one_rate_summary(surface, paths):
+    """For each GD run (label → (η, path)): endpoint, distance to ★ and the closed form's endpoint."""
+    lines = [f"{'':18s} {'steps':>8s} {'x^N':>9s} {'y^N':>9s} {'distance to ★':>14s} {'closed form (x, y)':>22s}"]
+    for label, (eta, path) in paths.items():
+        x, y = path.endpoint
+        cx, cy = closed_form(surface, eta, path.steps)
+        lines.append(f"{label:18s} {path.steps:>8,} {x:>9.4f} {y:>+9.4f} {distance(path, surface):>14.4f} "
+                     f"{f'({cx:.4f}, {cy:+.4f})':>22s}")
+    return "\n".join(lines)
+
+
+def closed_form_reason(surface, eta, steps):
+    """Why GD with η ends where it does after `steps` steps: the factor (1 − ηλ_i)^N per parameter."""
+    start = np.asarray(surface.start, dtype=float)
+    lines = []
+    for i, (name, lam) in enumerate(zip(surface.labels, np.diag(surface.H))):
+        f = (1 - eta * lam) ** steps
+        lines.append(f"{name}: (1 − ηλ)^N = (1 − {eta * lam:.4g})^{steps:,} ≈ e^(−{eta * lam * steps:.4g}) = {f:.4f}, "
+                     f"so {name}^N − {name}* = {f:.4f} × ({start[i] - surface.minima[0, i]:+g}) = "
+                     f"{f * (start[i] - surface.minima[0, i]):+.4f}")
+    return "\n".join(lines)
+
+
+def rate_table(surface, etas, tol=1e-2):
+    """For each η: both GD factors and the steps to get within `tol` of the minimum (closed form)."""
+    lam_min, lam_max = surface.eigenvalues
+    lines = [f"{'η':>10s} {'1 − ηλ_min':>12s} {'1 − ηλ_max':>12s}   steps until ‖θ − θ*‖ ≤ {tol:g}"]
+    for eta in etas:
+        n = steps_to_reach(surface, eta, tol)
+        f_max = 1 - eta * lam_max
+        if n is None:
+            what = "never: diverges" if abs(f_max) > 1 else "more than 10⁹"
+        else:
+            what = f"{n:,}" + ("  (bounces: 1 − ηλ_max < 0)" if f_max < 0 else "")
+        lines.append(f"{eta:>10.4g} {1 - eta * lam_min:>12.8f} {f_max:>12.4f}   {what}")
+    return "\n".join(lines)
+
+
+def one_rate_figure(surface, runs):
+    """Left: the GD runs (label → (η, path)) on the ravine. Right: |x^t| and |y^t| per step, log t."""
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(11.5, 4.2), width_ratios=(1.5, 1))
+    plots.surface_axes(surface, left)
+    shades = (GD_COLOR, GD_LIGHT)
+    for (label, (eta, path)), color, width, z in zip(runs.items(), shades, (0.4, 3.0), (3, 6)):
+        line = plots.draw_path(left, path, label, color=color)
+        line.set_linewidth(width)
+        line.set_zorder(z)
+        line.set_alpha(0.5 if width < 1 else 1)
+        t = np.arange(1, len(path.params) + 1)
+        keep = plots.thin(len(t))
+        for i, (name, ls) in enumerate((("x", "-"), ("y", "--"))):
+            right.plot(t[keep], np.abs(path.params[keep, i] - surface.minima[0, i]), ls, color=color,
+                       lw=1.8 if color == GD_COLOR else 2.6, label=rf"$|{name}^t - {name}^*|$, {label}")
+    left.set_title("one η for both directions", fontsize="medium")
+    left.legend(loc="lower right", fontsize="small")
+    right.set_xscale("log")
+    right.set_yscale("log")
+    right.set_ylim(1e-2, 20)
+    right.set_xlabel("step t + 1")
+    right.set_ylabel("distance to ★")
+    right.set_title("x flat, y steep", fontsize="medium")
+    right.legend(loc="lower left", fontsize="x-small")
+    plots.no_minor_ticks(right)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------
+# The panel
+
+def factor(eta, lam):
+    """1 − ηλ as text: "1 − 1e-09" when ηλ is too small for the digits, else 4 decimals."""
+    return f"1 − {eta * lam:.2g}" if eta * lam < 1e-3 else f"{1 - eta * lam:.4f}"
+
+
+def ravine_panel(eta=1e-2, steps=300, max_steps=5000):
+    """Panel: η on a log slider and the number of steps → GD's path on the ravine, its loss and
+    gradient norm per step, and in the status line the two factors 1 − ηλ and the distance to ★.
+
+    The loss and ‖g‖ axes are fixed (log t from 1 to `max_steps`, log values over ranges that
+    hold every stable run; a diverging run leaves through the top), so a slider move redraws
+    only the lines, the markers and the title.
+    """
     surface = surfaces.ravine()
-    fig, axes = plots.new_figure(1, 2, figsize=(10, 4), static=False)
-    plots.surface_axes(surface, axes[0])
-    (path_line,) = axes[0].plot([], [], color="#0072B2", lw=1.5)
-    start_marker = axes[0].plot([], [], "o", color="#0072B2")[0]
-    end_marker = axes[0].plot([], [], "s", color="#0072B2", markeredgecolor="black")[0]
-    (loss_line,) = axes[1].plot([], [], color="#0072B2", label="loss L(θ^t)")
-    (grad_line,) = axes[1].plot([], [], color="#D55E00", label="gradient norm ‖g^t‖")
-    axes[1].set_yscale("log")
-    axes[1].set_xlabel("step t")
-    axes[1].legend(loc="lower left", fontsize="small")
+    lam_min, lam_max = surface.eigenvalues
+    fig, contour, loss_ax, grad_ax = ravine_layout(surface, static=False, figsize=(10.5, 4.2))
+    (path_line,) = contour.plot([], [], color=GD_COLOR, lw=0.5, alpha=0.6, zorder=3)
+    start_marker = contour.plot([], [], "o", color=GD_COLOR, ms=6, zorder=4)[0]
+    end_marker = contour.plot([], [], "s", color=GD_COLOR, markeredgecolor="black", ms=7, zorder=4)[0]
+    (loss_line,) = loss_ax.plot([], [], color=GD_COLOR)
+    (grad_line,) = grad_ax.plot([], [], color=GD_COLOR)
+    loss_ax.set_xscale("log")
+    loss_ax.set_xlim(1, max_steps + 1)
+    loss_ax.set_ylim(1e-5, 1e5)
+    grad_ax.set_ylim(1e-3, 1e5)
+    grad_ax.set_xlabel("step t + 1")
+    loss_ax.set_title("loss and gradient norm", fontsize="medium")
+    plots.no_minor_ticks(loss_ax, grad_ax)
 
     def draw(eta, steps):
+        steps = int(steps)
         path = descend(surface, optim.GD(lr=eta), surface.start, steps)
         widgets.set_path(path_line, path, (start_marker, end_marker))
-        widgets.set_curve(loss_line, path.loss)
-        widgets.set_curve(grad_line, path.grad_norm)
-        axes[1].set_xlim(0, steps)
-        finite = np.concatenate([path.loss, path.grad_norm])
-        finite = finite[np.isfinite(finite) & (finite > 0)]
-        if len(finite):
-            axes[1].set_ylim(finite.min() / 2, finite.max() * 2)
-        axes[0].set_title(f"GD, η = {eta:.1e}")
-        end = path.params[-1] if len(path.params) else surface.start
-        return widgets.diverged_message(path, f"GD with η = {eta:.1e}") or (
-            f"after {path.steps} steps: loss {path.loss[-1]:.3g}, ‖g‖ {path.grad_norm[-1]:.3g}, "
-            f"θ = ({end[0]:.3g}, {end[1]:.3g})")
+        t = np.arange(1, len(path.loss) + 1)
+        loss_line.set_data(t, path.loss)
+        grad_line.set_data(t, path.grad_norm)
+        contour.set_title(f"GD, η = {eta:.2e}: {steps:,} steps")
+        factors = f"1 − ηλ_min = {factor(eta, lam_min)}, 1 − ηλ_max = {factor(eta, lam_max)}"
+        message = widgets.diverged_message(path, f"GD with η = {eta:.2e}")
+        if message:
+            return f"{message} ({factors}: |1 − ηλ_max| > 1, every step makes |y| larger)"
+        x, y = path.endpoint
+        return (f"{factors}; after {path.steps:,} steps (x, y) = ({x:.3f}, {y:+.3f}), "
+                f"distance to ★ {distance(path, surface):.3g}, ‖g‖ {path.grad_norm[-1]:.3g}")
 
-    controls = dict(eta=widgets.log_slider("η", eta, -8, -1), steps=widgets.int_slider("steps", steps, 10, 2000, 10))
-    animated = [path_line, start_marker, end_marker, axes[0].title, axes[1]]
-    return widgets.Panel(controls, fig, draw, animated=animated, title="Gradient descent on the ravine")
+    controls = dict(eta=widgets.log_slider("η", eta, -8, -1, step=0.05, readout_format=".2e"),
+                    steps=widgets.int_slider("steps", steps, 10, max_steps, 10))
+    animated = [path_line, start_marker, end_marker, contour.title, loss_line, grad_line]
+    return widgets.Panel(controls, fig, draw, animated=animated,
+                         title="Gradient descent on the ravine: one η for a flat x and a steep y")
 
 
 widgets.register("01 ravine")(ravine_panel)
+
+
 # ---------------------------------------------------------------------------------------
 # Exercises
 
@@ -51,12 +481,21 @@ def largest_stable_lr(answer, surface):
     value = as_number(answer, "`eta_max`")
     if isinstance(value, Feedback):
         return value
-    lam_max = float(surface.eigenvalues.max())
+    lam_min, lam_max = surface.eigenvalues.min(), surface.eigenvalues.max()
     target = 2 / lam_max
+    if value <= 0:
+        return wrong(f"η must be positive; got {value:g}.")
     if close(value, target, 0.02):
         return right(f"Yes: η_max = 2/λ_max = 2/{lam_max:g} = {target:.4g}. Above it the steep "
                      f"direction's factor 1 − ηλ_max drops below −1 and GD diverges.")
+    if close(value, 2 / lam_min, 0.02):
+        return wrong(f"That is 2/λ_min, the limit of the flat direction. With η = {value:.4g} the "
+                     f"steep direction is multiplied by 1 − ηλ_max = {1 - value * lam_max:.4g} per step: "
+                     f"GD explodes. The steepest direction sets the limit.")
     factor = 1 - value * lam_max
+    if close(value, 1 / lam_max, 0.02):
+        return wrong(f"1/λ_max is where GD stops overshooting (1 − ηλ_max = 0), not where it stops "
+                     f"converging: it still converges, bouncing, up to the η where 1 − ηλ_max = −1.")
     if value > target:
         return wrong(f"Too large: with η = {value:.4g} the steep direction is multiplied by "
                      f"1 − ηλ_max = {factor:.3f} each step, |{factor:.3f}| > 1, so GD diverges. "
@@ -70,11 +509,56 @@ def steps_to_halve(answer, surface, eta):
     value = as_number(answer, "`steps`")
     if isinstance(value, Feedback):
         return value
-    lam_min = float(surface.eigenvalues.min())
+    lam_min, lam_max = surface.eigenvalues.min(), surface.eigenvalues.max()
     target = np.log(2) / -np.log1p(-eta * lam_min)
-    if close(value, target, 0.05):
+    if close(value, target, 0.02):
         return right(f"Yes: each step keeps a factor 1 − ηλ_min = {1 - eta * lam_min:.6g} of the "
                      f"distance, so halving takes ln 2 / −ln(1 − ηλ_min) ≈ {target:,.0f} steps.")
+    steep = np.log(2) / -np.log(abs(1 - eta * lam_max))
+    if close(value, steep, 0.05):
+        return wrong(f"{value:,.0f} halves the steep direction y (factor |1 − ηλ_max| = "
+                     f"{abs(1 - eta * lam_max):.4g}); the question asks about the flat direction x, λ_min = {lam_min:g}.")
+    if close(value, 1 / (eta * lam_min), 0.05):
+        return wrong(f"1/(ηλ_min) = {1 / (eta * lam_min):,.0f} is the number of steps to shrink the distance "
+                     f"by a factor e ≈ 2.718, not 2. Solve (1 − ηλ_min)^n = 1/2.")
     hint = "too few" if value < target else "too many"
     return wrong(f"{value:,.0f} is {hint}. Along the flat direction the distance shrinks by the "
                  f"factor 1 − ηλ_min = 1 − {eta:g}·{lam_min:g} per step; solve (1 − ηλ_min)^n = 1/2.")
+
+
+# A Hessian at a critical point for exercise 3: every diagonal entry is positive, yet the
+# 2×2 block [[2, 3], [3, 2]] has eigenvalues 5 and −1, so the point is a saddle.
+EXERCISE_HESSIAN = np.array([[2.0, 3.0, 0.0, 0.0],
+                             [3.0, 2.0, 0.0, 0.0],
+                             [0.0, 0.0, 1.0, 0.0],
+                             [0.0, 0.0, 0.0, 0.5]])
+
+
+def exercise_hessian():
+    """The Hessian of exercise 3 (a copy, so the learner can't change the check's matrix)."""
+    return EXERCISE_HESSIAN.copy()
+
+
+def minimum_ratio_answer(answer, hessian=EXERCISE_HESSIAN):
+    """The minimum ratio of a Hessian: the share of its positive eigenvalues."""
+    value = as_number(answer, "`ratio`")
+    if isinstance(value, Feedback):
+        return value
+    eigs = np.linalg.eigvalsh(hessian)
+    n, n_pos = len(eigs), int(np.sum(eigs > 0))
+    target = n_pos / n
+    listed = ", ".join(f"{v:g}" for v in eigs)
+    kind = "a local minimum" if n_pos == n else "a saddle point"
+    if close(value, target, 1e-3):
+        return right(f"Yes: the eigenvalues are {listed}; {n_pos} of {n} are positive, so the "
+                     f"minimum ratio is {target:g} and the point is {kind}.")
+    if close(value, 1 - target, 1e-3):
+        return wrong(f"{value:g} is the share of negative eigenvalues; the minimum ratio counts the positive ones.")
+    diagonal = np.mean(np.diag(hessian) > 0)
+    if close(value, diagonal, 1e-3):
+        return wrong(f"The diagonal entries are all positive, but they are not the eigenvalues: a "
+                     f"large off-diagonal entry can bend a direction downwards. Use np.linalg.eigvalsh(H).")
+    if not 0 <= value <= 1:
+        return wrong(f"A minimum ratio is a share, between 0 and 1; got {value:g}.")
+    return wrong(f"Not {value:g}. Take the eigenvalues with np.linalg.eigvalsh(H) and count the "
+                 f"positive ones out of {n}.")

@@ -29,16 +29,6 @@ METHOD_STYLE = {                                 # one colour per family; warmup
 
 
 
-def _lean(*axes):
-    """No minor ticks on log axes: measuring their (empty) labels is most of a figure's
-    rendering time, and the major ticks and grid say enough."""
-    from matplotlib.ticker import NullLocator
-    for ax in axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            if axis.get_scale() == "log":
-                axis.set_minor_locator(NullLocator())
-
-
 # ---------------------------------------------------------------------------------------
 # 1 · The two warmups
 
@@ -105,7 +95,7 @@ def schedules_figure(base_lr=RESNET_BASE_LR, resnet_iters=1500, transformer_step
     axes[2].set_title("the same, log-log: slopes +1 and −½", fontsize="medium")
     axes[1].xaxis.set_major_formatter(plots.plt.FuncFormatter(lambda x, _: f"{x:,.0f}"))
     axes[1].xaxis.set_major_locator(plots.plt.MaxNLocator(4))
-    _lean(*fig.axes)
+    plots.no_minor_ticks(*fig.axes)
     return fig
 
 
@@ -353,7 +343,7 @@ def variance_figure(adam, radam, beta2=0.999, hist_steps=(1, 6, 50)):
     right.set_ylabel("Var[1/σ_t] over the runs")
     right.set_title(f"variance of the adaptive lr, β2 = {beta2}", fontsize="medium")
     right.legend(fontsize="small", loc="upper right")
-    _lean(*fig.axes)
+    plots.no_minor_ticks(*fig.axes)
     return fig
 
 
@@ -392,7 +382,7 @@ def rho_figure(beta2=0.999, steps=50):
     right.set_xlabel("step t (from 1)")
     right.set_ylabel("r_t")
     right.set_title("r_t: the rectifier grows to 1 over thousands of steps", fontsize="medium")
-    _lean(*fig.axes)
+    plots.no_minor_ticks(*fig.axes)
     return fig
 
 
@@ -514,7 +504,7 @@ def race_figure(problem, runs, eta, first=40):
     sat_ax.set_ylabel("share with |z| > 3")
     sat_ax.set_title("saturated tanh units, 2nd hidden layer", fontsize="medium")
     sizes_ax.legend(fontsize="small", loc="lower right")
-    _lean(*fig.axes)
+    plots.no_minor_ticks(*fig.axes)
     return fig
 
 
@@ -580,7 +570,7 @@ def sweep_figure(sweep):
     right.set_ylabel("late loss (median of the last 50 steps)")
     right.set_title("where it ends (dots: the starts)", fontsize="medium")
     left.legend(fontsize="small")
-    _lean(*fig.axes)
+    plots.no_minor_ticks(*fig.axes)
     return fig
 
 

@@ -1,0 +1,240 @@
+"""01 stalls: the notebook's claims on the library level, the ravine panel and the exercise checks."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from rugged import descend, nets, optim, surfaces, widgets
+from rugged.curvature import census, find_critical_point
+from rugged.lessons import stalls as lesson
+
+ETA = nets.DEFAULT_ETA
+
+
+# ---------------------------------------------------------------------------------------
+# Shared runs, made once
+
+@pytest.fixture(scope="module")
+def network():
+    problem, theta0 = nets.default_problem()
+    return problem, descend(problem, optim.GD(lr=ETA), theta0, nets.DEFAULT_STEPS)
+
+
+@pytest.fixture(scope="module")
+def critical(network):
+    problem, gd = network
+    regularised = nets.Regression(problem.net, problem.X, problem.y, weight_decay=1e-3)
+    return regularised, find_critical_point(regularised, gd.endpoint)
+
+
+@pytest.fixture(scope="module")
+def found():
+    return census(n_nets=80, seed=0)
+
+
+@pytest.fixture(scope="module")
+def ravine():
+    return surfaces.ravine()
+
+
+@pytest.fixture(scope="module")
+def ravine_runs(ravine):
+    return (descend(ravine, optim.GD(lr=1e-2), ravine.start, 300),
+            descend(ravine, optim.GD(lr=1e-7), ravine.start, 100_000))
+
+
+# ---------------------------------------------------------------------------------------
+# 1. The stall: the loss flattens, ‖∇L‖ does not go to zero
+
+def test_training_stalls_far_from_a_critical_point(network):
+    _, gd = network
+    first, last = lesson.halves(gd)
+    half = gd.steps // 2
+    assert gd.diverged_at is None and gd.loss[-1] < 0.05 * gd.loss[0]          # it learnt
+    assert abs(gd.loss[-1] - gd.loss[half]) < 0.05 * gd.loss[half]             # then flattened
+    assert (gd.loss[first].min() - gd.loss[last].min()) / gd.loss[first].min() < 0.01
+    assert 0.13 < gd.grad_norm[last].min() and gd.grad_norm[last].max() < 0.18  # ‖g‖ stays large
+    assert gd.grad_norm[last].min() > 1e7 * 1e-8                               # far from a critical point
+    text = lesson.stall_summary(gd)
+    assert "between 0.1387 and 0.1747" in text and "(-0.32%)" in text and "1.4e+07" in text
+
+
+def test_the_search_from_the_stall_finds_a_saddle_nearby(network, critical):
+    problem, gd = network
+    regularised, point = critical
+    stall = gd.endpoint
+    assert point.converged and point.grad_norm <= 1e-10                        # a genuine critical point
+    assert 2.5 < np.linalg.norm(point.theta - stall) < 3.5
+    assert problem.loss(point.theta) < 0.6 * problem.loss(stall)               # with a lower data loss
+    assert point.loss < regularised.loss(stall)
+    wd_norm = np.linalg.norm(regularised.grad(stall))
+    assert abs(wd_norm - gd.grad_norm[-1]) < 0.01 * gd.grad_norm[-1]          # decay barely changes ‖∇L‖
+    assert np.sum(point.eigenvalues < 0) == 2 and not point.is_local_min       # a saddle point
+    assert point.minimum_ratio == pytest.approx(95 / 97)
+    assert 1 - ETA * point.eigenvalues.max() < -2                              # GD could not stay there
+    text = lesson.critical_summary(problem, regularised, stall, point)
+    assert "≤ 1e-10" in text and "95 of 97" in text and "a saddle point" in text
+
+
+def test_without_weight_decay_the_search_from_the_stall_does_not_converge(network):
+    """Why the notebook adds weight decay: on the plain loss the search creeps towards larger
+    weights, ‖∇L‖ fading but not reaching the tolerance in the search's 200 iterations."""
+    problem, gd = network
+    point = find_critical_point(problem, gd.endpoint)
+    assert not point.converged and point.grad_norm > 1e-8
+    assert point.grad_norm < 1e-3 * gd.grad_norm[-1]                           # the gradient fades …
+    assert np.linalg.norm(point.theta) > np.linalg.norm(gd.endpoint)           # … as the weights grow
+
+
+def test_gd_bounces_across_the_steep_directions_at_the_stall(network):
+    problem, gd = network
+    b = lesson.bounce(problem, gd, ETA)
+    lam = b.eigenvalues
+    assert abs(lam[-1] - 2 / ETA) < 0.1 * (2 / ETA)                            # λ_max ≈ 2/η
+    assert np.sum(lam > 1 / ETA) == 3 and b.share > 0.99                       # ‖g‖ lies in the overshooting directions
+    assert b.flips == 1.0                                                      # g·v_max flips every step
+    assert np.sum(np.abs(lam) < 1e-2) > len(lam) / 2                           # most directions are flat
+    assert np.sum(lam < 0) > 20                                                # the stall is no minimum
+    text = lesson.bounce_summary(b)
+    assert "3 of 97" in text and "99.9%" in text and "100% of the last 100" in text
+
+
+# ---------------------------------------------------------------------------------------
+# The 2-D ravine
+
+def test_ravine_gd_bounces_between_the_walls(ravine, ravine_runs):
+    bouncing, _ = ravine_runs
+    y = bouncing.params[:, 1]
+    assert np.all(np.sign(y[1:]) == -np.sign(y[:-1]))                          # a wall at every step
+    assert abs(y[-1]) / abs(y[0]) == pytest.approx(0.998 ** 300, rel=1e-9)
+    assert bouncing.grad_norm.min() > 80                                       # ‖g‖ stays large
+    assert abs(bouncing.grad[-1, 1]) > 100 * abs(bouncing.grad[-1, 0])        # and is almost all y
+    assert lesson.distance(bouncing, ravine) > 6
+    text = lesson.ravine_summary(ravine, bouncing, 1e-2)
+    assert "-0.9980" in text and "87.67" in text
+
+
+def test_a_tiny_eta_is_still_far_after_100000_updates(ravine, ravine_runs):
+    _, slow = ravine_runs
+    assert slow.steps == 100_000
+    assert lesson.distance(slow, ravine) > 8.9
+    np.testing.assert_allclose(slow.endpoint, lesson.closed_form(ravine, 1e-7, 100_000), rtol=1e-9)
+    assert slow.endpoint[0] == pytest.approx(-9 * (1 - 1e-8) ** 100_000)
+    text = lesson.closed_form_reason(ravine, 1e-7, 100_000)
+    assert "-8.9910" in text and "+0.1085" in text
+
+
+def test_steps_to_reach_agrees_with_descend(ravine):
+    n = lesson.steps_to_reach(ravine, 1e-2)
+    path = descend(ravine, optim.GD(lr=1e-2), ravine.start, n + 10)
+    dist = np.linalg.norm(path.params - ravine.minima[0], axis=1)
+    assert int(np.argmax(dist <= 1e-2)) == n
+    assert lesson.steps_to_reach(ravine, 1.1e-2) is None                       # diverges
+    assert lesson.steps_to_reach(ravine, 1e-3) > 9 * n                         # 10× smaller η, ~10× slower
+    table = lesson.rate_table(ravine, [1e-7, 1e-2, 1.1e-2])
+    assert "6,799" in table and "never: diverges" in table
+
+
+# ---------------------------------------------------------------------------------------
+# The census
+
+def test_census_finds_mostly_saddles(found):
+    assert found.n_nets == 80 and len(found.loss) == 64
+    assert np.all(found.grad_norm <= 1e-8)
+    ratios, counts = np.unique(found.minimum_ratio, return_counts=True)
+    assert dict(zip(ratios.round(2), counts)) == {0.8: 12, 0.9: 50, 1.0: 2}
+    assert found.is_local_min.sum() == 2
+    assert found.loss[~found.is_local_min].min() < found.loss[found.is_local_min].min()  # minima aren't best
+    assert found.loss[found.minimum_ratio == 0.8].min() > found.loss[found.minimum_ratio > 0.85].max()
+    text = lesson.census_summary(found)
+    assert "64 of 80" in text and "true local minima (ratio 1): 2" in text
+
+
+# ---------------------------------------------------------------------------------------
+# Figures
+
+def test_figures_draw(network, critical, found, ravine, ravine_runs):
+    problem, gd = network
+    _, point = critical
+    bouncing, slow = ravine_runs
+    figures = [
+        lesson.stall_figure(gd, label="GD (η = 0.7)"),
+        lesson.bounce_figure(lesson.bounce(problem, gd, ETA), point),
+        lesson.ravine_figure(ravine, bouncing, label="GD (η = 1e-2)"),
+        lesson.census_figure(found, title="census"),
+        lesson.one_rate_figure(ravine, {"GD (η = 1e-2)": (1e-2, bouncing), "GD (η = 1e-7)": (1e-7, slow)}),
+    ]
+    for fig in figures:
+        fig.canvas.draw()
+        plt.close(fig)
+
+
+# ---------------------------------------------------------------------------------------
+# The panel
+
+def test_panel_is_registered():
+    assert widgets.PANELS["01 ravine"] is lesson.ravine_panel
+
+
+@pytest.mark.parametrize("eta, steps", [(1e-8, 10), (1e-8, 5000), (1e-2, 300), (5e-3, 5000), (1e-1, 5000)])
+def test_panel_draws_extreme_settings(eta, steps):
+    panel = lesson.ravine_panel()
+    panel.set(eta=eta, steps=steps)
+    assert not panel.error and panel.image.value[:4] == b"\x89PNG"
+    if eta == 1e-1:
+        assert "diverged at step" in panel.message and "|1 − ηλ_max| > 1" in panel.message
+    else:
+        assert "distance to ★" in panel.message
+    plt.close("all")
+
+
+def test_panel_status_reads_the_factors():
+    panel = lesson.ravine_panel()
+    assert "1 − ηλ_max = -0.9980" in panel.message and "distance to ★ 6.68" in panel.message
+    panel.set(eta=1e-8)
+    assert "1 − ηλ_min = 1 − 1e-09" in panel.message
+
+
+# ---------------------------------------------------------------------------------------
+# Exercise checks
+
+def test_largest_stable_lr(ravine):
+    check = lambda answer: lesson.largest_stable_lr(answer, ravine)  # noqa: E731
+    assert check(2 / 199.8).ok and check(0.01).ok and check("0.01001").ok
+    assert "Not answered yet" in check(None).message
+    assert "should be a number" in check("abc").message
+    assert not check(0.02).ok and "diverges" in check(0.02).message
+    assert not check(20).ok and "2/λ_min" in check(20).message
+    assert not check(1 / 199.8).ok and "stops overshooting" in check(1 / 199.8).message
+    assert not check(1e-3).ok and "not the largest" in check(1e-3).message
+    assert not check(-0.01).ok and "positive" in check(-0.01).message
+
+
+def test_steps_to_halve(ravine):
+    check = lambda answer: lesson.steps_to_halve(answer, ravine, eta=1e-2)  # noqa: E731
+    assert check(693).ok and check(np.log(2) / -np.log(0.999)).ok
+    assert "Not answered yet" in check(None).message
+    assert not check(346).ok and "steep direction" in check(346).message
+    assert not check(1000).ok and "factor e" in check(1000).message
+    assert not check(100).ok and "too few" in check(100).message
+    assert not check(5000).ok and "too many" in check(5000).message
+
+
+def test_minimum_ratio_answer():
+    H = lesson.exercise_hessian()
+    np.testing.assert_allclose(np.linalg.eigvalsh(H), [-1, 0.5, 1, 5])
+    assert np.all(np.diag(H) > 0)                                              # the trap: a positive diagonal
+    check = lesson.minimum_ratio_answer
+    assert check(0.75).ok and check(3 / 4).ok and "saddle point" in check(0.75).message
+    assert "Not answered yet" in check(None).message
+    assert not check(0.25).ok and "negative" in check(0.25).message
+    assert not check(1).ok and "diagonal" in check(1).message
+    assert not check(1.5).ok and "between 0 and 1" in check(1.5).message
+    assert not check(0.5).ok and "eigvalsh" in check(0.5).message
+    assert check(1.0, np.diag([1.0, 2.0])).ok and "local minimum" in check(1.0, np.diag([1.0, 2.0])).message
+
+

@@ -1,0 +1,105 @@
+"""The drawing and panel layer: plots draw what they are given, panels redraw and report."""
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from rugged import descend, optim, plots, style, surfaces, widgets
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_thin_keeps_ends_and_order():
+    idx = plots.thin(100_000)
+    assert idx[0] == 0 and idx[-1] == 99_999 and np.all(np.diff(idx) > 0) and len(idx) < 5000
+    np.testing.assert_array_equal(plots.thin(10), np.arange(10))
+
+
+def test_contour_draws_paths_and_marks_the_minimum():
+    surface = surfaces.rosenbrock()
+    paths = {"GD": descend(surface, optim.GD(lr=1e-3), surface.start, 50),
+             "Adam(lr=0.1)": descend(surface, optim.Adam(lr=0.1), surface.start, 50)}
+    ax = plots.contour(surface, paths)
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert "GD" in labels and "Adam(lr=0.1)" in labels
+    stars = [line for line in ax.get_lines() if line.get_marker() == "*"]
+    assert np.allclose(stars[0].get_xydata()[0], surface.minima[0])
+    gd_line = next(line for line in ax.get_lines() if line.get_label() == "GD")
+    assert gd_line.get_color() == style.FAMILY_COLORS["GD"]
+    assert np.allclose(gd_line.get_xydata(), paths["GD"].params)
+
+
+def test_a_batch_path_draws_one_line_per_start_without_nan_rows():
+    surface = surfaces.ravine()
+    path = descend(surface, optim.GD(lr=1e-3), [[-9.0, 0.8], [5.0, -0.5]], 20)
+    ax = plots.surface_axes(surface)
+    plots.draw_path(ax, path, "GD")
+    drawn = [line for line in ax.get_lines() if line.get_linestyle() == "-" and len(line.get_xdata()) == 21]
+    assert len(drawn) == 2
+
+
+def test_sigma_and_step_uses_log_axes_without_minor_ticks():
+    surface = surfaces.pokemon()
+    path = descend(surface, optim.Adagrad(lr=1.0), surface.start, 10_000)
+    axes = plots.sigma_and_step(path, names=["b", "w"], title="Adagrad")
+    assert all(ax.get_yscale() == "log" and ax.get_xscale() == "log" for ax in axes)
+    assert len(axes[0].get_lines()[0].get_xdata()) < 5000          # thinned
+    assert axes[0].yaxis.get_minor_locator().tick_values(1, 100) == []
+
+
+def test_lecture_style_is_larger():
+    style.use()
+    normal = matplotlib.rcParams["font.size"]
+    style.lecture()
+    assert matplotlib.rcParams["font.size"] > normal and matplotlib.rcParams["lines.linewidth"] > 2.5
+    style.use()
+
+
+def _panel(draw, **extra):
+    fig, ax = plots.new_figure(static=False)
+    (line,) = ax.plot([0, 1], [0, 1])
+    controls = dict(eta=widgets.log_slider("η", 0.1, -3, 0))
+    return widgets.Panel(controls, fig, lambda eta: draw(line, eta), animated=[line], **extra), line
+
+
+def test_a_panel_redraws_on_a_control_and_shows_the_message():
+    panel, line = _panel(lambda line, eta: (line.set_ydata([0, eta]), f"η = {eta:g}")[1])
+    first = bytes(panel.image.value)
+    assert first.startswith(b"\x89PNG") and panel.message == "η = 0.1"
+    panel.controls["eta"].value = 0.5                 # as a slider move does
+    assert panel.message == "η = 0.5" and bytes(panel.image.value) != first
+    assert panel.set(eta=0.01) >= 0 and line.get_ydata()[1] == 0.01
+
+
+def test_a_panel_shows_errors_instead_of_raising():
+    def draw(line, eta):
+        if eta > 0.5:
+            raise ValueError(f"Invalid learning rate: {eta}")
+        return ""
+    panel, _ = _panel(draw)
+    panel.set(eta=0.9)
+    assert panel.error and "Invalid learning rate: 0.9" in panel.status.value
+    panel.set(eta=0.2)
+    assert not panel.error and panel.status.value == ""
+
+
+def test_a_diverged_path_gives_a_message():
+    path = descend(surfaces.ravine(), optim.GD(lr=0.1), surfaces.ravine().start, 100)
+    assert widgets.diverged_message(path, "GD") == f"GD diverged at step {path.diverged_at}: the path stops there."
+    assert widgets.diverged_message(descend(surfaces.ravine(), optim.GD(lr=1e-3), (1.0, 0.5), 5)) == ""
+
+
+def test_every_registered_panel_builds_and_draws():
+    from rugged import lessons  # noqa: F401  (registers the panels)
+    assert len(widgets.PANELS) >= 7
+    for name, factory in widgets.PANELS.items():
+        panel = factory()
+        assert bytes(panel.image.value).startswith(b"\x89PNG"), name
+        assert not panel.error, f"{name}: {panel.message}"
