@@ -103,3 +103,12 @@ def test_every_registered_panel_builds_and_draws():
         panel = factory()
         assert bytes(panel.image.value).startswith(b"\x89PNG"), name
         assert not panel.error, f"{name}: {panel.message}"
+
+
+def test_a_panel_carries_a_picture_for_viewers_without_widgets():
+    panel, _ = _panel(lambda line, eta: "")
+    bundle = panel._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    import base64
+    assert base64.b64decode(bundle["image/png"]) == bytes(panel.image.value)
+    assert "run this cell" in bundle["text/plain"]

@@ -13,6 +13,7 @@ Every panel of the course is registered in `PANELS` (name → factory) so that
 benchmarks/widget_latency.py and the browser tests can drive each one.
 """
 
+import base64
 import io
 import time
 
@@ -147,9 +148,17 @@ class Panel:
         self.refresh()
         return time.perf_counter() - start
 
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)
+    def _repr_mimebundle_(self, **kwargs):
+        """The live widget, plus a PNG of the figure for wherever widgets cannot run.
+
+        JupyterLab shows the live panel; a viewer without a widget manager (GitHub, a
+        static export, RISE's slideshow with ipywidgets 8) shows the picture instead of
+        the widget's text repr, with a line saying how to get the live panel.
+        """
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["image/png"] = base64.b64encode(bytes(self.image.value)).decode("ascii")
+        bundle["text/plain"] = "Interactive panel: run this cell in JupyterLab to move its controls."
+        return bundle
 
 
 def _describe(exc):
