@@ -4,13 +4,4 @@
 Importing this package registers every panel in `rugged.widgets.PANELS`.
 """
 
-import importlib
-
-TOPICS = ("stalls", "adagrad", "rmsprop", "adam", "decay", "warmup", "summary")
-
-for _topic in TOPICS:
-    try:
-        importlib.import_module(f"{__name__}.{_topic}")
-    except ModuleNotFoundError as _missing:   # a lesson not written yet
-        if _missing.name != f"{__name__}.{_topic}":
-            raise
+from . import adagrad, adam, decay, rmsprop, stalls, summary, warmup  # noqa: F401
