@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-from rugged import descend, optim, surfaces, widgets
+from rugged import Path, descend, optim, surfaces, widgets
 from rugged.lessons import adagrad as lesson
 
 
@@ -48,8 +48,8 @@ def test_ravine_steep_direction_gets_large_sigma_and_small_steps():
     ada = descend(ravine, optim.LectureAdagrad(lr=0.1), ravine.start, 300)
     assert np.all(ada.sigma[:, 1] > 50 * ada.sigma[:, 0])                 # y (steep) has the large σ
     assert np.all(ada.step_size[:, 0] > 50 * ada.step_size[:, 1])         # x (flat) the large step
-    assert lesson.distance(ada, ravine) < 0.02
-    assert lesson.distance(gd, ravine) > 6
+    assert ada.distance(ravine.minima[0]) < 0.02
+    assert gd.distance(ravine.minima[0]) > 6
     assert gd.params[-1, 0] < -6.5                                        # GD moved less than 2.5 in x
     table = lesson.first_steps(ada, ["x", "y"])
     assert table.count("\n") == 5 and "σ_x" in table
@@ -102,9 +102,10 @@ def test_lecture_form_bursts_and_sum_form_does_not(pokemon, pokemon_runs):
 
 
 def test_count_bursts_on_a_made_up_curve(pokemon):
-    class Fake:
-        loss = pokemon.min_loss + np.array([1e4, 1e2, 1.0, 1e3, 1e5, 1e2, 1.0, 1e-2, 1e3, 1.0])
-    assert lesson.count_bursts(Fake(), pokemon) == [3, 8]
+    loss = pokemon.min_loss + np.array([1e4, 1e2, 1.0, 1e3, 1e5, 1e2, 1.0, 1e-2, 1e3, 1.0])
+    made_up = Path(np.zeros((10, 2)), loss, np.zeros((10, 2)), np.zeros(9), np.ones((9, 2)),
+                   np.zeros((9, 2)), np.ones((9, 2)), None)
+    assert lesson.count_bursts(made_up, pokemon) == [3, 8]
 
 
 # ---------------------------------------------------------------------------------------

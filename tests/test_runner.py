@@ -134,3 +134,12 @@ def test_surface_of_single_points_and_steps_to():
     path = descend(OnePointOnly(), optim.GD(lr=0.25), (1.0, 1.0), 10)
     assert path.loss[1] == pytest.approx(0.5) and path.steps_to(0.1) == 3
     assert path.steps_to(-1) is None
+
+
+def test_gap_and_distance_measure_against_the_surface():
+    from rugged import surfaces
+    ravine = surfaces.ravine()
+    path = descend(ravine, optim.GD(lr=1e-3), ravine.start, 10)
+    assert path.gap(ravine) == pytest.approx(np.maximum(path.loss - ravine.min_loss, 1e-16))
+    assert path.gap(ravine, floor=1e3).min() == 1e3
+    assert path.distance(ravine.minima[0]) == pytest.approx(np.linalg.norm(path.params[-1] - ravine.minima[0]))

@@ -176,24 +176,14 @@ def schedule_curves(lrs, ax=None, *, log=False):
 
 
 def race(surface, paths, *, title=None):
-    """Side by side: the paths on the surface, and their losses per step."""
+    """Side by side: the paths on the surface, and L(θ^t) − L* per step (or L, without a minimum)."""
     fig, (left, right) = new_figure(1, 2, figsize=(11, 4.3))
     contour(surface, paths, left, title=title)
-    gap = {label: _gap(path, surface) for label, path in paths.items()}
-    curves(gap, right, what="loss")
+    for index, (label, path) in enumerate(paths.items()):
+        values = path.loss if surface.min_loss is None else path.gap(surface)
+        right.plot(np.arange(len(values)), values, label=label, color=style.color_of(label, index))
+    right.set_yscale("log")
+    right.set_xlabel("step t")
     right.set_ylabel("L(θ^t) − L*" if surface.min_loss is not None else "loss")
+    right.legend(fontsize="small")
     return fig
-
-
-class _Shifted:
-    """A path's loss minus the surface's minimum, for log plots that reach toward zero."""
-
-    def __init__(self, loss):
-        self.loss = loss
-
-
-def _gap(path, surface):
-    """L(θ^t) − L* (or L itself when the surface has no minimum)."""
-    if surface.min_loss is None:
-        return path
-    return _Shifted(np.maximum(path.loss - surface.min_loss, 1e-16))

@@ -53,6 +53,14 @@ class Path:
         """The last finite parameters."""
         return self.params[-1]
 
+    def gap(self, surface, floor=1e-16):
+        """L(θ^t) − L* at every point (L* the surface's minimum), floored for log axes."""
+        return np.maximum(self.loss - surface.min_loss, floor)
+
+    def distance(self, point):
+        """‖θ^end − point‖: how far the last point is from `point` (e.g. a minimum)."""
+        return float(np.linalg.norm(self.endpoint - np.asarray(point), axis=-1).max())
+
     def steps_to(self, threshold):
         """First t with loss ≤ threshold (per start for a batch); None where never reached."""
         reached = self.loss <= threshold

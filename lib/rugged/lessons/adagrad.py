@@ -58,11 +58,6 @@ def _param_names(surface):
     return list(surface.labels)
 
 
-def distance(path, surface):
-    """Euclidean distance from the path's endpoint to the surface's (first) minimum."""
-    return float(np.linalg.norm(path.endpoint - surface.minima[0]))
-
-
 def ravine_figure(surface, gd, adagrad, *, gd_label, ada_label):
     """GD's and the lecture's Adagrad's paths on the ravine, with the start and the minimum."""
     fig, ax = plots.new_figure(figsize=(10, 3.6))
@@ -104,11 +99,6 @@ def endpoints(surface, paths):
     return "\n".join(lines)
 
 
-def loss_gap(path, surface, floor=1e-12):
-    """L(θ^t) − L*, floored for a log axis."""
-    return np.maximum(path.loss - surface.min_loss, floor)
-
-
 def pokemon_figure(surface, paths):
     """The Pokémon race: paths on the contour (left) and L − L* per step (right)."""
     fig, (left, right) = plots.new_figure(1, 2, figsize=(11, 4.3))
@@ -120,7 +110,7 @@ def pokemon_figure(surface, paths):
         left.plot(xy[:, 0], xy[:, 1], color=color, lw=1.6, label=label, zorder=3)
         left.plot(*xy[0], "o", color=color, markersize=6, zorder=4)
         left.plot(*xy[-1], "s", color=color, markeredgecolor="black", markersize=7, zorder=4)
-        right.plot(keep + 1, loss_gap(path, surface)[keep], label=label, color=color)
+        right.plot(keep + 1, path.gap(surface, 1e-12)[keep], label=label, color=color)
     left.set_title(f"Pokémon: paths over {next(iter(paths.values())).steps:,} updates")
     left.legend(loc="lower left", fontsize="small")
     right.set_xscale("log")
@@ -135,7 +125,7 @@ def pokemon_figure(surface, paths):
 
 def count_bursts(path, surface, factor=100.0):
     """How often L − L* jumps up by more than `factor` above its lowest value since the last burst."""
-    gap = np.log10(loss_gap(path, surface))
+    gap = np.log10(path.gap(surface, 1e-12))
     jump = np.log10(factor)
     bursts, low, peak, rising = [], gap[0], gap[0], False
     for t, value in enumerate(gap):
@@ -155,8 +145,8 @@ def forms_figure(surface, torch_path, lecture_path, *, torch_label, lecture_labe
     """L − L* per step of torch's sum form and the lecture's mean form, over the lecture path's length."""
     n = len(lecture_path.loss)
     fig, ax = plots.new_figure(figsize=(10, 3.6))
-    ax.plot(np.arange(n), loss_gap(lecture_path, surface), color=ADAGRAD, lw=1.0, label=lecture_label)
-    ax.plot(np.arange(n), loss_gap(torch_path, surface)[:n], "--", color=ADAGRAD, lw=2.6, label=torch_label)
+    ax.plot(np.arange(n), lecture_path.gap(surface, 1e-12), color=ADAGRAD, lw=1.0, label=lecture_label)
+    ax.plot(np.arange(n), torch_path.gap(surface, 1e-12)[:n], "--", color=ADAGRAD, lw=2.6, label=torch_label)
     ax.set_yscale("log")
     ax.set_xlim(0, n - 1)
     ax.set_xlabel("step t")
@@ -282,7 +272,7 @@ def pokemon_panel(eta=1.0, b=-120.0, w=-4.0, form="torch", steps=5_000, max_step
     def draw(eta, b, w, form, steps):
         path = descend(surface, make_optimizer(form, eta), (b, w), int(steps))
         widgets.set_path(path_line, path, (start_marker, end_marker))
-        gap = loss_gap(path, surface)
+        gap = path.gap(surface, 1e-12)
         keep = plots.thin(len(gap), keep=2000)
         loss_line.set_data(keep + 1, gap[keep])
         name = "Adagrad" if form == "torch" else "LectureAdagrad"

@@ -110,11 +110,6 @@ def step_growth(path, i=1):
     return float(np.max(steps[1:] / steps[:-1]))
 
 
-def gap(path, surface):
-    """L(θ^t) − L*, floored at GAP_FLOOR for log axes."""
-    return np.maximum(path.loss - surface.min_loss, GAP_FLOOR)
-
-
 def gap_text(path, surface):
     """The final L − L* as text: '< 1e-09' where it is rounding, else 3 significant digits."""
     value = path.loss[-1] - surface.min_loss
@@ -128,7 +123,7 @@ def _mark_bursts(ax_path, ax_loss, path, surface, bursts, t_offset=0):
     if len(bursts):
         peaks = bursts.peaks
         ax_path.plot(path.params[peaks, 0], path.params[peaks, 1], **BURST_MARK)
-        ax_loss.plot(peaks + t_offset, gap(path, surface)[peaks], **BURST_MARK, label="burst")
+        ax_loss.plot(peaks + t_offset, path.gap(surface, GAP_FLOOR)[peaks], **BURST_MARK, label="burst")
 
 
 def burst_figure(surface, path, bursts, color=SCHEDULE_COLORS["constant"]):
@@ -136,7 +131,7 @@ def burst_figure(surface, path, bursts, color=SCHEDULE_COLORS["constant"]):
     fig, (left, right) = plots.new_figure(1, 2, figsize=(12, 4.6), width_ratios=(1, 1.35))
     plots.surface_axes(surface, left, window=WINDOW)
     plots.draw_path(left, path, label="path", color=color)
-    right.plot(gap(path, surface), color=color, lw=1.2, label="L(θ^t) − L*")
+    right.plot(path.gap(surface, GAP_FLOOR), color=color, lw=1.2, label="L(θ^t) − L*")
     _mark_bursts(left, right, path, surface, bursts)
     left.set_title(f"{path.label} on the Pokémon surface")
     right.set_yscale("log")
@@ -184,10 +179,10 @@ def fix_figure(surface, paths):
     """L − L* per step for several runs: a dict label → (path, colour)."""
     fig, ax = plots.new_figure(figsize=(10, 4.2))
     for label, (path, color) in paths.items():
-        ax.plot(gap(path, surface), color=color, lw=1.3, label=label)
+        ax.plot(path.gap(surface, GAP_FLOOR), color=color, lw=1.3, label=label)
         b = find_bursts(path.loss)
         if len(b):
-            ax.plot(b.peaks, gap(path, surface)[b.peaks], **BURST_MARK)
+            ax.plot(b.peaks, path.gap(surface, GAP_FLOOR)[b.peaks], **BURST_MARK)
     ax.set_yscale("log")
     ax.set_xlabel("step t")
     ax.set_ylabel("L(θ^t) − L*")
@@ -218,7 +213,7 @@ def gallery_figure(surface, runs):
         bursts = find_bursts(path.loss)
         plots.surface_axes(surface, top, window=WINDOW, n=100)
         plots.draw_path(top, path, label=name, color=color)
-        bottom.plot(gap(path, surface), color=color, lw=1.1)
+        bottom.plot(path.gap(surface, GAP_FLOOR), color=color, lw=1.1)
         _mark_bursts(top, bottom, path, surface, bursts)
         top.set_title(name, fontsize="medium")
         bottom.set_yscale("log")
@@ -342,7 +337,7 @@ def decay_panel(kind="constant", eta=1.0, steps=2500):
         widgets.set_curve(lr_line, lrs)
         ax_lr.set_title(f"{kind}, η = {eta:.2g}")
         widgets.set_path(path_line, path, (start_marker, end_marker))
-        loss_gap = gap(path, surface)
+        loss_gap = path.gap(surface, GAP_FLOOR)
         widgets.set_curve(loss_line, loss_gap)
         bursts = find_bursts(path.loss)
         path_bursts.set_data(path.params[bursts.peaks, 0], path.params[bursts.peaks, 1])

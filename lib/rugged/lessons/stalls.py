@@ -317,11 +317,6 @@ def census_figure(c, *, title):
 # ---------------------------------------------------------------------------------------
 # 4. One learning rate for a flat and a steep direction
 
-def distance(path, surface):
-    """Euclidean distance from the path's endpoint to the surface's minimum."""
-    return float(np.linalg.norm(path.endpoint - surface.minima[0]))
-
-
 def closed_form(surface, eta, steps, start=None):
     """GD on the diagonal quadratic: θ_i^N − θ_i* = (1 − ηλ_i)^N (θ_i^0 − θ_i*), per parameter."""
     start = np.asarray(surface.start if start is None else start, dtype=float)
@@ -355,7 +350,7 @@ def one_rate_summary(surface, paths):
     for label, (eta, path) in paths.items():
         x, y = path.endpoint
         cx, cy = closed_form(surface, eta, path.steps)
-        lines.append(f"{label:18s} {path.steps:>8,} {x:>9.4f} {y:>+9.4f} {distance(path, surface):>14.4f} "
+        lines.append(f"{label:18s} {path.steps:>8,} {x:>9.4f} {y:>+9.4f} {path.distance(surface.minima[0]):>14.4f} "
                      f"{f'({cx:.4f}, {cy:+.4f})':>22s}")
     return "\n".join(lines)
 
@@ -461,7 +456,7 @@ def ravine_panel(eta=1e-2, steps=300, max_steps=5000):
             return f"{message} ({factors}: |1 − ηλ_max| > 1, every step makes |y| larger)"
         x, y = path.endpoint
         return (f"{factors}; after {path.steps:,} steps (x, y) = ({x:.3f}, {y:+.3f}), "
-                f"distance to ★ {distance(path, surface):.3g}, ‖g‖ {path.grad_norm[-1]:.3g}")
+                f"distance to ★ {path.distance(surface.minima[0]):.3g}, ‖g‖ {path.grad_norm[-1]:.3g}")
 
     controls = dict(eta=widgets.log_slider("η", eta, -8, -1, step=0.05, readout_format=".2e"),
                     steps=widgets.int_slider("steps", steps, 10, max_steps, 10))

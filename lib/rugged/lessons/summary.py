@@ -80,11 +80,6 @@ def _family_style(name):
     return style.color_of(family), ("--" if " + " in name else "-")
 
 
-def gap_of(path, surface):
-    """L(θ^t) − L*, floored at 1e-16 for log axes."""
-    return np.maximum(path.loss - surface.min_loss, 1e-16)
-
-
 def build_up_figure(surface, runs):
     """Paths on the surface and L − L* per step for the runs of `run_recipes`."""
     fig, (left, right_ax) = plots.new_figure(1, 2, figsize=(11.5, 4.6))
@@ -93,7 +88,7 @@ def build_up_figure(surface, runs):
         color, dash = _family_style(name)
         line = plots.draw_path(left, path, name, color)
         line.set_linestyle(dash)
-        right_ax.plot(gap_of(path, surface), color=color, linestyle=dash, label=name)
+        right_ax.plot(path.gap(surface), color=color, linestyle=dash, label=name)
     left.set_title("adding one ingredient at a time")
     left.legend(loc="lower right", fontsize="small")
     right_ax.set_yscale("log")
@@ -605,7 +600,7 @@ def composer_panel(surface="rosenbrock", momentum="corrected", beta1=0.9, sigma=
         title.set_text(match.name)
         path = descend(s["surface"], optimizer, s["surface"].start, steps, schedule=sched)
         widgets.set_path(line, path, (start, end))
-        widgets.set_curve(loss_line, gap_of(path, s["surface"]))
+        widgets.set_curve(loss_line, path.gap(s["surface"]))
         widgets.set_curve(lr_line, path.lr / eta)
         diverged = widgets.diverged_message(path, match.name)
         if diverged:
