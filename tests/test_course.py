@@ -91,3 +91,12 @@ def test_readme_links_and_images_resolve():
     assert local, "the README links to nothing in the repository"
     missing = [t for t in local if not (ROOT / t).exists()]
     assert not missing, f"broken relative links: {missing}"
+
+
+def test_the_readme_example_runs_as_written(capsys):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```python\n(.*?)```", readme, re.S).group(1)
+    assert "descend(surfaces.pokemon()" in example
+    exec(compile(example, "README.md", "exec"), {})
+    b, w = (float(v) for v in capsys.readouterr().out.strip("[] \n").split())
+    assert abs(b - (-188.4)) < 0.1 and abs(w - 2.67) < 0.01
