@@ -100,3 +100,11 @@ def test_the_readme_example_runs_as_written(capsys):
     exec(compile(example, "README.md", "exec"), {})
     b, w = (float(v) for v in capsys.readouterr().out.strip("[] \n").split())
     assert abs(b - (-188.4)) < 0.1 and abs(w - 2.67) < 0.01
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"```bash\n(.*?)\n```", readme, re.S)
+    assert len(commands) >= 2 and commands[1].endswith("python -m pytest")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert commands[1] in ci, "the last line of .ci/run is the README's test command"
