@@ -8,9 +8,11 @@ reaches (‖∇L‖ ≈ 0), and take the Hessian's eigenvalues there. The minimu
 
 from dataclasses import dataclass
 import functools
+import sys
 
 import numpy as np
 from threadpoolctl import threadpool_limits
+from tqdm import tqdm
 
 from .nets import MLP, Regression, synthetic_data
 
@@ -167,12 +169,13 @@ def census(n_nets=80, seed=0, sizes=(1, 3, 1), n_data=40, train_steps=(100, 300)
 
     Deterministic given `seed`, and the first k networks are the same for any
     n_nets ≥ k. The defaults (80 networks of 10 parameters) take 1–2 s; `progress=True`
-    shows a tqdm bar.
+    shows a text progress bar that moves in eighths, so that a notebook stores the same
+    bar every run (only its timings differ, which tests/sanitize.cfg masks).
     """
     seeds = np.random.default_rng(seed).integers(2 ** 32, size=n_nets)
     if progress:
-        from tqdm.auto import tqdm
-        seeds = tqdm(seeds, desc="census")
+        seeds = tqdm(seeds, desc="census", total=len(seeds), file=sys.stdout, ncols=80,
+                     miniters=max(1, len(seeds) // 8), mininterval=0)
     net = MLP(sizes)
     points = []
     for i, s in enumerate(seeds):
