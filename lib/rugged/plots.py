@@ -87,7 +87,7 @@ def contour(surface, paths=(), ax=None, *, title=None, legend=True, window=None)
     return ax
 
 
-def curves(paths, ax=None, *, what="loss", log=True, label_steps="step t"):
+def curves(paths, ax=None, *, what="loss", log=True):
     """`what` ("loss", "grad_norm" or any per-step array attribute) against t for each path."""
     if ax is None:
         ax = new_figure()[1]
@@ -96,7 +96,7 @@ def curves(paths, ax=None, *, what="loss", log=True, label_steps="step t"):
         ax.plot(np.arange(len(values)), values, label=label, color=style.color_of(label, index))
     if log:
         ax.set_yscale("log")
-    ax.set_xlabel(label_steps)
+    ax.set_xlabel("step t")
     ax.set_ylabel({"loss": "loss L(θ^t)", "grad_norm": "gradient norm ‖g^t‖"}.get(what, what))
     if len(paths) > 1:
         ax.legend(fontsize="small")

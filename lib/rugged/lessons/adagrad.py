@@ -54,10 +54,6 @@ def first_steps(path, names, rows=4):
 # ---------------------------------------------------------------------------------------
 # Figures
 
-def _param_names(surface):
-    return list(surface.labels)
-
-
 def ravine_figure(surface, gd, adagrad, *, gd_label, ada_label):
     """GD's and the lecture's Adagrad's paths on the ravine, with the start and the minimum."""
     fig, ax = plots.new_figure(figsize=(10, 3.6))
