@@ -59,6 +59,19 @@ def as_number(answer, what):
     return value
 
 
+def as_pair(answer, what):
+    """The answer as two finite floats, or Feedback saying why it is not."""
+    if answer is None:
+        return unanswered(what)
+    try:
+        a, b = (float(x) for x in answer)
+    except (TypeError, ValueError):
+        return wrong(f"Give two numbers, {what}; got {answer!r}.")
+    if not (np.isfinite(a) and np.isfinite(b)):
+        return wrong(f"Both numbers should be finite; got {answer!r}.")
+    return a, b
+
+
 def close(value, target, rel):
     """Whether value is within relative tolerance `rel` of target."""
     return abs(value - target) <= rel * abs(target)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["descend", "Path"]
+__all__ = ["descend", "Path", "relative_error"]
 
 CHECK_EVERY = 64   # steps between divergence checks inside the loop
 
@@ -68,6 +68,13 @@ class Path:
         if first.ndim == 0:
             return None if first < 0 else int(first)
         return tuple(None if f < 0 else int(f) for f in first)
+
+
+def relative_error(params, reference):
+    """Largest over the steps of ‖params_t − reference_t‖∞ / ‖reference_t‖∞: how far two
+    trajectories of shape (steps, d) drift apart (the measure of the torch-parity tests)."""
+    scale = np.max(np.abs(reference), axis=1)
+    return float(np.max(np.max(np.abs(params - reference), axis=1) / scale))
 
 
 def _learning_rates(schedule, base_lr, steps):

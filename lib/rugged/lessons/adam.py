@@ -19,8 +19,8 @@ import sys
 import numpy as np
 
 from .. import optim, plots, style, surfaces, widgets
-from ..exercises import Feedback, as_number, close, right, unanswered, wrong
-from ..runner import descend
+from ..exercises import Feedback, as_number, as_pair, close, right, unanswered, wrong
+from ..runner import descend, relative_error
 
 __all__ = [
     "DEFAULTS", "TORCH_SQUARE", "PartsAdam", "on_square", "first_steps", "moments",
@@ -342,12 +342,6 @@ def replay(name, kwargs, problem):
     return cases.run(_rugged_stepper(name, kwargs), problem), reference
 
 
-def relative_error(path, reference):
-    """Largest over the steps of ‖path_t − reference_t‖∞ / ‖reference_t‖∞ (as the parity tests)."""
-    scale = np.max(np.abs(reference), axis=1)
-    return float(np.max(np.max(np.abs(path - reference), axis=1) / scale))
-
-
 def error_bucket(error):
     """A difference as text that does not flicker between machines: '0', '< 1e-15', '< 1e-12' or '2e-09'."""
     if error == 0:
@@ -662,12 +656,10 @@ def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle"):
 
 def check_first_moment(answer, g=2.0, beta1=0.9):
     """(m^1, m̂^1) for a first gradient g: m^1 = (1 − β1) g, m̂^1 = m^1/(1 − β1) = g."""
-    if answer is None:
-        return unanswered("`answer = (m1, m1_hat)`")
-    try:
-        m1, m1_hat = (float(a) for a in answer)
-    except (TypeError, ValueError):
-        return wrong(f"Give two numbers, `answer = (m1, m1_hat)`; got {answer!r}.")
+    pair = as_pair(answer, "`answer = (m1, m1_hat)`")
+    if isinstance(pair, Feedback):
+        return pair
+    m1, m1_hat = pair
     m_true, hat_true = (1 - beta1) * g, (1 - beta1) * g / (1 - beta1)
     ok_m, ok_hat = close(m1, m_true, 1e-3), close(m1_hat, hat_true, 1e-3)
     if ok_m and ok_hat:

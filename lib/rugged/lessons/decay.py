@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import optim, plots, schedules, style, surfaces, widgets
-from ..exercises import Feedback, as_number, close, right, unanswered, wrong
+from ..exercises import Feedback, as_number, as_pair, close, right, wrong
 from ..runner import descend
 
 WINDOW = ((-200, -100), (-5, 7))   # the Pokémon window, taller: bursts throw w up to 6.6
@@ -381,12 +381,10 @@ def inverse_sqrt_lr(answer, eta=1.0, t=99):
 
 def adagrad_sigmas(answer, gradients=(3.0, 4.0)):
     """(σ of torch's Adagrad, σ of the lecture's Adagrad) after the given gradients, eps = 0."""
-    if answer is None:
-        return unanswered("`sigmas = (torch_sigma, lecture_sigma)`")
-    try:
-        torch_value, lecture_value = (float(a) for a in answer)
-    except (TypeError, ValueError):
-        return wrong(f"Give two numbers, (torch's σ, the lecture's σ); got {answer!r}.")
+    pair = as_pair(answer, "`sigmas = (torch_sigma, lecture_sigma)`")
+    if isinstance(pair, Feedback):
+        return pair
+    torch_value, lecture_value = pair
     torch_opt, lecture_opt = optim.Adagrad(lr=1.0, eps=0.0), optim.LectureAdagrad(lr=1.0)
     theta = np.zeros(1)
     for g in gradients:

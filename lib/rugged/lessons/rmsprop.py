@@ -148,7 +148,7 @@ def print_profile(surface):
         x = np.linspace(lo, hi, 401)
         g = np.abs(surface.grad(np.stack([x, np.zeros_like(x)], axis=-1))[:, 0])
         return g.min(), g.max()
-    (x0, x1), x_star = surface.window[0], surface.minima[0, 0]
+    x0, x_star = surface.window[0][0], surface.minima[0, 0]
     lines = []
     low, high = span(x0, surface.cliff[0])
     lines.append(f"plateau  x in [{x0:g}, {surface.cliff[0]:g}]: |g_x| between {low:.3f} and {high:.3f}")

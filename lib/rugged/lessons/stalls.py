@@ -93,7 +93,6 @@ def critical_summary(problem, regularised, stall, point):
     `problem` is the loss GD trained on; `regularised` the same loss plus weight decay, on
     which the search ran (its loss = the data loss + ½·weight_decay·‖θ‖²).
     """
-    wd = regularised.weight_decay
     stall_data, point_data = float(problem.loss(stall)), float(problem.loss(point.theta))
     n, n_pos = len(point.eigenvalues), int(round(point.minimum_ratio * len(point.eigenvalues)))
     negative = point.eigenvalues[point.eigenvalues < 0]
@@ -489,8 +488,8 @@ def largest_stable_lr(answer, surface):
                      f"GD explodes. The steepest direction sets the limit.")
     factor = 1 - value * lam_max
     if close(value, 1 / lam_max, 0.02):
-        return wrong(f"1/λ_max is where GD stops overshooting (1 − ηλ_max = 0), not where it stops "
-                     f"converging: it still converges, bouncing, up to the η where 1 − ηλ_max = −1.")
+        return wrong("1/λ_max is where GD stops overshooting (1 − ηλ_max = 0), not where it stops "
+                     "converging: it still converges, bouncing, up to the η where 1 − ηλ_max = −1.")
     if value > target:
         return wrong(f"Too large: with η = {value:.4g} the steep direction is multiplied by "
                      f"1 − ηλ_max = {factor:.3f} each step, |{factor:.3f}| > 1, so GD diverges. "
@@ -551,8 +550,8 @@ def minimum_ratio_answer(answer, hessian=EXERCISE_HESSIAN):
         return wrong(f"{value:g} is the share of negative eigenvalues; the minimum ratio counts the positive ones.")
     diagonal = np.mean(np.diag(hessian) > 0)
     if close(value, diagonal, 1e-3):
-        return wrong(f"The diagonal entries are all positive, but they are not the eigenvalues: a "
-                     f"large off-diagonal entry can bend a direction downwards. Use np.linalg.eigvalsh(H).")
+        return wrong("The diagonal entries are all positive, but they are not the eigenvalues: a "
+                     "large off-diagonal entry can bend a direction downwards. Use np.linalg.eigvalsh(H).")
     if not 0 <= value <= 1:
         return wrong(f"A minimum ratio is a share, between 0 and 1; got {value:g}.")
     return wrong(f"Not {value:g}. Take the eigenvalues with np.linalg.eigvalsh(H) and count the "

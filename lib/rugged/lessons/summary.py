@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from .. import optim, plots, schedules, style, surfaces, widgets
 from ..compose import NO_NAME, Composed, known_name
 from ..exercises import right, unanswered, wrong
-from ..runner import descend
+from ..runner import descend, relative_error
 
 # ---------------------------------------------------------------------------------------
 # 1. The composer, built up one ingredient at a time (static figure next to the panel).
@@ -277,12 +277,6 @@ def torch_table():
     return "\n".join(lines)
 
 
-def relative_error(path, reference):
-    """Largest over the steps of ‖path_t − reference_t‖∞ / ‖reference_t‖∞."""
-    scale = np.max(np.abs(reference.params), axis=1)
-    return float(np.max(np.max(np.abs(path.params - reference.params), axis=1) / scale))
-
-
 def verify_table(steps=50):
     """Each composable row: its Composed and the named optimizer `match` builds, run on Rosenbrock.
 
@@ -297,7 +291,7 @@ def verify_table(steps=50):
         match = composed.match()
         mine = descend(surface, composed, surface.start, steps)
         theirs = descend(surface, match.optimizer, surface.start, steps)
-        errors[row] = (match.name, relative_error(mine, theirs))
+        errors[row] = (match.name, relative_error(mine.params, theirs.params))
     return errors
 
 

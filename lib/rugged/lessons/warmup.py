@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from .. import nets, optim, plots, schedules, style, widgets
-from ..exercises import Feedback, as_number, close, right, unanswered, wrong
+from ..exercises import Feedback, as_number, as_pair, close, right, wrong
 from ..runner import descend
 
 PAPER_D_MODEL, PAPER_WARMUP = 512, 4000        # Vaswani et al. 2017
@@ -577,22 +577,9 @@ def sweep_figure(sweep):
 # ---------------------------------------------------------------------------------------
 # Exercises
 
-def _pair(answer, what):
-    """Two floats from `answer`, or Feedback saying why not."""
-    if answer is None:
-        return unanswered(what)
-    try:
-        a, b = (float(x) for x in answer)
-    except (TypeError, ValueError):
-        return wrong(f"Give two numbers, {what}; got {answer!r}.")
-    if not (np.isfinite(a) and np.isfinite(b)):
-        return wrong(f"Both numbers should be finite; got {answer!r}.")
-    return a, b
-
-
 def check_transformer_peak(answer, d_model=PAPER_D_MODEL, warmup_steps=PAPER_WARMUP):
     """(step, lr) of the Transformer schedule's peak, step counted from 1 as in the paper."""
-    pair = _pair(answer, "`peak = (step, lr)`")
+    pair = as_pair(answer, "`peak = (step, lr)`")
     if isinstance(pair, Feedback):
         return pair
     step, lr = pair
@@ -660,7 +647,7 @@ def check_rectify_step(answer, beta2=0.999):
 
 def check_resnet_lr(answer, base_lr=RESNET_BASE_LR):
     """(η at iteration 100, η at iteration 1000) of ResNet's warmup with base η = 0.1."""
-    pair = _pair(answer, "`lrs = (lr_100, lr_1000)`")
+    pair = as_pair(answer, "`lrs = (lr_100, lr_1000)`")
     if isinstance(pair, Feedback):
         return pair
     a, b = pair
