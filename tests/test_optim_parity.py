@@ -11,6 +11,7 @@ import pytest
 
 from optim_cases import CASES, PROBLEMS, case_id, run
 from rugged import optim
+from rugged.runner import relative_error
 
 GOLDEN = np.load(pathlib.Path(__file__).parent / "golden" / "optim.npz")
 TOLERANCE = 1e-12
@@ -29,12 +30,6 @@ def rugged_stepper(name, kwargs):
             return params[0]
         return step
     return make_step
-
-
-def relative_error(path, reference):
-    """Largest over the steps of ‖path_t − reference_t‖∞ / ‖reference_t‖∞."""
-    scale = np.max(np.abs(reference), axis=1)
-    return np.max(np.max(np.abs(path - reference), axis=1) / scale)
 
 
 @pytest.mark.parametrize("name, kwargs, problem", PARAMS, ids=IDS)
