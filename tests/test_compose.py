@@ -2,6 +2,7 @@
 argument checks; the ingredients' properties (m keeps the sign, σ does not)."""
 
 import itertools
+import re
 
 import numpy as np
 import pytest
@@ -164,12 +165,12 @@ def test_schedule_names(schedule, suffix):
 @pytest.mark.parametrize("kwargs, names", [
     (dict(momentum=1.0), ("momentum", "0 < β1 < 1")),
     (dict(momentum=0.0), ("momentum", "None")),
-    (dict(momentum="0.9"), ("momentum",)),
     (dict(sigma="adamw"), ("sigma", "'none', 'adagrad', 'rmsprop', 'adam'")),
     (dict(sigma="adam", form="lecture"), ("form", "'adagrad' or 'rmsprop'")),
     (dict(form="paper"), ("form", "'torch', 'lecture'")),
     (dict(bias_correction=True), ("bias_correction", "momentum")),
-    (dict(momentum=0.9, bias_correction=1), ("bias_correction", "True or False")),
+    (dict(momentum=float("nan")), ("momentum", "0 < β1 < 1")),
+    (dict(sigma="adam", eps=float("inf")), ("eps", "eps ≥ 0")),
     (dict(sigma="adam", alpha=0.9), ("alpha", "sigma='rmsprop'", "beta2")),
     (dict(sigma="rmsprop", beta2=0.9), ("beta2", "sigma='adam'")),
     (dict(eps=1e-8), ("eps", "sigma='none'")),
@@ -187,6 +188,32 @@ def test_bad_arguments_say_which_and_what_is_allowed(kwargs, names):
 def test_a_negative_lr_is_refused_like_torch():
     with pytest.raises(ValueError, match="Invalid learning rate"):
         Composed(-0.1)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(momentum="0.9"), "momentum must be None or a real number β1 with 0 < β1 < 1, got str"),
+    (dict(momentum=0.9, bias_correction=1), "bias_correction must be True or False, got int"),
+    (dict(sigma=None), "sigma must be a string, one of 'none', 'adagrad', 'rmsprop', 'adam'; got NoneType"),
+    (dict(sigma=np.array(["adam"])), "sigma must be a string, one of 'none', 'adagrad', 'rmsprop', "
+                                     "'adam'; got ndarray of shape (1,)"),
+    (dict(form=1), "form must be a string, one of 'torch', 'lecture'; got int"),
+    (dict(sigma="adam", beta2=[0.9]), "beta2 must be a real number (0 < beta2 < 1), got list"),
+    (dict(sigma="rmsprop", eps="0"), "eps must be a real number (eps ≥ 0), got str"),
+])
+def test_wrong_types_raise_type_error_naming_the_argument(kwargs, message):
+    with pytest.raises(TypeError, match=f"^{re.escape(message)}$"):
+        Composed(0.1, **kwargs)
+
+
+def test_lr_is_checked_first_and_numpy_scalars_are_numbers():
+    with pytest.raises(ValueError, match="^Invalid learning rate: -1$"):
+        Composed(-1, momentum=2.0, sigma="adamw")
+    with pytest.raises(TypeError, match="^lr must be a real number, got str$"):
+        Composed("0.1", sigma="adamw")
+    adam = Composed(np.float32(0.5), np.float64(0.9), "adam", bias_correction=np.bool_(True),
+                    beta2=np.float32(0.99), eps=np.int64(0))
+    assert (type(adam.lr), type(adam.momentum), type(adam.beta2), type(adam.eps)) == (float, float, float, int)
+    assert adam.bias_correction is True and adam.known_name() == "Adam"
 
 
 def test_defaults_repr_and_hyperparameters():

@@ -1,5 +1,8 @@
 """rugged.optim: the lecture's sanity values, argument checks, what a step exposes, properties."""
 
+import re
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -83,11 +86,89 @@ def test_torch_adagrad_is_lecture_adagrad_with_inverse_sqrt_decay():
     (lambda: optim.RAdam(lr=-0.1), "Invalid learning rate: -0.1"),
     (lambda: optim.NAdam(momentum_decay=-1), "Invalid momentum_decay value: -1"),
     (lambda: optim.LectureRMSProp(alpha=1.0), "Invalid alpha value: 1.0"),
-    (lambda: optim.Adam(lr="fast"), "Invalid learning rate: fast"),
+    (lambda: optim.Adam(lr=float("nan")), "Invalid learning rate: nan"),
+    (lambda: optim.SGD(lr=float("inf")), "Invalid learning rate: inf"),
+    (lambda: optim.Adagrad(lr=10**400), "Invalid learning rate: 1e+400"),
+    (lambda: optim.RMSprop(eps=np.float32(-1)), "Invalid epsilon value: -1.0"),
+    (lambda: optim.Adam(betas=(0.9,)), "betas must be a pair (beta1, beta2); got (0.9,)"),
 ])
 def test_bad_hyperparameters_are_named(make, message):
-    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(ValueError, match=re.escape(message)):
         make()
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: optim.Adam(lr="0.1"), "lr must be a real number, got str"),
+    (lambda: optim.SGD(lr=None), "lr must be a real number, got NoneType"),
+    (lambda: optim.Adagrad(lr=[0.1]), "lr must be a real number, got list"),
+    (lambda: optim.RMSprop(lr=True), "lr must be a real number, got bool"),
+    (lambda: optim.NAdam(lr=np.array([0.1, 0.2])), "lr must be a real number, got ndarray of shape (2,)"),
+    (lambda: optim.Adam(eps="1e-8"), "eps must be a real number, got str"),
+    (lambda: optim.Adam(betas=None), "betas must be a pair of real numbers (beta1, beta2), got NoneType"),
+    (lambda: optim.RAdam(betas=(0.9, "0.999")), "betas[1] must be a real number, got str"),
+    (lambda: optim.SGD(momentum=0.9, nesterov="yes"), "nesterov must be True or False, got str"),
+    (lambda: optim.Adam(amsgrad=1), "amsgrad must be True or False, got int"),
+    (lambda: optim.LectureRMSProp(alpha=None), "alpha must be a real number, got NoneType"),
+])
+def test_wrong_types_raise_type_error_naming_the_argument(make, message):
+    with pytest.raises(TypeError, match=f"^{re.escape(message)}$"):
+        make()
+
+
+@pytest.mark.parametrize("make", [optim.SGD, optim.GD, optim.Adagrad, optim.RMSprop, optim.Adam,
+                                  optim.AdamW, optim.RAdam, optim.NAdam, optim.LectureAdagrad,
+                                  optim.LectureRMSProp])
+@pytest.mark.parametrize("scalar", [np.float32(0.25), np.float64(0.25), np.int64(1), np.array(0.5)])
+def test_numpy_scalars_are_real_numbers_like_in_torch(make, scalar):
+    opt = make(lr=scalar)
+    assert type(opt.lr) in (int, float) and opt.lr == float(scalar)
+    python = make(lr=opt.lr)
+    x = np.array([1.0, -2.0])
+    assert np.array_equal(opt.step(x, 2 * x), python.step(x, 2 * x))
+    assert repr(opt) == repr(python)
+
+
+def test_numpy_hyperparameters_of_every_kind():
+    adam = optim.Adam(lr=np.float32(0.1), betas=(np.float64(0.8), np.float32(0.99)),
+                      eps=np.float64(1e-6), weight_decay=np.int64(0), amsgrad=np.bool_(True))
+    assert adam.betas == (0.8, float(np.float32(0.99))) and adam.amsgrad is True
+    assert all(type(b) is float for b in adam.betas) and type(adam.weight_decay) is int
+    assert optim.Adam(betas=np.array([0.5, 0.6])).betas == (0.5, 0.6)
+    sgd = optim.SGD(lr=np.float64(0.1), momentum=np.float32(0.5), nesterov=np.bool_(True))
+    assert sgd.nesterov is True and type(sgd.momentum) is float
+
+
+@pytest.mark.parametrize("make, message", [   # torch's order: lr, then eps, then betas, then weight_decay
+    (lambda: optim.Adam(lr=-1, eps=-1, betas=(2, 2), weight_decay=-1), "Invalid learning rate: -1"),
+    (lambda: optim.Adam(eps=-1, betas=(2, 2), weight_decay=-1), "Invalid epsilon value: -1"),
+    (lambda: optim.AdamW(betas=(2, -1), weight_decay=-1), "Invalid beta parameter at index 0: 2"),
+    (lambda: optim.RAdam(lr="x", eps=-1), "lr must be a real number, got str"),
+    (lambda: optim.NAdam(lr=-1, momentum_decay=-1), "Invalid learning rate: -1"),
+    (lambda: optim.NAdam(weight_decay=-1, momentum_decay=-1), "Invalid weight_decay value: -1"),
+    (lambda: optim.SGD(lr=-1, momentum=-1, weight_decay=-1), "Invalid learning rate: -1"),
+    (lambda: optim.SGD(momentum=-1, weight_decay=-1), "Invalid momentum value: -1"),
+    (lambda: optim.Adagrad(lr=-1, lr_decay=-1, eps=-1), "Invalid learning rate: -1"),
+    (lambda: optim.Adagrad(lr_decay=-1, weight_decay=-1, eps=-1), "Invalid lr_decay value: -1"),
+    (lambda: optim.Adagrad(initial_accumulator_value=-1, eps=-1), "Invalid initial_accumulator_value value: -1"),
+    (lambda: optim.RMSprop(lr=-1, alpha=-1, eps=-1), "Invalid learning rate: -1"),
+    (lambda: optim.RMSprop(alpha=-1, eps=-1, momentum=-1), "Invalid epsilon value: -1"),
+    (lambda: optim.RMSprop(alpha=-1, momentum=-1, weight_decay=-1), "Invalid momentum value: -1"),
+    (lambda: optim.RMSprop(alpha=-1, weight_decay=-1), "Invalid weight_decay value: -1"),
+    (lambda: optim.LectureRMSProp(lr=-1, alpha=2), "Invalid learning rate: -1"),
+])
+def test_with_several_bad_arguments_the_error_names_the_one_torch_checks_first(make, message):
+    with pytest.raises((TypeError, ValueError), match=f"^{re.escape(message)}$"):
+        make()
+
+
+def test_a_direct_step_with_an_infinite_gradient_warns_nothing():
+    for opt in (optim.Adam(lr=0.1), optim.RMSprop(), optim.Adagrad(), optim.NAdam(), optim.RAdam(),
+                optim.SGD(lr=0.1, momentum=0.9), optim.LectureAdagrad(), optim.LectureRMSProp()):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            x = opt.step(np.array([1.0, 2.0]), np.array([np.inf, -np.inf]))
+            opt.step(x, np.array([np.nan, 1.0]))
+            assert opt.step_size.shape == (2,)
 
 
 def test_torch_defaults():

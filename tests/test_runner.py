@@ -1,9 +1,12 @@
 """rugged.descend: what a path records, batches, schedules, divergence and bad input."""
 
+import re
+import time
+
 import numpy as np
 import pytest
 
-from rugged import descend, optim
+from rugged import descend, optim, schedules
 
 
 class Bowl:
@@ -96,11 +99,74 @@ def test_divergence_in_a_batch_marks_each_start():
     assert np.all(np.isfinite(path.params[:, 0]))
 
 
-def test_nan_start_and_nan_gradient_mark_the_step():
-    assert descend(Bowl(), optim.Adam(), (np.nan, 1.0), 10).diverged_at == 0
-    assert descend(Bowl(), optim.Adam(), (np.inf, 1.0), 10).diverged_at == 0
+def test_nan_gradient_marks_the_step():
     path = descend(PoisonedAt(5), optim.Adam(lr=0.1), (1.0, 1.0), 10)
     assert path.diverged_at == 5 and len(path.params) == 5
+
+
+@pytest.mark.parametrize("start, message", [
+    ((np.nan, 1.0), "start must be finite; got (nan, 1)"),
+    ((np.inf, 1.0), "start must be finite; got (inf, 1)"),
+    ([[1.0, 1.0], [1.0, -np.inf]], "every start must be finite; start[1] is (1, -inf)"),
+    ((1e11, 0.0), "start = (1e+11, 0) is beyond limit=1e+10, where descend counts a point as "
+                  "diverged; pass a larger limit"),
+    (np.zeros((0, 2)), "start holds no point: shape (0, 2)"),
+    ([[1.0, 2.0], [3.0]], "start must have shape (2,) or (k, 2); got a ragged sequence"),
+])
+def test_a_start_where_no_run_can_begin_is_refused(start, message):
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        descend(Bowl(), optim.Adam(), start, 10)
+
+
+class HugeGradient(Bowl):
+    def grad(self, p):
+        return np.where(np.abs(p) > 1e5, np.inf, self.c * p)
+
+
+def test_a_start_with_an_infinite_gradient_is_refused_and_every_path_has_its_start():
+    with pytest.raises(ValueError, match=re.escape("descend cannot begin at start = (1e+06, 0): "
+                                                   "the gradient there is (inf, 0)")):
+        descend(HugeGradient(), optim.SGD(lr=0.1), (1e6, 0.0), 10)
+    with pytest.raises(ValueError, match=re.escape("cannot begin at start[1] = (0, -1e+06)")):
+        descend(HugeGradient(), optim.SGD(lr=0.1), [(1.0, 1.0), (0.0, -1e6)], 10)
+    path = descend(HugeGradient(), optim.SGD(lr=3e5), (0.5, 0.0), 10)   # one step to 1.5e5
+    assert path.diverged_at == 1 and path.steps == 0
+    assert path.endpoint.tolist() == [0.5, 0.0] and path.distance((0.0, 0.0)) == 0.5
+    assert path.steps_to(1.0) == 0 and path.steps_to(0.0) is None
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(steps=2.5), TypeError, "steps must be an integer, got float"),
+    (dict(steps=True), TypeError, "steps must be an integer, got bool"),
+    (dict(steps="10"), TypeError, "steps must be an integer, got str"),
+    (dict(steps=-1), ValueError, "steps must be a non-negative integer; got -1"),
+    (dict(steps=10**9), ValueError, "steps=1000000000 would need about 96 GB to record 2 parameters "
+                                    "at every step; at most 20,833,332 steps fit in 2 GB"),
+    (dict(steps=10**400), ValueError, "steps=1e+400 would need more memory than any machine has"),
+    (dict(limit=float("nan")), ValueError, "limit must be positive (inf for no limit); got nan"),
+    (dict(limit=0), ValueError, "limit must be positive (inf for no limit); got 0"),
+    (dict(limit="big"), TypeError, "limit must be a positive real number (inf for no limit), got str"),
+    (dict(start="12"), TypeError, "start must hold real numbers; got str of dtype <U2"),
+    (dict(start=(1 + 2j, 0)), TypeError, "start must hold real numbers; got tuple of dtype complex128"),
+])
+def test_bad_run_arguments_are_named_before_anything_runs(kwargs, error, message):
+    arguments = dict(start=(1.0, 1.0), steps=10) | kwargs
+    with pytest.raises(error, match=f"^{re.escape(message)}"):
+        descend(Bowl(), optim.Adam(), **arguments)
+
+
+def test_a_huge_run_fails_fast():
+    started = time.perf_counter()
+    with pytest.raises(ValueError, match="would need about"):
+        descend(Bowl(), optim.Adam(), np.zeros((1000, 2)), 10**6)
+    assert time.perf_counter() - started < 1.0
+
+
+def test_an_infinite_lr_is_named_as_the_learning_rate():
+    opt = optim.SGD(lr=0.1)
+    opt.lr = float("inf")
+    with pytest.raises(ValueError, match="^Invalid learning rate: inf$"):
+        descend(Bowl(), opt, (1.0, 1.0), 5)
 
 
 def test_bad_shapes_are_named():
@@ -109,7 +175,7 @@ def test_bad_shapes_are_named():
     with pytest.raises(ValueError, match=r"grad\(p\) must have the shape of p, \(3,\); got \(2,\)"):
         descend(Truncating(), optim.Adam(), (1.0, 2.0, 3.0), 5)
     with pytest.raises(ValueError, match="steps must be a non-negative integer"):
-        descend(Bowl(), optim.Adam(), (1.0, 2.0), 2.5)
+        descend(Bowl(), optim.Adam(), (1.0, 2.0), -2)
 
 
 def test_schedules_as_function_array_or_object():
@@ -128,6 +194,39 @@ def test_schedules_as_function_array_or_object():
         descend(Bowl(), opt, (1.0, 1.0), 6, schedule=[0.1, 0.2])
     with pytest.raises(ValueError, match="invalid learning rate -1.0 at step 2"):
         descend(Bowl(), opt, (1.0, 1.0), 4, schedule=[0.1, 0.1, -1.0, 0.1])
+
+
+def twice(t):
+    return np.array([0.1, 0.2])
+
+
+@pytest.mark.parametrize("schedule, error, message", [
+    (twice, TypeError, "the schedule twice must return one learning rate, a real number, for each "
+                       "step t; at t = 0 it returned ndarray of shape (2,)"),
+    (lambda t: None if t == 3 else 0.1, TypeError, "the schedule <lambda> must return one learning "
+                                                    "rate, a real number, for each step t; at t = 3 it returned NoneType"),
+    (lambda t: float("nan"), ValueError, "the schedule <lambda> gives an invalid learning rate nan at step 0"),
+    (lambda t: 10**400, ValueError, "the schedule <lambda> gives an invalid learning rate inf at step 0"),
+    (schedules.ExponentialLR(gamma=1e300), ValueError,
+     "the schedule ExponentialLR(gamma=1e+300) gives an invalid learning rate inf at step 2"),
+    ("cosine", TypeError, "schedule must be None, a rugged schedule, a function t → η^t or an array "
+                          "of 6 learning rates; got str"),
+    ({"t": 0.1}, TypeError, "schedule must be None, a rugged schedule"),
+])
+def test_a_bad_schedule_is_named(schedule, error, message):
+    with pytest.raises(error, match=f"^{re.escape(message)}"):
+        descend(Bowl(), optim.SGD(lr=0.1), (1.0, 1.0), 6, schedule=schedule)
+
+
+def test_a_schedule_object_giving_the_wrong_shape_is_named():
+    class Pairs:
+        def lr_at(self, t, base_lr):
+            return np.ones((len(t), 2))
+
+    with pytest.raises(ValueError, match=re.escape("the schedule Pairs: lr_at(t, base_lr) must give one "
+                                                   "learning rate per step, shape (6,); got ndarray of "
+                                                   "shape (6, 2)")):
+        descend(Bowl(), optim.SGD(lr=0.1), (1.0, 1.0), 6, schedule=Pairs())
 
 
 def test_surface_of_single_points_and_steps_to():

@@ -170,6 +170,27 @@ BAD_ARGUMENTS = [
     (lambda: WarmupCosine(100, 100), "Expected total_steps > warmup_steps, but got total_steps=100, "
                                      "warmup_steps=100"),
     (lambda: WarmupCosine(10, 100, eta_min=-1), "Expected non-negative eta_min, but got -1"),
+    # torch checks none of these, and divides by 0 or gives negative learning rates
+    (lambda: OneCycleLR(-0.1, 100), "Expected non-negative max_lr, but got -0.1"),
+    (lambda: OneCycleLR(0.1, 100, div_factor=0), "Expected positive div_factor, but got 0"),
+    (lambda: OneCycleLR(0.1, 100, final_div_factor=-1.0), "Expected positive final_div_factor, but got -1.0"),
+    (lambda: OneCycleLR(float("inf"), 100), "Expected non-negative max_lr, but got inf"),
+    (lambda: OneCycleLR(float("nan"), 100), "Expected non-negative max_lr, but got nan"),
+    (lambda: OneCycleLR(0.1, 100, div_factor=float("inf")), "Expected positive div_factor, but got inf"),
+    (lambda: OneCycleLR(1e300, 100, div_factor=1e-300), "max_lr/div_factor = inf is not a finite learning rate"),
+    (lambda: OneCycleLR(0.1, 100, pct_start=float("nan")), "Expected float between 0 and 1 pct_start, but got nan"),
+    # NaN and ±inf are out of every range
+    (lambda: StepLR(10, gamma=float("inf")), "Expected positive gamma, but got inf"),
+    (lambda: MultiStepLR([10], gamma=float("nan")), "Expected positive gamma, but got nan"),
+    (lambda: ExponentialLR(float("inf")), "Expected positive gamma, but got inf"),
+    (lambda: CosineAnnealingLR(10, eta_min=float("inf")), "Expected non-negative eta_min, but got inf"),
+    (lambda: WarmupCosine(10, 100, eta_min=float("inf")), "Expected non-negative eta_min, but got inf"),
+    (lambda: ResNetWarmup(warmup_lr=float("inf")), "Expected non-negative warmup_lr, but got inf"),
+    (lambda: ConstantLR(factor=float("nan")), "Constant multiplicative factor expected to be between 0 and 1."),
+    (lambda: LinearLR(start_factor=float("nan")), "Starting multiplicative factor expected to be greater "
+                                                  "than 0 and less or equal to 1."),
+    (lambda: StepLR(10**400), "Expected positive integer step_size, but got 1e+400"),
+    (lambda: MultiStepLR([10, 2.5]), "Expected non-negative integer milestones, but got [10, 2.5]"),
 ]
 
 
@@ -182,6 +203,98 @@ def test_bad_arguments_raise_with_a_clear_message(make, message):
 def test_sequential_takes_only_schedules():
     with pytest.raises(TypeError, match="SequentialLR at index 1 should be a Schedule, but got float"):
         SequentialLR([Constant(), 0.1], [10])
+
+
+WRONG_TYPES = [
+    (lambda: StepLR("10"), "step_size must be an integer, got str"),
+    (lambda: StepLR(True), "step_size must be an integer, got bool"),
+    (lambda: StepLR(10, gamma="0.5"), "gamma must be a real number, got str"),
+    (lambda: ExponentialLR(None), "gamma must be a real number, got NoneType"),
+    (lambda: MultiStepLR(None), "milestones must be a list of integers, got NoneType"),
+    (lambda: MultiStepLR([10, True]), "milestones[1] must be an integer, got bool"),
+    (lambda: CosineAnnealingLR(10, eta_min=[0.1]), "eta_min must be a real number, got list"),
+    (lambda: OneCycleLR("0.1", 100), "max_lr must be a real number, got str"),
+    (lambda: OneCycleLR(0.1, True), "total_steps must be an integer, got bool"),
+    (lambda: OneCycleLR(0.1, 100, three_phase="yes"), "three_phase must be True or False, got str"),
+    (lambda: SequentialLR(None, []), "schedulers must be a list of Schedules, got NoneType"),
+    (lambda: SequentialLR([Constant(), Constant()], None), "milestones must be a list of integers, got NoneType"),
+    (lambda: Constant().lr_at(3, base_lr="0.1"), "base_lr must be a real number, got str"),
+    (lambda: Constant().lr_at("3"), "Expected integer steps t, but got '3'"),
+    (lambda: Constant().lr_at(True), "Expected integer steps t, but got True"),
+]
+
+
+@pytest.mark.parametrize("make, message", WRONG_TYPES, ids=[m for _, m in WRONG_TYPES])
+def test_wrong_types_raise_type_error_naming_the_argument(make, message):
+    with pytest.raises(TypeError, match=f"^{re.escape(message)}$"):
+        make()
+
+
+def test_numpy_scalars_are_numbers():
+    assert StepLR(np.int64(10), np.float32(0.5)).lr_at(10) == 0.5
+    one_cycle = OneCycleLR(np.float64(0.1), np.int64(100), pct_start=np.float32(0.25),
+                           div_factor=np.int64(25), three_phase=np.bool_(False))
+    assert one_cycle.lr_at(0) == pytest.approx(0.004) and type(one_cycle.total_steps) is int
+    assert CosineAnnealingLR(np.int32(10), np.float32(0)).lr_at(np.uint8(10), np.float32(2.0)) == 0.0
+    assert MultiStepLR(np.array([2, 4])).milestones == [2, 4]
+    with pytest.raises(ValueError, match=r"^Expected steps t below 2\*\*63, but got 1e\+30$"):
+        Constant().lr_at(10**30)
+    with pytest.raises(ValueError, match=r"^Expected steps t below 2\*\*63"):
+        Constant().lr_at(np.array([2**63], dtype=np.uint64))
+
+
+# ---- any step t at O(1) cost -----------------------------------------------------------------
+
+def count_recursion_steps(monkeypatch, schedule_class):
+    calls = []
+    original = schedule_class._next
+    monkeypatch.setattr(schedule_class, "_next", lambda self, *a: calls.append(1) or original(self, *a))
+    return calls
+
+
+@pytest.mark.parametrize("t", [10**7, 10**12, 10**15, 2**63 - 1])
+def test_a_far_step_costs_no_recursion(monkeypatch, t):
+    calls = count_recursion_steps(monkeypatch, CosineAnnealingLR)
+    lr = CosineAnnealingLR(10, eta_min=0.01).lr_at(t, 0.1)
+    expected = 0.01 + 0.09 * (1 + np.cos(np.pi * (t % 20) / 10)) / 2
+    assert calls == [] and lr == pytest.approx(expected, rel=1e-14)
+    linear = count_recursion_steps(monkeypatch, LinearLR)
+    assert LinearLR(0.1, 1.0, 10**12).lr_at(t, 2.0) == pytest.approx(2.0 * (0.1 + 0.9 * min(t, 10**12) / 10**12))
+    assert linear == []
+
+
+def test_near_steps_cost_at_most_exact_steps_of_recursion(monkeypatch):
+    calls = count_recursion_steps(monkeypatch, CosineAnnealingLR)
+    schedule = CosineAnnealingLR(T_max=5000)
+    schedule.lr_at(np.array([3, 10**9, schedule.EXACT_STEPS - 1, schedule.EXACT_STEPS]))
+    assert len(calls) == schedule.EXACT_STEPS
+
+
+def recursion(schedule, steps, base_lr):
+    """torch's recursion, one step at a time for every t < steps (the reference, slow)."""
+    lrs, lr = [], base_lr
+    for t in range(steps):
+        lr = schedule._next(t, lr, base_lr)
+        lrs.append(lr)
+    return np.array(lrs)
+
+
+@pytest.mark.parametrize("schedule", [CosineAnnealingLR(50, 0.001), CosineAnnealingLR(7),
+                                      CosineAnnealingLR(40_000, 0.01), LinearLR(0.01, 1.0, 50_000)],
+                         ids=repr)
+def test_beyond_exact_steps_the_closed_form_stays_within_the_recursions_rounding(schedule):
+    steps, exact = 2 * schedule.EXACT_STEPS, schedule.EXACT_STEPS
+    reference = recursion(schedule, steps, 0.1)     # what torch computes
+    lrs = schedule.lr_at(np.arange(steps), 0.1)
+    assert np.array_equal(lrs[:exact], reference[:exact])
+    assert np.abs(lrs - reference).max() <= 1e-9 * 0.1
+
+
+def test_cosine_annealing_is_periodic_far_out():
+    schedule = CosineAnnealingLR(T_max=30, eta_min=0.002)
+    t = schedule.EXACT_STEPS + np.arange(60)
+    assert np.array_equal(schedule.lr_at(t + 60 * 10**9, 0.1), schedule.lr_at(t, 0.1))
+    assert schedule.lr_at(30 * 10**11 + 30 * 2 * 7, 0.1) == 0.1
 
 
 # ---- properties --------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Tests for rugged.surfaces: analytic derivatives, shapes, minima, and the lecture's stories."""
 
+import re
 import warnings
 
 import numpy as np
@@ -7,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rugged.surfaces import (Saddle, all_surfaces, plateau_cliff, pokemon, ravine, rosenbrock,
-                             rugged, zigzag)
+from rugged.surfaces import (EggCrate, LeastSquares, PlateauCliff, Quadratic, Saddle, all_surfaces,
+                             plateau_cliff, pokemon, ravine, rosenbrock, rugged, saddle, zigzag)
 
 SURFACES = all_surfaces()
 NAMES = list(SURFACES)
@@ -227,6 +228,62 @@ def test_saddle_values():
     s = SURFACES["saddle"]
     assert s.min_loss == -0.25 and s.loss(s.saddles[0]) == 0.0
     np.testing.assert_array_equal(s.minima, [[0, -1], [0, 1]])
+
+
+@pytest.mark.parametrize("surface, point, expected", [
+    (saddle, (0.0, 1e200), "loss"), (saddle, (1e200, -1e200), "loss"),
+    (pokemon, (-1e200, 1e200), "loss"), (zigzag, (1e200, -1e200), "loss"), (zigzag, (-1e308, 1e308), "loss"),
+    (zigzag, (1e308, -1e308), "grad"), (pokemon, (1e307, -1e305), "grad"),
+    (rosenbrock, (1e200, 1e300), "hessian"),
+])
+def test_huge_inputs_overflow_to_inf_not_nan(surface, point, expected):
+    s = surface()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value = getattr(s, expected)(point)
+    assert not np.isnan(value).any() and np.isinf(value).any()
+    if expected == "loss":
+        assert value == np.inf     # every surface is bounded below
+
+
+def test_overflow_fallback_leaves_ordinary_points_alone():
+    for s in (saddle(), pokemon(), zigzag(), rosenbrock()):
+        p = window_points(s)
+        assert np.array_equal(s.loss(np.vstack([p, [[1e200, -1e200]]]))[:-1], s._loss(p))
+        assert np.array_equal(s.grad(np.vstack([p, [[1e308, -1e308]]]))[:-1], s._grad(p))
+
+
+META = dict(name="q", title="Q", window=((-1, 1), (-1, 1)), start=(0.5, 0.5))
+
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda: Quadratic(np.diag([1.0, 0.0]), (0, 0), **META), ValueError,
+     "hessian must be positive definite and not singular: its eigenvalues are 0 and 1, "),
+    (lambda: Quadratic([[1.0, 2.0], [2.0, 1.0]], (0, 0), **META), ValueError,
+     "hessian must be positive definite and not singular: its eigenvalues are -1 and 3, "),
+    (lambda: Quadratic(np.diag([1.0, 1e-13]), (0, 0), **META), ValueError,
+     "hessian must be positive definite and not singular: its eigenvalues are 1e-13 and 1, and must "
+     "be positive with a ratio below 1e12 (a singular or indefinite H has no single minimum)"),
+    (lambda: Quadratic([[np.nan, 0.0], [0.0, 1.0]], (0, 0), **META), ValueError,
+     "hessian must be finite; got [[nan, 0.0], [0.0, 1.0]]"),
+    (lambda: Quadratic([[1.0, 0.5], [0.0, 1.0]], (0, 0), **META), ValueError, "hessian must be symmetric"),
+    (lambda: Quadratic(np.eye(3), (0, 0, 0), **META), ValueError, "hessian must have shape (2, 2); got (3, 3)"),
+    (lambda: Quadratic(np.eye(2), (0, np.inf), **META), ValueError, "center must be finite"),
+    (lambda: Quadratic(np.eye(2), (0, 0), offset=np.nan, **META), ValueError, "offset must be finite; got nan"),
+    (lambda: Quadratic("H", (0, 0), **META), TypeError, "hessian must be an array of real numbers; got str"),
+    (lambda: LeastSquares([1, 1, 1], [1, 2, 3], **META), ValueError, "x must hold at least two different values"),
+    (lambda: LeastSquares([1, 2], [1, np.nan], **META), ValueError, "y must be finite"),
+    (lambda: rosenbrock(b=np.nan), ValueError, "b must be a positive number below 1e100; got nan"),
+    (lambda: rosenbrock(b=0), ValueError, "b must be a positive number below 1e100; got 0"),
+    (lambda: rosenbrock(a=np.inf), ValueError, "a must be a finite number with |a| < 1e100; got inf"),
+    (lambda: rosenbrock(a="1"), TypeError, "a must be a real number, got str"),
+    (lambda: PlateauCliff(1, 0, 0, 1, 0, 1, **META), ValueError, "s must be positive and finite; got 0"),
+    (lambda: PlateauCliff(np.nan, 1, 0, 1, 0, 1, **META), ValueError, "h must be finite; got nan"),
+    (lambda: EggCrate(1, (0, 0), 1, np.inf, **META), ValueError, "omega must be finite; got inf"),
+])
+def test_bad_surface_parameters_are_named(make, error, message):
+    with pytest.raises(error, match=f"^{re.escape(message)}"):
+        make()
 
 
 def test_unknown_level_scale_is_rejected():

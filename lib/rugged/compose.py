@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import optim, schedules
+from . import _checks, optim, schedules
 
 __all__ = ["Composed", "Match", "known_name", "schedule_name", "MOMENTUM", "SIGMAS", "FORMS",
            "NO_NAME"]
@@ -56,13 +56,23 @@ _DEFAULT_EPS = {("adagrad", "torch"): 1e-10, ("adagrad", "lecture"): 0.0,
 _DEFAULT_ALPHA = {("rmsprop", "torch"): 0.99, ("rmsprop", "lecture"): 0.9}
 
 
-def _require(ok, message):
-    if not ok:
-        raise ValueError(message)
+_require = _checks.check
 
 
-def _is_number(x):
-    return isinstance(x, (int, float, np.floating, np.integer)) and not isinstance(x, bool)
+def _number(name, value, ok, allowed, expected=None):
+    """`value` as a Python number: TypeError if it is not a real number, ValueError naming
+    what is allowed if it is not finite or not ok."""
+    return _checks.number(name, value, ok, f"Invalid {name}: {{}}; allowed: {allowed}",
+                          expected=expected or f"a real number ({allowed})")
+
+
+def _choice(name, value, choices):
+    """`value` if it is one of the strings `choices`: TypeError for a non-string, ValueError otherwise."""
+    allowed = ", ".join(repr(c) for c in choices)
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, one of {allowed}; got {_checks.describe(value)}")
+    _require(value in choices, f"Invalid {name}: {value!r}; allowed: {allowed}")
+    return value
 
 
 class Composed(optim.Optimizer):
@@ -87,17 +97,16 @@ class Composed(optim.Optimizer):
 
     def __init__(self, lr=1e-2, momentum=None, sigma="none", *, bias_correction=False,
                  form="torch", alpha=None, beta2=None, eps=None):
-        _require(momentum is None or (_is_number(momentum) and 0 < momentum < 1),
-                 f"Invalid momentum: {momentum!r}; allowed: {MOMENTUM}")
-        _require(sigma in SIGMAS, f"Invalid sigma: {sigma!r}; allowed: "
-                                  + ", ".join(repr(s) for s in SIGMAS))
-        _require(form in FORMS, f"Invalid form: {form!r}; allowed: "
-                                + ", ".join(repr(f) for f in FORMS))
+        lr = optim._check_lr(lr)                 # torch's first check
+        if momentum is not None:
+            momentum = _number("momentum", momentum, lambda v: 0 < v < 1, MOMENTUM,
+                               expected="None or a real number β1 with 0 < β1 < 1")
+        sigma = _choice("sigma", sigma, SIGMAS)
+        form = _choice("form", form, FORMS)
         _require(form == "torch" or sigma in ("adagrad", "rmsprop"),
                  f"Invalid form: {form!r} for sigma={sigma!r}; the lecture form exists only "
                  f"for sigma='adagrad' or 'rmsprop'")
-        _require(isinstance(bias_correction, bool),
-                 f"Invalid bias_correction: {bias_correction!r}; allowed: True or False")
+        bias_correction = _checks.flag("bias_correction", bias_correction)
         _require(not bias_correction or momentum is not None,
                  "Invalid bias_correction: True corrects the momentum's start from 0, "
                  "so it needs momentum=β1; allowed with momentum=None: False")
@@ -112,14 +121,12 @@ class Composed(optim.Optimizer):
                  f"with sigma='adagrad', 'rmsprop' or 'adam'")
         if sigma == "rmsprop":
             alpha = _DEFAULT_ALPHA[sigma, form] if alpha is None else alpha
-            _require(_is_number(alpha) and 0 < alpha < 1,
-                     f"Invalid alpha: {alpha!r}; allowed: 0 < alpha < 1")
+            alpha = _number("alpha", alpha, lambda v: 0 < v < 1, "0 < alpha < 1")
         if sigma == "adam":
             beta2 = 0.999 if beta2 is None else beta2
-            _require(_is_number(beta2) and 0 < beta2 < 1,
-                     f"Invalid beta2: {beta2!r}; allowed: 0 < beta2 < 1")
+            beta2 = _number("beta2", beta2, lambda v: 0 < v < 1, "0 < beta2 < 1")
         eps = _DEFAULT_EPS[sigma, form] if eps is None else eps
-        _require(_is_number(eps) and 0 <= eps, f"Invalid eps: {eps!r}; allowed: eps ≥ 0")
+        eps = _number("eps", eps, lambda v: v >= 0, "eps ≥ 0")
         self.momentum, self.bias_correction = momentum, bias_correction
         self.sigma_kind, self.form = sigma, form
         self.alpha, self.beta2, self.eps = alpha, beta2, eps

@@ -39,6 +39,8 @@ import inspect
 
 import numpy as np
 
+from . import _checks
+
 __all__ = [
     "Optimizer", "GD", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "RAdam", "NAdam",
     "LectureAdagrad", "LectureRMSProp",
@@ -47,29 +49,40 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------------------------
-# Argument checks, with torch.optim's wording.
+# Argument checks, with torch.optim's wording and in torch's order (lr first). A wrong type
+# raises TypeError naming it; NaN and ±inf are invalid values (torch accepts ±inf, which
+# makes every step NaN). The helpers live in rugged._checks, shared with the schedules.
 
-def _check(ok, message):
-    if not ok:
-        raise ValueError(message)
+def _non_negative(name, value, message):
+    return _checks.number(name, value, lambda v: v >= 0, message)
 
 
 def _check_lr(lr):
-    _check(isinstance(lr, (int, float)) and 0.0 <= lr, f"Invalid learning rate: {lr}")
+    return _non_negative("lr", lr, "Invalid learning rate: {}")
 
 
 def _check_eps(eps):
-    _check(0.0 <= eps, f"Invalid epsilon value: {eps}")
+    return _non_negative("eps", eps, "Invalid epsilon value: {}")
 
 
 def _check_weight_decay(weight_decay):
-    _check(0.0 <= weight_decay, f"Invalid weight_decay value: {weight_decay}")
+    return _non_negative("weight_decay", weight_decay, "Invalid weight_decay value: {}")
+
+
+def _check_momentum(momentum):
+    return _non_negative("momentum", momentum, "Invalid momentum value: {}")
 
 
 def _check_betas(betas):
-    _check(len(betas) == 2, f"betas must be a pair (beta1, beta2); got {betas!r}")
-    for index, beta in enumerate(betas):
-        _check(0.0 <= beta < 1.0, f"Invalid beta parameter at index {index}: {beta}")
+    if isinstance(betas, np.ndarray) and betas.ndim == 1:
+        betas = tuple(betas)
+    if not isinstance(betas, (tuple, list)):
+        raise TypeError(f"betas must be a pair of real numbers (beta1, beta2), "
+                        f"got {_checks.describe(betas)}")
+    _checks.check(len(betas) == 2, f"betas must be a pair (beta1, beta2); got {betas!r}")
+    return tuple(_checks.number(f"betas[{index}]", beta, lambda v: 0 <= v < 1,
+                                f"Invalid beta parameter at index {index}: {{}}")
+                 for index, beta in enumerate(betas))
 
 
 # ---------------------------------------------------------------------------------------
@@ -182,8 +195,7 @@ class Optimizer:
     """
 
     def __init__(self, lr):
-        _check_lr(lr)
-        self.lr = lr
+        self.lr = _check_lr(lr)
         self.reset()
 
     def reset(self):
@@ -204,7 +216,8 @@ class Optimizer:
         elif params.shape != self.shape:
             raise ValueError(
                 f"params must keep the shape of the first step, {self.shape}; got {params.shape}")
-        return self.update(params, grad)
+        with np.errstate(all="ignore"):     # an inf or NaN gradient gives inf or NaN, quietly
+            return self.update(params, grad)
 
     def start(self, shape):
         """Create the state for parameters of this shape (called by the first step)."""
@@ -230,7 +243,7 @@ class Optimizer:
     @property
     def step_size(self):
         """η^t / σ_i^t of the last step: the effective learning rate of each parameter (inf where σ = 0)."""
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore"):
             return self.effective_lr / self.sigma
 
     def hyperparameters(self):
@@ -278,10 +291,14 @@ class SGD(_WeightDecay, Optimizer):
     _arguments = ("lr", "momentum", "dampening", "weight_decay", "nesterov")
 
     def __init__(self, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False):
-        _check(0.0 <= momentum, f"Invalid momentum value: {momentum}")
-        _check_weight_decay(weight_decay)
-        _check(not nesterov or (momentum > 0 and dampening == 0),
-               "Nesterov momentum requires a momentum and zero dampening")
+        lr = _check_lr(lr)
+        momentum = _check_momentum(momentum)
+        weight_decay = _check_weight_decay(weight_decay)
+        dampening = _checks.number("dampening", dampening, lambda v: True,
+                                   "Invalid dampening value: {}")
+        nesterov = _checks.flag("nesterov", nesterov)
+        _checks.check(not nesterov or (momentum > 0 and dampening == 0),
+                      "Nesterov momentum requires a momentum and zero dampening")
         self.momentum, self.dampening = momentum, dampening
         self.weight_decay, self.nesterov = weight_decay, nesterov
         super().__init__(lr)
@@ -324,11 +341,13 @@ class Adagrad(_WeightDecay, Optimizer):
 
     def __init__(self, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
                  eps=1e-10):
-        _check(0.0 <= lr_decay, f"Invalid lr_decay value: {lr_decay}")
-        _check_weight_decay(weight_decay)
-        _check(0.0 <= initial_accumulator_value,
-               f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
-        _check_eps(eps)
+        lr = _check_lr(lr)
+        lr_decay = _non_negative("lr_decay", lr_decay, "Invalid lr_decay value: {}")
+        weight_decay = _check_weight_decay(weight_decay)
+        initial_accumulator_value = _non_negative(
+            "initial_accumulator_value", initial_accumulator_value,
+            "Invalid initial_accumulator_value value: {}")
+        eps = _check_eps(eps)
         self.lr_decay, self.weight_decay = lr_decay, weight_decay
         self.initial_accumulator_value, self.eps = initial_accumulator_value, eps
         super().__init__(lr)
@@ -363,10 +382,12 @@ class RMSprop(_WeightDecay, Optimizer):
 
     def __init__(self, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
                  centered=False):
-        _check_eps(eps)
-        _check(0.0 <= momentum, f"Invalid momentum value: {momentum}")
-        _check_weight_decay(weight_decay)
-        _check(0.0 <= alpha, f"Invalid alpha value: {alpha}")
+        lr = _check_lr(lr)
+        eps = _check_eps(eps)
+        momentum = _check_momentum(momentum)
+        weight_decay = _check_weight_decay(weight_decay)
+        alpha = _non_negative("alpha", alpha, "Invalid alpha value: {}")
+        centered = _checks.flag("centered", centered)
         self.alpha, self.eps, self.weight_decay = alpha, eps, weight_decay
         self.momentum, self.centered = momentum, centered
         super().__init__(lr)
@@ -408,10 +429,13 @@ class Adam(_Moments, _WeightDecay, Optimizer):
 
     def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False,
                  decoupled_weight_decay=False):
-        _check_eps(eps)
-        _check_betas(betas)
-        _check_weight_decay(weight_decay)
-        self.betas, self.eps, self.weight_decay = tuple(betas), eps, weight_decay
+        lr = _check_lr(lr)
+        eps = _check_eps(eps)
+        betas = _check_betas(betas)
+        weight_decay = _check_weight_decay(weight_decay)
+        amsgrad = _checks.flag("amsgrad", amsgrad)
+        decoupled_weight_decay = _checks.flag("decoupled_weight_decay", decoupled_weight_decay)
+        self.betas, self.eps, self.weight_decay = betas, eps, weight_decay
         self.amsgrad, self.decoupled_weight_decay = amsgrad, decoupled_weight_decay
         super().__init__(lr)
 
@@ -479,10 +503,12 @@ class RAdam(_Moments, _WeightDecay, Optimizer):
 
     def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  decoupled_weight_decay=False):
-        _check_eps(eps)
-        _check_betas(betas)
-        _check_weight_decay(weight_decay)
-        self.betas, self.eps, self.weight_decay = tuple(betas), eps, weight_decay
+        lr = _check_lr(lr)
+        eps = _check_eps(eps)
+        betas = _check_betas(betas)
+        weight_decay = _check_weight_decay(weight_decay)
+        decoupled_weight_decay = _checks.flag("decoupled_weight_decay", decoupled_weight_decay)
+        self.betas, self.eps, self.weight_decay = betas, eps, weight_decay
         self.decoupled_weight_decay = decoupled_weight_decay
         super().__init__(lr)
 
@@ -518,11 +544,14 @@ class NAdam(_Moments, _WeightDecay, Optimizer):
 
     def __init__(self, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  momentum_decay=4e-3, decoupled_weight_decay=False):
-        _check_eps(eps)
-        _check_betas(betas)
-        _check_weight_decay(weight_decay)
-        _check(0.0 <= momentum_decay, f"Invalid momentum_decay value: {momentum_decay}")
-        self.betas, self.eps, self.weight_decay = tuple(betas), eps, weight_decay
+        lr = _check_lr(lr)
+        eps = _check_eps(eps)
+        betas = _check_betas(betas)
+        weight_decay = _check_weight_decay(weight_decay)
+        momentum_decay = _non_negative("momentum_decay", momentum_decay,
+                                       "Invalid momentum_decay value: {}")
+        decoupled_weight_decay = _checks.flag("decoupled_weight_decay", decoupled_weight_decay)
+        self.betas, self.eps, self.weight_decay = betas, eps, weight_decay
         self.momentum_decay = momentum_decay
         self.decoupled_weight_decay = decoupled_weight_decay
         super().__init__(lr)
@@ -589,6 +618,7 @@ class LectureRMSProp(_LectureForm):
     _arguments = ("lr", "alpha")
 
     def __init__(self, lr=1e-2, alpha=0.9):
-        _check(0.0 < alpha < 1.0, f"Invalid alpha value: {alpha} (the lecture's α is in (0, 1))")
-        self.alpha = alpha
+        lr = _check_lr(lr)
+        self.alpha = _checks.number("alpha", alpha, lambda v: 0 < v < 1,
+                                    "Invalid alpha value: {} (the lecture's α is in (0, 1))")
         super().__init__(lr)

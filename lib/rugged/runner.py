@@ -1,12 +1,17 @@
 """The runner: `descend` walks an optimizer over a surface and records every step in a `Path`."""
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
+from . import _checks
+
 __all__ = ["descend", "Path", "relative_error"]
 
 CHECK_EVERY = 64   # steps between divergence checks inside the loop
+MAX_RECORD_BYTES = 2 * 10**9   # descend refuses a run whose record would need more memory
+RECORD_ARRAYS = 6   # float64 values per parameter and step that a run holds (params, grad, σ, m, …)
 
 
 @dataclass
@@ -16,7 +21,9 @@ class Path:
     For one start of shape (d,): `params` and `grad` have shape (n + 1, d), `loss` (n + 1,);
     `lr` (n,), `sigma`, `m` and `step_size` (n, d) describe the n steps taken, step t going
     from params[t] to params[t + 1]. After a divergence the arrays stop at the last finite
-    point and `diverged_at` is the index of the first bad one (None if there was none).
+    point and `diverged_at` is the index of the first bad one (None if there was none). It
+    is never 0: `descend` refuses a start where no run can begin, so a Path always holds
+    its start and `endpoint`, `distance` and `steps_to` always answer.
 
     For k starts of shape (k, d) a batch axis follows the time axis, the arrays keep their
     full length with NaN after each start's divergence, and `diverged_at` is a tuple with
@@ -77,32 +84,120 @@ def relative_error(params, reference):
     return float(np.max(np.max(np.abs(params - reference), axis=1) / scale))
 
 
+def _schedule_name(schedule):
+    """How an error message names a schedule: its repr (a rugged schedule), a function's name, or a type."""
+    if type(schedule).__module__.startswith("rugged."):
+        return repr(schedule)
+    name = getattr(schedule, "__name__", None)
+    return name if isinstance(name, str) else type(schedule).__name__
+
+
 def _learning_rates(schedule, base_lr, steps):
     """η^t for t = 0 … steps−1 from a rugged schedule, a callable t → η^t, or an array."""
-    t = np.arange(steps)
     if schedule is None:
-        lrs = np.full(steps, float(base_lr))
-    elif hasattr(schedule, "lr_at"):
-        lrs = np.broadcast_to(np.asarray(schedule.lr_at(t, base_lr), dtype=float), (steps,))
+        return np.full(steps, float(base_lr))
+    t = np.arange(steps)
+    if hasattr(schedule, "lr_at"):
+        name = _schedule_name(schedule)
+        lrs = np.asarray(schedule.lr_at(t, base_lr))
+        if lrs.dtype.kind not in "iuf" or lrs.shape not in ((), (1,), (steps,)):
+            raise ValueError(f"the schedule {name}: lr_at(t, base_lr) must give one learning rate "
+                             f"per step, shape ({steps},); got {_checks.describe(lrs)} of dtype {lrs.dtype}")
+        lrs = np.broadcast_to(lrs.astype(float), (steps,))
     elif callable(schedule):
-        lrs = np.array([schedule(int(i)) for i in t], dtype=float)
+        name = _schedule_name(schedule)
+        lrs = np.empty(steps)
+        for i in range(steps):
+            lr = schedule(i)
+            if type(lr) is not float:
+                try:
+                    lr = _checks.real("lr", lr)
+                except TypeError:
+                    raise TypeError(f"the schedule {name} must return one learning rate, a real "
+                                    f"number, for each step t; at t = {i} it returned "
+                                    f"{_checks.describe(lr)}") from None
+            try:
+                lrs[i] = lr
+            except OverflowError:     # an int beyond float64
+                lrs[i] = np.inf if lr > 0 else -np.inf
     else:
-        lrs = np.asarray(schedule, dtype=float)
+        name = "given as an array"
+        try:
+            lrs = np.asarray(schedule, dtype=float) if not isinstance(schedule, (str, bytes)) else None
+        except (TypeError, ValueError):
+            lrs = None
+        if lrs is None:
+            raise TypeError("schedule must be None, a rugged schedule, a function t → η^t or an "
+                            f"array of {steps} learning rates; got {_checks.describe(schedule)}")
         if lrs.shape != (steps,):
             raise ValueError(f"a schedule given as an array must have shape ({steps},); got {lrs.shape}")
-    if not np.all(np.isfinite(lrs) & (lrs >= 0)):
-        bad = int(np.argmax(~(np.isfinite(lrs) & (lrs >= 0))))
-        raise ValueError(f"the schedule gives an invalid learning rate {lrs[bad]} at step {bad}")
+    valid = np.isfinite(lrs) & (lrs >= 0)
+    if not valid.all():
+        bad = int(np.argmax(~valid))
+        raise ValueError(f"the schedule {name} gives an invalid learning rate {lrs[bad]} at step {bad}")
     return lrs
 
 
+def _point(p):
+    """A point for an error message: (1.5, nan)."""
+    return "(" + ", ".join(f"{x:.6g}" for x in np.ravel(p)) + ")"
+
+
 def _check_start(surface, start):
-    start = np.asarray(start, dtype=float)
     dim = getattr(surface, "dim", None)
-    d = dim if dim is not None else (start.shape[-1] if start.ndim else "d")
+    d = dim if dim is not None else "d"
+    shapes = f"shape ({d},) or (k, {d})"
+    try:
+        raw = np.asarray(start)
+    except ValueError:       # a ragged sequence
+        raise ValueError(f"start must have {shapes}; got a ragged sequence") from None
+    if raw.dtype.kind not in "iufO":
+        raise TypeError(f"start must hold real numbers; got {_checks.describe(start)} of dtype {raw.dtype}")
+    try:
+        start = raw.astype(float)
+    except OverflowError:
+        raise ValueError("start must be finite; got a number beyond float64") from None
+    except (TypeError, ValueError):
+        raise TypeError(f"start must hold real numbers; got {_checks.describe(start)}") from None
+    if dim is None and start.ndim:
+        d = start.shape[-1]
     if start.ndim not in (1, 2) or (dim is not None and start.shape[-1] != dim):
         raise ValueError(f"start must have shape ({d},) or (k, {d}); got {start.shape}")
+    if start.size == 0:
+        raise ValueError(f"start holds no point: shape {start.shape}")
+    finite = np.isfinite(start).all(axis=-1)
+    if not finite.all():
+        if start.ndim == 1:
+            raise ValueError(f"start must be finite; got {_point(start)}")
+        k = int(np.argmax(~finite))
+        raise ValueError(f"every start must be finite; start[{k}] is {_point(start[k])}")
     return start
+
+
+def _check_steps(steps, start):
+    """steps as an int; refused before anything is allocated if the record would not fit."""
+    if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, numbers.Integral):
+        raise TypeError(f"steps must be an integer, got {_checks.describe(steps)}")
+    steps = int(steps)
+    if steps < 0:
+        raise ValueError(f"steps must be a non-negative integer; got {steps}")
+    per_step = RECORD_ARRAYS * 8 * start.size
+    most = MAX_RECORD_BYTES // per_step - 1
+    if steps > most:
+        try:
+            need = f"about {(steps + 1) * per_step / 1e9:.3g} GB"
+        except OverflowError:
+            need = "more memory than any machine has"
+        raise ValueError(f"steps={_checks.shown(steps)} would need {need} to record {start.size} "
+                         f"parameters at every step; at most {most:,} steps fit in "
+                         f"{MAX_RECORD_BYTES / 1e9:g} GB")
+    return steps
+
+
+def _check_limit(limit):
+    limit = _checks.real("limit", limit, "a positive real number (inf for no limit)")
+    _checks.check(limit > 0, f"limit must be positive (inf for no limit); got {limit}")
+    return limit
 
 
 def _checked_first_gradient(g, grad, shape):
@@ -148,11 +243,22 @@ def descend(surface, optimizer, start, steps, schedule=None, limit=1e10):
     limit: a point with any |θ_i| > limit counts as diverged, like a non-finite one.
 
     A run that diverges stops there (see `Path.diverged_at`); no overflow warning escapes.
+    Bad input raises before the run: TypeError for a wrong type, ValueError for a start
+    that is not finite, beyond `limit` or empty, for a run whose record would need more
+    than MAX_RECORD_BYTES, and for a start where the gradient or the loss is not finite
+    (a run that cannot begin), so every Path has its start point.
     """
     start = _check_start(surface, start)
-    if not (isinstance(steps, (int, np.integer)) and steps >= 0):
-        raise ValueError(f"steps must be a non-negative integer; got {steps!r}")
+    steps = _check_steps(steps, start)
+    limit = _check_limit(limit)
+    beyond = np.abs(start).max(axis=-1) > limit
+    if beyond.any():
+        k = int(np.argmax(beyond)) if start.ndim == 2 else None
+        point = _point(start if k is None else start[k])
+        raise ValueError(f"start{'' if k is None else f'[{k}]'} = {point} is beyond limit={limit:g}, "
+                         f"where descend counts a point as diverged; pass a larger limit")
     base_lr = optimizer.lr
+    _checks.number("the optimizer's lr", base_lr, lambda v: v >= 0, "Invalid learning rate: {}")
     lrs = _learning_rates(schedule, base_lr, steps)
     with np.errstate(all="ignore"):
         try:
@@ -164,6 +270,8 @@ def descend(surface, optimizer, start, steps, schedule=None, limit=1e10):
         step_size = effective_lr.reshape(effective_lr.shape + (1,) * start.ndim) / sigma
     bad = _bad_rows(params, grads, limit) | ~np.isfinite(loss)
     first_bad = np.where(bad.any(axis=0), bad.argmax(axis=0), -1)
+    if np.any(first_bad == 0):
+        _cannot_start(params[0], grads[0], loss[0], np.ravel(first_bad) == 0)
     per_step = (lrs[:len(sigma)], sigma, m, step_size)
     if start.ndim == 1:
         end = len(params) if first_bad < 0 else int(first_bad)
@@ -175,6 +283,17 @@ def descend(surface, optimizer, start, steps, schedule=None, limit=1e10):
         array[after[:len(array)]] = np.nan
     diverged = tuple(None if f < 0 else int(f) for f in first_bad)
     return Path(params, loss, grads, *per_step, diverged, repr(optimizer))
+
+
+def _cannot_start(p, g, loss, where):
+    """Raise the ValueError for a start whose gradient or loss is not finite."""
+    k = int(np.argmax(where)) if p.ndim == 2 else None
+    if k is not None:
+        p, g, loss = p[k], g[k], loss[k]
+    name = "start" if k is None else f"start[{k}]"
+    problem = (f"the gradient there is {_point(g)}" if not np.isfinite(g).all()
+               else f"the loss there is {loss:g}")
+    raise ValueError(f"descend cannot begin at {name} = {_point(p)}: {problem}")
 
 
 def _walk(grad, optimizer, start, lrs, limit):
@@ -211,3 +330,90 @@ def _walk(grad, optimizer, start, lrs, limit):
         params[steps], grads[steps] = p, g
     n = reached + 1
     return params[:n], grads[:n], sigma[:n - 1], m[:n - 1], effective_lr[:n - 1]
+
+
+# ---------------------------------------------------------------------------------------
+# Bursts: the loss gap shoots up and comes back (one definition for every notebook)
+
+BURST_FACTOR = 100.0    # a burst: L − L* at least this many times its running minimum
+ROUNDING = 1e-13        # gaps below ROUNDING · max(1, |L*|) count as that: float64 rounding of L
+
+
+@dataclass
+class Bursts:
+    """The bursts `bursts` found in one run.
+
+    starts[k]: the first step t of burst k; peaks[k]: the step of its largest L − L*;
+    ends[k]: the first step back below the level that started it (the run's length if it
+    never came back). factor: how far above its running minimum L − L* had to rise.
+    """
+
+    starts: np.ndarray
+    peaks: np.ndarray
+    ends: np.ndarray
+    factor: float
+
+    def __len__(self):
+        return len(self.starts)
+
+    def summary(self, shown=8):
+        """'N bursts, starting at t = a, b, c, …' (the first `shown` starts)."""
+        if not len(self):
+            return f"no burst (L − L* never rose {self.factor:g}× above its running minimum)"
+        at = ", ".join(f"{s:,}" for s in self.starts[:shown])
+        more = ", …" if len(self) > shown else ""
+        noun = "burst" if len(self) == 1 else "bursts"
+        return f"{len(self)} {noun}, starting at t = {at}{more}"
+
+
+def bursts(path, surface, factor=BURST_FACTOR, floor=None):
+    """The bursts of a run: episodes in which the loss gap L(θ^t) − L* shoots up and comes back.
+
+    A burst starts at the first step t where L(θ^t) − L* is at least `factor` (100) times
+    the lowest gap since the previous burst ended (or since t = 0); it ends at the first step
+    where the gap is back below that level, and the running minimum starts afresh there. A
+    rise that never comes back is one burst that lasts to the end of the run. Working on the
+    gap, not on L, a rise from 1e-6 to 1e2 above L* counts even though L itself barely moves.
+
+    path: a `Path` of one start, or its losses as a 1-D array. surface: anything with
+    `min_loss` (L*), or L* itself as a number. floor: gaps below it count as `floor`, since
+    they are float64 rounding of L (default 1e-13 · max(1, |L*|)). Returns a `Bursts`.
+    """
+    loss = np.asarray(getattr(path, "loss", path), dtype=float)
+    if loss.ndim != 1:
+        raise ValueError(f"bursts needs the losses of one run, shape (n,); got shape {loss.shape} "
+                         f"(for a batch of starts, pass one start at a time)")
+    min_loss = getattr(surface, "min_loss", surface)
+    if min_loss is None or isinstance(min_loss, bool) or not np.isscalar(min_loss) \
+            or not np.isfinite(min_loss):
+        raise ValueError(f"bursts measures L − L*, so it needs a finite minimum loss L*; got {min_loss!r}")
+    if isinstance(factor, bool) or not np.isscalar(factor) or not np.isfinite(factor) or factor <= 1:
+        raise ValueError(f"factor must be a finite number above 1; got {factor!r}")
+    if not np.all(np.isfinite(loss)):
+        raise ValueError(f"the losses must be finite; the first bad one is at step "
+                         f"{int(np.argmax(~np.isfinite(loss)))}")
+    floor = ROUNDING * max(1.0, abs(float(min_loss))) if floor is None else float(floor)
+    if not floor > 0:
+        raise ValueError(f"floor must be positive; got {floor!r}")
+    gap = np.maximum(loss - float(min_loss), floor).tolist()
+    starts, peaks, ends = [], [], []
+    low = gap[0] if gap else floor
+    level = peak_value = None
+    for t, value in enumerate(gap):
+        if level is None:                       # calm: follow the running minimum
+            if value < low:
+                low = value
+            elif value >= factor * low:
+                level, peak_value = factor * low, value
+                starts.append(t)
+                peaks.append(t)
+        else:                                   # inside a burst: until back below its level
+            if value > peak_value:
+                peak_value, peaks[-1] = value, t
+            if value < level:
+                ends.append(t)
+                level, low = None, value
+    if level is not None:
+        ends.append(len(gap))
+    as_array = lambda steps: np.array(steps, dtype=int)  # noqa: E731
+    return Bursts(as_array(starts), as_array(peaks), as_array(ends), float(factor))

@@ -25,8 +25,11 @@ the lr from ``max_lr``. With the default ``base_lr=1`` the answer is the factor 
 pinned in tests/golden/schedules.json. `LinearLR` and `CosineAnnealingLR` are computed as
 torch computes them, one step at a time from the previous lr, because their closed forms
 drift from torch by rounding (cosine: 3.5e-12 after 1000 steps; a linear decay to
-end_factor=0 ends at about ±1e-17·η in torch, not at 0). The one deliberate difference:
-where torch's end value is negative, `LinearLR` gives 0.
+end_factor=0 ends at about ±1e-17·η in torch, not at 0). That recursion runs for
+t < 2**15 only; beyond, they use the closed form, so that η^t costs O(1) for any t. There
+they differ from torch by the rounding error of torch's recursion, not of the closed form:
+below 1e-9·η in the cases tests/test_schedules.py measures. The one deliberate
+difference: where torch's end value is negative, `LinearLR` gives 0.
 
 Usage::
 
@@ -38,9 +41,10 @@ Usage::
 import inspect
 import math
 from itertools import pairwise
-from numbers import Integral
 
 import numpy as np
+
+from . import _checks
 
 __all__ = [
     "Schedule", "Constant", "StepLR", "MultiStepLR", "ExponentialLR", "ConstantLR",
@@ -49,22 +53,38 @@ __all__ = [
 ]
 
 
-def _check(ok, message):
-    if not ok:
-        raise ValueError(message)
+# Argument checks (rugged._checks, shared with the optimizers): a wrong type raises
+# TypeError naming it, a value out of range ValueError in torch's wording; NaN and ±inf
+# are out of every range. Each returns the value as a Python int or float.
+
+_check = _checks.check
 
 
 def _positive_int(name, value):
-    _check(isinstance(value, Integral) and not isinstance(value, bool) and value > 0,
-           f"Expected positive integer {name}, but got {value}")
+    return _checks.integer(name, value, lambda v: v > 0, f"Expected positive integer {name}, but got {{}}")
 
 
 def _positive(name, value):
-    _check(value > 0, f"Expected positive {name}, but got {value}")
+    return _checks.number(name, value, lambda v: v > 0, f"Expected positive {name}, but got {{}}")
 
 
 def _non_negative(name, value):
-    _check(value >= 0, f"Expected non-negative {name}, but got {value}")
+    return _checks.number(name, value, lambda v: v >= 0, f"Expected non-negative {name}, but got {{}}")
+
+
+def _integers(name, values, ok, message):
+    """A list of ints from a list, tuple or 1-D array `values`, each satisfying ok."""
+    if isinstance(values, np.ndarray) and values.ndim == 1:
+        values = values.tolist()
+    if not isinstance(values, (list, tuple)):
+        raise TypeError(f"{name} must be a list of integers, got {_checks.describe(values)}")
+    whole = message.format(values).replace("{", "{{").replace("}", "}}")   # names the whole list
+    return [_checks.integer(f"{name}[{i}]", v, ok, whole) for i, v in enumerate(values)]
+
+
+def _times_power(base_lr, gamma, k):
+    """base_lr · γ^k, 0 for base_lr = 0 even where γ^k overflows to inf (γ > 1, k large)."""
+    return base_lr * gamma ** k if base_lr else np.zeros(np.shape(k))
 
 
 class Schedule:
@@ -74,14 +94,24 @@ class Schedule:
     """
 
     def lr_at(self, t, base_lr=1.0):
-        """η^t for step t (an int, or an integer array for many steps at once)."""
+        """η^t for step t (an int, or an integer array for many steps at once).
+
+        Costs O(1) per step, whatever t: no schedule iterates up to t. Where η^t overflows
+        (an ExponentialLR with γ > 1, far out) the answer is inf, without a warning.
+        """
+        if isinstance(t, int) and not isinstance(t, bool) and not -2**63 <= t < 2**63:
+            raise ValueError(f"Expected steps t below 2**63, but got {_checks.shown(t)}")
         steps = np.asarray(t)
         if steps.dtype.kind not in "iu":
-            raise TypeError(f"Expected integer steps t, but got {t!r}")
+            text = repr(t) if steps.size <= 10 else f"an array of dtype {steps.dtype}"
+            raise TypeError(f"Expected integer steps t, but got {text}")
         _check(steps.size == 0 or steps.min() >= 0,
                f"Expected non-negative steps t, but got {steps.min() if steps.size else t}")
-        _check(base_lr >= 0, f"Invalid learning rate: {base_lr}")
-        lrs = self._lr(steps.astype(np.int64).ravel(), float(base_lr))
+        _check(steps.size == 0 or steps.max() < 2**63,       # uint64 beyond int64
+               f"Expected steps t below 2**63, but got {steps.max() if steps.size else t}")
+        base_lr = float(_checks.number("base_lr", base_lr, lambda v: v >= 0, "Invalid learning rate: {}"))
+        with np.errstate(over="ignore", under="ignore"):
+            lrs = self._lr(steps.astype(np.int64).ravel(), base_lr)
         lrs = np.asarray(lrs, dtype=np.float64).reshape(steps.shape)
         return float(lrs) if lrs.ndim == 0 else lrs
 
@@ -97,21 +127,37 @@ class Schedule:
 
 
 class _Chainable(Schedule):
-    """A schedule computed as torch computes it: each step's lr from the previous one.
+    """A schedule computed as torch computes it, each step's lr from the previous one, for
+    t < EXACT_STEPS, and from its closed form beyond.
 
-    Subclasses implement `_next(t, lr, base_lr)`, torch's ``get_lr`` for step t, where
-    lr is the lr of step t − 1 (base_lr when t = 0). The cost grows with the largest t.
+    Subclasses implement `_next(t, lr, base_lr)`, torch's ``get_lr`` for step t, where lr
+    is the lr of step t − 1 (base_lr when t = 0), and `_closed(t, base_lr)`, the closed
+    form for an int64 array of steps. One call runs the recursion at most EXACT_STEPS
+    times (a few milliseconds), so η^t costs O(1) in t. The closed form differs from
+    torch's recursion only by the recursion's accumulated rounding error (below 1e-9·η;
+    tests/test_schedules.py measures it).
     """
+
+    EXACT_STEPS = 2**15
 
     def _next(self, t, lr, base_lr):
         raise NotImplementedError
 
+    def _closed(self, t, base_lr):
+        raise NotImplementedError
+
     def _lr(self, t, base_lr):
-        lrs = np.empty(t.max(initial=-1) + 1)
-        lr = base_lr
-        for step in range(len(lrs)):
-            lr = lrs[step] = self._next(step, lr, base_lr)
-        return lrs[t]
+        lrs = np.empty(t.shape)
+        near = t < self.EXACT_STEPS
+        if near.any():
+            recursion = np.empty(t[near].max() + 1)
+            lr = base_lr
+            for step in range(len(recursion)):
+                lr = recursion[step] = self._next(step, lr, base_lr)
+            lrs[near] = recursion[t[near]]
+        if not near.all():
+            lrs[~near] = self._closed(t[~near], base_lr)
+        return lrs
 
 
 class Constant(Schedule):
@@ -125,12 +171,12 @@ class StepLR(Schedule):
     """η^t = η · γ^⌊t / step_size⌋: multiply by γ every step_size steps (torch: StepLR)."""
 
     def __init__(self, step_size, gamma=0.1):
-        _positive_int("step_size", step_size)
-        _positive("gamma", gamma)
+        step_size = _positive_int("step_size", step_size)
+        gamma = _positive("gamma", gamma)
         self.step_size, self.gamma = step_size, gamma
 
     def _lr(self, t, base_lr):
-        return base_lr * self.gamma ** (t // self.step_size)
+        return _times_power(base_lr, self.gamma, t // self.step_size)
 
 
 class MultiStepLR(Schedule):
@@ -140,33 +186,33 @@ class MultiStepLR(Schedule):
     """
 
     def __init__(self, milestones, gamma=0.1):
-        _check(all(isinstance(m, Integral) and m >= 0 for m in milestones),
-               f"Expected non-negative integer milestones, but got {milestones}")
-        _positive("gamma", gamma)
+        milestones = _integers("milestones", milestones, lambda v: v >= 0,
+                               "Expected non-negative integer milestones, but got {}")
+        gamma = _positive("gamma", gamma)
         self.milestones, self.gamma = milestones, gamma
 
     def _lr(self, t, base_lr):
         passed = np.searchsorted(np.sort(self.milestones), t, side="right")
-        return base_lr * self.gamma ** passed
+        return _times_power(base_lr, self.gamma, passed)
 
 
 class ExponentialLR(Schedule):
     """η^t = η · γ^t (torch: ExponentialLR)."""
 
     def __init__(self, gamma):
-        _positive("gamma", gamma)
-        self.gamma = gamma
+        self.gamma = _positive("gamma", gamma)
 
     def _lr(self, t, base_lr):
-        return base_lr * self.gamma ** t
+        return _times_power(base_lr, self.gamma, t)
 
 
 class ConstantLR(Schedule):
     """η^t = factor · η for t < total_iters, then η: a constant warmup (torch: ConstantLR)."""
 
     def __init__(self, factor=1.0 / 3, total_iters=5):
-        _check(0 <= factor <= 1, "Constant multiplicative factor expected to be between 0 and 1.")
-        _positive_int("total_iters", total_iters)
+        factor = _checks.number("factor", factor, lambda v: 0 <= v <= 1,
+                                "Constant multiplicative factor expected to be between 0 and 1.")
+        total_iters = _positive_int("total_iters", total_iters)
         self.factor, self.total_iters = factor, total_iters
 
     def _lr(self, t, base_lr):
@@ -183,10 +229,12 @@ class LinearLR(_Chainable):
     """
 
     def __init__(self, start_factor=1.0 / 3, end_factor=1.0, total_iters=5):
-        _check(0 < start_factor <= 1, "Starting multiplicative factor expected to be "
+        start_factor = _checks.number("start_factor", start_factor, lambda v: 0 < v <= 1,
+                                      "Starting multiplicative factor expected to be "
                                       "greater than 0 and less or equal to 1.")
-        _check(0 <= end_factor <= 1, "Ending multiplicative factor expected to be between 0 and 1.")
-        _positive_int("total_iters", total_iters)
+        end_factor = _checks.number("end_factor", end_factor, lambda v: 0 <= v <= 1,
+                                    "Ending multiplicative factor expected to be between 0 and 1.")
+        total_iters = _positive_int("total_iters", total_iters)
         self.start_factor, self.end_factor, self.total_iters = start_factor, end_factor, total_iters
 
     def _next(self, t, lr, base_lr):
@@ -196,6 +244,13 @@ class LinearLR(_Chainable):
         if t > T:
             return lr
         return max(0.0, lr * (1.0 + (e - s) / (T * s + (t - 1) * (e - s))))
+
+    def _lr(self, t, base_lr):
+        return super()._lr(np.minimum(t, self.total_iters), base_lr)   # constant after T
+
+    def _closed(self, t, base_lr):   # torch's _get_closed_form_lr, for T ≥ EXACT_STEPS only
+        s, e, T = self.start_factor, self.end_factor, self.total_iters
+        return np.maximum(0.0, base_lr * (s + (e - s) * np.minimum(T, t) / T))
 
 
 class CosineAnnealingLR(_Chainable):
@@ -207,8 +262,8 @@ class CosineAnnealingLR(_Chainable):
     """
 
     def __init__(self, T_max, eta_min=0.0):
-        _positive_int("T_max", T_max)
-        _non_negative("eta_min", eta_min)
+        T_max = _positive_int("T_max", T_max)
+        eta_min = _non_negative("eta_min", eta_min)
         self.T_max, self.eta_min = T_max, eta_min
 
     def _next(self, t, lr, base_lr):
@@ -220,6 +275,13 @@ class CosineAnnealingLR(_Chainable):
         return ((1 + math.cos(math.pi * t / T)) / (1 + math.cos(math.pi * (t - 1) / T))
                 * (lr - eta_min) + eta_min)
 
+    def _closed(self, t, base_lr):
+        # t reduced modulo the period 2·T_max first (exact in integers), so that the angle
+        # stays accurate for any t
+        T, eta_min = self.T_max, self.eta_min
+        reduced = t % (2 * T) if 2 * T < 2**63 else t     # every t is below 2**63
+        return eta_min + (base_lr - eta_min) * (1 + np.cos(math.pi * reduced / T)) / 2
+
 
 class SequentialLR(Schedule):
     """η^t = schedulers[i].lr_at(t − milestones[i−1]) for milestones[i−1] ≤ t < milestones[i]
@@ -230,20 +292,21 @@ class SequentialLR(Schedule):
     """
 
     def __init__(self, schedulers, milestones):
+        if not isinstance(schedulers, (list, tuple)):
+            raise TypeError(f"schedulers must be a list of Schedules, got {_checks.describe(schedulers)}")
         _check(len(schedulers) >= 1,
                "SequentialLR expects at least one scheduler, but got no scheduler.")
         for i, schedule in enumerate(schedulers):
             if not isinstance(schedule, Schedule):
                 raise TypeError(f"SequentialLR at index {i} should be a Schedule, "
                                 f"but got {type(schedule).__name__}.")
+        message = "Expected increasing positive integer milestones, but got {}"
+        milestones = _integers("milestones", milestones, lambda v: True, message)
         _check(len(milestones) == len(schedulers) - 1,
                "Sequential Schedulers expects number of schedulers provided to be one more than "
                "the number of milestone points, but got number of schedulers "
                f"{len(schedulers)} and the number of milestones to be equal to {len(milestones)}")
-        starts = [0, *milestones]
-        _check(all(isinstance(m, Integral) for m in milestones)
-               and all(a < b for a, b in pairwise(starts)),
-               f"Expected increasing positive integer milestones, but got {milestones}")
+        _check(all(a < b for a, b in pairwise([0, *milestones])), message.format(milestones))
         self.schedulers, self.milestones = schedulers, milestones
 
     def _lr(self, t, base_lr):
@@ -271,17 +334,24 @@ class OneCycleLR(Schedule):
 
     def __init__(self, max_lr, total_steps, pct_start=0.3, anneal_strategy="cos",
                  div_factor=25.0, final_div_factor=1e4, three_phase=False):
-        _check(isinstance(total_steps, int) and total_steps > 0,
-               f"Expected positive integer total_steps, but got {total_steps}")
-        _check(isinstance(pct_start, float) and 0 <= pct_start <= 1,
-               f"Expected float between 0 and 1 pct_start, but got {pct_start}")
-        _check(anneal_strategy in ("cos", "linear"),
+        total_steps = _positive_int("total_steps", total_steps)
+        message = "Expected float between 0 and 1 pct_start, but got {}"
+        pct_start = _checks.number("pct_start", pct_start, lambda v: 0 <= v <= 1, message)
+        _check(isinstance(pct_start, float), message.format(pct_start))   # as torch: 1 is not a float
+        _check(isinstance(anneal_strategy, str) and anneal_strategy in ("cos", "linear"),
                f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}")
+        # torch checks none of these: a negative max_lr gives negative learning rates and
+        # div_factor=0 a ZeroDivisionError
+        max_lr = _non_negative("max_lr", max_lr)
+        div_factor = _positive("div_factor", div_factor)
+        final_div_factor = _positive("final_div_factor", final_div_factor)
+        three_phase = _checks.flag("three_phase", three_phase)
         self.max_lr, self.total_steps, self.pct_start = max_lr, total_steps, pct_start
         self.anneal_strategy, self.div_factor = anneal_strategy, div_factor
         self.final_div_factor, self.three_phase = final_div_factor, three_phase
         initial_lr = max_lr / div_factor
         min_lr = initial_lr / final_div_factor
+        _check(math.isfinite(initial_lr), f"max_lr/div_factor = {initial_lr} is not a finite learning rate")
         rise_end = float(pct_start * total_steps) - 1
         # phase i goes from lrs[i] at step starts[i] to lrs[i + 1] at step ends[i]
         if three_phase:
@@ -314,7 +384,7 @@ class InverseSqrtDecay(Schedule):
     """
 
     def _lr(self, t, base_lr):
-        return base_lr / np.sqrt(t + 1)
+        return base_lr / np.sqrt(t + 1.0)
 
 
 class ResNetWarmup(Schedule):
@@ -326,8 +396,8 @@ class ResNetWarmup(Schedule):
     """
 
     def __init__(self, warmup_lr=0.01, warmup_steps=400):
-        _non_negative("warmup_lr", warmup_lr)
-        _positive_int("warmup_steps", warmup_steps)
+        warmup_lr = _non_negative("warmup_lr", warmup_lr)
+        warmup_steps = _positive_int("warmup_steps", warmup_steps)
         self.warmup_lr, self.warmup_steps = warmup_lr, warmup_steps
 
     def _lr(self, t, base_lr):
@@ -345,8 +415,8 @@ class TransformerSchedule(Schedule):
     """
 
     def __init__(self, d_model=512, warmup_steps=4000):
-        _positive_int("d_model", d_model)
-        _positive_int("warmup_steps", warmup_steps)
+        d_model = _positive_int("d_model", d_model)
+        warmup_steps = _positive_int("warmup_steps", warmup_steps)
         self.d_model, self.warmup_steps = d_model, warmup_steps
 
     def _lr(self, t, base_lr):
@@ -367,15 +437,15 @@ class WarmupCosine(Schedule):
     """
 
     def __init__(self, warmup_steps, total_steps, eta_min=0.0):
-        _positive_int("warmup_steps", warmup_steps)
-        _positive_int("total_steps", total_steps)
+        warmup_steps = _positive_int("warmup_steps", warmup_steps)
+        total_steps = _positive_int("total_steps", total_steps)
         _check(total_steps > warmup_steps, f"Expected total_steps > warmup_steps, but got "
                                            f"total_steps={total_steps}, warmup_steps={warmup_steps}")
-        _non_negative("eta_min", eta_min)
+        eta_min = _non_negative("eta_min", eta_min)
         self.warmup_steps, self.total_steps, self.eta_min = warmup_steps, total_steps, eta_min
 
     def _lr(self, t, base_lr):
         w, T, eta_min = self.warmup_steps, self.total_steps, self.eta_min
         angle = np.pi * (np.minimum(t, T) - w) / (T - w)   # in torch's order of operations
         decay = eta_min + (base_lr - eta_min) * (1 + np.cos(angle)) / 2
-        return np.where(t < w, base_lr * (t + 1) / w, decay)
+        return np.where(t < w, base_lr * (t + 1.0) / w, decay)

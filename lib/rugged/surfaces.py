@@ -9,6 +9,8 @@ The factories build the course's surfaces; `all_surfaces()` returns them by name
 
 import numpy as np
 
+from . import _checks
+
 __all__ = [
     "Surface", "Quadratic", "LeastSquares", "Rosenbrock", "Saddle", "PlateauCliff",
     "EggCrate", "pokemon", "ravine", "zigzag", "rosenbrock", "saddle", "plateau_cliff",
@@ -22,7 +24,10 @@ class Surface:
     Subclasses implement `_loss`, `_grad` and `_hessian` on float64 arrays of shape
     (..., 2). The public `loss`, `grad` and `hessian` accept anything `np.asarray`
     takes, check that the last dimension is 2, and let huge inputs overflow to inf
-    without a RuntimeWarning.
+    without a RuntimeWarning. Where a formula meets inf − inf at a finite point (an
+    overflow whose true value is ±inf), a subclass's `_loss_overflow`, `_grad_overflow` or
+    `_hessian_overflow` recomputes those points in an order that overflows to the right
+    infinity instead of NaN.
 
     `minima` (n, 2) holds the global minima, `saddles` (n, 2) the saddle points (both
     may be empty), `min_loss` the minimum value (None without minima), `window` the
@@ -50,11 +55,11 @@ class Surface:
 
     def loss(self, p):
         """L(p): shape (...) for points p of shape (..., 2)."""
-        return self._evaluate(self._loss, p)
+        return self._evaluate(self._loss, p, self._loss_overflow)
 
     def grad(self, p):
         """∇L(p): shape (..., 2) for points p of shape (..., 2)."""
-        return self._evaluate(self._grad, p)
+        return self._evaluate(self._grad, p, self._grad_overflow)
 
     def fast_grad(self, p):
         """∇L(p) for a float64 array p of shape (..., 2), unchecked and unguarded.
@@ -66,15 +71,24 @@ class Surface:
 
     def hessian(self, p):
         """∇²L(p): shape (..., 2, 2) for points p of shape (..., 2)."""
-        return self._evaluate(self._hessian, p)
+        return self._evaluate(self._hessian, p, self._hessian_overflow)
+
+    _loss_overflow = _grad_overflow = _hessian_overflow = None   # formulas that never give inf − inf
 
     @staticmethod
-    def _evaluate(formula, p):
+    def _evaluate(formula, p, overflow=None):
         p = np.asarray(p, dtype=np.float64)
         if p.shape[-1:] != (2,):
             raise ValueError(f"points must have shape (..., 2); got {p.shape}")
         with np.errstate(over="ignore", invalid="ignore"):
-            return formula(p)
+            value = formula(p)
+            if overflow is not None:
+                nan = np.isnan(value).reshape(p.shape[:-1] + (-1,)).any(axis=-1)
+                redo = nan & np.isfinite(p).all(axis=-1)
+                if redo.any():
+                    value = np.array(value)
+                    value[redo] = overflow(p[redo])
+            return value
 
     def grid(self, n=101):
         """Points of an n × n grid over the window, shape (n, n, 2).
@@ -126,9 +140,18 @@ class Quadratic(Surface):
     """
 
     def __init__(self, hessian, center, offset=0.0, **meta):
-        self.H = np.array(hessian, dtype=np.float64)
-        self.center = np.array(center, dtype=np.float64)
-        self.offset = float(offset)
+        self.H = _finite_array("hessian", hessian, (2, 2))
+        self.center = _finite_array("center", center, (2,))
+        self.offset = float(_checks.number("offset", offset, lambda v: True,
+                                           "offset must be finite; got {}"))
+        H = self.H
+        _checks.check(np.allclose(H, H.T, rtol=1e-12, atol=0),
+                      f"hessian must be symmetric; got {H.tolist()}")
+        low, high = np.linalg.eigvalsh(H)
+        _checks.check(low > 0 and high < low * 1e12,
+                      f"hessian must be positive definite and not singular: its eigenvalues "
+                      f"are {low:g} and {high:g}, and must be positive with a ratio below 1e12 "
+                      f"(a singular or indefinite H has no single minimum)")
         self._c = self.center @ self.H
         super().__init__(minima=[self.center], **meta)
 
@@ -147,6 +170,20 @@ class Quadratic(Surface):
     def _hessian(self, p):
         return np.broadcast_to(self.H, p.shape[:-1] + (2, 2)).copy()
 
+    @staticmethod
+    def _scaled(d):
+        """d = s·u with s = max |d_i| (per point) and |u_i| ≤ 1, so that u H u cannot overflow."""
+        s = np.abs(d).max(axis=-1, keepdims=True)
+        return s, d / s
+
+    def _loss_overflow(self, p):   # H is positive definite: ½ dᵀHd is +inf, not inf − inf
+        s, u = self._scaled(p - self.center)
+        return 0.5 * s[..., 0] ** 2 * np.sum((u @ self.H) * u, axis=-1) + self.offset
+
+    def _grad_overflow(self, p):
+        s, u = self._scaled(p)
+        return s * (u @ self.H) - self._c
+
 
 class LeastSquares(Quadratic):
     """L(b, w) = Σ_n (ŷ_n − (b + w·x_n))²: the loss of the line y = b + w·x on data (x, ŷ).
@@ -157,8 +194,10 @@ class LeastSquares(Quadratic):
     """
 
     def __init__(self, x, y, **meta):
-        self.x = np.array(x, dtype=np.float64)
-        self.y = np.array(y, dtype=np.float64)
+        self.x = _finite_array("x", x)
+        self.y = _finite_array("y", y, self.x.shape)
+        _checks.check(self.x.ndim == 1 and len(np.unique(self.x)) >= 2,
+                      "x must hold at least two different values, or the line is not determined")
         X = np.column_stack([np.ones_like(self.x), self.x])
         center = np.linalg.lstsq(X, self.y)[0]
         offset = np.sum((self.y - X @ center) ** 2)
@@ -169,7 +208,11 @@ class Rosenbrock(Surface):
     """L(x, y) = (a − x)² + b (y − x²)²: a curved valley with its minimum at (a, a²)."""
 
     def __init__(self, a=1.0, b=100.0, **meta):
-        self.a, self.b = float(a), float(b)
+        # bounds that keep the minimum (a, a²) finite and 4b·x·(y − x²) free of inf·0
+        self.a = float(_checks.number("a", a, lambda v: abs(v) < 1e100,
+                                      "a must be a finite number with |a| < 1e100; got {}"))
+        self.b = float(_checks.number("b", b, lambda v: 0 < v < 1e100,
+                                      "b must be a positive number below 1e100; got {}"))
         super().__init__(minima=[(self.a, self.a**2)], **meta)
 
     def _loss(self, p):
@@ -186,6 +229,11 @@ class Rosenbrock(Surface):
         return _symmetric(2 - 4 * self.b * y + 12 * self.b * x**2, -4 * self.b * x,
                           np.full_like(x, 2 * self.b))
 
+    def _hessian_overflow(self, p):   # −4by + 12bx² as 4b(3x² − y): x² ≥ |y| wins
+        x, y = p[..., 0], p[..., 1]
+        return _symmetric(2 + 4 * self.b * (3 * x**2 - y), -4 * self.b * x,
+                          np.full_like(x, 2 * self.b))
+
 
 class Saddle(Surface):
     """L(x, y) = x²/2 − y²/2 + y⁴/4: a saddle at (0, 0) between minima at (0, ±1).
@@ -200,6 +248,10 @@ class Saddle(Surface):
     def _loss(self, p):
         x, y = p[..., 0], p[..., 1]
         return x**2 / 2 - y**2 / 2 + y**4 / 4
+
+    def _loss_overflow(self, p):   # −y²/2 + y⁴/4 as y²(y² − 2)/4: +inf for huge y
+        x, y = p[..., 0], p[..., 1]
+        return x**2 / 2 + y**2 * (y**2 - 2) / 4
 
     def _grad(self, p):
         x, y = p[..., 0], p[..., 1]
@@ -221,6 +273,9 @@ class PlateauCliff(Surface):
     """
 
     def __init__(self, h, s, c, q, m, k, **meta):
+        h, c, q, m, k = (_checks.number(name, value, lambda v: True, f"{name} must be finite; got {{}}")
+                         for name, value in zip("hcqmk", (h, c, q, m, k)))
+        s = _checks.number("s", s, lambda v: v > 0, "s must be positive and finite; got {}")
         self.h, self.s, self.c, self.q, self.m, self.k = h, s, c, q, m, k
         super().__init__(**meta)
         self.cliff = (c - 3 / s, c + 3 / s)
@@ -253,27 +308,55 @@ class EggCrate(Surface):
     """
 
     def __init__(self, r, p0, A, omega, **meta):
-        self.r, self.p0, self.A, self.omega = r, np.array(p0, dtype=np.float64), A, omega
+        r, A, omega = (_checks.number(name, value, lambda v: True, f"{name} must be finite; got {{}}")
+                       for name, value in (("r", r), ("A", A), ("omega", omega)))
+        self.r, self.p0, self.A, self.omega = r, _finite_array("p0", p0, (2,)), A, omega
         super().__init__(**meta)
 
-    def _waves(self, p):
-        """cos(ωx), cos(ωy), sin(ωx), sin(ωy)."""
-        wx, wy = self.omega * p[..., 0], self.omega * p[..., 1]
-        return np.cos(wx), np.cos(wy), np.sin(wx), np.sin(wy)
+    def _waves(self, p, overflow=False):
+        """cos(ωx), cos(ωy), sin(ωx), sin(ωy).
 
-    def _loss(self, p):
-        cx, cy, _, _ = self._waves(p)
+        With overflow=True, where ωx or ωy overflows they count as 0: no float64 angle is
+        that accurate there, and the bowl (+inf or huge) decides.
+        """
+        wx, wy = self.omega * p[..., 0], self.omega * p[..., 1]
+        waves = np.cos(wx), np.cos(wy), np.sin(wx), np.sin(wy)
+        return tuple(np.nan_to_num(w, nan=0.0) for w in waves) if overflow else waves
+
+    def _loss(self, p, overflow=False):
+        cx, cy, _, _ = self._waves(p, overflow)
         return self.r / 2 * np.sum((p - self.p0) ** 2, axis=-1) + self.A * (1 - cx * cy)
 
-    def _grad(self, p):
-        cx, cy, sx, sy = self._waves(p)
+    def _grad(self, p, overflow=False):
+        cx, cy, sx, sy = self._waves(p, overflow)
         bumps = self.A * self.omega * np.stack([sx * cy, cx * sy], axis=-1)
         return self.r * (p - self.p0) + bumps
 
-    def _hessian(self, p):
-        cx, cy, sx, sy = self._waves(p)
+    def _hessian(self, p, overflow=False):
+        cx, cy, sx, sy = self._waves(p, overflow)
         a = self.A * self.omega**2
         return _symmetric(self.r + a * cx * cy, -a * sx * sy, self.r + a * cx * cy)
+
+    def _loss_overflow(self, p):
+        return self._loss(p, overflow=True)
+
+    def _grad_overflow(self, p):
+        return self._grad(p, overflow=True)
+
+    def _hessian_overflow(self, p):
+        return self._hessian(p, overflow=True)
+
+
+def _finite_array(name, value, shape=None):
+    """`value` as a float64 array of finite numbers (of `shape`, if given); ValueError otherwise."""
+    try:
+        array = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of real numbers; got {_checks.describe(value)}") from None
+    _checks.check(shape is None or array.shape == shape,
+                  f"{name} must have shape {shape}; got {array.shape}")
+    _checks.check(np.isfinite(array).all(), f"{name} must be finite; got {array.tolist()}")
+    return array
 
 
 def _symmetric(hxx, hxy, hyy):
