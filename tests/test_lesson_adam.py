@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from rugged import descend, optim, surfaces
+from rugged import descend, optim, surfaces, tuning
 from rugged.lessons import adam as lesson
 
 
@@ -16,10 +16,10 @@ def test_hand_built_adam_matches_library_and_torch():
     eta, beta1, beta2, eps = 0.1, 0.9, 0.999, 1e-8
     m, v = optim.EMA(beta1, shape=1), optim.SquareEMA(beta2, shape=1)
     theta, by_hand = np.array([1.0]), []
-    for t in range(1, 4):
+    for t in range(3):                                   # the lecture's t, from 0
         g = 2 * theta
-        m_hat = m.update(g) / (1 - beta1**t)
-        sigma = np.sqrt(v.update(g) / (1 - beta2**t)) + eps
+        m_hat = m.update(g) / (1 - beta1**(t + 1))
+        sigma = np.sqrt(v.update(g) / (1 - beta2**(t + 1))) + eps
         theta = theta - eta / sigma * m_hat
         by_hand.append(theta[0])
     library = lesson.on_square(optim.Adam(lr=eta), steps=3)
@@ -69,7 +69,8 @@ def test_step_ratios_of_the_variants():
 def test_first_steps_on_the_square(capsys):
     lesson.first_steps(eta=0.1, steps=5)
     out = capsys.readouterr().out
-    assert " 1   2.0000   2.0000   2.00000  1.000  0.9000" in out
+    assert " 0   2.0000   2.0000   2.00000  1.000  0.9000" in out      # rows count t from 0
+    assert " 5 " not in out and "θ^(t+1)" in out
     corrected = lesson.on_square(lesson.PartsAdam(lr=0.1), steps=5)
     uncorrected = lesson.on_square(lesson.PartsAdam(lr=0.1, correct_m=False, correct_v=False), steps=5)
     assert np.all(np.diff(np.r_[1.0, corrected]) < 0) and np.all(corrected > 0)
@@ -135,41 +136,98 @@ def test_parity_with_live_torch():
 # ---------------------------------------------------------------------------------------
 # The races
 
-def test_saddle_escape():
-    table = lesson.escape_table(eta=0.05, y0s=(1e-2, 1e-4, 1e-6, 1e-8))
-    assert table["Adam"] in ([11, 11, 11, 12], [11, 11, 11, 11])
-    assert all(90 <= b - a <= 100 for a, b in zip(table["SGD"], table["SGD"][1:]))
-    assert all(20 <= b - a <= 30 for a, b in zip(table["Momentum"], table["Momentum"][1:]))
-    assert max(table["RMSprop"]) <= 2
-    paths = lesson.saddle_race(eta=0.05, steps=150)
-    assert 1.0 <= lesson.largest_step(paths) < 1.1
-    assert all(lesson.escape_step(p) is not None for p in paths.values())
+@pytest.fixture(scope="module")
+def saddle_race():
+    return lesson.saddle_race()
 
 
 @pytest.fixture(scope="module")
-def valley():
-    return lesson.valley_grid(etas=(1e-4, 3e-4, 1e-3, 2e-3, 5e-3, 1e-2, 3e-2, 0.1, 0.3), steps=2000)
+def valley_race():
+    return lesson.valley_race()
 
 
-def test_valley_grid(valley):
-    table, best = valley
-    assert best == {"SGD": 2e-3, "Momentum": 2e-3, "RMSprop": 5e-3, "Adam": 0.3}
-    assert table["Momentum"][2e-3] == 292 and table["Adam"][0.3] == 724
-    for eta in (5e-3, 1e-2, 3e-2, 0.1, 0.3):
-        assert table["SGD"][eta] == table["Momentum"][eta] == "diverged"
-    assert all(isinstance(table["Adam"][eta], int) for eta in (3e-2, 0.1, 0.3))
-    assert all(r is None for r in table["RMSprop"].values())
+def _factor(tuned):
+    band = tuned.band()
+    return None if band is None else band[1] / band[0]
 
 
-def test_valley_race_settles(valley):
-    _, best = valley
-    paths = lesson.valley_race(best, steps=2000)
-    size = {label.split(" (")[0]: (np.abs(np.diff(p.params, axis=0)).max(axis=1) / p.lr)[-100:].mean()
-            for label, p in paths.items()}
-    assert 0.9 < size["RMSprop"] < 1.1
-    assert size["Adam"] < 1e-9
-    final = {label.split(" (")[0]: p.loss[-1] for label, p in paths.items()}
-    assert final["RMSprop"] > 1e-3 and final["Adam"] < 1e-20
+def test_the_races_give_each_racer_its_own_tuned_eta(saddle_race, valley_race):
+    for results in (saddle_race, valley_race):
+        assert list(results) == list(lesson.RACERS)
+        assert len({t.best_eta for t in results.values()}) > 1
+        for t in results.values():
+            assert t.n_starts == tuning.STARTS >= 3 and not t.at_edge
+            i = t.best                             # a fine grid (16 per decade) on both sides of the best η
+            assert np.log10(t.etas[i + 1] / t.etas[i]) <= 1 / tuning.FINE + 1e-9
+            assert np.log10(t.etas[i] / t.etas[i - 1]) <= 1 / tuning.FINE + 1e-9
+
+
+def test_saddle_race_claims(saddle_race, capsys):
+    steps = {name: t.best_steps for name, t in saddle_race.items()}
+    assert min(steps, key=steps.get) == "SGD"                           # plain SGD is the fastest
+    assert sorted(steps, key=steps.get)[1] == "RMSprop"                 # RMSprop next
+    assert min(steps["Adam"], steps["Momentum"]) > 3 * max(steps["SGD"], steps["RMSprop"])
+    factors = {name: _factor(t) for name, t in saddle_race.items()}
+    assert max(factors["SGD"], factors["RMSprop"]) < 3 < 10 < min(factors["Adam"], factors["Momentum"])
+    paths = lesson.race_paths(saddle_race)
+    assert 0.99 <= lesson.largest_step(paths) <= 1.0 + 1e-6
+    assert all(lesson.escape_step(p) is not None for p in paths.values())
+    # the escape table, each racer at its best η
+    table = lesson.escape_table(saddle_race, y0s=(1e-2, 1e-4, 1e-6, 1e-8))
+    for name in ("SGD", "Momentum"):
+        extra = np.diff(table[name])
+        assert np.all(extra > 3) and extra.max() - extra.min() <= 2, (name, table[name])
+    assert max(table["Adam"] + table["RMSprop"]) <= 3
+    assert "each racer at its best η" in capsys.readouterr().out
+
+
+def test_valley_race_claims(valley_race):
+    steps = {name: t.best_steps for name, t in valley_race.items()}
+    assert min(steps, key=steps.get) == "Momentum"                      # momentum wins …
+    assert sorted(steps, key=steps.get)[1] == "Adam"                    # … clearly ahead of Adam
+    assert steps["Adam"] > 1.5 * steps["Momentum"]
+    assert min(steps["SGD"], steps["RMSprop"]) > valley_race["SGD"].budget / 2
+    factors = {name: _factor(t) for name, t in valley_race.items()}
+    assert factors["Adam"] > 5 and factors["Adam"] > 2 * max(f for n, f in factors.items() if n != "Adam")
+    low, high = valley_race["Adam"].working()
+    assert high / low > 10                                               # more than a decade
+    low, high = valley_race["SGD"].working()
+    assert high / low < 1.5                                              # SGD: a narrow band …
+    lost = valley_race["SGD"].etas[valley_race["SGD"].lost > 0]
+    assert lost.min() < 1.5 * high                                       # … just below divergence
+
+
+def test_late_steps_show_what_the_takeaway_says(valley_race, capsys):
+    """RMSprop's gradient flips nearly every step and σ ≈ |g|; Adam's does not flip, and its σ̂
+    is the memory of earlier, larger gradients (it decays as if no new gradient counted)."""
+    late = lesson.late_steps(valley_race, first=1000)
+    out = capsys.readouterr().out
+    rms, adam = late["RMSprop"], late["Adam"]
+    assert np.all(rms["flips"] > 0.8)
+    assert np.all((rms["sigma"] / rms["grad"] > 0.7) & (rms["sigma"] / rms["grad"] < 1.5))
+    assert np.all((rms["step"] > 0.8) & (rms["step"] < 1.2))
+    assert np.all(adam["flips"] < 0.05)
+    assert np.all(adam["sigma"] > 1) and np.all(adam["sigma"] / adam["grad"] > 1e4)
+    assert np.all(adam["step"] < 1e-4)
+    budget = valley_race["Adam"].budget
+    assert np.allclose(adam["memory"], lesson.pure_memory(1000, budget - 1), rtol=0, atol=1e-3)
+    assert lesson.pure_memory(1000, budget - 1) < 0.9
+    assert "g flips sign" in out and "if no gradient after t = 1000 counted at all" in out
+    valley = surfaces.rosenbrock()                 # RMSprop ends inside the goal but no closer
+    goal = tuning.goal_fraction(valley, tuning.DEFAULT_TOLERANCE) - valley.min_loss
+    end = descend(valley, optim.RMSprop(valley_race["RMSprop"].best_eta), valley.start, budget).loss[-1]
+    assert goal / 10 < end - valley.min_loss < goal
+
+
+def test_race_figures_are_readable(saddle_race, valley_race):
+    import figure_checks
+    for surface, results, escape in ((surfaces.saddle(), saddle_race, True),
+                                     (surfaces.rosenbrock(), valley_race, False)):
+        fig = lesson.race_figure(surface, results, escape=escape)
+        assert fig.get_figwidth() <= 9.5
+        assert figure_checks.too_small(fig) == [] and figure_checks.raw_notation(fig) == []
+    for fig in (lesson.bias_figure(steps=300), lesson.first_steps_figure(lesson.first_steps_runs(steps=20))):
+        assert figure_checks.too_small(fig) == [] and figure_checks.raw_notation(fig) == []
 
 
 # ---------------------------------------------------------------------------------------
@@ -216,9 +274,10 @@ def test_check_first_moment():
     assert lesson.check_first_moment((0.2, 2)).ok
     assert lesson.check_first_moment((0.2, 2.0000001)).ok
     assert "swapped" in lesson.check_first_moment((1.8, 2)).message
-    assert "corrected m̂^1" in lesson.check_first_moment((2, 2)).message
+    assert "corrected m̂⁰" in lesson.check_first_moment((2, 2)).message
     assert "still the raw average" in lesson.check_first_moment((0.2, 0.2)).message
-    assert "1 − β1²" in lesson.check_first_moment((0.2, 0.2 / 0.19)).message
+    assert "1 − β₁²" in lesson.check_first_moment((0.2, 0.2 / 0.19)).message
+    assert "The two are swapped" in lesson.check_first_moment((2, 0.2)).message
     assert "two numbers" in lesson.check_first_moment(0.2).message
     assert not lesson.check_first_moment((0.3, 3)).ok
 
@@ -236,9 +295,11 @@ def test_check_first_step():
 
 def test_check_memory():
     assert lesson.check_memory(None).message.startswith("Not answered yet")
-    for right in ("beta2", "β2", " Beta2 ", "0.999"):
+    for right in ("beta2", "β2", " Beta2 ", "0.999", "beta 2", "β₂", "b2", "second beta", "beta_2",
+                  "betas[1]", "beta2 = 0.999", 0.999):
         assert lesson.check_memory(right).ok, right
     assert "momentum" in lesson.check_memory("beta1").message
     assert "averages nothing" in lesson.check_memory("lr").message
     assert "finite" in lesson.check_memory("eps").message
-    assert "not one of the defaults" in lesson.check_memory("alpha").message
+    assert "no α of its own" in lesson.check_memory("alpha").message
+    assert "not one of the defaults" in lesson.check_memory("gamma").message

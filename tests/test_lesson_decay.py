@@ -1,10 +1,14 @@
 """05 learning-rate decay: the notebook's claims, its panel and its exercise checks."""
 
+import re
+
 import numpy as np
 import pytest
 
-from rugged import descend, optim, schedules, surfaces, widgets
+from rugged import descend, optim, runner, schedules, surfaces, widgets
 from rugged.lessons import decay as lesson
+
+from figure_checks import course_style, raw_notation, too_small
 
 N = 20_000
 
@@ -26,30 +30,12 @@ def decayed(pokemon):
 
 
 # ---------------------------------------------------------------------------------------
-# find_bursts
-
-def test_find_bursts_on_a_made_up_curve():
-    loss = [10, 5, 4, 9, 3, 3, 20, 2, 1, 5]
-    bursts = lesson.find_bursts(loss, factor=2)
-    np.testing.assert_array_equal(bursts.starts, [3, 6, 9])
-    np.testing.assert_array_equal(bursts.peaks, [3, 6, 9])
-    np.testing.assert_array_equal(bursts.ends, [4, 7, 10])   # the last one never came back
-    assert len(bursts) == 3 and bursts.summary().startswith("3 bursts, starting at t = 3, 6, 9")
-
-
-def test_find_bursts_without_bursts():
-    assert len(lesson.find_bursts(np.geomspace(1e3, 1, 50))) == 0
-    assert len(lesson.find_bursts([])) == 0
-    assert lesson.find_bursts([1.0]).summary().startswith("no burst")
-
-
-# ---------------------------------------------------------------------------------------
 # Section 1 and 2: the bursts and why they come
 
 def test_lecture_adagrad_bursts_again_and_again(pokemon, lecture):
-    bursts = lesson.find_bursts(lecture.loss)
-    assert len(bursts) == 20
-    assert bursts.starts[0] == 714
+    bursts = runner.bursts(lecture, pokemon)
+    assert len(bursts) >= 15
+    assert 600 < bursts.starts[0] < 800
     assert np.all(np.diff(bursts.starts) > 0) and np.all(np.diff(np.diff(bursts.starts)) > 0)
     assert lecture.loss[bursts.peaks].min() > 40 * pokemon.min_loss          # the loss shoots up
     assert (lecture.loss - pokemon.min_loss).min() < 1e-6                    # and came close before
@@ -57,7 +43,7 @@ def test_lecture_adagrad_bursts_again_and_again(pokemon, lecture):
 
 
 def test_every_burst_follows_an_unstable_step(pokemon, lecture):
-    bursts = lesson.find_bursts(lecture.loss)
+    bursts = runner.bursts(lecture, pokemon)
     stability = lesson.stability_number(lecture, pokemon)
     rose = lesson.crossings(stability, bursts)
     assert np.all(rose < bursts.starts)
@@ -78,7 +64,7 @@ def test_stability_number_is_the_spectrum_of_DH(pokemon, lecture):
 # Section 3 and 4: the decay removes them, and it is torch's Adagrad
 
 def test_decay_removes_the_bursts(pokemon, decayed):
-    assert len(lesson.find_bursts(decayed.loss)) == 0
+    assert len(runner.bursts(decayed, pokemon)) == 0
     assert lesson.step_growth(decayed) <= 1 + 1e-12
     assert lesson.stability_number(decayed, pokemon).max() < 0.2
     assert decayed.loss[-1] - pokemon.min_loss > 100      # but with η = 1 it is slow
@@ -87,7 +73,7 @@ def test_decay_removes_the_bursts(pokemon, decayed):
 def test_decay_with_a_larger_eta_reaches_the_minimum_smoothly(pokemon):
     large = descend(pokemon, optim.LectureAdagrad(lr=10.0), pokemon.start, N,
                     schedule=schedules.InverseSqrtDecay())
-    assert len(lesson.find_bursts(large.loss)) == 0
+    assert len(runner.bursts(large, pokemon)) == 0
     assert large.loss[-1] - pokemon.min_loss < 1e-9
 
 
@@ -117,13 +103,39 @@ def test_gallery(pokemon, lecture, decayed):
                            "cosine": schedules.CosineAnnealingLR(T_max=N)}.items():
         runs[name] = descend(pokemon, optim.LectureAdagrad(lr=1.0), pokemon.start, N,
                              schedule=schedule)
-    counts = {name: len(lesson.find_bursts(path.loss)) for name, path in runs.items()}
-    assert counts == {"constant": 20, "1/sqrt(t+1)": 0, "step": 3, "exponential": 2, "cosine": 6}
+    counts = {name: len(runner.bursts(path, pokemon)) for name, path in runs.items()}
+    assert counts["constant"] >= 15 and counts["1/sqrt(t+1)"] == 0
+    assert all(1 <= counts[name] <= 8 for name in ("step", "exponential", "cosine"))
     for name in ("step", "exponential", "cosine"):
-        last = lesson.find_bursts(runs[name].loss).starts[-1]
+        last = runner.bursts(runs[name], pokemon).starts[-1]
         assert last < N // 4                                     # the bursts end early
         assert runs[name].loss[-1] - pokemon.min_loss < 1e-5     # and the run gets there
     assert lesson.gap_text(runs["exponential"], pokemon) == "< 1e-09"
+    with course_style():
+        fig = lesson.gallery_figure(pokemon, runs)
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(shown) == len(runs) + 1                              # η^t, then one panel per run
+    assert max(len([ax for ax in shown if abs(ax.get_position().y0 - row.get_position().y0) < 1e-6])
+               for row in shown) <= 3                               # at most three to a row
+    for ax, (name, path) in zip(shown[1:], runs.items()):         # the ▲ are runner.bursts' peaks
+        marks = [line for line in ax.get_lines() if line.get_marker() == "^"]
+        peaks = runner.bursts(path, pokemon).peaks
+        assert (marks[0].get_xdata().tolist() if marks else []) == peaks.tolist()
+    assert not too_small(fig), too_small(fig)
+    assert not raw_notation(fig), raw_notation(fig)
+    lesson.plots.plt.close(fig)
+
+
+def test_other_figures_are_readable(pokemon, lecture, decayed):
+    bursts = runner.bursts(lecture, pokemon)
+    with course_style():
+        figures = (lesson.burst_figure(pokemon, lecture, bursts),
+                   lesson.why_figure(pokemon, {"constant": lecture, "1/sqrt(t+1)": decayed}, bursts),
+                   lesson.fix_figure(pokemon, {"constant": (lecture, "C0"), "decayed": (decayed, "C1")}))
+    for fig in figures:
+        assert not too_small(fig), too_small(fig)
+        assert not raw_notation(fig), raw_notation(fig)                # σ_w^t, λ_max(D^t H) as mathtext
+        lesson.plots.plt.close(fig)
 
 
 def test_schedule_colors_follow_the_schedule_curves_cycle():
@@ -146,7 +158,7 @@ def panel():
 
 def test_panel_starts_with_the_bursts(panel):
     assert not panel.error
-    assert panel.message.startswith("4 bursts, starting at t = 714")
+    assert re.match(r"4 bursts, starting at t = 7\d\d, ", panel.message), panel.message
     assert panel.image.value[:4] == b"\x89PNG"
 
 

@@ -11,6 +11,8 @@ import pytest
 from rugged import descend, optim, surfaces, widgets
 from rugged.lessons import rmsprop as lesson
 
+from figure_checks import course_style, raw_notation, too_small
+
 ETA = lesson.CLIFF_ETA
 
 
@@ -181,10 +183,12 @@ def test_rmsprop_steps_are_bounded(alpha):
 
 def test_figures_and_tables(cliff, runs, race, capsys):
     named = {"Adagrad": runs["Adagrad"], **{f"RMSProp α={a}": runs[a] for a in lesson.CLIFF_ALPHAS}}
-    lesson.memory_figure()
-    lesson.x_profile_figure(cliff)
-    lesson.cliff_figure(cliff, named)
-    lesson.transient_figure()
+    with course_style():
+        figures = (lesson.memory_figure(), lesson.x_profile_figure(cliff), lesson.cliff_figure(cliff, named),
+                   lesson.transient_figure())
+    for fig in figures:
+        assert not too_small(fig), too_small(fig)
+        assert not raw_notation(fig), raw_notation(fig)
     plt.close("all")
     lesson.print_memory()
     lesson.print_profile(cliff)
@@ -193,6 +197,25 @@ def test_figures_and_tables(cliff, runs, race, capsys):
     lesson.race_table(race[0], race[1])
     out = capsys.readouterr().out
     assert "1239" in out and "RMSProp α=0.5" in out and "1750" in out
+
+
+def test_cliff_figure_tells_the_alphas_apart(cliff, runs):
+    """Three RMSProp greens: different lightness and line style, each σ curve named at its
+    end, and the grey bands labelled."""
+    from matplotlib.colors import to_rgb
+    named = {"Adagrad": runs["Adagrad"], **{f"RMSProp α={a}": runs[a] for a in lesson.CLIFF_ALPHAS}}
+    fig = lesson.cliff_figure(cliff, named)
+    sigma_ax = fig.axes[2]
+    lines = {line.get_label(): line for line in sigma_ax.get_lines() if line.get_label().startswith("RMSProp")}
+    assert len(lines) == 3
+    lightness = sorted(np.mean(to_rgb(line.get_color())) for line in lines.values())
+    assert np.all(np.diff(lightness) > 0.1)
+    assert len({line.get_linestyle() for line in lines.values()}) == 3
+    texts = {t.get_text() for ax in fig.axes for t in ax.texts}
+    assert {"α=0.5", "α=0.9", "α=0.99", "Adagrad"} <= texts
+    assert sum(t.get_text() == "cliff" for ax in fig.axes for t in ax.texts) == 2   # paths and x^t
+    assert sum(t.get_text() == "runs on\nthe cliff" for ax in fig.axes for t in ax.texts) == 2
+    plt.close(fig)
 
 
 # ---------------------------------------------------------------------------------------
@@ -237,8 +260,9 @@ def test_check_sigma_update():
     assert lesson.check_sigma_update(np.sqrt(7.2)).ok
     assert lesson.check_sigma_update(2.683).ok
     cases = {7.2: "square root", 5.727: "α on the new gradient", 32.8: "forgot the square root",
-             2.324: "(σ^0)²", 2.4: "squares", 4.472: "Adagrad", 6: "α = 0", -2.683: "negative",
-             3.0: "Compute sqrt", "two": "should be a number"}
+             2.324: "(σ⁰)²", 2.4: "squares", 4.472: "Adagrad", 6: "α = 0", -2.683: "negative",
+             3.0: "Compute sqrt", "two": "should be a number",
+             2.7: "Close: 2.7 is the answer rounded to 2 significant digits"}
     for answer, words in cases.items():
         feedback = lesson.check_sigma_update(answer)
         assert not feedback.ok and words in feedback.message, (answer, feedback.message)
@@ -251,6 +275,11 @@ def test_check_brakes_hardest():
     bad = lesson.check_brakes_hardest(0.99)
     assert not bad.ok and "lags" in bad.message
     assert "Pick one" in lesson.check_brakes_hardest(0.9).message
+    assert lesson.check_brakes_hardest("0.5").ok and lesson.check_brakes_hardest(0.5 + 1e-12).ok
+    near_miss = lesson.check_brakes_hardest(0.5000001)      # what :g would print as 0.5 is 0.5
+    assert near_miss.ok
+    fb = lesson.check_brakes_hardest(0.51)
+    assert "Pick one" in fb.message and "0.51 is none of them" in fb.message
 
 
 def test_check_torch_first_step():
@@ -260,7 +289,7 @@ def test_check_torch_first_step():
     negative = lesson.check_torch_first_step(-0.1)
     assert negative.ok and "size" in negative.message
     cases = {0.01: "lecture's first step", 0.05: "plain gradient descent", 0.2: "square root",
-             1.0: "(1 − α)|g|", 0.5: "sqrt(1 − α) only", 0.001: "multiplied", 0.3: "torch: v^0"}
+             1.0: "(1 − α)|g|", 0.5: "sqrt(1 − α) only", 0.001: "multiplied", 0.3: "torch: v⁰", -0.3: "-0.3 is not it"}
     for answer, words in cases.items():
         feedback = lesson.check_torch_first_step(answer)
         assert not feedback.ok and words in feedback.message, (answer, feedback.message)

@@ -12,6 +12,8 @@ from rugged import descend, nets, optim, surfaces, widgets
 from rugged.curvature import census, find_critical_point
 from rugged.lessons import stalls as lesson
 
+from figure_checks import course_style, raw_notation, too_small
+
 ETA = nets.DEFAULT_ETA
 
 
@@ -161,16 +163,45 @@ def test_figures_draw(network, critical, found, ravine, ravine_runs):
     problem, gd = network
     _, point = critical
     bouncing, slow = ravine_runs
-    figures = [
-        lesson.stall_figure(gd, label="GD (η = 0.7)"),
-        lesson.bounce_figure(lesson.bounce(problem, gd, ETA), point),
-        lesson.ravine_figure(ravine, bouncing, label="GD (η = 1e-2)"),
-        lesson.census_figure(found, title="census"),
-        lesson.one_rate_figure(ravine, {"GD (η = 1e-2)": (1e-2, bouncing), "GD (η = 1e-7)": (1e-7, slow)}),
-    ]
+    with course_style():
+        figures = [
+            lesson.stall_figure(gd, label="GD (η = 0.7)"),
+            lesson.bounce_figure(lesson.bounce(problem, gd, ETA), point),
+            lesson.ravine_figure(ravine, bouncing, label="GD (η = 1e-2)"),
+            lesson.census_figure(found, title="census"),
+            lesson.one_rate_figure(ravine, {"GD (η = 1e-2)": (1e-2, bouncing), "GD (η = 1e-7)": (1e-7, slow)}),
+        ]
     for fig in figures:
-        fig.canvas.draw()
+        assert not too_small(fig), too_small(fig)            # readable 900 px wide
+        assert not raw_notation(fig), raw_notation(fig)      # σ_w^t only as mathtext
         plt.close(fig)
+
+
+def test_census_scatter_keeps_every_ratio_in_0_1(found):
+    """The scatter spreads equal ratios sideways, but a ratio is a share: never above 1 or
+    below 0 (once 1.0 was drawn at 1.005 and 1.02)."""
+    ratios = np.array([0.0, 0.0, 0.5, 0.9, 1.0, 1.0, 1.0] * 20)
+    x = lesson.census_positions(ratios)
+    assert np.all((0 <= x) & (x <= 1)) and np.all(np.abs(x - ratios) <= 0.018)
+    assert np.ptp(x[ratios == 1.0]) > 0.005                      # still spread out
+    fig = lesson.census_figure(found, title="census")
+    drawn = np.concatenate([line.get_xdata() for line in fig.axes[0].get_lines()])
+    assert drawn.size == len(found.loss)
+    assert np.all((0 <= drawn) & (drawn <= 1))
+    plt.close(fig)
+
+
+def test_the_search_without_decay_drifts_to_larger_weights(network):
+    """01 says: without weight decay, the search from the stall creeps towards ever larger
+    weights while ‖∇L‖ fades without vanishing. The notebook prints this table."""
+    problem, gd = network
+    rows = lesson.search_without_decay(problem, gd.endpoint)
+    assert [r[0] for r in rows] == [0, 25, 50, 100] and not any(r[4] for r in rows)
+    norms, largest, grads = (np.array([r[k] for r in rows[1:]]) for k in (1, 2, 3))
+    assert np.all(np.diff(norms) > 0) and np.all(np.diff(largest) > 0)
+    assert np.all(np.diff(grads) < 0) and grads[-1] > 1e-6                   # fading, not vanishing
+    text = lesson.drift_summary(rows)
+    assert "converged (‖∇L‖ ≤ 1e-10): False" in text and text.endswith("True")
 
 
 # ---------------------------------------------------------------------------------------
@@ -208,6 +239,12 @@ def test_largest_stable_lr(ravine):
     assert "Not answered yet" in check(None).message
     assert "should be a number" in check("abc").message
     assert not check(0.02).ok and "diverges" in check(0.02).message
+    limit = 2 / 199.8
+    for eta in (limit * 1.0001, 0.0102, limit * 1.02, 1.0, 10**400):      # the limit is one-sided
+        assert not check(eta).ok and "That diverges: 2/λ_max = 0.01001" in check(eta).message, eta
+    for eta in (0.0096, 0.0099, limit * 0.999999):
+        assert check(eta).ok, eta
+    assert lesson.largest_stable_lr(0.01).ok                       # the notebook's ravine is the default
     assert not check(20).ok and "2/λ_min" in check(20).message
     assert not check(1 / 199.8).ok and "stops overshooting" in check(1 / 199.8).message
     assert not check(1e-3).ok and "not the largest" in check(1e-3).message
@@ -222,6 +259,8 @@ def test_steps_to_halve(ravine):
     assert not check(1000).ok and "factor e" in check(1000).message
     assert not check(100).ok and "too few" in check(100).message
     assert not check(5000).ok and "too many" in check(5000).message
+    assert "0.1 is too few" in check(0.1).message                  # not "0 is too few"
+    assert "ln 2" in check(0.693).message and not check(0.693).ok
 
 
 def test_minimum_ratio_answer():
@@ -229,12 +268,23 @@ def test_minimum_ratio_answer():
     np.testing.assert_allclose(np.linalg.eigvalsh(H), [-1, 0.5, 1, 5])
     assert np.all(np.diag(H) > 0)                                              # the trap: a positive diagonal
     check = lesson.minimum_ratio_answer
-    assert check(0.75).ok and check(3 / 4).ok and "saddle point" in check(0.75).message
-    assert "Not answered yet" in check(None).message
+    for right in ((0.75, False), (3 / 4, False), [0.75, "no"], (0.75, "saddle"), (0.75, np.False_),
+                  {"ratio": 0.75, "is_minimum": False}):
+        assert check(right).ok and "saddle point" in check(right).message, right
+    assert "Not answered yet" in check(None).message and "Not answered yet" in check((None, None)).message
+    half = check(0.75)                                             # the ratio alone: ask for the other half
+    assert not half.ok and "ratio 0.75 is right" in half.message and "local minimum" in half.message
+    assert "second half" in check((0.75, None)).message
+    fb = check((0.75, True))
+    assert not fb.ok and "not a local minimum" in fb.message and "-1 is negative" in fb.message
+    assert not check((0.75, 1)).ok and "True or False" in check((0.75, 1)).message
+    assert "swapped" in check((False, 0.75)).message
     assert not check(0.25).ok and "negative" in check(0.25).message
     assert not check(1).ok and "diagonal" in check(1).message
     assert not check(1.5).ok and "between 0 and 1" in check(1.5).message
     assert not check(0.5).ok and "eigvalsh" in check(0.5).message
-    assert check(1.0, np.diag([1.0, 2.0])).ok and "local minimum" in check(1.0, np.diag([1.0, 2.0])).message
+    assert check((1.0, True), np.diag([1.0, 2.0])).ok
+    assert "local minimum" in check((1.0, True), np.diag([1.0, 2.0])).message
+    assert not check((1.0, False), np.diag([1.0, 2.0])).ok
 
 

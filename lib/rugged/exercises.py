@@ -1,26 +1,100 @@
 """Exercises: a learner's answer goes in, specific feedback comes out.
 
 The checks of each notebook live beside its experiments in `rugged.lessons.<topic>`;
-this module holds what they share.
+this module holds what they share:
 
-Each check returns `Feedback`, which shows as a coloured box in a notebook and as one line
-of text elsewhere (and in nbval's comparison). An unanswered exercise (answer None)
-says what to write. The checks compute the right answer from the library, so they never
-disagree with what the notebook shows.
+- `Feedback`, which shows as a coloured box in a notebook and as one line of plain text
+  elsewhere (and in nbval's comparison);
+- `check`, the decorator that registers a check in `CHECKS`, so that the tests reach every
+  check of the course;
+- the readers of an answer (`as_number`, `as_int`, `as_pair`, `as_choice`, `as_bool`,
+  `as_name`). They accept whatever a learner can type (numbers of any size, NaN, strings,
+  None, NumPy scalars and arrays, tuples, dicts, booleans, complex numbers, any object)
+  and return either the value or the `Feedback` that says why it is not one; they never
+  raise. `shown` prints any value back briefly and truthfully.
+
+An unanswered exercise (answer None) says what to write. The checks compute the right
+answer from the library, so they never disagree with what the notebook shows.
+
+Messages are written with a light markup: `code` in backticks, x^{t+1} and λ_{max} for
+super- and subscripts. The plain text drops the backticks and uses Unicode super- and
+subscripts where they exist; the HTML shows <code>, <sup> and <sub>.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+import functools
 import html
+import itertools
+import math
+import numbers
+import re
+import reprlib
+import unicodedata
 
 import numpy as np
+
+# ---------------------------------------------------------------------------------------
+# Feedback and its rendering
+
+_CODE = re.compile(r"`([^`\n]+)`")
+_SCRIPT = re.compile(r"([\^_])\{([^{}\n]*)\}")
+_SUPERSCRIPTS = dict(zip("0123456789+-−=()nitk", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱᵗᵏ"))
+_SUBSCRIPTS = dict(zip("0123456789+-−=()", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎"))
+BACKTICK_STANDIN = "ˋ"    # U+02CB: shows a learner's backtick without making it markup
+
+
+def _plain_script(match):
+    kind, body = match.groups()
+    table = _SUPERSCRIPTS if kind == "^" else _SUBSCRIPTS
+    if body and all(c in table for c in body):
+        return "".join(table[c] for c in body)
+    if kind == "_":
+        return "_" + body
+    return "^" + (body if len(body) == 1 else f"({body})")
+
+
+def plain_text(markup):
+    """The plain-text form of a message: no backticks, Unicode super- and subscripts."""
+    text = _CODE.sub(r"\1", markup)
+    text = _SCRIPT.sub(_plain_script, text)
+    return text.replace("`", BACKTICK_STANDIN)
+
+
+def html_text(markup):
+    """The HTML form of a message: `code` as <code>, ^{…} as <sup>, _{…} as <sub>."""
+    out = []
+    for i, part in enumerate(_CODE.split(markup)):
+        if i % 2:
+            out.append(f"<code>{html.escape(part)}</code>")
+            continue
+        pos = 0
+        for match in _SCRIPT.finditer(part):
+            out.append(html.escape(part[pos:match.start()]).replace("`", BACKTICK_STANDIN))
+            tag = "sup" if match.group(1) == "^" else "sub"
+            out.append(f"<{tag}>{html.escape(match.group(2))}</{tag}>")
+            pos = match.end()
+        out.append(html.escape(part[pos:]).replace("`", BACKTICK_STANDIN))
+    return "".join(out)
 
 
 @dataclass
 class Feedback:
-    """The verdict on an answer: `ok`, and a message that says what is right or wrong."""
+    """The verdict on an answer: `ok`, and a message that says what is right or wrong.
+
+    `message` may be given in the markup above; it is stored as plain text, and `html`
+    keeps the rendered form.
+    """
 
     ok: bool
     message: str
+    html: str = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self):
+        markup = str(self.message)
+        self.message = plain_text(markup)
+        if self.html is None:
+            self.html = html_text(markup)
 
     def __repr__(self):
         return ("✔ " if self.ok else "✘ ") + self.message
@@ -28,7 +102,7 @@ class Feedback:
     def _repr_html_(self):
         colour, mark = ("#009E73", "✔") if self.ok else ("#D55E00", "✘")
         return (f'<div style="border-left:4px solid {colour};padding:4px 10px">'
-                f'<b style="color:{colour}">{mark}</b> {html.escape(self.message)}</div>')
+                f'<b style="color:{colour}">{mark}</b> {self.html}</div>')
 
 
 def right(message):
@@ -46,32 +120,532 @@ def unanswered(what):
     return Feedback(False, f"Not answered yet: set {what} in the cell above, then run this cell again.")
 
 
-def as_number(answer, what):
-    """The answer as a float, or Feedback saying why it is not one."""
+# ---------------------------------------------------------------------------------------
+# The registry of checks
+
+CHECKS = []   # every exercise check of the course, in the order the lesson modules define them
+
+
+def check(function):
+    """Register an exercise check in `CHECKS`.
+
+    A check takes the learner's answer as its first argument; any other argument has a
+    default (the notebook's own), so `check(answer)` works. The registered function never
+    raises: should the check itself fail, the learner reads a short message instead of a
+    traceback. The unguarded check stays reachable as `__wrapped__` for the tests.
+    """
+    @functools.wraps(function)
+    def guarded(answer, *args, **kwargs):
+        try:
+            return function(answer, *args, **kwargs)
+        except Exception as error:                       # noqa: BLE001 - never a traceback
+            return wrong(f"This answer could not be checked ({type(error).__name__}); "
+                         f"got {shown(answer)}. Write it in the form the exercise asks for.")
+    key = (function.__module__, function.__qualname__)
+    CHECKS[:] = [c for c in CHECKS if (c.__module__, c.__qualname__) != key]   # a reloaded module
+    CHECKS.append(guarded)
+    return guarded
+
+
+# ---------------------------------------------------------------------------------------
+# Showing a learner's value back
+
+SHOWN_LIMIT = 40
+
+
+def _int_text(n):
+    """An int of any size as text: exact up to 15 digits, else d.ddde+N (never 300 digits)."""
+    n = int(n)
+    if abs(n) < 10**15:
+        return str(n)
+    sign, n = ("-" if n < 0 else ""), abs(n)
+    e = int(n.bit_length() * math.log10(2))
+    while 10**e > n:
+        e -= 1
+    while 10 ** (e + 1) <= n:
+        e += 1
+    lead, rest = divmod(n, 10 ** (e - 3))
+    mantissa = f"{lead / 1000:.3f}".rstrip("0").rstrip(".")
+    return f"{'' if rest == 0 else '≈'}{sign}{mantissa}e+{e}"
+
+
+class _Repr(reprlib.Repr):
+    def __init__(self):
+        super().__init__()
+        self.maxlevel, self.maxstring, self.maxother = 2, 24, 24
+        self.maxtuple = self.maxlist = self.maxdict = self.maxset = self.maxfrozenset = 4
+
+    def repr_int(self, x, level):
+        return _int_text(x)
+
+    def repr_bool(self, x, level):
+        return repr(x)
+
+    def repr_float(self, x, level):
+        return _float_text(x)
+
+    def repr_ndarray(self, x, level):
+        return _array_text(x)
+
+
+def _float_text(x):
+    x = float(x)
+    if math.isnan(x):
+        return "NaN"
+    return repr(x)            # the shortest text that is exactly this float
+
+
+def _array_text(x):
+    if x.size <= 4 and x.ndim <= 1:
+        return "array([" + ", ".join(_short(v) for v in x.reshape(-1).tolist()) + "])"
+    return f"an array of shape {tuple(x.shape)}"
+
+
+def _short(value):
+    if isinstance(value, Number):
+        return value.text
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (numbers.Integral, np.integer)):
+        return _int_text(value)
+    if isinstance(value, (float, np.floating)):
+        return _float_text(value)
+    if isinstance(value, np.ndarray):
+        return _array_text(value)
+    if isinstance(value, str):
+        text = value if len(value) <= SHOWN_LIMIT - 2 else value[:SHOWN_LIMIT - 3] + "…"
+        return repr(text)
+    return _Repr().repr(value)
+
+
+def shown(value):
+    """A short, true rendering of any value, for a message (at most about 40 characters)."""
+    try:
+        text = _short(value)
+    except Exception:                                      # noqa: BLE001
+        text = f"a {type(value).__name__}"
+    if len(text) > SHOWN_LIMIT:
+        text = text[:SHOWN_LIMIT - 1] + "…"
+    return text.replace("`", BACKTICK_STANDIN)
+
+
+# ---------------------------------------------------------------------------------------
+# Reading numbers
+
+class Number(float):
+    """A learner's number: a float (±inf when it is too large for one) that shows itself as typed.
+
+    `huge` is True for a finite value beyond the float range (10**400, "1e400"): it
+    compares as ±inf, but the learner wrote a number, so it is not refused as infinite.
+    """
+
+    def __new__(cls, value, text=None, huge=False):
+        number = super().__new__(cls, value)
+        number.text = text if text is not None else _float_text(value)
+        number.huge = huge
+        return number
+
+    def __repr__(self):
+        return self.text
+
+    __str__ = __repr__
+
+
+class _Refused(Exception):
+    """Why an answer is not of the form asked for (the message, in markup)."""
+
+
+_PERCENT = re.compile(r"^([^%]+)%$")
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
+def _number_from_text(text, what):
+    """A Number from a string, or _Refused."""
+    raw = text
+    text = unicodedata.normalize("NFKC", text).strip().replace("−", "-").replace("×10^", "e")
+    if "=" in text:                                        # "eta = 0.01"
+        text = text.rsplit("=", 1)[1].strip()
+    text = text.strip("'\"` ")
+    scale = 1
+    percent = _PERCENT.match(text)
+    if percent:
+        text, scale = percent.group(1).strip(), 100
+    if _THOUSANDS.match(text):
+        text = text.replace(",", "")
+    try:
+        value = float(text)
+    except (ValueError, OverflowError):
+        if len(re.findall(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", text)) >= 2:
+            raise _Refused(f"{what} should be one number; got {shown(raw)}, which holds several.")
+        raise _Refused(f"{what} should be a number; got {shown(raw)}.")
+    if math.isnan(value):
+        raise _Refused(f"{what} should be a number; got {shown(raw)}, NaN (Not a Number).")
+    if math.isinf(value):
+        if "inf" in text.lower():
+            raise _Refused(f"{what} should be a finite number; got {shown(raw)}.")
+        return Number(value, shown(raw.strip()).strip("'\""), huge=True)   # "1e400": beyond float's range
+    return Number(value / scale, shown(raw.strip()).strip("'\""))
+
+
+def _huge(value, sign_source):
+    """The Number for a finite value too large for a float."""
+    try:
+        negative = bool(sign_source < 0)
+    except Exception:                                      # noqa: BLE001
+        negative = False
+    return Number(-math.inf if negative else math.inf, shown(value), huge=True)
+
+
+def _number(value, what):
+    """A Number from any value, or _Refused saying why it is not one."""
+    if isinstance(value, Number):
+        return value
+    if value is None:
+        raise _Refused(f"{what} should be a number; got None.")
+    if isinstance(value, (bool, np.bool_)):
+        raise _Refused(f"{what} should be a number; got {bool(value)}, a truth value, not a number.")
+    if isinstance(value, (str, np.str_)):
+        return _number_from_text(str(value), what)
+    if isinstance(value, (bytes, bytearray)):
+        raise _Refused(f"{what} should be a number; got bytes, {shown(value)}.")
+    if isinstance(value, (numbers.Integral, np.integer)):
+        try:
+            return Number(float(int(value)), _int_text(value))
+        except OverflowError:
+            return _huge(value, int(value))
+    if isinstance(value, (complex, np.complexfloating)):
+        if value.imag != 0:
+            raise _Refused(f"{what} should be a real number; got the complex number {shown(value)}.")
+        return _number(value.real, what)
+    if isinstance(value, np.ndarray):
+        if value.dtype == bool:
+            raise _Refused(f"{what} should be a number; got {shown(value)}, truth values.")
+        if value.size == 1:
+            return _number(value.reshape(-1)[0], what)
+        count = "an empty array" if value.size == 0 else f"an array of {value.size} numbers"
+        raise _Refused(f"{what} should be one number; got {count}.")
+    if isinstance(value, (list, tuple)):
+        if len(value) == 1:
+            return _number(value[0], what)
+        kind = type(value).__name__
+        count = f"an empty {kind}" if not value else f"a {kind} of {len(value)} values"
+        raise _Refused(f"{what} should be one number; got {count}, {shown(value)}.")
+    if isinstance(value, (dict, set, frozenset)):
+        raise _Refused(f"{what} should be one number; got a {type(value).__name__}, {shown(value)}.")
+    try:
+        number = float(value)
+    except OverflowError:
+        return _huge(value, value)
+    except Exception:                                      # noqa: BLE001 - float() may raise anything
+        raise _Refused(f"{what} should be a number; got {shown(value)}.") from None
+    if math.isnan(number):
+        raise _Refused(f"{what} should be a number; got NaN (Not a Number).")
+    if math.isinf(number):
+        if isinstance(value, Decimal) and value.is_finite():
+            return _huge(value, value)
+        raise _Refused(f"{what} should be a finite number; got {shown(value)}.")
+    return Number(number, _float_text(number) if isinstance(value, (float, np.floating)) else shown(value))
+
+
+def _read(reader, answer, what, kind):
+    """Run a reader; None → 'not answered', _Refused or any other failure → Feedback."""
     if answer is None:
         return unanswered(what)
     try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return wrong(f"{what} should be a number; got {answer!r}.")
-    if not np.isfinite(value):
-        return wrong(f"{what} should be a finite number; got {value}.")
-    return value
+        return reader(answer)
+    except _Refused as refusal:
+        return wrong(str(refusal))
+    except Exception:                                      # noqa: BLE001 - never a traceback
+        return wrong(f"{what} should be {kind}; got {shown(answer)}.")
+
+
+def as_number(answer, what):
+    """The answer as a `Number` (a float that remembers how it was typed), or Feedback.
+
+    Accepted: ints of any size, floats, NumPy scalars, 0-d and one-element arrays or lists,
+    numeric strings ("0.01", "1e-2", " 0.01 ", "eta = 0.01", "75%"), complex numbers with no
+    imaginary part. Refused with a message saying why: None (not answered), booleans, NaN,
+    ±inf, other strings, several values, dicts, anything float() fails on.
+    """
+    return _read(lambda value: _number(value, what), answer, what, "a number")
+
+
+def as_int(answer, what):
+    """The answer as a whole number (an `int` of any size), or Feedback.
+
+    A float within 1e-6 (relative) of a whole number counts as that number (5.9999999999
+    is 6); 5.5 is refused as "not a whole number".
+    """
+    def whole(value):
+        if isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, (bool, np.bool_)):
+            return int(value)
+        if isinstance(value, (str, np.str_)):
+            text = unicodedata.normalize("NFKC", str(value)).strip().replace("−", "-")
+            text = text.rsplit("=", 1)[-1].strip()
+            if _THOUSANDS.match(text):
+                text = text.replace(",", "")
+            try:
+                exact = Decimal(text)
+                if exact.is_finite() and exact == exact.to_integral_value():
+                    return int(exact)
+            except (InvalidOperation, ValueError, OverflowError):
+                pass
+        number = _number(value, what)
+        if number.huge:
+            try:
+                return int(value)
+            except Exception:                              # noqa: BLE001
+                return int(math.copysign(1, number)) * 10**400
+        nearest = round(number)
+        if abs(number - nearest) <= 1e-6 * max(1.0, abs(number)):
+            return int(nearest)
+        raise _Refused(f"{what} should be a whole number; {shown(number)} is not one.")
+    return _read(whole, answer, what, "a whole number")
 
 
 def as_pair(answer, what):
-    """The answer as two finite floats, or Feedback saying why it is not."""
-    if answer is None:
-        return unanswered(what)
+    """The answer as two `Number`s, or Feedback saying why it is not a pair.
+
+    Accepted: tuples, lists, 2-element arrays (any shape), other iterables of two, and
+    strings holding two numbers ("0.2, 2", "(0.2, 2)"). "12" is one number, not (1, 2).
+    """
+    def pair(value):
+        if isinstance(value, (str, np.str_)):
+            text = unicodedata.normalize("NFKC", str(value)).strip().strip("()[]{} ")
+            parts = [p for p in re.split(r"[,;]\s*|\s+", text) if p]
+            if len(parts) != 2:
+                raise _Refused(f"Give two numbers, {what}; got the string {shown(value)}.")
+            return tuple(_number(p, f"The {which} value") for p, which in zip(parts, ("first", "second")))
+        if isinstance(value, (dict, set, frozenset, bytes, bytearray)):
+            raise _Refused(f"Give two numbers in order, {what}; got a {type(value).__name__}, "
+                           f"{shown(value)}.")
+        more = ""
+        if isinstance(value, np.ndarray):
+            items = value.reshape(-1).tolist() if value.dtype != object else list(value.reshape(-1))
+        elif isinstance(value, (bool, np.bool_, numbers.Number, np.number)):
+            raise _Refused(f"Give two numbers, {what}; got one, {shown(value)}.")
+        elif isinstance(value, (list, tuple)):
+            items = list(value)
+        else:
+            try:
+                items = list(itertools.islice(iter(value), 3))
+            except Exception:                              # noqa: BLE001
+                raise _Refused(f"Give two numbers, {what}; got {shown(value)}.") from None
+            more = " or more" if len(items) > 2 else ""
+        if len(items) != 2:
+            raise _Refused(f"Give two numbers, {what}; got {len(items)}{more} "
+                           f"value{'s' * (len(items) != 1)}: {shown(value)}.")
+        return tuple(_number(v, f"The {which} value") for v, which in zip(items, ("first", "second")))
+    return _read(pair, answer, what, "two numbers")
+
+
+def as_choice(answer, choices, what):
+    """The one of the numbers `choices` the answer is (within 1e-6, relative), or Feedback."""
+    def choice(value):
+        number = _number(value, what)
+        for c in choices:
+            if close(number, c, 1e-6):
+                return c
+        options = " or ".join(f"{c:g}" for c in choices)
+        count = {2: "two", 3: "three", 4: "four"}.get(len(choices), len(choices))
+        raise _Refused(f"Pick one of the {count}: {options}; {shown(number)} is none of them.")
+    return _read(choice, answer, what, "one of " + " or ".join(f"{c:g}" for c in choices))
+
+
+_TRUE = {"true", "yes", "y", "minimum", "localminimum", "min", "localmin"}
+_FALSE = {"false", "no", "n", "not", "saddle", "saddlepoint", "notminimum", "notlocalminimum", "nominimum",
+          "notmin", "notlocalmin"}
+_BOOL_FILLER = {"a", "an", "the", "it", "is", "its", "s", "this", "point", "critical"}
+
+
+def as_bool(answer, what):
+    """The answer as True or False (also "yes", "no", "minimum", "saddle"), or Feedback."""
+    def truth(value):
+        if isinstance(value, (bool, np.bool_)):
+            return bool(value)
+        if isinstance(value, np.ndarray) and value.size == 1 and value.dtype == bool:
+            return bool(value.reshape(-1)[0])
+        if isinstance(value, (str, np.str_)):
+            words = re.findall(r"[a-z]+", unicodedata.normalize("NFKC", str(value)).casefold())
+            key = "".join(w for w in words if w not in _BOOL_FILLER)
+            for prefix, answers, truth in (("yes", _TRUE, True), ("no", _FALSE, False)):
+                if key in answers or (key.startswith(prefix) and key[len(prefix):] in answers):
+                    return truth
+        raise _Refused(f"{what} should be True or False; got {shown(value)}.")
+    return _read(truth, answer, what, "True or False")
+
+
+# ---------------------------------------------------------------------------------------
+# Reading names
+
+_GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "eps", "ϵ": "eps",
+          "η": "eta", "θ": "theta", "λ": "lambda", "μ": "mu", "ρ": "rho", "σ": "sigma",
+          "ς": "sigma", "τ": "tau"}
+_FILLER = {"the", "torch", "pytorch", "s", "optim", "optimizer", "optimiser", "class",
+           "algorithm", "option", "answer", "letter", "line", "choice", "of", "it", "is",
+           "term", "ingredient", "default", "parameter", "hyperparameter"}
+
+
+def name_key(text, remarks=False):
+    """A name reduced to what identifies it, so that every reasonable spelling compares equal.
+
+    Case, spacing, punctuation, Unicode forms (β₂, full-width letters), Greek letters
+    (β → beta), module paths (torch.optim.Adagrad), calls and remarks in brackets
+    (Adagrad(), Adagrad (torch)), filler words (torch's Adagrad, option D) and a trailing
+    "= value" are dropped: "β₂", "beta 2", "beta_2" and "Beta2 = 0.999" all give "beta2".
+    A number gives its shortest float text ("1e-3" and "0.001" both give "0.001").
+    With remarks=True what stands in brackets is kept ("Adagrad (lecture)" → "adagradlecture").
+    """
+    text = unicodedata.normalize("NFKC", str(text)).casefold().strip().strip("'\"`")
     try:
-        a, b = (float(x) for x in answer)
-    except (TypeError, ValueError):
-        return wrong(f"Give two numbers, {what}; got {answer!r}.")
-    if not (np.isfinite(a) and np.isfinite(b)):
-        return wrong(f"Both numbers should be finite; got {answer!r}.")
-    return a, b
+        number = float(text.replace("−", "-"))
+        if math.isfinite(number):
+            return repr(number)
+    except (ValueError, OverflowError):
+        pass
+    text = re.sub(r"=\s*[-+−]?[\d.]+(e[-+−]?\d+)?\s*$", "", text).strip()
+    head = text.split("(", 1)[0]
+    if head.strip() and not remarks:
+        text = head                                        # "Adagrad (torch)", "Adagrad()"
+    text = re.sub(r"\b(?:[a-z_][a-z0-9_]*\.)+([a-z_][a-z0-9_]*)", r"\1", text)   # torch.optim.X
+    for letter, word in _GREEK.items():
+        text = text.replace(letter, f" {word} ")
+    words = re.sub(r"[^0-9a-z.]+|(?<![0-9])\.|\.(?![0-9])", " ", text).split()
+    return "".join(w for w in words if w not in _FILLER)
 
 
-def close(value, target, rel):
-    """Whether value is within relative tolerance `rel` of target."""
-    return abs(value - target) <= rel * abs(target)
+class Name(str):
+    """A learner's name, reduced by `name_key`; `.text` is how it was typed, `.full` keeps remarks."""
+
+    def __new__(cls, key, text, full=None):
+        name = super().__new__(cls, key)
+        name.text, name.full = text, full if full is not None else key
+        return name
+
+
+def as_name(answer, what):
+    """The answer as a `Name` (compare it with `pick`), or Feedback.
+
+    Strings are read by `name_key`; a class or function stands for its own name
+    (`optim.Adagrad` reads as "Adagrad"); a number for its value ("0.999").
+    """
+    def name(value):
+        if isinstance(value, (bool, np.bool_)):
+            raise _Refused(f"{what} should be a name; got {bool(value)}, a truth value.")
+        if isinstance(value, (str, np.str_)):
+            text = str(value)
+        elif isinstance(value, type) or callable(value) and hasattr(value, "__name__"):
+            text = value.__name__
+        elif isinstance(value, (numbers.Number, np.number)) and not isinstance(value, (complex, np.complexfloating)):
+            text = shown(_number(value, what))
+        else:
+            raise _Refused(f"{what} should be a name, in quotes; got {shown(value)}.")
+        key = name_key(text)
+        if not key:
+            raise _Refused(f"{what} should be a name; got {shown(value)}.")
+        return Name(key, shown(value), name_key(text, remarks=True))
+    return _read(name, answer, what, "a name")
+
+
+def pick(name, table):
+    """The key of `table` (key → spellings) that `name` is a spelling of, or None."""
+    for key, spellings in table.items():
+        if name in {name_key(s) for s in (key, *spellings)}:
+            return key
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Comparing
+
+def close(value, target, rel, abs_tol=0.0):
+    """Whether value is within relative tolerance `rel` of target (False for NaN, ±inf)."""
+    try:
+        value, target = float(value), float(target)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    if not (math.isfinite(value) and math.isfinite(target)):
+        return False
+    return abs(value - target) <= max(rel * abs(target), abs_tol)
+
+
+def significant_digits(value):
+    """How many significant digits the shortest text of a float has (2.7 → 2, 0.010 → 1)."""
+    digits = Decimal(repr(abs(float(value)))).normalize().as_tuple().digits
+    return len(digits)
+
+
+def rounded_digits(value, target, rel):
+    """(how, k, need) when `value` is `target` rounded (or cut) to k significant digits and
+    k are too few for tolerance `rel` (need is the fewest that suffice, rounded); else None.
+
+    Only said of a value within 10% of the target that really is the target rounded (or,
+    with two digits or more, cut) to the digits the learner gave.
+    """
+    try:
+        value, target = float(value), float(target)
+        if not (math.isfinite(value) and math.isfinite(target)) or value == 0 or target == 0:
+            return None
+        if close(value, target, rel) or not close(value, target, 0.1):
+            return None
+        k = significant_digits(value)
+        if k > 15:
+            return None
+        unit = 10.0 ** (math.floor(math.log10(abs(target))) - k + 1)
+        if close(value, float(f"{target:.{k}g}"), 1e-9):
+            how = "rounded"
+        elif k >= 2 and close(value, math.trunc(target / unit) * unit, 1e-9):
+            how = "cut"
+        else:
+            return None
+        need = next(m for m in range(k + 1, 17) if close(float(f"{target:.{m}g}"), target, rel))
+    except Exception:                                      # noqa: BLE001
+        return None
+    return how, k, need
+
+
+def rounding_of(value, target, rel, what="the answer"):
+    """"Close: give more digits" when `value` is `target` rounded to too few digits, else None."""
+    found = rounded_digits(value, target, rel)
+    if found is None:
+        return None
+    how, k, need = found
+    return (f"Close: {shown(value)} is {what} {how} to {k} significant digit{'s' * (k != 1)}. "
+            f"Give at least {need}, rounded.")
+
+
+def rounding_note(value, target, rel):
+    """For a message about a slip whose value is also the right answer rounded: say both."""
+    found = rounded_digits(value, target, rel)
+    if found is None:
+        return ""
+    _, k, need = found
+    return (f" (It is also the right answer rounded to {k} digit{'s' * (k != 1)}: if that is what "
+            f"you did, give at least {need}.)")
+
+
+def read_as(answer, whole):
+    """' (reading 5.9999999999 as 6)' when a whole-number answer was not typed exactly, else ''."""
+    try:
+        if isinstance(answer, (bool, np.bool_)):
+            exact = None
+        elif isinstance(answer, (numbers.Integral, np.integer)):
+            exact = int(answer)
+        elif isinstance(answer, (str, np.str_)):
+            text = unicodedata.normalize("NFKC", str(answer)).strip().replace("−", "-")
+            exact = Decimal(text.rsplit("=", 1)[-1].strip().replace(",", ""))
+        else:
+            exact = Decimal(float(answer))
+        if exact is not None and exact == whole:
+            return ""
+    except Exception:                                      # noqa: BLE001
+        pass
+    return f" (reading {shown(answer)} as {_int_text(whole)})"
+
+
+__all__ = [
+    "Feedback", "right", "wrong", "unanswered", "plain_text", "html_text", "CHECKS", "check",
+    "shown", "Number", "as_number", "as_int", "as_pair", "as_choice", "as_bool", "name_key",
+    "Name", "as_name", "pick", "close", "significant_digits", "rounded_digits", "rounding_of", "rounding_note",
+    "read_as",
+]

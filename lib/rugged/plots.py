@@ -5,6 +5,9 @@ so that a panel can keep the artists and update them in place. Paths are `rugged
 objects; several are passed as a dict label → path.
 """
 
+import warnings
+
+import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
@@ -66,6 +69,37 @@ def draw_path(ax, path, label=None, color=None, index=0):
     return line
 
 
+def draw_band(ax, path, label=None, color=None, index=0, alpha=0.3):
+    """A path that bounces from wall to wall of a ravine, drawn as the band it sweeps; returns
+    the band.
+
+    Hundreds of bounces drawn as a line make a solid blot that matches nothing in the legend.
+    A bouncing path alternates between the two walls, so its even points trace one edge of
+    the band and its odd points the other: the band is the area between them, filled in the
+    path's colour (its legend entry is the same patch), hatched with the bounces' direction,
+    its edges drawn thin, with the start ●
+    and end ■ as in `draw_path`.
+    """
+    label = path.label if label is None else label
+    color = color or style.color_of(label, index)
+    xy = path.params[..., :2]
+    if xy.ndim != 2:                                    # a batch of starts: one line each
+        return draw_path(ax, path, label, color, index)
+    xy = xy[np.isfinite(xy).all(axis=-1)]
+    if len(xy) < 3:
+        return draw_path(ax, path, label, color, index)
+    even, odd = xy[0::2], xy[1::2]
+    outline = np.concatenate([even, odd[::-1]])
+    face = matplotlib.colors.to_rgba(color, alpha)
+    (band,) = ax.fill(outline[:, 0], outline[:, 1], facecolor=face, edgecolor=color, hatch="||||",
+                      lw=0, label=label, zorder=2)
+    for edge in (even, odd):
+        ax.plot(edge[:, 0], edge[:, 1], color=color, lw=0.8, zorder=2)
+    ax.plot(*xy[0], "o", color=color, markersize=6, zorder=4)
+    ax.plot(*xy[-1], "s", color=color, markeredgecolor="black", markersize=7, zorder=4)
+    return band
+
+
 def _single(path, k):
     """Start k of a batch path, as a path of one start (NaN rows after a divergence dropped)."""
     params = path.params[:, k]
@@ -74,12 +108,16 @@ def _single(path, k):
                       path.sigma[:, k], path.m[:, k], path.step_size[:, k], None, path.label)
 
 
-def contour(surface, paths=(), ax=None, *, title=None, legend=True, window=None):
-    """Contours of `surface` with `paths` (a dict label → Path, or a list of paths) drawn on them."""
+def contour(surface, paths=(), ax=None, *, title=None, legend=True, window=None, bands=()):
+    """Contours of `surface` with `paths` (a dict label → Path, or a list of paths) drawn on them.
+
+    bands: the labels of paths that bounce from wall to wall, drawn as the band they sweep
+    (`draw_band`) instead of as a line.
+    """
     ax = surface_axes(surface, ax, window=window)
     items = paths.items() if isinstance(paths, dict) else ((None, p) for p in paths)
     for index, (label, path) in enumerate(items):
-        draw_path(ax, path, label, index=index)
+        (draw_band if label is not None and label in bands else draw_path)(ax, path, label, index=index)
     if title is not None:
         ax.set_title(title)
     if legend and paths:
@@ -95,9 +133,9 @@ def curves(paths, ax=None, *, what="loss", log=True):
         values = getattr(path, what)
         ax.plot(np.arange(len(values)), values, label=label, color=style.color_of(label, index))
     if log:
-        ax.set_yscale("log")
+        log_scale(ax, "y")
     ax.set_xlabel("step t")
-    ax.set_ylabel({"loss": "loss L(θ^t)", "grad_norm": "gradient norm ‖g^t‖"}.get(what, what))
+    ax.set_ylabel({"loss": r"loss $L(\theta^t)$", "grad_norm": r"gradient norm $\|g^t\|$"}.get(what, what))
     if len(paths) > 1:
         ax.legend(fontsize="small")
     return ax
@@ -111,7 +149,7 @@ def loss_and_grad(paths, *, axes=None, log_steps=False):
     curves(paths, axes[1], what="grad_norm")
     axes[0].set_xlabel("")
     if log_steps:
-        axes[1].set_xscale("log")
+        log_scale(axes[1], "x")
     return axes
 
 
@@ -122,6 +160,30 @@ def no_minor_ticks(*axes):
         for axis in (ax.xaxis, ax.yaxis):
             if axis.get_scale() in ("log", "symlog"):
                 axis.set_minor_locator(NullLocator())
+
+
+def log_safe(*axes):
+    """Give a log axis that has nothing positive and finite to show (a path that diverged at
+    its first step, a loss that is exactly 0) the limits 1 … 10, instead of failing to draw
+    with "Data cannot be log-scaled"; an axis with data keeps its limits."""
+    for ax in axes:
+        lines = ax.get_lines()
+        for axis, data, set_lim in ((ax.xaxis, [ln.get_xdata() for ln in lines], ax.set_xlim),
+                                    (ax.yaxis, [ln.get_ydata() for ln in lines], ax.set_ylim)):
+            if axis.get_scale() != "log":
+                continue
+            values = np.concatenate([np.asarray(d, dtype=float).ravel() for d in data] or [np.empty(0)])
+            if not np.any(np.isfinite(values) & (values > 0)):
+                set_lim(1, 10, auto=None)      # later data still rescales the axis
+
+
+def log_scale(ax, which="y"):
+    """Put the `which` ("x" or "y") axis of `ax` on a log scale; with nothing positive to
+    show it gets the limits of `log_safe` instead of a warning and a failure to draw."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Data has no positive values")
+        (ax.set_yscale if which == "y" else ax.set_xscale)("log")
+    log_safe(ax)
 
 
 def thin(n, keep=4000):
@@ -141,7 +203,7 @@ def sigma_and_step(path, *, names=None, axes=None, log_steps=True, title=None,
     """σ_i^t (left) and the effective step η^t/σ_i^t (right) of each parameter against t."""
     if axes is None:
         fig, axes = new_figure(1, 2, figsize=(10, 3.6))
-    names = names or [f"θ_{i}" for i in range(path.sigma.shape[-1])]
+    names = names or [rf"$\theta_{i}$" for i in range(path.sigma.shape[-1])]
     keep = thin(len(path.sigma)) if log_steps else np.arange(len(path.sigma))
     t = keep + 1 if log_steps else keep
     for i, name in enumerate(names):
@@ -149,9 +211,9 @@ def sigma_and_step(path, *, names=None, axes=None, log_steps=True, title=None,
         axes[0].plot(t, path.sigma[keep, i], color=color, label=rf"$\sigma$ of {name}")
         axes[1].plot(t, path.step_size[keep, i], color=color, label=rf"$\eta/\sigma$ of {name}")
     for ax, ylabel in zip(axes, (sigma_label, r"effective step $\eta^t/\sigma_i^t$")):
-        ax.set_yscale("log")
+        log_scale(ax, "y")
         if log_steps:
-            ax.set_xscale("log")
+            log_scale(ax, "x")
         ax.set_xlabel("step t + 1" if log_steps else "step t")
         ax.set_ylabel(ylabel)
         ax.legend(fontsize="small")
@@ -168,22 +230,167 @@ def schedule_curves(lrs, ax=None, *, log=False):
     for index, (label, values) in enumerate(lrs.items()):
         ax.plot(np.arange(len(values)), values, label=label, color=style.CYCLE[index % len(style.CYCLE)])
     if log:
-        ax.set_yscale("log")
+        log_scale(ax, "y")
     ax.set_xlabel("step t")
-    ax.set_ylabel("learning rate η^t")
+    ax.set_ylabel(r"learning rate $\eta^t$")
     ax.legend(fontsize="small")
     return ax
 
 
-def race(surface, paths, *, title=None):
-    """Side by side: the paths on the surface, and L(θ^t) − L* per step (or L, without a minimum)."""
-    fig, (left, right) = new_figure(1, 2, figsize=(11, 4.3))
-    contour(surface, paths, left, title=title)
-    for index, (label, path) in enumerate(paths.items()):
-        values = path.loss if surface.min_loss is None else path.gap(surface)
-        right.plot(np.arange(len(values)), values, label=label, color=style.color_of(label, index))
+def _first_start(path):
+    """(params, loss) of one start: the path itself, or start 0 of a batch path (finite rows only)."""
+    params, loss = np.asarray(path.params), np.asarray(path.loss)
+    if params.ndim == 3:
+        params, loss = params[:, 0], loss[:, 0]
+        keep = np.isfinite(params).all(axis=-1)
+        params, loss = params[keep], loss[keep]
+    return params, loss
+
+
+def exits(xy, window):
+    """Where a path leaves `window` ((x0, x1), (y0, y1)): [(point on the frame, side)] with side
+    one of "left", "right", "bottom", "top", one entry per time it crosses the frame outward."""
+    (x0, x1), (y0, y1) = window
+    xy = np.asarray(xy, dtype=float)
+    inside = (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
+    out = []
+    for t in np.flatnonzero(inside[:-1] & ~inside[1:]):
+        (ax_, ay), (bx, by) = xy[t], xy[t + 1]
+        best = None
+        for side, value, along, a, b in (("left", x0, 0, ax_, bx), ("right", x1, 0, ax_, bx),
+                                         ("bottom", y0, 1, ay, by), ("top", y1, 1, ay, by)):
+            if (a - value) * (b - value) < 0 or b == value:
+                s = (value - a) / (b - a)
+                if best is None or s < best[0]:
+                    best = (s, side)
+        if best is None or not np.isfinite(best[0]):
+            continue
+        s, side = best
+        point = xy[t] + s * (xy[t + 1] - xy[t]) if np.all(np.isfinite(xy[t + 1])) else xy[t]
+        point = np.array([min(max(point[0], x0), x1), min(max(point[1], y0), y1)])
+        out.append((point, side))
+    return out
+
+
+EXIT_MARKERS = {"left": "<", "right": ">", "bottom": "v", "top": "^"}
+
+
+def mark_exits(ax, xy, window, color):
+    """A triangle on the frame, pointing outward, wherever the path `xy` leaves `window`; returns them."""
+    marks = []
+    for point, side in exits(xy, window):
+        marks += ax.plot(*point, EXIT_MARKERS[side], color=color, markeredgecolor="black",
+                         markersize=9, clip_on=False, zorder=6)
+    return marks
+
+
+def sensitivity(results, ax=None, *, title=None, legend=True):
+    """How each optimizer's score depends on η: median steps to the goal against η (log–log).
+
+    results: dict name → `rugged.tuning.Tuned`. The best η of each is a large dot. An η at
+    which most starts do not reach the goal is drawn on the row "never" at the top: ○ if they
+    end above the goal, × if most were lost (diverged, or left the window).
+    """
+    if ax is None:
+        ax = new_figure(figsize=(6, 3.8))[1]
+    budget = max(t.budget for t in results.values())
+    never = budget * 3.0                               # the "never" row, above every score
+    for index, (name, t) in enumerate(results.items()):
+        color = style.color_of(name, index)
+        steps = np.where(np.isfinite(t.steps), np.maximum(t.steps, 1), np.nan)
+        ax.plot(t.etas, steps, ".-", color=color, lw=1.6, ms=3, label=name, zorder=3)
+        missed = ~np.isfinite(t.steps)
+        lost = missed & (t.lost * 2 > t.n_starts)
+        ax.plot(t.etas[missed & ~lost], np.full((missed & ~lost).sum(), never), "o", mfc="none",
+                color=color, ms=4, zorder=3)
+        ax.plot(t.etas[lost], np.full(lost.sum(), never), "x", color=color, ms=4, zorder=3)
+        if t.best_steps is not None:
+            ax.plot(t.best_eta, max(t.best_steps, 1), "o", color=color, markeredgecolor="black",
+                    ms=7, zorder=4)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_ylim(0.7, never * 1.8)
+    decades = 10.0 ** np.arange(0, np.floor(np.log10(budget)) + 1)
+    ax.set_yticks(list(decades) + [never], [f"{d:,.0f}" for d in decades] + ["never"])
+    ax.axhline(budget * 1.7, color="0.6", lw=0.8)
+    ax.set_xlabel(r"learning rate $\eta$")
+    ax.set_ylabel("median steps to the goal")
+    ax.set_title(title if title is not None else r"sensitivity to $\eta$", fontsize="medium")
+    no_minor_ticks(ax)
+    if legend:
+        ax.legend(handles=ax.get_lines()[:0] + _sensitivity_keys() + [
+            line for line in ax.get_lines() if not line.get_label().startswith("_")],
+            fontsize="small", loc="lower left", ncol=2)
+    return ax
+
+
+def _sensitivity_keys():
+    """Legend entries for the marks of `sensitivity`."""
+    from matplotlib.lines import Line2D
+    return [Line2D([], [], ls="none", marker="o", color="0.3", markeredgecolor="black", ms=7, label="best η"),
+            Line2D([], [], ls="none", marker="o", mfc="none", color="0.3", ms=4, label="never: ends above"),
+            Line2D([], [], ls="none", marker="x", color="0.3", ms=4, label="never: lost")]
+
+
+def race(surface, paths, *, title=None, sensitivity=None, show=None, curve=None, curve_label=None,
+         window=None):
+    """A race on one surface: the paths on its contours, a curve per step and, given the tuning
+    results, how sensitive each racer is to η; one row, readable at 900 px.
+
+    paths: dict label → Path (for a batch path, its first start is drawn). show: the labels
+    whose paths are drawn on the contours (default: all; the curves show every racer).
+    sensitivity: dict name → `rugged.tuning.Tuned` for a third panel (see `sensitivity`).
+    curve: a function path → array per step (default L(θ^t) − L*, or L without a minimum),
+    with `curve_label` its axis label. A path that leaves the window is cut at the frame,
+    where a triangle marks the exit.
+    """
+    columns = 3 if sensitivity is not None else 2
+    fig, axes = new_figure(1, columns, figsize=(9.5, 3.6 if columns == 3 else 4.0),
+                           gridspec_kw=dict(width_ratios=[1, 1, 1.1][:columns]))
+    left, right = axes[0], axes[1]
+    window = window or surface.window
+    surface_axes(surface, left, window=window, n=90)
+    shown = list(paths) if show is None else [label for label in paths if label in show]
+    exited = False
+    for index, label in enumerate(paths):
+        path = paths[label]
+        color = style.color_of(label, index)
+        xy, loss = _first_start(path)
+        if label in shown:
+            left.plot(xy[:, 0], xy[:, 1], color=color, lw=1.4, zorder=3, label=label)
+            left.plot(*xy[0], "o", color=color, markersize=5, zorder=4)
+            left.plot(*xy[-1], "s", color=color, markeredgecolor="black", markersize=6, zorder=4)
+            exited |= bool(mark_exits(left, xy, window, color))
+        if curve is None:
+            values = loss if surface.min_loss is None else np.maximum(loss - surface.min_loss, 1e-16)
+        else:
+            values = curve(path)
+        right.plot(np.arange(len(values)), values, color=color, lw=1.4, label=label)
+    left.set_title(title if title is not None else surface.title, fontsize="medium")
     right.set_yscale("log")
     right.set_xlabel("step t")
-    right.set_ylabel("L(θ^t) − L*" if surface.min_loss is not None else "loss")
-    right.legend(fontsize="small")
+    right.set_ylabel(curve_label or (r"$L(\theta^t) - L^*$" if surface.min_loss is not None
+                                     else r"$L(\theta^t)$"))
+    right.set_title("per step, from the start ●", fontsize="medium")
+    no_minor_ticks(right)
+    if sensitivity is not None:
+        plot_sensitivity(sensitivity, axes[2], legend=False)
+    handles, _ = right.get_legend_handles_labels()
+    handles += _path_keys(exited) + (_sensitivity_keys() if sensitivity is not None else [])
+    fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize="small")
     return fig
+
+
+def _path_keys(exited):
+    """Legend entries for the marks of a path: start, end and (if any) where it leaves the window."""
+    from matplotlib.lines import Line2D
+    keys = [Line2D([], [], ls="none", marker="o", color="0.3", ms=5, label="start"),
+            Line2D([], [], ls="none", marker="s", color="0.3", markeredgecolor="black", ms=6,
+                   label="end of the budget")]
+    if exited:
+        keys.append(Line2D([], [], ls="none", marker="^", color="0.3", markeredgecolor="black", ms=8,
+                           label="leaves the window"))
+    return keys
+
+
+plot_sensitivity = sensitivity

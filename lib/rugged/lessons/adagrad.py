@@ -11,10 +11,13 @@ turns the paths into tables and figures and holds what the notebook should not s
 the panel's wiring and the answer checks.
 """
 
+import functools
+
 import numpy as np
 
 from .. import optim, plots, style, surfaces, widgets
-from ..exercises import Feedback, as_number, close, right, unanswered, wrong
+from ..exercises import (Feedback, as_name, as_number, check, close, pick, right, rounding_note,
+                         rounding_of, shown, unanswered, wrong)
 from ..runner import descend
 
 ADAGRAD = style.FAMILY_COLORS["Adagrad"]
@@ -55,12 +58,10 @@ def first_steps(path, names, rows=4):
 # Figures
 
 def ravine_figure(surface, gd, adagrad, *, gd_label, ada_label):
-    """GD's and the lecture's Adagrad's paths on the ravine, with the start and the minimum."""
+    """GD's bounces (the band they sweep) and the lecture's Adagrad's path on the ravine."""
     fig, ax = plots.new_figure(figsize=(10, 3.6))
     plots.surface_axes(surface, ax)
-    gd_line = plots.draw_path(ax, gd, gd_label)
-    gd_line.set_linewidth(0.6)
-    gd_line.set_alpha(0.7)
+    plots.draw_band(ax, gd, gd_label)           # 300 bounces: the band they sweep
     plots.draw_path(ax, adagrad, ada_label).set_linewidth(2.2)
     ax.set_title(f"{surface.title}: {gd.steps} steps each")
     ax.legend(loc="lower right", fontsize="small")
@@ -117,24 +118,6 @@ def pokemon_figure(surface, paths):
     right.legend(fontsize="small")
     plots.no_minor_ticks(right)
     return fig
-
-
-def count_bursts(path, surface, factor=100.0):
-    """How often L − L* jumps up by more than `factor` above its lowest value since the last burst."""
-    gap = np.log10(path.gap(surface, 1e-12))
-    jump = np.log10(factor)
-    bursts, low, peak, rising = [], gap[0], gap[0], False
-    for t, value in enumerate(gap):
-        if not rising:
-            low = min(low, value)
-            if value > low + jump:
-                bursts.append(t)
-                rising, peak = True, value
-        else:
-            peak = max(peak, value)
-            if value < peak - jump:
-                rising, low = False, value
-    return bursts
 
 
 def forms_figure(surface, torch_path, lecture_path, *, torch_label, lecture_label):
@@ -248,7 +231,18 @@ def make_optimizer(form, eta):
 
 
 def pokemon_panel(eta=1.0, b=-120.0, w=-4.0, form="torch", steps=5_000, max_steps=10_000):
-    """Panel: η (log), start (b, w), form and steps → Adagrad's path on the Pokémon contour and L − L* per step."""
+    """Panel: η (log), start (b, w), form and steps → Adagrad's path on the Pokémon contour and L − L* per step.
+
+    A value outside a control's range (or `max_steps` outside 500 … 100,000) is a ValueError.
+    """
+    max_steps = widgets.check_number("max_steps", max_steps, 500, 100_000, integer=True)
+    controls = dict(
+        eta=widgets.log_slider("η", eta, -2, 2, step=0.1, readout_format=".2g"),
+        b=widgets.slider("start b", b, -200, -100, 5, ".0f"),
+        w=widgets.slider("start w", w, -5, 5, 0.5, ".1f"),
+        form=widgets.choice("σ form", list(FORMS.items()), form),
+        steps=widgets.int_slider("steps", steps, 500, max_steps, 500),
+    )
     surface = surfaces.pokemon()
     fig, (left, right) = plots.new_figure(1, 2, figsize=(10.5, 4.2), static=False)
     plots.surface_axes(surface, left)
@@ -263,6 +257,7 @@ def pokemon_panel(eta=1.0, b=-120.0, w=-4.0, form="torch", steps=5_000, max_step
     right.set_xlabel("step t + 1")
     right.set_ylabel(r"$L(\theta^t) - L^*$")
     right.set_title("distance to the minimum loss")
+    widgets.plain_log_ticks(right)
     b_star, w_star = surface.minima[0]
 
     def draw(eta, b, w, form, steps):
@@ -270,7 +265,7 @@ def pokemon_panel(eta=1.0, b=-120.0, w=-4.0, form="torch", steps=5_000, max_step
         widgets.set_path(path_line, path, (start_marker, end_marker))
         gap = path.gap(surface, 1e-12)
         keep = plots.thin(len(gap), keep=2000)
-        loss_line.set_data(keep + 1, gap[keep])
+        widgets.set_curve(loss_line, gap[keep], keep + 1)
         name = "Adagrad" if form == "torch" else "LectureAdagrad"
         left.set_title(f"{name}, η = {eta:.2g}, {int(steps):,} steps")
         message = widgets.diverged_message(path, f"{name} with η = {eta:.2g}")
@@ -284,13 +279,6 @@ def pokemon_panel(eta=1.0, b=-120.0, w=-4.0, form="torch", steps=5_000, max_step
         return (f"after {path.steps:,} steps: (b, w) = ({end[0]:.2f}, {end[1]:.3f}), minimum "
                 f"({b_star:.2f}, {w_star:.3f}); L − L* = {path.loss[-1] - surface.min_loss:.3g}{note}")
 
-    controls = dict(
-        eta=widgets.log_slider("η", eta, -2, 2, step=0.1, readout_format=".2g"),
-        b=widgets.slider("start b", b, -200, -100, 5, ".0f"),
-        w=widgets.slider("start w", w, -5, 5, 0.5, ".1f"),
-        form=widgets.choice("σ form", list(FORMS.items()), form),
-        steps=widgets.int_slider("steps", steps, 500, max_steps, 500),
-    )
     animated = [path_line, start_marker, end_marker, left.title, loss_line]
     return widgets.Panel(controls, fig, draw, animated=animated,
                          title=f"Adagrad on the Pokémon surface (at most {max_steps:,} steps, to stay fast)")
@@ -302,6 +290,7 @@ widgets.register("02 adagrad")(pokemon_panel)
 # ---------------------------------------------------------------------------------------
 # Exercises
 
+@check
 def sigma_zero(answer, g0=-3.0):
     """σ^0 for a parameter whose first gradient is g0: |g0|."""
     value = as_number(answer, "`sigma0`")
@@ -309,19 +298,21 @@ def sigma_zero(answer, g0=-3.0):
         return value
     target = abs(g0)
     if close(value, target, 1e-6):
-        return right(f"Yes: with one gradient the mean of the squares is (g^0)² = {g0 ** 2:g}, and its "
-                     f"root is |g^0| = {target:g}. So the first step moves the parameter by exactly η.")
+        return right(f"Yes: with one gradient the mean of the squares is (g⁰)² = {g0 ** 2:g}, and its "
+                     f"root is |g⁰| = {target:g}. So the first step moves the parameter by exactly η.")
     if close(value, g0, 1e-6):
-        return wrong(f"σ is a root of a mean of squares, so it can't be negative: the sign of g^0 = {g0:g} "
+        return wrong(f"σ is a root of a mean of squares, so it can't be negative: the sign of g⁰ = {g0:g} "
                      f"is lost when it is squared.")
     if close(value, g0 ** 2, 1e-6):
-        return wrong(f"{value:g} is (g^0)², the mean of the squares; σ is its square root.")
+        return wrong(f"{shown(value)} is (g⁰)², the mean of the squares; σ is its square root.")
     if close(value, 1 / target, 1e-6) or close(value, 1.0, 1e-6):
-        return wrong("That looks like the step factor g/σ or 1/σ; the question asks for σ^0 itself, "
-                     "sqrt((1/1)·(g^0)²).")
-    return wrong(f"Not {value:g}. At t = 0 the sum has one term: σ^0 = sqrt((1/(0+1))·(g^0)²) with g^0 = {g0:g}.")
+        return wrong("That looks like the step factor g/σ or 1/σ; the question asks for σ⁰ itself, "
+                     "sqrt((1/1)·(g⁰)²).")
+    return wrong(f"Not {shown(value)}. At t = 0 the sum has one term: σ⁰ = sqrt((1/(0+1))·(g⁰)²) "
+                 f"with g⁰ = {g0:g}.")
 
 
+@check
 def sigma_one(answer, grads=(3.0, 4.0)):
     """The lecture's σ^1 after the gradients g^0, g^1: sqrt(((g^0)² + (g^1)²)/2)."""
     value = as_number(answer, "`sigma1`")
@@ -330,38 +321,58 @@ def sigma_one(answer, grads=(3.0, 4.0)):
     squares = sum(g * g for g in grads)
     target = float(np.sqrt(squares / len(grads)))
     if close(value, target, 2e-3):
-        return right(f"Yes: σ^1 = sqrt(({grads[0]:g}² + {grads[1]:g}²)/2) = sqrt({squares / 2:g}) ≈ {target:.4f}. "
+        return right(f"Yes: σ¹ = sqrt(({grads[0]:g}² + {grads[1]:g}²)/2) = sqrt({squares / 2:g}) ≈ {target:.4f}. "
                      f"torch's sum form would give sqrt({squares:g}) = {np.sqrt(squares):g}, √2 times more.")
-    if close(value, np.sqrt(squares), 1e-3):
-        return wrong(f"{value:g} = sqrt(Σ g²) is torch's sum form. The lecture divides the sum of squares "
-                     f"by the number of gradients, t + 1 = 2, before the root.")
-    if close(value, np.mean(np.abs(grads)), 1e-3):
-        return wrong(f"{value:g} is the mean of |g|. σ is the root of the mean of the *squares*, which "
-                     f"weighs the larger gradient more.")
-    if close(value, squares / 2, 1e-3):
-        return wrong(f"{value:g} is the mean of the squares, (σ^1)²; take its square root.")
-    if close(value, squares, 1e-3):
-        return wrong(f"{value:g} is the sum of the squares: divide by t + 1 = 2 and take the root.")
-    if close(value, abs(grads[-1]), 1e-3):
-        return wrong(f"{value:g} is only the newest |g|. Adagrad's σ averages over *all* past gradients.")
-    if close(value, np.sqrt(squares) / 2, 1e-3):
-        return wrong(f"{value:g} = sqrt(Σ g²)/2 divides by t + 1 after the root; divide inside it: sqrt(Σ g² / 2).")
-    return wrong(f"Not {value:g}. Square both gradients, average the two squares, take the root.")
+    slips = [
+        (np.sqrt(squares), f"{shown(value)} = sqrt(Σ g²) is torch's sum form. The lecture divides the sum "
+                           f"of squares by the number of gradients, t + 1 = 2, before the root."),
+        (np.mean(np.abs(grads)), f"{shown(value)} is the mean of |g|. σ is the root of the mean of the "
+                                 f"squares, which weighs the larger gradient more."),
+        (squares / 2, f"{shown(value)} is the mean of the squares, (σ¹)²; take its square root."),
+        (squares, f"{shown(value)} is the sum of the squares: divide by t + 1 = 2 and take the root."),
+        (abs(grads[-1]), f"{shown(value)} is only the newest |g|. Adagrad's σ averages over all past "
+                         f"gradients."),
+        (np.sqrt(squares) / 2, f"{shown(value)} = sqrt(Σ g²)/2 divides by t + 1 after the root; divide "
+                               f"inside it: sqrt(Σ g² / 2)."),
+    ]
+    for slip, message in slips:
+        if close(value, slip, 1e-3):
+            return wrong(message + rounding_note(value, target, 2e-3))
+    return wrong(rounding_of(value, target, 2e-3)
+                 or f"Not {shown(value)}. Square both gradients, average the two squares, take the root.")
 
 
-def larger_step(answer, path):
-    """Which Pokémon parameter, 'b' or 'w', gets the larger effective step η/σ (from the Adagrad path)."""
+@functools.lru_cache(maxsize=1)
+def _pokemon_adagrad():
+    """The notebook's Pokémon run: torch's Adagrad, η = 1, 100,000 updates."""
+    surface = surfaces.pokemon()
+    return descend(surface, optim.Adagrad(lr=1.0), surface.start, 100_000)
+
+
+PARAMETER_NAMES = {"b": ("bias", "intercept", "θ_b", "theta b", "param b"),
+                   "w": ("weight", "slope", "θ_w", "theta w", "param w")}
+
+
+@check
+def larger_step(answer, path=None):
+    """Which Pokémon parameter, 'b' or 'w', gets the larger effective step η/σ (from the Adagrad path).
+
+    `path` is the notebook's Adagrad run on the Pokémon surface (computed here if not given).
+    """
     if answer is None:
         return unanswered("`which` to 'b' or 'w'")
-    choice = str(answer).strip().lower()
-    if choice not in ("b", "w"):
-        return wrong(f"Answer with the name of a parameter, 'b' or 'w'; got {answer!r}.")
-    steps = path.step_size[-1]
+    name = as_name(answer, "`which`")
+    if isinstance(name, Feedback):
+        return name
+    choice = pick(name, PARAMETER_NAMES)
+    if choice is None:
+        return wrong(f"Answer with the name of a parameter, 'b' or 'w'; got {shown(answer)}.")
+    steps = (path if path is not None else _pokemon_adagrad()).step_size[-1]
     ratio = steps[0] / steps[1]
     if choice == "b":
-        return right(f"Yes: at the end η/σ_b is {ratio:.0f}× η/σ_w. g_w = Σ −2(ŷ_n − y_n)·x_n carries the "
-                     f"factor x_n (CP values of a few hundred), so w's gradients, and its σ, are hundreds "
+        return right(f"Yes: at the end η/σ_{{b}} is {ratio:.0f}× η/σ_{{w}}. g_{{w}} = Σ −2(ŷₙ − yₙ)·xₙ carries the "
+                     f"factor xₙ (CP values of a few hundred), so w's gradients, and its σ, are hundreds "
                      f"of times larger than b's, and its step hundreds of times smaller.")
-    return wrong(f"It is the other way round here: η/σ_w is {1 / ratio:.2g}× η/σ_b. Compare the gradients: "
-                 f"∂L/∂w = Σ −2(ŷ_n − y_n)·x_n has the extra factor x_n (hundreds), so σ_w is large "
+    return wrong(f"It is the other way round here: η/σ_{{w}} is {1 / ratio:.2g}× η/σ_{{b}}. Compare the gradients: "
+                 f"∂L/∂w = Σ −2(ŷₙ − yₙ)·xₙ has the extra factor xₙ (hundreds), so σ_{{w}} is large "
                  f"and w's effective step small.")

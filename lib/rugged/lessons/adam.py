@@ -1,10 +1,11 @@
 r"""04 Adam = RMSProp + momentum: experiments, figures, the Adam panel, exercises.
 
-Adam (Kingma & Ba 2015, Algorithm 1), t counting steps from 1:
+Adam (Kingma & Ba 2015, Algorithm 1) in the lecture's count, t = 0, 1, 2, … (the paper and
+torch number the same step k = t + 1):
 
-    m^t = β1 m^{t−1} + (1 − β1) g^t          (momentum: keeps the direction)
-    v^t = β2 v^{t−1} + (1 − β2) (g^t)²       (RMSProp: keeps the magnitude)
-    m̂^t = m^t / (1 − β1^t),  σ̂^t = sqrt(v^t / (1 − β2^t)) + ε
+    m^t = β1 m^{t−1} + (1 − β1) g^t,  m^{−1} = 0      (momentum: keeps the direction)
+    v^t = β2 v^{t−1} + (1 − β2) (g^t)²,  v^{−1} = 0   (RMSProp: keeps the magnitude)
+    m̂^t = m^t / (1 − β1^{t+1}),  σ̂^t = sqrt(v^t / (1 − β2^{t+1})) + ε
     θ^{t+1} = θ^t − (η / σ̂^t) m̂^t
 
 `optim.Adam` builds it from `optim.EMA` (m) and `optim.SquareEMA` (v); `PartsAdam` below
@@ -18,8 +19,9 @@ import sys
 
 import numpy as np
 
-from .. import optim, plots, style, surfaces, widgets
-from ..exercises import Feedback, as_number, as_pair, close, right, unanswered, wrong
+from .. import optim, plots, style, surfaces, tuning, widgets
+from ..exercises import (Feedback, as_name, as_number, as_pair, check, close, pick, right,
+                         rounding_of, shown, unanswered, wrong)
 from ..runner import descend, relative_error
 
 __all__ = [
@@ -28,8 +30,8 @@ __all__ = [
     "defaults_table", "Scaled", "scale_check",
     "golden_file", "replay", "relative_error", "parity_rows", "parity_summary",
     "live_torch_parity", "error_bucket",
-    "race_optimizers", "saddle_race", "escape_step", "escape_table", "valley_grid",
-    "valley_race", "race_figure", "late_steps", "largest_step", "adam_panel",
+    "RACERS", "race", "saddle_race", "valley_race", "race_paths", "escape_step", "race_figure",
+    "escape_table", "late_statistics", "late_steps", "pure_memory", "largest_step", "adam_panel",
     "check_first_moment", "check_first_step", "check_memory",
 ]
 
@@ -46,8 +48,8 @@ TORCH_SQUARE = (0.9000000005, 0.8004122287, 0.7015862729)
 class PartsAdam(optim.Optimizer):
     r"""Adam assembled from `optim.EMA` (m) and `optim.SquareEMA` (v).
 
-    correct_m: divide m by 1 − β1^t (Adam does); correct_v: divide v by 1 − β2^t (Adam
-    does). With both False this is "Adam without bias correction"; with both True it is
+    correct_m: divide m by 1 − β1^{t+1} (Adam does); correct_v: divide v by 1 − β2^{t+1}
+    (Adam does); t counts from 0 (the optimizer's own `t` is torch's step number, t + 1). With both False this is "Adam without bias correction"; with both True it is
     Adam (equal to `optim.Adam` up to the last bits of float64, which does the same
     arithmetic in torch's order). After a step `m` is the m the step used (m̂ if
     corrected) and `sigma` is sqrt(v or v̂) + ε, so the step is −(η/σ)·m.
@@ -104,25 +106,27 @@ def on_square(optimizer, steps=3, theta0=1.0):
 
 
 def first_steps(eta=0.1, steps=5, theta0=1.0):
-    """Print Adam's first steps on f(θ) = θ² with and without bias correction, and what m and σ were."""
+    """Print Adam's first steps on f(θ) = θ² with and without bias correction, and what m and σ were
+    (row t is the lecture's step t, from 0: torch's step t + 1)."""
     rows = {}
     for label, (cm, cv) in (("corrected", (True, True)), ("uncorrected", (False, False))):
         opt = PartsAdam(lr=eta, correct_m=cm, correct_v=cv)
         theta, rows[label] = np.array([float(theta0)]), []
-        for t in range(1, steps + 1):
+        for t in range(steps):
             g = 2 * theta
             new = opt.step(theta, g)
             rows[label].append((t, g[0], opt.m[0], opt.sigma[0], (theta - new)[0] / eta, new[0]))
             theta = new
     print("        ----- with bias correction (Adam) -----     ------ without bias correction ------")
-    print(" t      g^t      m̂^t       σ̂^t   step/η  new θ      g^t      m^t       σ^t   step/η   new θ")
+    print(" t      g^t      m̂^t       σ̂^t   step/η θ^(t+1)     g^t      m^t       σ^t   step/η θ^(t+1)")
     for a, b in zip(rows["corrected"], rows["uncorrected"]):
         print(f"{a[0]:2d}  {a[1]:7.4f}  {a[2]:7.4f}  {a[3]:8.5f}  {a[4]:5.3f}  {a[5]:6.4f}  "
               f" {b[1]:7.4f}  {b[2]:7.4f}  {b[3]:8.5f}  {b[4]:5.3f}  {b[5]:7.4f}")
 
 
 def moments(grads, betas=(0.9, 0.999)):
-    """Raw and bias-corrected moments over a sequence of gradients (t from 1).
+    """Raw and bias-corrected moments over a sequence of gradients g^0, g^1, … (the k-th, k = t + 1,
+    is corrected by 1 − β^k).
 
     Returns a dict of arrays: m, m_hat, rms (sqrt v), sigma_hat (sqrt v̂), computed with
     `optim.EMA` and `optim.SquareEMA`.
@@ -141,7 +145,7 @@ def moments(grads, betas=(0.9, 0.999)):
 
 
 def step_ratio(steps, betas=(0.9, 0.999), eps=1e-8, g=1.0):
-    """Step size / η of each bias-correction variant under a constant gradient g: label → array (t = 1 … steps)."""
+    """Step size / η of each bias-correction variant under a constant gradient g: label → array (t = 0 … steps − 1)."""
     out = {}
     for label, (cm, cv) in VARIANTS.items():
         opt = PartsAdam(lr=1.0, betas=betas, eps=eps, correct_m=cm, correct_v=cv)
@@ -159,22 +163,22 @@ def bias_figure(steps=3000, seed=0, betas=(0.9, 0.999), noise=0.3):
     rng = np.random.default_rng(seed)
     grads = 1 + noise * rng.standard_normal(steps)
     mo = moments(grads, betas)
-    t = np.arange(1, steps + 1)
-    fig, axes = plots.new_figure(1, 3, figsize=(13, 4))
+    t = np.arange(1, steps + 1)          # t + 1, for the log axes
+    fig, axes = plots.new_figure(1, 3, figsize=(9.5, 3.6))
     blue, red = style.FAMILY_COLORS["Adam"], style.OKABE_ITO["vermillion"]
     axes[0].plot(t, grads, ".", color="0.7", ms=2, label=r"$g^t$ (noisy, mean 1)")
     axes[0].plot(t, mo["m"], color=red, label=r"$m^t$ (raw, starts at 0)")
-    axes[0].plot(t, mo["m_hat"], color=blue, label=r"$\hat m^t = m^t/(1-\beta_1^t)$")
+    axes[0].plot(t, mo["m_hat"], color=blue, label=r"$\hat m^t = m^t/(1-\beta_1^{t+1})$")
     axes[0].axhline(1.0, color="black", ls=":", lw=1.2, label="true mean 1")
-    axes[0].set_title(f"momentum m, β1 = {betas[0]:g}")
+    axes[0].set_title(rf"momentum $m$, $\beta_1$ = {betas[0]:g}", fontsize="medium")
     rms = math.sqrt(1 + noise ** 2)
     axes[1].plot(t, mo["rms"], color=red, label=r"$\sqrt{v^t}$ (raw, starts at 0)")
-    axes[1].plot(t, mo["sigma_hat"], color=blue, label=r"$\hat\sigma^t = \sqrt{v^t/(1-\beta_2^t)}$")
+    axes[1].plot(t, mo["sigma_hat"], color=blue, label=r"$\hat\sigma^t = \sqrt{v^t/(1-\beta_2^{t+1})}$")
     axes[1].axhline(rms, color="black", ls=":", lw=1.2, label=f"true RMS {rms:.3f}")
-    axes[1].set_title(f"root mean square σ, β2 = {betas[1]:g}")
+    axes[1].set_title(rf"root mean square $\sigma$, $\beta_2$ = {betas[1]:g}", fontsize="medium")
     for ax in axes[:2]:
         ax.set_xscale("log")
-        ax.set_xlabel("step t")
+        ax.set_xlabel("step t + 1")
         ax.set_ylim(-0.05, 2.75)
         ax.legend(fontsize="small", loc="upper right")
     styles = {"only m corrected": "-.", "only v corrected": "--"}
@@ -182,10 +186,10 @@ def bias_figure(steps=3000, seed=0, betas=(0.9, 0.999), noise=0.3):
         axes[2].plot(t, r, styles.get(label, "-"), color=VARIANT_COLORS[label], label=label)
     axes[2].set_xscale("log")
     axes[2].set_yscale("log")
-    axes[2].set_xlabel("step t")
-    axes[2].set_ylabel("step size / η")
-    axes[2].set_title("step size under a constant gradient")
-    axes[2].legend(fontsize="small", loc="upper right")
+    axes[2].set_xlabel("step t + 1")
+    axes[2].set_ylabel(r"step size / $\eta$")
+    axes[2].set_title("step size, constant gradient", fontsize="medium")
+    axes[2].legend(fontsize="small", loc="lower right")
     return fig
 
 
@@ -207,7 +211,7 @@ def first_steps_runs(eta=0.1, steps=80, surface=None):
 def first_steps_figure(paths, surface=None, eta=0.1):
     """The paths of `first_steps_runs` on the contours, and their loss per step."""
     surface = surface or surfaces.rosenbrock()
-    fig, axes = plots.new_figure(1, 2, figsize=(12, 4.3), gridspec_kw=dict(width_ratios=[1.1, 1]))
+    fig, axes = plots.new_figure(1, 2, figsize=(9.5, 4), gridspec_kw=dict(width_ratios=[1.1, 1]))
     plots.surface_axes(surface, axes[0], window=((-2.5, 2.5), (-0.6, 3.3)))
     colors = [VARIANT_COLORS["Adam (m and v corrected)"], VARIANT_COLORS["no bias correction"],
               style.OKABE_ITO["purple"]]
@@ -219,7 +223,7 @@ def first_steps_figure(paths, surface=None, eta=0.1):
     axes[1].axhline(paths[next(iter(paths))].loss[0], color="0.5", lw=1, ls=":", label="loss at the start")
     axes[1].set_yscale("log")
     axes[1].set_xlabel("step t")
-    axes[1].set_ylabel("loss L(θ^t)")
+    axes[1].set_ylabel(r"loss $L(\theta^t)$")
     axes[1].set_title(surface.title)
     axes[1].legend(fontsize="small", loc="upper right")
     return fig
@@ -243,7 +247,7 @@ def defaults_table(betas=(0.9, 0.999), eps=1e-8):
     first = step_ratio(1, betas, eps)["Adam (m and v corrected)"][0]
     sigma_1pct = eps * 99      # ε/(σ + ε) = 1 % at σ = 99ε
     print(f"{'setting':8s} {'default':>8s}   what it does, computed")
-    print(f"{'η':8s} {1e-3:>8g}   first step of every parameter = {first:.4f}·η, whatever g^1 is")
+    print(f"{'η':8s} {1e-3:>8g}   first step of every parameter = {first:.4f}·η, whatever g^0 is")
     print(f"{'β1':8s} {beta1:>8g}   m averages ≈ 1/(1 − β1) = {1 / (1 - beta1):.0f} gradients; "
           f"m̂ needs correcting for {settle(beta1)} steps")
     print(f"{'β2':8s} {beta2:>8g}   v averages ≈ 1/(1 − β2) = {1 / (1 - beta2):.0f} squared gradients; "
@@ -400,135 +404,122 @@ def live_torch_parity():
 
 
 # ---------------------------------------------------------------------------------------
-# The race: SGD, momentum, RMSProp and Adam on a saddle and on a curved valley.
+# The race: SGD, momentum, RMSProp and Adam on a saddle and on a curved valley, each at its
+# own best η (rugged.tuning's fair race, the one notebook 07 runs with seven optimizers).
 
-def race_optimizers(eta):
-    """The four racers with learning rate η (a number, or a dict label → η)."""
-    lr = eta if isinstance(eta, dict) else dict.fromkeys(("SGD", "Momentum", "RMSprop", "Adam"), eta)
-    return {f"SGD (η = {lr['SGD']:g})": optim.SGD(lr=lr["SGD"]),
-            f"Momentum (SGD, μ = 0.9, η = {lr['Momentum']:g})": optim.SGD(lr=lr["Momentum"], momentum=0.9),
-            f"RMSprop (η = {lr['RMSprop']:g})": optim.RMSprop(lr=lr["RMSprop"]),
-            f"Adam (η = {lr['Adam']:g})": optim.Adam(lr=lr["Adam"])}
+RACERS = {   # name → make(lr); "Momentum" is torch's SGD with μ = 0.9
+    "SGD": optim.SGD,
+    "Momentum": lambda lr: optim.SGD(lr, momentum=0.9),
+    "RMSprop": optim.RMSprop,
+    "Adam": optim.Adam,
+}
+
+
+def race(surface):
+    """The four racers tuned on `surface` with the course's race settings: name → `tuning.Tuned`."""
+    return tuning.surface_race(surface, RACERS)
+
+
+def saddle_race():
+    """The race on the saddle (start (1, 10⁻³) and 4 starts near it): name → Tuned."""
+    return race(surfaces.saddle())
+
+
+def valley_race():
+    """The race on Rosenbrock's valley (start (−1.5, 2) and 4 starts near it): name → Tuned."""
+    return race(surfaces.rosenbrock())
+
+
+def race_paths(results):
+    """Each racer's run at its best η: 'name (η = …)' → batch Path over the race's starts."""
+    return {t.label: t.path for t in results.values()}
 
 
 def escape_step(path, y=0.5):
-    """First t with |θ_y^t| > y (the path has left the saddle), None if never."""
-    out = np.abs(path.params[:, 1]) > y
+    """First t with |θ_y^t| > y (the path has left the saddle), None if never (start 0 of a batch)."""
+    ys = path.params[:, 1] if path.params.ndim == 2 else path.params[:, 0, 1]
+    out = np.abs(ys) > y
     return int(np.argmax(out)) if out.any() else None
 
 
-def saddle_race(eta=0.05, steps=150, start=None):
-    """The four racers on the saddle from `start` (default: the surface's, (1, 10⁻³)); label → Path."""
-    surface = surfaces.saddle()
-    start = surface.start if start is None else start
-    return {label: descend(surface, opt, start, steps) for label, opt in race_optimizers(eta).items()}
+ESCAPE_SHOWN = 80   # steps shown by the escape curves of the saddle race
 
 
-def escape_table(eta=0.05, y0s=(1e-2, 1e-4, 1e-6, 1e-8), steps=400, y=0.5):
-    """Print the steps each racer needs to reach |θ_y| > y from (1, y0); returns {label: [steps]}."""
-    surface = surfaces.saddle()
-    table = {}
-    for label, opt in race_optimizers(eta).items():
-        table[label.split(" (")[0]] = [escape_step(descend(surface, opt, (1.0, y0), steps), y)
-                                       for y0 in y0s]
-    print(f"steps until |θ_y| > {y:g}, start (1, θ_y^0), η = {eta:g} for all")
-    print(f"{'θ_y^0':>9s}" + "".join(f"{name:>10s}" for name in table))
-    for i, y0 in enumerate(y0s):
-        cells = ["never" if row[i] is None else str(row[i]) for row in table.values()]
-        print(f"{y0:9.0e}" + "".join(f"{c:>10s}" for c in cells))
-    return table
-
-
-VALLEY_GRID = (1e-4, 3e-4, 1e-3, 2e-3, 5e-3, 1e-2, 3e-2, 0.1, 0.3)
-
-
-def valley_grid(etas=VALLEY_GRID, steps=2000, threshold=1e-4):
-    """Print, for each racer and η, the steps to L − L* ≤ threshold on Rosenbrock's valley.
-
-    Returns {name: {η: steps, None (not reached) or "diverged"}} and each racer's best η:
-    the fastest to the threshold, or, for a racer that never reaches it, the η with the
-    lowest final loss (which is printed).
-    """
-    surface = surfaces.rosenbrock()
-    results, final = {}, {}
-    for eta in etas:
-        for label, opt in race_optimizers(eta).items():
-            path = descend(surface, opt, surface.start, steps)
-            name = label.split(" (")[0]
-            reached = path.steps_to(surface.min_loss + threshold)
-            results.setdefault(name, {})[eta] = "diverged" if path.diverged_at is not None else reached
-            if path.diverged_at is None:
-                final.setdefault(name, {})[eta] = float(path.loss[-1] - surface.min_loss)
-    print(f"steps until L − L* ≤ {threshold:g} on Rosenbrock's valley from {surface.start} "
-          f"(—: not within {steps} steps)")
-    print(f"{'η':>8s}" + "".join(f"{name:>10s}" for name in results))
-    for eta in etas:
-        cells = ["—" if results[name][eta] is None else str(results[name][eta]) for name in results]
-        print(f"{eta:8g}" + "".join(f"{c:>10s}" for c in cells))
-    best = {}
-    for name, row in results.items():
-        ok = {eta: r for eta, r in row.items() if isinstance(r, int)}
-        if ok:
-            best[name] = min(ok, key=ok.get)
-        else:
-            best[name] = min(final[name], key=final[name].get)
-            print(f"{name} never gets there; its lowest L − L* after {steps} steps is "
-                  f"{final[name][best[name]]:.2g} (η = {best[name]:g})")
-    return results, best
-
-
-def valley_race(best, steps=2000):
-    """The four racers on Rosenbrock's valley, each with its own η (dict name → η); label → Path."""
-    surface = surfaces.rosenbrock()
-    return {label: descend(surface, opt, surface.start, steps)
-            for label, opt in race_optimizers(best).items()}
-
-
-def race_figure(surface, paths, *, what="loss", window=None, steps_shown=None):
-    """One small contour panel per racer (top) and one curve per racer (bottom).
-
-    what: "loss" plots L(θ^t) − L*; "escape" plots |θ_y^t| with the line |θ_y| = 0.5.
-    """
-    import matplotlib.pyplot as plt
-    fig = plt.figure(figsize=(13, 6.6), layout="constrained")
-    grid = fig.add_gridspec(2, len(paths), height_ratios=[1.15, 1])
-    bottom = fig.add_subplot(grid[1, :])
-    for k, (label, path) in enumerate(paths.items()):
-        ax = fig.add_subplot(grid[0, k])
-        plots.surface_axes(surface, ax, window=window, n=120)
-        color = style.color_of(label, k)
-        plots.draw_path(ax, path, label, color)
-        ax.set_title(label.replace(" (", "\n(", 1), fontsize="medium")
-        if k:
-            ax.set_ylabel("")
-        shown = path.params if steps_shown is None else path.params[:steps_shown + 1]
-        t = np.arange(len(shown))
-        if what == "escape":
-            bottom.plot(t, np.abs(shown[:, 1]), color=color, label=label)
-        else:
-            gap = np.maximum(path.loss[:len(shown)] - surface.min_loss, 1e-16)
-            bottom.plot(t, gap, color=color, label=label)
-    bottom.set_yscale("log")
-    bottom.set_xlabel("step t")
-    if what == "escape":
-        bottom.axhline(0.5, color="0.4", ls=":", lw=1.2)
-        bottom.text(0.6, 0.45, "left the saddle: |θ_y| > 0.5", color="0.3", ha="left", va="top",
-                    transform=bottom.get_yaxis_transform(), fontsize="small")
-        bottom.set_ylabel("|θ_y^t|")
-    else:
-        bottom.set_ylabel("L(θ^t) − L*")
-    bottom.legend(fontsize="small", loc="best", ncol=2)
+def race_figure(surface, results, *, escape=False):
+    """plots.race for the racers at their best η: paths from the surface's start, a curve per
+    step (L − L*, or |θ_y| with the line |θ_y| = 0.5 when `escape`) and the sensitivity to η."""
+    curve = label = None
+    if escape:
+        def curve(path):
+            return np.abs(plots._first_start(path)[0][:, 1])
+        label = r"$|\theta_y^t|$"
+    fig = plots.race(surface, race_paths(results), sensitivity=results, curve=curve, curve_label=label)
+    if escape:
+        ax = fig.axes[1]
+        ax.set_xlim(-2, ESCAPE_SHOWN)
+        ax.set_title(f"the first {ESCAPE_SHOWN} steps, from the start ●", fontsize="medium")
+        ax.axhline(0.5, color="0.4", ls=":", lw=1.2)
+        ax.text(0.98, 0.45, r"left the saddle: $|\theta_y| > 0.5$", color="0.3", ha="right", va="top",
+                transform=ax.get_yaxis_transform(), fontsize="small")
     return fig
 
 
-def late_steps(paths, last=100):
-    """Print each racer's final L − L* and its mean largest |Δθ_i|/η over the last `last` steps."""
+def escape_table(results, y0s=(1e-2, 1e-4, 1e-6, 1e-8), steps=400, y=0.5):
+    """Print the steps each racer, at its best η from `results`, needs to reach |θ_y| > y from
+    (1, θ_y^0); returns {name: [steps]}."""
+    surface = surfaces.saddle()
+    table = {name: [escape_step(descend(surface, RACERS[name](t.best_eta), (1.0, y0), steps), y)
+                    for y0 in y0s] for name, t in results.items()}
+    print(f"steps until |θ_y| > {y:g} from (1, θ_y^0), each racer at its best η")
+    print(f"{'θ_y^0':>9s}" + "".join(f"{f'{name} ({t.best_eta:.3g})':>18s}" for name, t in results.items()))
+    for i, y0 in enumerate(y0s):
+        cells = ["never" if row[i] is None else str(row[i]) for row in table.values()]
+        print(f"{y0:9.0e}" + "".join(f"{c:>18s}" for c in cells))
+    return table
+
+
+def late_statistics(path, first=1000):
+    """Steps `first` … end of one run: per coordinate, the share of steps whose gradient has the
+    other sign than the one before, the median |g^t|, σ^t and |Δθ^t|/η, and σ at the end over σ
+    at `first`. Returns a dict of arrays (x, y)."""
+    g, sigma = path.grad[first:-1], path.sigma[first:]
+    step = np.abs(np.diff(path.params, axis=0))[first:] / path.lr[first:, None]
+    return dict(flips=np.mean(np.sign(g[1:]) != np.sign(g[:-1]), axis=0),
+                grad=np.median(np.abs(g), axis=0), sigma=np.median(sigma, axis=0),
+                step=np.median(step, axis=0), memory=sigma[-1] / sigma[0])
+
+
+def late_steps(results, first=1000, names=("RMSprop", "Adam")):
+    """Print, for RMSprop and Adam at their best η from the surface's start, what their steps
+    look like from step `first` on (see `late_statistics`); returns name → statistics."""
     surface = surfaces.rosenbrock()
-    print(f"{'':44s} {'L − L* at the end':>18s}  {'step/η, last %d steps' % last:>22s}")
-    for label, path in paths.items():
-        size = np.abs(np.diff(path.params, axis=0)).max(axis=1) / path.lr
+    out = {}
+    budget = next(iter(results.values())).budget
+    lines = [f"steps t = {first} … {budget - 1} from {surface.start}, per coordinate x and y:",
+             f"{'':22s}{'L − L*':>11s}{'share of steps':>16s}{'median |g^t|':>21s}{'median σ^t':>17s}"
+             f"{'median |Δθ^t|/η':>21s}",
+             f"{'':22s}{'at the end':>11s}{'g flips sign':>16s}" + f"{'x':>11s}{'y':>10s}"
+             + f"{'x':>9s}{'y':>8s}" + f"{'x':>11s}{'y':>10s}"]
+    for name in names:
+        t = results[name]
+        path = descend(surface, RACERS[name](t.best_eta), surface.start, t.budget)
+        stats = out[name] = late_statistics(path, first)
         gap = max(float(path.loss[-1] - surface.min_loss), 0.0)
-        print(f"{label:44s} {gap:18.1e}  {size[-last:].mean():22.1e}")
+        (fx, fy), (gx, gy), (sx, sy), (dx, dy) = (stats[k] for k in ("flips", "grad", "sigma", "step"))
+        lines.append(f"{t.label:22s}{gap:11.1e}{fx:9.2f}{fy:7.2f}{gx:11.2e}{gy:10.2e}{sx:9.3g}{sy:8.3g}"
+                     f"{dx:11.2e}{dy:10.2e}")
+    if "Adam" in out:
+        memory = out["Adam"]["memory"]
+        lines.append(f"Adam's σ at t = {budget - 1} over σ at t = {first}: {memory[0]:.3f} (x), {memory[1]:.3f} (y); "
+                     f"if no gradient after t = {first} counted at all: {pure_memory(first, budget - 1):.3f}")
+    print("\n".join(lines))
+    return out
+
+
+def pure_memory(first, last, beta2=0.999):
+    """σ̂^last / σ̂^first for Adam if every gradient after step `first` were 0 (ε aside): the old
+    v only decays, √(β2^(last − first)), and the bias correction 1 − β2^(t+1) (t from 0) grows."""
+    return math.sqrt(beta2 ** (last - first) * (1 - beta2 ** (first + 1)) / (1 - beta2 ** (last + 1)))
 
 
 def largest_step(paths):
@@ -536,7 +527,8 @@ def largest_step(paths):
     worst = 0.0
     for label, path in paths.items():
         if label.startswith("Adam"):
-            worst = max(worst, float(np.nanmax(np.abs(np.diff(path.params, axis=0)) / path.lr[:, None])))
+            worst = max(worst, float(np.nanmax(np.abs(np.diff(path.params, axis=0))
+                                               / path.lr.reshape((-1,) + (1,) * (path.params.ndim - 1)))))
     return worst
 
 
@@ -555,59 +547,63 @@ def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle"):
     """Panel: Adam's η, β1, β2, ε and a surface → the path on the contours and L − L* per step.
 
     A dashed path shows Adam with the default β1, β2, ε at the same η, for comparison.
-    Only the paths, the curves and the title are redrawn on a slider move; a new surface
-    redraws the whole figure once (its contours and its loss axis).
+    Only the paths, the curves and the title are redrawn on a slider move. Each surface is a
+    scene with its own kept background: its contours are drawn when the panel is built, and
+    its background is drawn in advance while the kernel is idle (or on the first visit). The β2 slider stops at values evenly
+    spaced in log(1 − β2), from 0.5 to 0.9999. A value outside a control's range is a ValueError.
     """
+    controls = dict(
+        eta=widgets.log_slider("η", eta, -4, 0),
+        beta1=widgets.slider("β₁", beta1, 0.0, 0.99, 0.01),
+        beta2=widgets.StopSlider("β₂", beta2, widgets.forgetting_stops(0.5, 0.9999)),
+        eps=widgets.log_slider("ε", eps, -12, 0, 0.5, ".0e"),
+        surface=widgets.choice("surface", list(PANEL_SURFACES), surface),
+    )
     all_surfaces = {name: s for name, s in surfaces.all_surfaces().items() if name in PANEL_SURFACES}
     fig, axes = plots.new_figure(1, 2, figsize=(10, 4), static=False,
                                  gridspec_kw=dict(width_ratios=[1.2, 1]))
     left, right = axes
     blue = style.FAMILY_COLORS["Adam"]
-    (ref_line,) = left.plot([], [], color="0.2", ls="--", lw=1.3, label="Adam with default β1, β2, ε")
+    scenes = widgets.SurfaceScenes(left, all_surfaces, n=100)
+    scenes.prepare()
+    (ref_line,) = left.plot([], [], color="0.2", ls="--", lw=1.3, label="Adam with default β₁, β₂, ε")
     (path_line,) = left.plot([], [], color=blue, lw=1.8, label="your Adam")
     start_marker = left.plot([], [], "o", color=blue, zorder=4)[0]
     end_marker = left.plot([], [], "s", color=blue, markeredgecolor="black", zorder=4)[0]
-    (ref_curve,) = right.plot([], [], color="0.2", ls="--", lw=1.3, label="default β1, β2, ε")
+    left.legend(handles=[path_line, ref_line], loc="lower right", fontsize="small", framealpha=0.8,
+                frameon=True)
+    (ref_curve,) = right.plot([], [], color="0.2", ls="--", lw=1.3, label="default β₁, β₂, ε")
     (loss_curve,) = right.plot([], [], color=blue, label="your Adam")
     right.set_yscale("log")
     right.set_xlabel("step t")
-    right.set_ylabel("L(θ^t) − L*")
+    right.set_ylabel(r"$L(\theta^t) - L^*$")
     right.legend(loc="lower left", fontsize="small")
-    state = {"surface": None, "contours": [], "floor": 1e-14}
-    reference = {}
+    widgets.plain_log_ticks(right)
+    floor = 1e-14
+    reference = {}      # (surface, η) → Adam with the defaults, the last few kept
 
     def show_surface(name):
-        surface = all_surfaces[name]
-        for artist in state["contours"]:
-            artist.remove()
-        before = set(left.get_children())
-        plots.surface_axes(surface, left)
-        state["contours"] = [a for a in left.get_children() if a not in before]
-        left.set_title("")
-        left.legend(handles=[path_line, ref_line], loc="lower right", fontsize="small", framealpha=0.8,
-                    frameon=True)
+        """The static part of a surface's scene: contours, the loss axis' limits, titles."""
+        surface = scenes.show(name)
         start_gap = float(surface.loss(surface.start) - surface.min_loss)
         top = 10 ** math.ceil(math.log10(start_gap) + 2)
         right.set_xlim(0, PANEL_SURFACES[name])
-        right.set_ylim(state["floor"], top)
+        right.set_ylim(floor, top)
         right.set_title(surface.title, fontsize="medium")
-        state["surface"] = name
-        panel = state.get("panel")
-        if panel is not None:      # lay the figure out again and redraw its background
-            panel.rebuild()
+        return surface
 
     def run(surface, opt, steps):
         path = descend(surface, opt, surface.start, steps)
-        gap = np.clip(path.loss - surface.min_loss, state["floor"], None)
+        gap = np.clip(path.loss - surface.min_loss, floor, None)
         return path, gap
 
     def draw(eta, beta1, beta2, eps, surface):
-        if surface != state["surface"]:
-            show_surface(surface)
-        s, steps = all_surfaces[surface], PANEL_SURFACES[surface]
+        s, steps = show_surface(surface), PANEL_SURFACES[surface]
         key = (surface, float(eta))
         if key not in reference:
             reference[key] = run(s, optim.Adam(lr=eta), steps)
+            if len(reference) > 16:
+                del reference[next(iter(reference))]
         ref, ref_gap = reference[key]
         if dict(beta1=beta1, beta2=beta2, eps=eps) == PANEL_DEFAULTS:
             path, gap = ref, ref_gap
@@ -617,7 +613,7 @@ def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle"):
         widgets.set_curve(ref_curve, ref_gap)
         widgets.set_path(path_line, path, (start_marker, end_marker))
         widgets.set_curve(loss_curve, gap)
-        left.set_title(f"η = {eta:.1e}, β1 = {beta1:.2f}, β2 = {beta2:.4f}, ε = {eps:.0e}",
+        left.set_title(f"η = {eta:.1e}, β₁ = {beta1:.2f}, β₂ = {beta2:.6g}, ε = {eps:.0e}",
                        fontsize="medium")
         message = widgets.diverged_message(path, "Adam")
         if message:
@@ -626,8 +622,8 @@ def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle"):
         text = f"after {path.steps} steps: θ = ({end[0]:.3g}, {end[1]:.3g}), L − L* = {gap[-1]:.2e}"
         if surface == "saddle":
             escaped, ref_escaped = escape_step(path), escape_step(ref)
-            text += (f"; left the saddle (|θ_y| > 0.5) at step {escaped}" if escaped is not None
-                     else "; still on the saddle (|θ_y| ≤ 0.5)")
+            text += (f"; left the saddle (|θ_{{y}}| > 0.5) at step {escaped}" if escaped is not None
+                     else "; still on the saddle (|θ_{y}| ≤ 0.5)")
             if ref_escaped is not None:
                 text += f" (defaults: {ref_escaped})"
         (x0, x1), (y0, y1) = s.window
@@ -637,101 +633,106 @@ def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle"):
             text += f"; the path leaves the window at step {int(np.argmax(outside))}"
         return text
 
-    controls = dict(
-        eta=widgets.log_slider("η", eta, -4, 0),
-        beta1=widgets.slider("β1", beta1, 0.0, 0.99, 0.01),
-        beta2=widgets.slider("β2", beta2, 0.5, 0.9999, 0.0001, ".4f"),
-        eps=widgets.log_slider("ε", eps, -12, 0, 0.5, ".0e"),
-        surface=widgets.choice("surface", list(PANEL_SURFACES), surface),
-    )
-    show_surface(surface)
     animated = [ref_line, path_line, start_marker, end_marker, left.title, ref_curve, loss_curve]
-    panel = widgets.Panel(controls, fig, draw, animated=animated, title="Adam: η, β1, β2, ε")
-    state["panel"] = panel
-    return panel
+    return widgets.Panel(controls, fig, draw, animated=animated, scene=lambda surface, **_: surface,
+                         stage=show_surface, scenes=list(PANEL_SURFACES), title="Adam: η, β_{1}, β_{2}, ε")
 
 
 # ---------------------------------------------------------------------------------------
 # Exercises
 
+@check
 def check_first_moment(answer, g=2.0, beta1=0.9):
-    """(m^1, m̂^1) for a first gradient g: m^1 = (1 − β1) g, m̂^1 = m^1/(1 − β1) = g."""
-    pair = as_pair(answer, "`answer = (m1, m1_hat)`")
+    """(m^0, m̂^0) after the first step (t = 0, torch's step 1) for a first gradient g:
+    m^0 = (1 − β1) g, m̂^0 = m^0/(1 − β1) = g."""
+    pair = as_pair(answer, "`answer = (m, m_hat)`")
     if isinstance(pair, Feedback):
         return pair
-    m1, m1_hat = pair
+    m0, m0_hat = pair
     m_true, hat_true = (1 - beta1) * g, (1 - beta1) * g / (1 - beta1)
-    ok_m, ok_hat = close(m1, m_true, 1e-3), close(m1_hat, hat_true, 1e-3)
+    ok_m, ok_hat = close(m0, m_true, 1e-3), close(m0_hat, hat_true, 1e-3)
     if ok_m and ok_hat:
-        return right(f"Yes: m^1 = (1 − β1)·g = {m_true:g}, only a tenth of the gradient because "
-                     f"m^0 = 0; dividing by 1 − β1^1 = {1 - beta1:g} gives back m̂^1 = {hat_true:g} = g.")
+        return right(f"Yes: m⁰ = (1 − β₁)·g = {m_true:g}, only a tenth of the gradient because "
+                     f"m⁻¹ = 0; dividing by 1 − β₁ᵗ⁺¹ = {1 - beta1:g} gives back m̂⁰ = {hat_true:g} = g.")
+    if close(m0, hat_true, 1e-3) and close(m0_hat, m_true, 1e-3):
+        return wrong(f"The two are swapped: m⁰ = {m_true:g} is the raw average and m̂⁰ = {hat_true:g} the "
+                     f"corrected one; write (m, m_hat).")
     if not ok_m:
-        if close(m1, beta1 * g, 1e-3):
-            return wrong(f"m^1 = {m1:g} = β1·g: the weights are swapped. The old value m^0 = 0 gets "
-                         f"β1 and the new gradient gets 1 − β1 = {1 - beta1:g}.")
-        if close(m1, g, 1e-3):
-            return wrong(f"m^1 = {m1:g} = g would be right for the corrected m̂^1, not for the raw "
-                         f"average: m starts at 0, so m^1 = β1·0 + (1 − β1)·g.")
-        return wrong(f"m^1 = {m1:g} is not right: use m^1 = β1·m^0 + (1 − β1)·g^1 with m^0 = 0.")
-    if close(m1_hat, m_true, 1e-3):
-        return wrong(f"m^1 is right, but m̂^1 = {m1_hat:g} is still the raw average: the bias "
-                     f"correction divides by 1 − β1^t = {1 - beta1:g} at t = 1.")
-    if close(m1_hat, m_true / (1 - beta1 ** 2), 1e-3):
-        return wrong(f"m^1 is right, but m̂^1 = {m1_hat:g} divides by 1 − β1²: t counts from 1 in "
-                     f"Algorithm 1, so the first step divides by 1 − β1^1.")
-    return wrong(f"m^1 is right, but m̂^1 = {m1_hat:g} is not: m̂^1 = m^1 / (1 − β1^1).")
+        if close(m0, beta1 * g, 1e-3):
+            return wrong(f"m⁰ = {shown(m0)} = β₁·g: the weights are swapped. The old value m⁻¹ = 0 gets "
+                         f"β₁ and the new gradient gets 1 − β₁ = {1 - beta1:g}.")
+        if close(m0, g, 1e-3):
+            return wrong(f"m⁰ = {shown(m0)} = g would be right for the corrected m̂⁰, not for the raw "
+                         f"average: m starts at 0, so m⁰ = β₁·0 + (1 − β₁)·g.")
+        return wrong(f"m⁰ = {shown(m0)} is not right: use m⁰ = β₁·m⁻¹ + (1 − β₁)·g⁰ with m⁻¹ = 0."
+                     + ("" if ok_hat else f" (And m̂⁰ = {shown(m0_hat)} is not right either.)"))
+    if close(m0_hat, m_true, 1e-3):
+        return wrong(f"m⁰ is right, but m̂⁰ = {shown(m0_hat)} is still the raw average: the bias "
+                     f"correction divides by 1 − β₁ᵗ⁺¹ = {1 - beta1:g} at t = 0 (torch's step 1).")
+    if close(m0_hat, m_true / (1 - beta1 ** 2), 1e-3):
+        return wrong(f"m⁰ is right, but m̂⁰ = {shown(m0_hat)} divides by 1 − β₁²: the first step is t = 0 "
+                     f"(torch's step 1), so it divides by 1 − β₁ᵗ⁺¹ = 1 − β₁.")
+    return wrong(f"m⁰ is right, but m̂⁰ = {shown(m0_hat)} is not: m̂⁰ = m⁰ / (1 − β₁).")
 
 
+@check
 def check_first_step(answer, g=5.0, betas=(0.9, 0.999)):
     """The size of Adam's first step, in units of η, for gradient g ≠ 0 and ε ≈ 0: 1."""
     value = as_number(answer, "`answer` (the first step's size divided by η)")
     if isinstance(value, Feedback):
         return value
-    beta1, beta2 = betas
     ratios = {label: r[0] for label, r in step_ratio(1, betas, 0.0, g).items()}
     target = ratios["Adam (m and v corrected)"]
     if close(value, target, 1e-3):
-        return right(f"Yes: m̂^1 = g and σ̂^1 = |g|, so the first step is η·g/|g|: exactly η in "
+        return right(f"Yes: m̂⁰ = g and σ̂⁰ = |g|, so the first step is η·g/|g|: exactly η in "
                      f"every parameter, whatever the size of g (here {g:g}).")
     if close(value, abs(g), 1e-3):
-        return wrong(f"{value:g} = |g| would be gradient descent's step. Adam divides m̂^1 = g by "
-                     f"σ̂^1 = |g|, so the size of g cancels.")
+        return wrong(f"{shown(value)} = |g| would be gradient descent's step. Adam divides m̂⁰ = g by "
+                     f"σ̂⁰ = |g|, so the size of g cancels.")
     if close(value, ratios["no bias correction"], 1e-3):
-        return wrong(f"{value:.4g} = (1 − β1)/sqrt(1 − β2) is the first step WITHOUT bias "
-                     f"correction (m^1 = 0.1g, sqrt(v^1) ≈ 0.0316|g|). Adam corrects both.")
+        return wrong(f"{shown(value)} = (1 − β₁)/sqrt(1 − β₂) is the first step WITHOUT bias "
+                     f"correction (m⁰ = 0.1g, sqrt(v⁰) ≈ 0.0316|g|). Adam corrects both.")
     if close(value, ratios["only m corrected"], 1e-3):
-        return wrong(f"{value:.4g} = 1/sqrt(1 − β2) comes from correcting m but not v. Adam "
-                     f"divides v by 1 − β2^1 too.")
+        return wrong(f"{shown(value)} = 1/sqrt(1 − β₂) comes from correcting m but not v. Adam "
+                     f"divides v by 1 − β₂ too.")
     if close(value, ratios["only v corrected"], 1e-3):
-        return wrong(f"{value:.4g} = 1 − β1 comes from correcting v but not m. Adam divides m by "
-                     f"1 − β1^1 too.")
-    return wrong(f"{value:g} is not right. Work out m̂^1 and σ̂^1 for g^1 = {g:g} (both moments "
-                 f"start at 0 and are bias-corrected), then the step η·m̂^1/σ̂^1.")
+        return wrong(f"{shown(value)} = 1 − β₁ comes from correcting v but not m. Adam divides m by "
+                     f"1 − β₁ too.")
+    return wrong(rounding_of(value, target, 1e-3)
+                 or f"{shown(value)} is not right. Work out m̂⁰ and σ̂⁰ for g⁰ = {g:g} (both moments "
+                    f"start at 0 and are bias-corrected), then the step η·m̂⁰/σ̂⁰.")
 
 
-_NAMES = {
-    "beta2": ("beta2", "β2", "b2", "beta_2", "β_2", "0.999"),
-    "beta1": ("beta1", "β1", "b1", "beta_1", "β_1", "0.9"),
-    "eta": ("eta", "η", "lr", "learning rate", "0.001", "1e-3"),
-    "eps": ("eps", "ε", "epsilon", "1e-8", "1e-08"),
+_NAMES = {   # each default of Adam, and how a learner may write it (compared by exercises.name_key)
+    "beta2": ("β₂", "β2", "b2", "beta 2", "beta two", "second beta", "betas[1]", "0.999"),
+    "beta1": ("β₁", "β1", "b1", "beta 1", "beta one", "first beta", "betas[0]", "0.9"),
+    "eta": ("η", "lr", "learning rate", "step size", "stepsize", "0.001"),
+    "eps": ("ε", "epsilon", "1e-8"),
+    "alpha": ("α",),
 }
 
 
+@check
 def check_memory(answer):
     """Which default sets how long Adam remembers squared gradients: β2."""
     if answer is None:
         return unanswered('`answer` to one of "eta", "beta1", "beta2", "eps"')
-    text = str(answer).strip().lower()
-    name = next((key for key, spellings in _NAMES.items() if text in spellings), None)
-    if name is None:
-        return wrong(f'{answer!r} is not one of the defaults: answer "eta", "beta1", "beta2" or "eps".')
-    if name == "beta2":
-        return right("Yes: β2 = 0.999 weighs the old v against the new g², so v (and σ̂) average "
-                     "about 1/(1 − β2) = 1000 squared gradients.")
-    if name == "beta1":
-        return wrong("β1 sets the memory of the gradients themselves (the momentum m, about "
-                     "1/(1 − β1) = 10 steps), not of their squares.")
-    if name == "eta":
+    name = as_name(answer, "`answer`")
+    if isinstance(name, Feedback):
+        return name
+    key = pick(name, _NAMES)
+    if key is None:
+        return wrong(f'{shown(answer)} is not one of the defaults: answer "eta", "beta1", "beta2" or "eps".')
+    if key == "beta2":
+        return right("Yes: β₂ = 0.999 weighs the old v against the new g², so v (and σ̂) average "
+                     "about 1/(1 − β₂) = 1000 squared gradients.")
+    if key == "beta1":
+        return wrong("β₁ sets the memory of the gradients themselves (the momentum m, about "
+                     "1/(1 − β₁) = 10 steps), not of their squares.")
+    if key == "eta":
         return wrong("η scales every step; it averages nothing. Look at the line that updates v.")
+    if key == "alpha":
+        return wrong('Adam has no α of its own (Algorithm 1 calls the step size η "α"). RMSProp\'s α, the '
+                     'memory of g², has another name in Adam: which?')
     return wrong("ε only keeps the division η/σ̂ finite when σ̂ ≈ 0; it remembers nothing. "
                  "Look at the line that updates v.")

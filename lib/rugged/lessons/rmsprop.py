@@ -14,10 +14,13 @@ The notebook runs the optimizers itself; this module turns the paths into figure
 tables and holds the panel's wiring and the answer checks.
 """
 
+import functools
+
 import numpy as np
 
 from .. import optim, plots, style, surfaces, widgets
-from ..exercises import Feedback, as_number, close, right, wrong
+from ..exercises import (Feedback, as_choice, as_number, check, close, right, rounding_note, rounding_of,
+                         shown, wrong)
 from ..runner import descend
 
 GREEN = style.FAMILY_COLORS["RMSProp"]
@@ -33,20 +36,22 @@ X_TOLERANCE = 0.05         # "reached the basin minimum": |x − x*| ≤ this
 # Colours: RMSProp is green in every notebook; its α's differ by shade and line style.
 
 def _mix(colour, white):
-    """`colour` mixed with white in proportion `white` (0: the colour, 1: white)."""
+    """`colour` mixed with white in proportion `white` (0: the colour, 1: white); a negative
+    `white` mixes it with black instead (−0.5: half way to black)."""
     rgb = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255
-    return tuple(rgb + (1 - rgb) * white)
+    return tuple(rgb + (1 - rgb) * white if white >= 0 else rgb * (1 + white))
 
 
 _DASHES = ("--", "-.", "-", ":")
+_LIGHTNESS = (0.5, 0.0, -0.5, -0.7)      # light, the family green, dark, darker
 
 
 def alpha_style(alpha, index=None):
-    """Line style of RMSProp with this α: green, lighter and more broken for a smaller α."""
+    """Line style of RMSProp with this α: green, lighter and more broken for a smaller α,
+    darker and solid for a larger one, so that the α's differ in lightness and in dashes."""
     alphas = sorted(set(CLIFF_ALPHAS) | {alpha})
     index = alphas.index(alpha) if index is None else index
-    white = (0.45, 0.25, 0.0, 0.0)[min(index, 3)]
-    return dict(color=_mix(GREEN, white), linestyle=_DASHES[min(index, 3)])
+    return dict(color=_mix(GREEN, _LIGHTNESS[min(index, 3)]), linestyle=_DASHES[min(index, 3)])
 
 
 def run_style(label, index=0):
@@ -183,17 +188,22 @@ def x_steps(path):
 def cliff_figure(surface, runs, t_max=200):
     """σ^t of x, the step |x^{t+1} − x^t| and x^t over t, for several runs, the cliff shaded.
 
-    Top left: the paths. Top right: x^t with the cliff band. Bottom: σ_x^t and the step
-    actually taken; grey marks the steps during which the runs cross the cliff (from the
-    first run to enter it to the last to leave it).
+    Top left: the paths, the cliff's x-range in grey. Top right: x^t with the cliff band.
+    Bottom: σ_x^t and the step actually taken; grey marks the steps during which the runs
+    cross the cliff (from the first run to enter it to the last to leave it). Each run is
+    named at the right end of its σ curve as well as in the legend.
     """
     fig, axes = plots.new_figure(2, 2, figsize=(11.5, 6.6))
     (paths_ax, x_ax), (sigma_ax, step_ax) = axes
     plots.surface_axes(surface, paths_ax)
     paths_ax.axvspan(*surface.cliff, color=CLIFF_GREY, alpha=0.45, zorder=0)
+    paths_ax.text(sum(surface.cliff) / 2, 0.97, "cliff", ha="center", va="top", fontsize="small",
+                  transform=paths_ax.get_xaxis_transform(),
+                  bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.8))
     crossings = [cliff_steps(surface, p) for p in runs.values()]
     first = min(c[0] for c in crossings if c[0] is not None)
     last = max(c[1] for c in crossings if c[1] is not None)
+    ends = []
     for index, (label, path) in enumerate(runs.items()):
         look = run_style(label, index)
         n = min(t_max, path.steps)
@@ -201,6 +211,8 @@ def cliff_figure(surface, runs, t_max=200):
         x_ax.plot(np.arange(n + 1), path.params[:n + 1, 0], label=label, **look)
         sigma_ax.plot(np.arange(n), path.sigma[:n, 0], label=label, **look)
         step_ax.plot(np.arange(n), x_steps(path)[:n], label=label, **look)
+        ends.append((path.sigma[n - 1, 0], label, look["color"]))
+    _label_ends(sigma_ax, ends, t_max)
     paths_ax.plot(*surface.start, "o", color="black", markersize=6, zorder=4)
     paths_ax.set_title(f"Paths, first {t_max} steps")
     x_ax.axhspan(*surface.cliff, color=CLIFF_GREY, zorder=0)
@@ -211,9 +223,10 @@ def cliff_figure(surface, runs, t_max=200):
     x_ax.set_title("Where the x-parameter is")
     for ax in (sigma_ax, step_ax):
         ax.axvspan(first, last, color=CLIFF_GREY, zorder=0)
+        ax.text((first + last) / 2, 0.98, "runs on\nthe cliff", ha="center", va="top", fontsize="small",
+                transform=ax.get_xaxis_transform())
         ax.set_yscale("log")
         ax.set_xlabel("step t")
-    sigma_ax.text(first + 1, 0.9e-3, "on the cliff", va="bottom", fontsize="small")
     sigma_ax.set_ylim(3e-4, 30)
     sigma_ax.set_ylabel(r"$\sigma_x^t$")
     sigma_ax.set_title(r"$\sigma^t$ of the x-parameter")
@@ -225,8 +238,29 @@ def cliff_figure(surface, runs, t_max=200):
     step_ax.set_title("The step actually taken in x")
     for ax in (x_ax, sigma_ax, step_ax):
         ax.set_xlim(0, t_max)
-    x_ax.legend(fontsize="small", loc="lower right")
+    x_ax.legend(fontsize="small", loc="lower right", handlelength=3.2)
     return fig
+
+
+def _label_ends(ax, ends, x, min_gap=1.9):
+    """Name each curve at its right end, (value, label, colour) at `x`, on a log axis: labels
+    closer than a factor `min_gap` are pushed apart, so that none covers another."""
+    ends = sorted(ends)
+    placed = []
+    for value, label, color in ends:
+        y = max(value, placed[-1] * min_gap) if placed else value
+        placed.append(y)
+        ax.annotate(label.replace("RMSProp ", ""), (x, value), xytext=(x * 1.02, y), textcoords="data",
+                    va="center", ha="left", fontsize="small", color=_text_colour(color),
+                    annotation_clip=False,
+                    arrowprops=dict(arrowstyle="-", color=color, lw=0.8, shrinkA=0, shrinkB=0))
+
+
+def _text_colour(color):
+    """A colour dark enough for text on white: light greens are drawn half way to black."""
+    rgb = np.array(color[:3]) if not isinstance(color, str) else np.array(
+        [int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    return tuple(rgb * 0.6) if rgb.mean() > 0.55 else tuple(rgb)
 
 
 def cliff_table(surface, runs, tol=X_TOLERANCE):
@@ -351,7 +385,15 @@ def step_bound_table(surface, eta, alphas=CLIFF_ALPHAS, steps=4000):
 
 def rmsprop_panel(alpha=0.9, eta=0.1, steps=400):
     """Panel: α (slider) and η (log slider) → RMSProp's path on the plateau and cliff, its σ_x^t
-    and its step |x^{t+1} − x^t|, with Adagrad at the same η as the reference."""
+    and its step |x^{t+1} − x^t|, with Adagrad at the same η as the reference.
+
+    The α slider stops at values evenly spaced in log(1 − α), from 0.5 to 0.999 (0.5, 0.7, 0.8,
+    0.85, 0.9, …, 0.99, …, 0.999), so each of 0.5, 0.9, 0.99, 0.999 is one stop; a value outside
+    a control's range is a ValueError.
+    """
+    steps = widgets.check_number("steps", steps, 10, 5000, integer=True)
+    controls = dict(alpha=widgets.StopSlider("α", alpha, widgets.forgetting_stops(0.5, 0.999)),
+                    eta=widgets.log_slider("η", eta, -3, 0, readout_format=".2g"))
     surface = surfaces.plateau_cliff()
     fig, unused = plots.new_figure(static=False, figsize=(10, 5))
     unused.remove()
@@ -379,6 +421,7 @@ def rmsprop_panel(alpha=0.9, eta=0.1, steps=400):
         ax.set_xlim(0, steps)
     sigma_ax.set_ylim(1e-4, 40)
     step_ax.set_ylim(1e-4, 40)
+    widgets.plain_log_ticks(sigma_ax, step_ax)
     sigma_ax.set_ylabel(r"$\sigma_x^t$")
     step_ax.set_ylabel(r"$|x^{t+1} - x^t|$")
     step_ax.set_xlabel("step t (grey: on the cliff)")
@@ -408,7 +451,7 @@ def rmsprop_panel(alpha=0.9, eta=0.1, steps=400):
         for span in spans:
             span.set_x(enter if enter is not None else steps)
             span.set_width(0 if enter is None else (leave if leave is not None else steps) - enter)
-        problem = widgets.diverged_message(path, f"RMSProp with α = {alpha:.3f}, η = {eta:.2g}")
+        problem = widgets.diverged_message(path, f"RMSProp with α = {alpha:.4g}, η = {eta:.2g}")
         if problem:
             return problem
         reach, ref_reach = steps_to_x(surface, path), steps_to_x(surface, reference)
@@ -424,13 +467,11 @@ def rmsprop_panel(alpha=0.9, eta=0.1, steps=400):
                          f"(Adagrad {_largest_cliff_step(surface, reference) / eta:.2f}η)")
         elif enter is None:
             words.append("RMSProp never reaches the cliff")
-        message = f"α = {alpha:.3f}, η = {eta:.2g}. " + "; ".join(words) + "."
+        message = f"α = {alpha:.4g}, η = {eta:.2g}. " + "; ".join(words) + "."
         if outside:
             message += " The path leaves the plotted window."
         return message
 
-    controls = dict(alpha=widgets.slider("α", alpha, 0.0, 0.999, 0.001, readout_format=".3f"),
-                    eta=widgets.log_slider("η", eta, -3, 0, readout_format=".2g"))
     animated = [*spans, ada_path, rms_path, rms_end, ada_sigma, rms_sigma, ada_step, rms_step,
                 eta_line]
     return widgets.Panel(controls, fig, draw, animated=animated,
@@ -455,6 +496,7 @@ def rmsprop_sigma(sigma_prev, g, alpha):
     return float(np.sqrt(alpha * sigma_prev**2 + (1 - alpha) * g**2))
 
 
+@check
 def check_sigma_update(answer, sigma_prev=2.0, g=6.0, alpha=0.9):
     """σ^1 = sqrt(α(σ^0)² + (1 − α)(g^1)²), with feedback for the usual slips."""
     value = as_number(answer, "`sigma_1`")
@@ -463,29 +505,30 @@ def check_sigma_update(answer, sigma_prev=2.0, g=6.0, alpha=0.9):
     target = rmsprop_sigma(sigma_prev, g, alpha)
     a, b = alpha, 1 - alpha
     if close(value, target, 0.005):
-        return right(f"Yes: σ^1 = sqrt({a:g}·{sigma_prev:g}² + {b:.2g}·{g:g}²) = sqrt({a * sigma_prev**2:.4g} + "
-                     f"{b * g**2:.4g}) = {target:.4f}. One gradient {g / sigma_prev:g}× larger than σ^0 moves σ "
-                     f"{(target - sigma_prev) / (abs(g) - sigma_prev):.0%} of the way from σ^0 to |g^1|.")
+        return right(f"Yes: σ¹ = sqrt({a:g}·{sigma_prev:g}² + {b:.2g}·{g:g}²) = sqrt({a * sigma_prev**2:.4g} + "
+                     f"{b * g**2:.4g}) = {target:.4f}. One gradient {g / sigma_prev:g}× larger than σ⁰ moves σ "
+                     f"{(target - sigma_prev) / (abs(g) - sigma_prev):.0%} of the way from σ⁰ to |g¹|.")
     if value < 0:
         return wrong("σ is a root of a weighted mean of squares, so it can't be negative.")
     slips = [
-        (a * sigma_prev**2 + b * g**2, "That is (σ^1)²: you forgot the square root."),
+        (a * sigma_prev**2 + b * g**2, "That is (σ¹)²: you forgot the square root."),
         (np.sqrt(b * sigma_prev**2 + a * g**2),
-         f"You put α on the new gradient. α = {a:g} weighs the past, (σ^0)²; the newest (g^1)² gets 1 − α = {b:.2g}."),
+         f"You put α on the new gradient. α = {a:g} weighs the past, (σ⁰)²; the newest (g¹)² gets 1 − α = {b:.2g}."),
         (b * sigma_prev**2 + a * g**2, "You put α on the new gradient and forgot the square root."),
         (np.sqrt(a * sigma_prev + b * g**2),
-         "You used σ^0 where the formula has (σ^0)²: square the old σ before weighting it."),
+         "You used σ⁰ where the formula has (σ⁰)²: square the old σ before weighting it."),
         (a * sigma_prev + b * abs(g),
-         "You averaged σ^0 and |g^1| themselves; RMSProp averages their squares, then takes the root."),
+         "You averaged σ⁰ and |g¹| themselves; RMSProp averages their squares, then takes the root."),
         (np.sqrt((sigma_prev**2 + g**2) / 2),
-         "That is Adagrad's σ^1, the plain mean of (g^0)² and (g^1)². RMSProp weighs them α and 1 − α."),
-        (abs(g), "That would be α = 0 (σ = |g|): the past weighs α = 0.9 here."),
+         "That is Adagrad's σ¹, the plain mean of (g⁰)² and (g¹)². RMSProp weighs them α and 1 − α."),
+        (abs(g), f"That would be α = 0 (σ = |g|): the past weighs α = {a:g} here."),
     ]
     for slip, message in slips:
         if close(value, slip, 0.005):
-            return wrong(f"{value:g} is not it. {message}")
-    return wrong(f"{value:g} is not it. Compute sqrt(α·(σ^0)² + (1 − α)·(g^1)²) with σ^0 = {sigma_prev:g}, "
-                 f"g^1 = {g:g}, α = {a:g}.")
+            return wrong(f"{shown(value)} is not it. {message}" + rounding_note(value, target, 0.005))
+    return wrong(rounding_of(value, target, 0.005)
+                 or f"{shown(value)} is not it. Compute sqrt(α·(σ⁰)² + (1 − α)·(g¹)²) with σ⁰ = {sigma_prev:g}, "
+                    f"g¹ = {g:g}, α = {a:g}.")
 
 
 def cliff_brakes(surface=None, eta=CLIFF_ETA, alphas=(0.5, 0.99), steps=300):
@@ -496,18 +539,22 @@ def cliff_brakes(surface=None, eta=CLIFF_ETA, alphas=(0.5, 0.99), steps=300):
         for alpha in alphas}
 
 
+@functools.lru_cache(maxsize=8)
+def _cliff_brakes_for(choices):
+    return cliff_brakes(alphas=choices)
+
+
+@check
 def check_brakes_hardest(answer, choices=(0.5, 0.99)):
     """Which α brakes hardest at the cliff: the one whose largest step on the cliff is smallest."""
-    value = as_number(answer, "`alpha`")
+    value = as_choice(answer, tuple(choices), "`alpha`")
     if isinstance(value, Feedback):
         return value
-    if not any(close(value, c, 1e-9) for c in choices):
-        return wrong(f"Pick one of the two: {' or '.join(str(c) for c in choices)}; got {value:g}.")
-    largest = cliff_brakes(alphas=choices)
+    largest = _cliff_brakes_for(tuple(choices))
     best = min(largest, key=largest.get)
-    summary = ", ".join(f"α = {a}: {s / CLIFF_ETA:.2f}η" for a, s in largest.items())
-    if close(value, best, 1e-9):
-        return right(f"Yes: with α = {best} the newest gradient weighs 1 − α = {1 - best:.2g}, so σ jumps "
+    summary = ", ".join(f"α = {a:g}: {s / CLIFF_ETA:.2f}η" for a, s in largest.items())
+    if value == best:
+        return right(f"Yes: with α = {best:g} the newest gradient weighs 1 − α = {1 - best:.2g}, so σ jumps "
                      f"with the gradient and the step stays near η. Largest step on the cliff: {summary}.")
     return wrong(f"No: α = {value:g} keeps {value:.0%} of the old, small σ² from the plateau, so σ lags behind "
                  f"the cliff's large gradient and the step grows. Largest step on the cliff: {summary}.")
@@ -518,32 +565,37 @@ def torch_first_step(lr, alpha, g, eps=1e-8):
     return lr * abs(g) / (np.sqrt((1 - alpha) * g * g) + eps)
 
 
+@check
 def check_torch_first_step(answer, lr=0.01, alpha=0.99, g=5.0):
     """The size of torch's first RMSprop step, with feedback for the usual slips."""
     value = as_number(answer, "`first_step`")
     if isinstance(value, Feedback):
         return value
     target = torch_first_step(lr, alpha, g)
-    note = ""
+    note, typed = "", value
     if value < 0:
-        value, note = -value, " (The step itself is −0.1 since g > 0; its size is what was asked.)"
+        value = abs(value)
+        note = (f" (The step itself is −{target:.4g} since g > 0; its size is what was asked.)"
+                if close(value, target, 0.01) else " (Its size, a positive number, is what was asked.)")
     if close(value, target, 0.01):
-        return right(f"Yes: v^0 = (1 − α)g² = {(1 - alpha) * g * g:.4g}, sqrt(v^0) = {np.sqrt((1 - alpha) * g * g):.4g}, "
-                     f"so the step is η·|g|/sqrt(v^0) = η/sqrt(1 − α) = {target:.4g}: ten times η.{note}")
+        return right(f"Yes: v⁰ = (1 − α)g² = {(1 - alpha) * g * g:.4g}, sqrt(v⁰) = {np.sqrt((1 - alpha) * g * g):.4g}, "
+                     f"so the step is η·|g|/sqrt(v⁰) = η/sqrt(1 − α) = {target:.4g}: "
+                     f"{target / lr:.3g} times η.{note}")
     slips = [
-        (lr, "That is the lecture's first step, η·sign(g) (σ^0 = |g^0|). torch starts its average at 0, "
-             "so v^0 = (1 − α)g², not g². (Putting α on the new term gives about the same, also wrong.)"),
-        (lr * abs(g), "That is plain gradient descent, η·g: divide by σ^0 = sqrt(v^0)."),
-        (lr * abs(g) / ((1 - alpha) * g * g), "You divided by v^0 = (1 − α)g²: take its square root first."),
-        (lr * abs(g) / ((1 - alpha) * abs(g)), "You divided by (1 − α)|g|; σ^0 = sqrt(v^0) = sqrt(1 − α)·|g|."),
-        (lr * abs(g) / np.sqrt(1 - alpha), "You divided by sqrt(1 − α) only; σ^0 = sqrt(1 − α)·|g| includes |g|."),
-        (lr * np.sqrt(1 - alpha), "You multiplied by sqrt(1 − α); the step divides by σ^0 = sqrt(1 − α)·|g|."),
+        (lr, "That is the lecture's first step, η·sign(g) (σ⁰ = |g⁰|). torch starts its average at 0, "
+             "so v⁰ = (1 − α)g², not g². (Putting α on the new term gives about the same, also wrong.)"),
+        (lr * abs(g), "That is plain gradient descent, η·g: divide by σ⁰ = sqrt(v⁰)."),
+        (lr * abs(g) / ((1 - alpha) * g * g), "You divided by v⁰ = (1 − α)g²: take its square root first."),
+        (lr * abs(g) / ((1 - alpha) * abs(g)), "You divided by (1 − α)|g|; σ⁰ = sqrt(v⁰) = sqrt(1 − α)·|g|."),
+        (lr * abs(g) / np.sqrt(1 - alpha), "You divided by sqrt(1 − α) only; σ⁰ = sqrt(1 − α)·|g| includes |g|."),
+        (lr * np.sqrt(1 - alpha), "You multiplied by sqrt(1 − α); the step divides by σ⁰ = sqrt(1 − α)·|g|."),
     ]
     for slip, message in slips:
         if close(value, slip, 0.01):
-            return wrong(f"{value:g} is not it. {message}")
-    return wrong(f"{value:g} is not it. torch: v^0 = α·0 + (1 − α)g^2, σ^0 = sqrt(v^0) + eps, "
-                 f"step = η·g/σ^0 with η = {lr:g}, α = {alpha:g}, g = {g:g}.")
+            return wrong(f"{shown(typed)} is not it. {message}{note}")
+    return wrong((rounding_of(value, target, 0.01) if typed > 0 else None)
+                 or f"{shown(typed)} is not it. torch: v⁰ = α·0 + (1 − α)g², σ⁰ = sqrt(v⁰) + eps, "
+                    f"step = η·g/σ⁰ with η = {lr:g}, α = {alpha:g}, g = {g:g}.{note}")
 
 
 __all__ = [

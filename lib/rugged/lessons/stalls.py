@@ -19,8 +19,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .. import optim, plots, style, surfaces, widgets
-from ..curvature import CRITICAL, EIG_TOL
-from ..exercises import Feedback, as_number, close, right, wrong
+from ..curvature import CRITICAL, EIG_TOL, find_critical_point
+from ..exercises import (Feedback, as_bool, as_number, check, close, right, rounding_of, shown,
+                         unanswered, wrong)
 from ..runner import descend
 
 GD_COLOR = style.FAMILY_COLORS["GD"]
@@ -86,6 +87,35 @@ def stall_figure(path, *, label):
 
 # ---------------------------------------------------------------------------------------
 # 2. The true critical point, and why GD does not get there
+
+def search_without_decay(problem, start, chunks=(25, 25, 50)):
+    """`find_critical_point` on `problem` as it is (no weight decay) from `start`, stopped after
+    each chunk of iterations and continued from there: rows (iterations so far, ‖θ‖,
+    max |θ_i|, ‖∇L‖, converged), the first for `start` itself. It shows where the search goes
+    when it does not converge."""
+    theta = np.asarray(start, dtype=float)
+    rows = [(0, float(np.linalg.norm(theta)), float(np.abs(theta).max()),
+             float(np.linalg.norm(problem.grad(theta))), False)]
+    done = 0
+    for n in chunks:
+        point = find_critical_point(problem, theta, max_iter=n)
+        theta, done = point.theta, done + point.iterations
+        rows.append((done, float(np.linalg.norm(theta)), float(np.abs(theta).max()), point.grad_norm,
+                     point.converged))
+        if point.converged or point.iterations < n:
+            break
+    return rows
+
+
+def drift_summary(rows):
+    """The rows of `search_without_decay` as a table, and whether the search converged."""
+    lines = ["without weight decay, the search from the stall:",
+             f"{'iterations':>10s} {'‖θ‖':>7s} {'max |θ_i|':>10s} {'‖∇L‖':>10s}"]
+    lines += [f"{n:10d} {norm:7.3f} {largest:10.3f} {grad:10.3e}" for n, norm, largest, grad, _ in rows]
+    lines.append(f"converged (‖∇L‖ ≤ 1e-10): {rows[-1][4]}; ‖θ‖ and max |θ_i| grew at every chunk: "
+                 f"{all(b[1] > a[1] and b[2] > a[2] for a, b in zip(rows[1:], rows[2:]))}")
+    return "\n".join(lines)
+
 
 def critical_summary(problem, regularised, stall, point):
     """The stall point and the critical point found from it, side by side.
@@ -220,20 +250,17 @@ def ravine_figure(surface, path, *, label, zoom_steps=12):
     """GD's path on the ravine with a zoom on its first steps (left); its loss and gradient norm
     per step on linear axes from 0 (right)."""
     fig, contour, loss_ax, grad_ax = ravine_layout(surface)
-    line = plots.draw_path(contour, path, label, color=GD_COLOR)
-    line.set_linewidth(0.4)
-    line.set_zorder(2)
-    line.set_alpha(0.5)
+    plots.draw_band(contour, path, label, color=GD_COLOR)
     contour.set_title(f"{label}, {path.steps} steps", fontsize="medium")
     inset = contour.inset_axes([0.55, 0.05, 0.43, 0.36])
     xy = path.params[:zoom_steps + 1]
     inset.plot(xy[:, 0], xy[:, 1], "-o", color=GD_COLOR, ms=3, lw=0.9)
     for t in (0, 1):
-        inset.annotate(f"t = {t}", xy[t], xytext=(4, -9 if xy[t, 1] > 0 else 3), textcoords="offset points",
-                       fontsize="x-small")
+        inset.annotate(f"t = {t}", xy[t], xytext=(4, -11 if xy[t, 1] > 0 else 3), textcoords="offset points",
+                       fontsize="small")
     inset.set_facecolor("white")
-    inset.set_title(f"first {zoom_steps} steps, x zoomed", fontsize="x-small")
-    inset.tick_params(labelsize="x-small")
+    inset.set_title(f"first {zoom_steps} steps, x zoomed", fontsize="small")
+    inset.tick_params(labelsize="small")
     inset.xaxis.set_major_locator(MaxNLocator(3))
     inset.grid(False)
     t = np.arange(len(path.loss))
@@ -284,11 +311,22 @@ def census_summary(c):
     return "\n".join(lines)
 
 
+def census_positions(ratios, spread=0.018, seed=0):
+    """Where to draw each minimum ratio in the census scatter: the ratio moved sideways by at
+    most `spread` (so that equal ratios don't hide each other), but never out of [0, 1]:
+    a ratio near 1 moves only left, one near 0 only right."""
+    ratios = np.asarray(ratios, dtype=float)
+    rng = np.random.default_rng(seed)
+    size = rng.uniform(0, spread, ratios.shape)
+    side = np.where(rng.random(ratios.shape) < 0.5, -1.0, 1.0)
+    side = np.where(ratios + size > 1, -1.0, np.where(ratios - size < 0, 1.0, side))
+    return np.clip(ratios + side * size, 0.0, 1.0)
+
+
 def census_figure(c, *, title):
     """Training loss against minimum ratio at every critical point; true local minima as ★."""
     fig, ax = plots.new_figure(figsize=(8.5, 4.4))
-    jitter = np.random.default_rng(0).uniform(-0.018, 0.018, len(c.loss))
-    x = c.minimum_ratio + jitter
+    x = census_positions(c.minimum_ratio)
     saddle = ~c.is_local_min
     ax.plot(x[saddle], c.loss[saddle], "o", color=SADDLE_COLOR, alpha=0.75, ms=6,
             label=f"saddle point ({saddle.sum()})")
@@ -386,11 +424,13 @@ def one_rate_figure(surface, runs):
     fig, (left, right) = plots.new_figure(1, 2, figsize=(11.5, 4.2), width_ratios=(1.5, 1))
     plots.surface_axes(surface, left)
     shades = (GD_COLOR, GD_LIGHT)
-    for (label, (eta, path)), color, width, z in zip(runs.items(), shades, (0.4, 3.0), (3, 6)):
-        line = plots.draw_path(left, path, label, color=color)
-        line.set_linewidth(width)
-        line.set_zorder(z)
-        line.set_alpha(0.5 if width < 1 else 1)
+    for index, ((label, (eta, path)), color) in enumerate(zip(runs.items(), shades)):
+        if index == 0:                      # the first run bounces: the band it sweeps
+            plots.draw_band(left, path, label, color=color)
+        else:
+            line = plots.draw_path(left, path, label, color=color)
+            line.set_linewidth(3.0)
+            line.set_zorder(6)
         t = np.arange(1, len(path.params) + 1)
         keep = plots.thin(len(t))
         for i, (name, ls) in enumerate((("x", "-"), ("y", "--"))):
@@ -404,7 +444,7 @@ def one_rate_figure(surface, runs):
     right.set_xlabel("step t + 1")
     right.set_ylabel("distance to ★")
     right.set_title("x flat, y steep", fontsize="medium")
-    right.legend(loc="lower left", fontsize="x-small")
+    right.legend(loc="lower left", fontsize="small")
     plots.no_minor_ticks(right)
     return fig
 
@@ -423,8 +463,11 @@ def ravine_panel(eta=1e-2, steps=300, max_steps=5000):
 
     The loss and ‖g‖ axes are fixed (log t from 1 to `max_steps`, log values over ranges that
     hold every stable run; a diverging run leaves through the top), so a slider move redraws
-    only the lines, the markers and the title.
+    only the lines, the markers and the title. A value outside a control's range is a ValueError.
     """
+    max_steps = widgets.check_number("max_steps", max_steps, 10, 100_000, integer=True)
+    controls = dict(eta=widgets.log_slider("η", eta, -8, -1, step=0.05, readout_format=".2e"),
+                    steps=widgets.int_slider("steps", steps, 10, max_steps, 10))
     surface = surfaces.ravine()
     lam_min, lam_max = surface.eigenvalues
     fig, contour, loss_ax, grad_ax = ravine_layout(surface, static=False, figsize=(10.5, 4.2))
@@ -439,26 +482,24 @@ def ravine_panel(eta=1e-2, steps=300, max_steps=5000):
     grad_ax.set_ylim(1e-3, 1e5)
     grad_ax.set_xlabel("step t + 1")
     loss_ax.set_title("loss and gradient norm", fontsize="medium")
-    plots.no_minor_ticks(loss_ax, grad_ax)
+    widgets.plain_log_ticks(loss_ax, grad_ax)
 
     def draw(eta, steps):
         steps = int(steps)
         path = descend(surface, optim.GD(lr=eta), surface.start, steps)
         widgets.set_path(path_line, path, (start_marker, end_marker))
         t = np.arange(1, len(path.loss) + 1)
-        loss_line.set_data(t, path.loss)
-        grad_line.set_data(t, path.grad_norm)
+        widgets.set_curve(loss_line, path.loss, t)
+        widgets.set_curve(grad_line, path.grad_norm, t)
         contour.set_title(f"GD, η = {eta:.2e}: {steps:,} steps")
-        factors = f"1 − ηλ_min = {factor(eta, lam_min)}, 1 − ηλ_max = {factor(eta, lam_max)}"
+        factors = f"1 − ηλ_{{min}} = {factor(eta, lam_min)}, 1 − ηλ_{{max}} = {factor(eta, lam_max)}"
         message = widgets.diverged_message(path, f"GD with η = {eta:.2e}")
         if message:
-            return f"{message} ({factors}: |1 − ηλ_max| > 1, every step makes |y| larger)"
+            return f"{message} ({factors}: |1 − ηλ_{{max}}| > 1, every step makes |y| larger)"
         x, y = path.endpoint
         return (f"{factors}; after {path.steps:,} steps (x, y) = ({x:.3f}, {y:+.3f}), "
                 f"distance to ★ {path.distance(surface.minima[0]):.3g}, ‖g‖ {path.grad_norm[-1]:.3g}")
 
-    controls = dict(eta=widgets.log_slider("η", eta, -8, -1, step=0.05, readout_format=".2e"),
-                    steps=widgets.int_slider("steps", steps, 10, max_steps, 10))
     animated = [path_line, start_marker, end_marker, contour.title, loss_line, grad_line]
     return widgets.Panel(controls, fig, draw, animated=animated,
                          title="Gradient descent on the ravine: one η for a flat x and a steep y")
@@ -470,54 +511,86 @@ widgets.register("01 ravine")(ravine_panel)
 # ---------------------------------------------------------------------------------------
 # Exercises
 
-def largest_stable_lr(answer, surface):
-    """The largest η for which GD converges on a quadratic surface: 2/λ_max."""
+def _factor_text(factor):
+    """' = 1 − ηλ' as text that never rounds to a contradiction (−1.0002 is not shown as −1)."""
+    if not np.isfinite(factor):
+        return ""
+    for digits in range(4, 16):
+        text = f"{factor:.{digits}g}"
+        if float(text) != -1.0 or factor == -1.0:
+            return " = " + text.replace("-", "−")
+    return " = " + repr(factor)
+
+
+@check
+def largest_stable_lr(answer, surface=None):
+    """The largest η for which GD converges on a quadratic surface: 2/λ_max.
+
+    The question is a limit, so the check is one-sided: any η above 2/λ_max diverges and
+    is refused, η from 0.95·2/λ_max up to the limit is accepted (the limit itself, 2/λ_max
+    computed exactly, too: it is the supremum the question asks for).
+    """
+    surface = surface if surface is not None else surfaces.ravine()
     value = as_number(answer, "`eta_max`")
     if isinstance(value, Feedback):
         return value
-    lam_min, lam_max = surface.eigenvalues.min(), surface.eigenvalues.max()
-    target = 2 / lam_max
+    lam_min, lam_max = float(surface.eigenvalues.min()), float(surface.eigenvalues.max())
+    limit = 2 / lam_max
     if value <= 0:
-        return wrong(f"η must be positive; got {value:g}.")
-    if close(value, target, 0.02):
-        return right(f"Yes: η_max = 2/λ_max = 2/{lam_max:g} = {target:.4g}. Above it the steep "
-                     f"direction's factor 1 − ηλ_max drops below −1 and GD diverges.")
-    if close(value, 2 / lam_min, 0.02):
-        return wrong(f"That is 2/λ_min, the limit of the flat direction. With η = {value:.4g} the "
-                     f"steep direction is multiplied by 1 − ηλ_max = {1 - value * lam_max:.4g} per step: "
-                     f"GD explodes. The steepest direction sets the limit.")
+        return wrong(f"η must be positive; got {shown(value)}.")
     factor = 1 - value * lam_max
+    if close(value, limit, 1e-9):
+        return right(f"Yes: η_{{max}} = 2/λ_{{max}} = 2/{lam_max:g} = {limit:.4g}. At exactly this η the "
+                     f"steep factor 1 − ηλ_{{max}} is −1 and the bounce keeps its size; every η below it "
+                     f"converges, every η above it diverges.")
+    if value > limit:
+        if close(value, 2 / lam_min, 0.02):
+            return wrong(f"That is 2/λ_{{min}}, the limit of the flat direction. With η = {shown(value)} the "
+                         f"steep direction is multiplied by 1 − ηλ_{{max}}{_factor_text(factor)} per step: "
+                         f"GD explodes. The steepest direction sets the limit.")
+        return wrong(f"That diverges: 2/λ_{{max}} = {limit:.6g}, and η = {shown(value)} is above it, so the steep "
+                     f"factor 1 − ηλ_{{max}}{_factor_text(factor)} is below −1 and the bounce grows every step.")
+    if value >= 0.95 * limit:
+        return right(f"Yes: η = {shown(value)} is just below the limit 2/λ_{{max}} = 2/{lam_max:g} = {limit:.6g}. "
+                     f"Above it the steep factor 1 − ηλ_{{max}} drops below −1 and GD diverges.")
     if close(value, 1 / lam_max, 0.02):
-        return wrong("1/λ_max is where GD stops overshooting (1 − ηλ_max = 0), not where it stops "
-                     "converging: it still converges, bouncing, up to the η where 1 − ηλ_max = −1.")
-    if value > target:
-        return wrong(f"Too large: with η = {value:.4g} the steep direction is multiplied by "
-                     f"1 − ηλ_max = {factor:.3f} each step, |{factor:.3f}| > 1, so GD diverges. "
-                     f"The largest stable η is 2/λ_max.")
-    return wrong(f"Stable, but not the largest: 1 − ηλ_max = {factor:.3f} is still above −1. "
-                 f"Look for the η where it reaches −1 (λ_max = {lam_max:g}).")
+        return wrong("1/λ_{max} is where GD stops overshooting (1 − ηλ_{max} = 0), not where it stops "
+                     "converging: it still converges, bouncing, up to the η where 1 − ηλ_{max} = −1.")
+    return wrong(f"Stable, but not the largest: 1 − ηλ_{{max}}{_factor_text(factor)} is still above −1. "
+                 f"Look for the η where it reaches −1 (λ_{{max}} = {lam_max:g}).")
 
 
-def steps_to_halve(answer, surface, eta):
+@check
+def steps_to_halve(answer, surface=None, eta=1e-2):
     """Steps GD with η needs to halve the distance along the flattest direction: ln 2 / −ln(1 − ηλ_min)."""
+    surface = surface if surface is not None else surfaces.ravine()
     value = as_number(answer, "`steps`")
     if isinstance(value, Feedback):
         return value
-    lam_min, lam_max = surface.eigenvalues.min(), surface.eigenvalues.max()
+    lam_min, lam_max = float(surface.eigenvalues.min()), float(surface.eigenvalues.max())
     target = np.log(2) / -np.log1p(-eta * lam_min)
     if close(value, target, 0.02):
-        return right(f"Yes: each step keeps a factor 1 − ηλ_min = {1 - eta * lam_min:.6g} of the "
-                     f"distance, so halving takes ln 2 / −ln(1 − ηλ_min) ≈ {target:,.0f} steps.")
+        return right(f"Yes: each step keeps a factor 1 − ηλ_{{min}} = {1 - eta * lam_min:.6g} of the "
+                     f"distance, so halving takes ln 2 / −ln(1 − ηλ_{{min}}) ≈ {target:,.0f} steps.")
+    if value <= 0:
+        return wrong(f"A number of steps is positive; got {shown(value)}.")
     steep = np.log(2) / -np.log(abs(1 - eta * lam_max))
     if close(value, steep, 0.05):
-        return wrong(f"{value:,.0f} halves the steep direction y (factor |1 − ηλ_max| = "
-                     f"{abs(1 - eta * lam_max):.4g}); the question asks about the flat direction x, λ_min = {lam_min:g}.")
+        return wrong(f"{shown(value)} halves the steep direction y (factor |1 − ηλ_{{max}}| = "
+                     f"{abs(1 - eta * lam_max):.4g}); the question asks about the flat direction x, "
+                     f"λ_{{min}} = {lam_min:g}.")
     if close(value, 1 / (eta * lam_min), 0.05):
-        return wrong(f"1/(ηλ_min) = {1 / (eta * lam_min):,.0f} is the number of steps to shrink the distance "
-                     f"by a factor e ≈ 2.718, not 2. Solve (1 − ηλ_min)^n = 1/2.")
+        return wrong(f"1/(ηλ_{{min}}) = {1 / (eta * lam_min):,.0f} is the number of steps to shrink the distance "
+                     f"by a factor e ≈ 2.718, not 2. Solve (1 − ηλ_{{min}})ⁿ = 1/2.")
+    if close(value, np.log(2), 0.01):
+        return wrong(f"{shown(value)} is ln 2 alone: divide it by −ln(1 − ηλ_{{min}}), the distance lost "
+                     f"per step (about ηλ_{{min}} = {eta * lam_min:g}).")
+    near = rounding_of(value, target, 0.02)
+    if near:
+        return wrong(near)
     hint = "too few" if value < target else "too many"
-    return wrong(f"{value:,.0f} is {hint}. Along the flat direction the distance shrinks by the "
-                 f"factor 1 − ηλ_min = 1 − {eta:g}·{lam_min:g} per step; solve (1 − ηλ_min)^n = 1/2.")
+    return wrong(f"{shown(value)} is {hint}. Along the flat direction the distance shrinks by the "
+                 f"factor 1 − ηλ_{{min}} = 1 − {eta:g}·{lam_min:g} per step; solve (1 − ηλ_{{min}})ⁿ = 1/2.")
 
 
 # A Hessian at a critical point for exercise 3: every diagonal entry is positive, yet the
@@ -533,26 +606,80 @@ def exercise_hessian():
     return EXERCISE_HESSIAN.copy()
 
 
+_MISSING = object()
+
+
+def _ratio_and_minimum(answer):
+    """Split an answer of exercise 3 into (ratio, is_minimum); is_minimum is _MISSING if not given."""
+    if isinstance(answer, dict):
+        ratio = next((v for k, v in answer.items() if "ratio" in str(k).lower()), _MISSING)
+        minimum = next((v for k, v in answer.items() if "min" in str(k).lower()), _MISSING)
+        return ratio, minimum
+    if isinstance(answer, (tuple, list)) and len(answer) == 2:
+        return answer[0], answer[1]
+    return answer, _MISSING
+
+
+def _is_truth(value):
+    return isinstance(value, (bool, np.bool_)) or (
+        isinstance(value, str) and not isinstance(as_bool(value, ""), Feedback))
+
+
+@check
 def minimum_ratio_answer(answer, hessian=EXERCISE_HESSIAN):
-    """The minimum ratio of a Hessian: the share of its positive eigenvalues."""
-    value = as_number(answer, "`ratio`")
+    """Exercise 3: (minimum ratio, is it a local minimum?) for a Hessian at a critical point.
+
+    The answer is a pair (ratio, is_minimum), e.g. (0.5, True); the minimum ratio is the
+    share of positive eigenvalues. A ratio alone is judged, then the second half is asked for.
+    """
+    ratio, minimum = _ratio_and_minimum(answer)
+    given = minimum is not None and minimum is not _MISSING
+    if ratio is None and not given:
+        return unanswered("`ratio` and `is_minimum`")
+    if given and _is_truth(ratio) and not _is_truth(minimum):
+        return wrong(f"The two are swapped: write (ratio, is_minimum), the number first; got {shown(answer)}.")
+    if ratio is _MISSING:
+        return wrong(f"Give the ratio too: (ratio, is_minimum); got {shown(answer)}.")
+    value = as_number(ratio, "`ratio`")
     if isinstance(value, Feedback):
         return value
     eigs = np.linalg.eigvalsh(hessian)
     n, n_pos = len(eigs), int(np.sum(eigs > 0))
     target = n_pos / n
+    is_min = n_pos == n
     listed = ", ".join(f"{v:g}" for v in eigs)
-    kind = "a local minimum" if n_pos == n else "a saddle point"
-    if close(value, target, 1e-3):
-        return right(f"Yes: the eigenvalues are {listed}; {n_pos} of {n} are positive, so the "
-                     f"minimum ratio is {target:g} and the point is {kind}.")
-    if close(value, 1 - target, 1e-3):
-        return wrong(f"{value:g} is the share of negative eigenvalues; the minimum ratio counts the positive ones.")
-    diagonal = np.mean(np.diag(hessian) > 0)
-    if close(value, diagonal, 1e-3):
-        return wrong("The diagonal entries are all positive, but they are not the eigenvalues: a "
-                     "large off-diagonal entry can bend a direction downwards. Use np.linalg.eigvalsh(H).")
-    if not 0 <= value <= 1:
-        return wrong(f"A minimum ratio is a share, between 0 and 1; got {value:g}.")
-    return wrong(f"Not {value:g}. Take the eigenvalues with np.linalg.eigvalsh(H) and count the "
-                 f"positive ones out of {n}.")
+    kind = "a local minimum" if is_min else "a saddle point"
+    if not close(value, target, 1e-3):
+        if close(value, 1 - target, 1e-3):
+            return wrong(f"{shown(value)} is the share of negative eigenvalues; the minimum ratio counts "
+                         f"the positive ones.")
+        diagonal = np.mean(np.diag(hessian) > 0)
+        if close(value, diagonal, 1e-3):
+            return wrong("The diagonal entries are all positive, but they are not the eigenvalues: a "
+                         "large off-diagonal entry can bend a direction downwards. Use `np.linalg.eigvalsh(H)`.")
+        if not 0 <= value <= 1:
+            return wrong(f"A minimum ratio is a share, between 0 and 1; got {shown(value)}.")
+        near = rounding_of(value, target, 1e-3)
+        if near:
+            return wrong(near)
+        return wrong(f"The ratio {shown(value)} is not it. Take the eigenvalues with `np.linalg.eigvalsh(H)` "
+                     f"and count the positive ones out of {n}.")
+    if not given:
+        return wrong(f"The ratio {target:g} is right. Now the second half: is the point a local "
+                     f"minimum? Set `is_minimum` to True or False.")
+    verdict = as_bool(minimum, "`is_minimum`")
+    if isinstance(verdict, Feedback):
+        return wrong(f"The ratio {target:g} is right. {verdict.message}")
+    if verdict != is_min:
+        if is_min:
+            return wrong(f"The ratio {target:g} is right, and it says the opposite: all {n} eigenvalues "
+                         f"are positive, so every direction curves upwards: a local minimum.")
+        negative = ", ".join(f"{v:g}" for v in eigs[eigs < 0])
+        if negative:
+            return wrong(f"The ratio {target:g} is right, but the point is not a local minimum: the "
+                         f"eigenvalue {negative} is negative, so along its eigenvector the loss goes down. "
+                         f"A minimum needs ratio 1.")
+        return wrong(f"The ratio {target:g} is right, but below 1: not every eigenvalue ({listed}) is "
+                     f"positive, so the Hessian does not show a local minimum.")
+    return right(f"Yes: the eigenvalues are {listed}; {n_pos} of {n} are positive, so the minimum "
+                 f"ratio is {target:g} and the point is {kind}.")

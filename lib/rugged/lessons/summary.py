@@ -7,15 +7,13 @@ The composition itself is `rugged.compose.Composed`; this module holds the noteb
 experiments, figures, the "07 composer" panel and the exercise checks.
 """
 
-import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from .. import optim, plots, schedules, style, surfaces, widgets
+from .. import optim, plots, schedules, style, surfaces, tuning, widgets
 from ..compose import NO_NAME, Composed, known_name
-from ..exercises import right, unanswered, wrong
+from ..exercises import Feedback, as_name, check, name_key, pick, right, shown, unanswered, wrong
 from ..runner import descend, relative_error
 
 # ---------------------------------------------------------------------------------------
@@ -93,7 +91,7 @@ def build_up_figure(surface, runs):
     left.legend(loc="lower right", fontsize="small")
     right_ax.set_yscale("log")
     right_ax.set_xlabel("step t")
-    right_ax.set_ylabel("L(θ^t) − L*")
+    right_ax.set_ylabel(r"$L(\theta^t) - L^*$")
     right_ax.set_title(f"{surface.title}: {next(iter(runs.values())).steps} steps")
     return fig
 
@@ -174,14 +172,14 @@ def statistics_figure(stats):
                   flat="flat direction (1, 1): g keeps its sign")
     for ax, (name, s) in zip(axes, stats.items()):
         t = np.arange(len(s["g"]))
-        ax.plot(t, s["g"], "o-", color=colors["g"], markersize=3.5, lw=1, label="gradient g^t")
-        ax.plot(t, s["m"], color=colors["m"], lw=2.4, label="momentum m̂^t (β1 = 0.9)")
-        ax.plot(t, s["sigma"], color=colors["sigma"], lw=2.4, label="σ^t (Adam's, β2 = 0.999)")
-        ax.plot(t, -s["sigma"], color=colors["sigma"], lw=1, ls=":", label="−σ^t")
+        ax.plot(t, s["g"], "o-", color=colors["g"], markersize=3.5, lw=1, label=r"gradient $g^t$")
+        ax.plot(t, s["m"], color=colors["m"], lw=2.4, label=r"momentum $\hat m^t$ ($\beta_1$ = 0.9)")
+        ax.plot(t, s["sigma"], color=colors["sigma"], lw=2.4, label=r"$\sigma^t$ (Adam's, $\beta_2$ = 0.999)")
+        ax.plot(t, -s["sigma"], color=colors["sigma"], lw=1, ls=":", label=r"$-\sigma^t$")
         ax.axhline(0, color="0.3", lw=0.7)
         ax.set_title(titles[name], fontsize="medium")
         ax.set_xlabel("step t")
-    axes[0].set_ylabel("component of g, m̂, σ")
+    axes[0].set_ylabel(r"component of $g$, $\hat m$, $\sigma$")
     axes[1].legend(loc="lower right", fontsize="small")
     return fig
 
@@ -210,20 +208,24 @@ def zigzag_runs(steps=100):
 
 
 def describe_zigzag(surface, runs, steps=100):
-    """Per variant: its name, η, reversals of the steep component in 30 steps, steps to 1e-3·L(start).
+    """Per variant: its name, η, reversals of the steep component in 30 steps, and the steps to reach
+    the race's goal L ≤ 1e-3·L(θ^0) and stay there (`tuning.settle_steps`, as in the race of §4).
 
     A last row runs σ only at half the η, where it no longer zig-zags (its steps are smaller).
     """
-    lines = [f"{'':14s} {'named optimizer':52s} {'η':>5s}  reversals/30  steps to L ≤ 1e-3·L(θ^0)"]
+    goal = tuning.goal_fraction(surface, tuning.DEFAULT_TOLERANCE)
+    lines = [f"{'':14s} {'named optimizer':48s} {'η':>5s}  reversals/30  {'reaches':>7s}  {'stays':>5s}"]
     variants = dict(zigzag_variants())
     variants["σ only, η/2"] = Composed(0.5, sigma="adam")
     runs = dict(runs)
     runs["σ only, η/2"] = descend(surface, variants["σ only, η/2"], surface.start, steps)
     for label, opt in variants.items():
         path = runs[label]
-        reached = path.steps_to(1e-3 * path.loss[0])
-        lines.append(f"{label:14s} {opt.known_name():52s} {opt.lr:5.2f}  {reversals(path):12d}"
-                     f"  {reached if reached is not None else '— (not in ' + str(path.steps) + ')'}")
+        first, settled = path.steps_to(goal), tuning.settle_steps(path, goal)
+        lines.append(f"{label:14s} {opt.known_name():48s} {opt.lr:5.2f}  {reversals(path):12d}  "
+                     f"{'—' if first is None else first:>7}  {'—' if settled is None else settled:>5}")
+    lines.append(f"reaches: first t with L ≤ 1e-3·L(θ^0); stays: first t from which L stays that low up to "
+                 f"step {steps}; —: never")
     return "\n".join(lines)
 
 
@@ -306,7 +308,7 @@ def describe_verification(errors, tolerance=1e-12):
 
 
 # ---------------------------------------------------------------------------------------
-# 4. The race: every optimizer on every surface.
+# 4. The race: every optimizer on every surface, each at its own best η (rugged.tuning).
 
 RACE_OPTIMIZERS = {
     "GD": lambda lr: optim.GD(lr),
@@ -317,110 +319,28 @@ RACE_OPTIMIZERS = {
     "RAdam": lambda lr: optim.RAdam(lr),
     "NAdam": lambda lr: optim.NAdam(lr),
 }
-BUDGET = {"pokemon": 3000, "rosenbrock": 2000}   # steps; other surfaces get DEFAULT_BUDGET
-DEFAULT_BUDGET = 1000
-TOLERANCE = {"pokemon": 1e-6}  # reach L − L* ≤ tol · (L(θ^0) − L*); others DEFAULT_TOLERANCE
-DEFAULT_TOLERANCE = 1e-3
-JITTER, EXTRA_STARTS = 0.05, 8
-
-# η per surface and optimizer, from `tune_eta` (grid {1, 2, 5}·10^k; see its docstring).
-ETA = {
-    "pokemon": {"GD": 1e-06, "Momentum": 1e-06, "Adagrad": 10, "RMSprop": 0.05,
-                "Adam": 10, "RAdam": 2e-07, "NAdam": 1},
-    "ravine": {"GD": 0.005, "Momentum": 0.01, "Adagrad": 2, "RMSprop": 0.05,
-               "Adam": 0.5, "RAdam": 0.01, "NAdam": 0.5},
-    "zigzag": {"GD": 0.1, "Momentum": 0.02, "Adagrad": 2, "RMSprop": 0.05,
-               "Adam": 1, "RAdam": 0.2, "NAdam": 0.5},
-    "rosenbrock": {"GD": 0.001, "Momentum": 0.001, "Adagrad": 2, "RMSprop": 0.005,
-                   "Adam": 0.5, "RAdam": 0.002, "NAdam": 0.01},
-    "saddle": {"GD": 0.5, "Momentum": 0.5, "Adagrad": 0.5, "RMSprop": 0.05,
-               "Adam": 1, "RAdam": 0.2, "NAdam": 0.1},
-    "plateau_cliff": {"GD": 1, "Momentum": 0.05, "Adagrad": 2, "RMSprop": 0.2,
-                      "Adam": 1, "RAdam": 10, "NAdam": 1},
-    "rugged": {"GD": 0.2, "Momentum": 0.2, "Adagrad": 2, "RMSprop": 0.2,
-               "Adam": 0.002, "RAdam": 1, "NAdam": 1},
-}
-
-
-def budget(name):
-    """The race's step budget on a surface."""
-    return BUDGET.get(name, DEFAULT_BUDGET)
-
-
-def threshold(surface):
-    """The loss to reach: L* + tol·(L(θ^0) − L*)."""
-    start_loss = float(surface.loss(np.array(surface.start)))
-    tol = TOLERANCE.get(surface.name, DEFAULT_TOLERANCE)
-    return surface.min_loss + tol * (start_loss - surface.min_loss)
-
-
-def race_starts(surface):
-    """The surface's start and 8 starts near it (±5% of the window, seeded): shape (9, 2)."""
-    span = np.array([hi - lo for lo, hi in surface.window])
-    jitter = np.random.default_rng(0).uniform(-JITTER, JITTER, (EXTRA_STARTS, 2)) * span
-    return np.vstack([surface.start, np.array(surface.start) + jitter])
-
-
-def steps_reached(path, surface):
-    """Per start: the first t with L ≤ threshold, if the run also ends below it; else None."""
-    limit = threshold(surface)
-    first = path.steps_to(limit)
-    ends = path.loss[-1] <= limit
-    return [f if (f is not None and e) else None for f, e in zip(first, ends)]
-
-
-def median_steps(path, surface):
-    """Median over the starts of `steps_reached` (unreached count as ∞); None if most never reach."""
-    steps = [math.inf if s is None else s for s in steps_reached(path, surface)]
-    value = float(np.median(steps))
-    return None if math.isinf(value) else int(round(value))
-
-
-def tune_eta(surface, label, grid=None):
-    """The race's η for one optimizer on one surface (how `ETA` was made; ~1 s per call).
-
-    Over η in {1, 2, 5}·10^k (10^−8 … 500 on Pokémon, 10^−4 … 500 elsewhere), run the 9
-    race starts and keep the η whose paths stay within the window widened by half its
-    size on each side, with the fewest median steps to the threshold (a start counts
-    only if it also ends below it); ties and total failures go to the lowest median
-    final loss.
-    """
-    low = -8 if surface.name == "pokemon" else -4
-    grid = grid or [m * 10.0**k for k in range(low, 3) for m in (1, 2, 5)]
-    lo = np.array([w[0] for w in surface.window])
-    hi = np.array([w[1] for w in surface.window])
-    span, starts, best = hi - lo, race_starts(surface), None
-    for lr in grid:
-        path = descend(surface, RACE_OPTIMIZERS[label](lr), starts, budget(surface.name))
-        p = path.params
-        if not np.all(np.isfinite(p) & (p >= lo - span / 2) & (p <= hi + span / 2)):
-            continue
-        steps = [math.inf if s is None else s for s in steps_reached(path, surface)]
-        score = (float(np.median(steps)), float(np.median(path.loss[-1])))
-        if best is None or score < best[0]:
-            best = (score, lr)
-    return None if best is None else best[1]
 
 
 def run_race():
-    """Every race optimizer on every surface with its η: surface name → (surface, label → Path)."""
-    results = {}
-    for name, surface in surfaces.all_surfaces().items():
-        starts = race_starts(surface)
-        results[name] = (surface, {label: descend(surface, make(ETA[name][label]), starts, budget(name))
-                                   for label, make in RACE_OPTIMIZERS.items()})
-    return results
+    """Every race optimizer tuned on every surface with the course's race settings
+    (`tuning.surface_race`): surface name → (surface, optimizer name → `tuning.Tuned`)."""
+    return {name: (surface, tuning.surface_race(surface, RACE_OPTIMIZERS))
+            for name, surface in surfaces.all_surfaces().items()}
 
 
 def race_steps(results):
-    """surface → label → median steps to the threshold (None: not within the budget)."""
-    return {name: {label: median_steps(path, surface) for label, path in paths.items()}
-            for name, (surface, paths) in results.items()}
+    """surface → optimizer → median steps to the goal at its best η (None: not within the budget)."""
+    return {name: {label: t.best_steps for label, t in tuned.items()} for name, (_, tuned) in results.items()}
 
 
-def _grid_table(title, rows, cell):
+def fastest(results, name):
+    """The optimizers with the fewest median steps on surface `name` (empty if none gets there)."""
+    row = {label: n for label, n in race_steps(results)[name].items() if n is not None}
+    return [label for label, n in row.items() if n == min(row.values())]
+
+
+def _grid_table(title, rows, cell, width=9):
     labels = list(RACE_OPTIMIZERS)
-    width = max(9, max(len(label) for label in labels) + 1)
     head = f"{'surface':14s}" + "".join(f"{label:>{width}s}" for label in labels)
     lines = [title, head, "─" * len(head)]
     for name, values in rows.items():
@@ -428,80 +348,80 @@ def _grid_table(title, rows, cell):
     return "\n".join(lines)
 
 
-def eta_table():
-    """The η each optimizer uses on each surface."""
-    return _grid_table("η used (tuned per surface and optimizer, see tune_eta):", ETA, lambda v: f"{v:g}")
-
-
-def steps_table(steps):
-    """Steps to the threshold per surface and optimizer ('—' when not within the budget), the fastest."""
-    fastest = {}
-    for name, row in steps.items():
-        reached = {label: n for label, n in row.items() if n is not None}
-        low = min(reached.values(), default=None)
-        fastest[name] = ", ".join(label for label, n in reached.items() if n == low) if reached else "none"
-    table = _grid_table("steps to reach L − L* ≤ tol·(L(θ^0) − L*), median over 9 starts:",
-                        steps, lambda v: "—" if v is None else f"{v:d}")
+def steps_table(results):
+    """Median steps to the goal per surface and optimizer at its best η ('—': not within the
+    budget), the fastest on each surface, and on how many surfaces each gets there."""
+    steps = race_steps(results)
+    table = _grid_table("steps to reach the goal and stay there, median over the starts, each "
+                        "optimizer at its own best η:", steps, lambda v: "—" if v is None else f"{v:d}")
     lines = table.split("\n")
     lines[1] += "   fastest"
     lines[2] += "─" * 10
-    lines[3:] = [line + f"   {fastest[name]}" for line, name in zip(lines[3:], steps)]
+    lines[3:] = [line + f"   {', '.join(fastest(results, name)) or 'none'}" for line, name in zip(lines[3:], steps)]
     reached = {label: sum(steps[name][label] is not None for name in steps) for label in RACE_OPTIMIZERS}
-    width = max(9, max(len(label) for label in RACE_OPTIMIZERS) + 1)
-    lines.append(f"{'reached':14s}" + "".join(f"{f'{n}/{len(steps)}':>{width}s}" for n in reached.values()))
-    budgets = ", ".join(f"{name} {budget(name):,}" for name in steps if name in BUDGET)
-    tolerances = ", ".join(f"{name} {TOLERANCE[name]:g}" for name in steps if name in TOLERANCE)
-    lines.append(f"tol = {DEFAULT_TOLERANCE:g} ({tolerances}); budget {DEFAULT_BUDGET:,} steps ({budgets})")
+    lines.append(f"{'reached':14s}" + "".join(f"{f'{n}/{len(steps)}':>9s}" for n in reached.values()))
+    some = next(iter(results.values()))[1]["GD"]
+    budgets = ", ".join(f"{name} {tuning.BUDGET[name]:,}" for name in steps if name in tuning.BUDGET)
+    tolerances = ", ".join(f"{name} {tuning.TOLERANCE[name]:g}" for name in steps if name in tuning.TOLERANCE)
+    lines.append(f"goal: L − L* ≤ tol·(L(θ^0) − L*), tol = {tuning.DEFAULT_TOLERANCE:g} ({tolerances}); "
+                 f"{some.n_starts} starts;")
+    lines.append(f"budget {tuning.DEFAULT_BUDGET:,} steps ({budgets})")
     return "\n".join(lines)
 
 
+def band_factor(tuned, factor=2.0):
+    """How far η can move around the best, as a factor (highest/lowest η of `Tuned.band`), or None."""
+    band = tuned.band(factor)
+    return None if band is None else band[1] / band[0]
+
+
+def _factor(ratio):
+    return "—" if ratio is None else f"×{ratio:.1f}" if ratio < 9.95 else f"×{ratio:.0f}"
+
+
+def eta_table(results):
+    """The best η per surface and optimizer (from a fine log grid)."""
+    rows = {name: tuned for name, (_, tuned) in results.items()}
+    return _grid_table("best η of each optimizer on each surface (fine log grid):", rows,
+                       lambda t: f"{t.best_eta:.3g}", width=10)
+
+
+def sensitivity_table(results, factor=2.0):
+    """Per surface and optimizer: by what factor η may vary around the best while the steps stay
+    within `factor` × the best (×1.0: only the best η of the grid; —: the goal is not reached)."""
+    rows = {name: tuned for name, (_, tuned) in results.items()}
+    return _grid_table(f"how far η may move (highest/lowest η) with at most {factor:g}× the best steps:",
+                       rows, lambda t: _factor(band_factor(t, factor)))
+
+
 def final_gaps(results, name):
-    """L − L* at the end of the budget from the surface's own start, per optimizer."""
-    surface, paths = results[name]
-    return {label: float(surface.loss(_first_start(path)[-1]) - surface.min_loss)
-            for label, path in paths.items()}
+    """Median over the starts of L − L* at the end of the budget, at each optimizer's best η."""
+    surface, tuned = results[name]
+    return {label: float(t.final[t.best] - surface.min_loss) for label, t in tuned.items()}
 
 
 def describe_rugged(results, name="rugged"):
-    """Where the race ends on the rugged bowl, where no optimizer reaches the threshold."""
+    """Where the race ends on the rugged bowl, where no optimizer reaches the goal."""
     surface = results[name][0]
     gaps = final_gaps(results, name)
     best = min(gaps, key=gaps.get)
-    return (f"{surface.title}: from its start, the lowest L − L* at the end is {gaps[best]:.2g} "
-            f"({best}); the threshold is {threshold(surface) - surface.min_loss:.2g}.")
+    return (f"{surface.title}: the lowest median L − L* at the end is {gaps[best]:.2g} ({best}); "
+            f"the goal is {tuning.goal_fraction(surface, tuning.DEFAULT_TOLERANCE) - surface.min_loss:.2g}.")
 
 
-def _first_start(path):
-    """The (finite) parameters of start 0 of a batch path."""
-    xy = path.params[:, 0]
-    return xy[np.isfinite(xy).all(axis=1)]
-
-
-def race_figure(results):
-    """A 2 × 4 grid: each surface with every optimizer's path from the surface's start."""
-    fig, axes = plt.subplots(2, 4, figsize=(15, 7.4))   # a fixed grid: constrained layout costs a second here
-    fig.subplots_adjust(left=0.04, right=0.99, bottom=0.06, top=0.95, wspace=0.3, hspace=0.3)
-    axes = axes.ravel()
-    for ax, (name, (surface, paths)) in zip(axes, results.items()):
-        plots.surface_axes(surface, ax, n=70)
-        for label, path in paths.items():
-            xy = _first_start(path)
-            color = style.color_of(label)
-            ax.plot(xy[:, 0], xy[:, 1], color=color, lw=1.2, label=label, zorder=3)
-            ax.plot(*xy[-1], "s", color=color, markeredgecolor="black", markersize=6, zorder=4)
-        ax.plot(*surface.start, "o", color="black", markersize=6, zorder=4)
-        ax.set_title(surface.title, fontsize="medium")
-    handles, labels = axes[0].get_legend_handles_labels()
-    axes[-1].axis("off")
-    axes[-1].legend(handles, [f"{label}" for label in labels], loc="center", fontsize="medium",
-                    title="● start   ■ end of the budget")
-    return fig
+def race_figure(results, name, show=None):
+    """plots.race for one surface: paths of `show` (default: GD, the fastest and Adam), every
+    optimizer's L − L* per step from the surface's start, and the sensitivity to η."""
+    surface, tuned = results[name]
+    show = show or ["GD"] + fastest(results, name) + ["Adam"]
+    paths = {t.label: t.path for t in tuned.values()}
+    return plots.race(surface, paths, sensitivity=tuned, show=[tuned[n].label for n in show])
 
 
 # ---------------------------------------------------------------------------------------
 # 5. The "07 composer" panel.
 
-MOMENTUM_OPTIONS = [("off: m = g", "off"), ("EMA of g (β1)", "ema"),
+MOMENTUM_OPTIONS = [("off: m = g", "off"), ("EMA of g (β₁)", "ema"),
                     ("EMA, bias-corrected m̂", "corrected")]
 SIGMA_OPTIONS = [("none: σ = 1", ("none", "torch")),
                  ("Adagrad: √Σg² + ε (torch)", ("adagrad", "torch")),
@@ -545,74 +465,70 @@ def composer_panel(surface="rosenbrock", momentum="corrected", beta1=0.9, sigma=
                    schedule="warmup_cosine", eta=0.5):
     """Panel: compose m, σ and η^t, pick a surface; the path, L − L* and η^t/η, and the optimizer's name.
 
-    Each surface is a scene (see `widgets.Panel`) with its own axes, built the first time it
-    is chosen and kept: contours, and loss axes whose limits are fixed per surface
-    (L − L* from 10^−10 to 10^2 times its start value), so a redraw only moves lines.
+    The surfaces share one set of axes: every surface's contours are drawn when the panel is
+    built and shown when it is chosen, and the loss axes' limits are fixed per surface
+    (L − L* from 10^−10 to 10^2 times its start value). Each surface is a scene (see
+    `widgets.Panel`) with its own kept background, drawn in advance while the kernel is idle,
+    so a redraw only moves lines. A value a control cannot take is a ValueError.
     """
     all_surfaces = surfaces.all_surfaces()
+    controls = dict(
+        surface=widgets.choice("surface", [(sf.title, n) for n, sf in all_surfaces.items()], surface),
+        momentum=widgets.choice("momentum m", MOMENTUM_OPTIONS, momentum),
+        beta1=widgets.slider("β₁", beta1, 0.5, 0.99, 0.01),
+        sigma=widgets.choice("σ", SIGMA_OPTIONS, sigma),
+        schedule=widgets.choice("schedule ηᵗ", SCHEDULE_OPTIONS, schedule),
+        eta=widgets.log_slider("η", eta, -7, 2),
+    )
     fig = Figure(figsize=(11, 4.4), dpi=90)
-    scenes = {}
     blue, vermillion = style.OKABE_ITO["blue"], style.OKABE_ITO["vermillion"]
     name_text = fig.text(0.5, 0.95, "", ha="center", va="center", fontsize=13, fontweight="bold")
-    name_text.set_animated(True)
+    ax = fig.add_axes((0.065, 0.12, 0.40, 0.74))
+    contours = widgets.SurfaceScenes(ax, all_surfaces, n=100)
+    contours.prepare()
+    (line,) = ax.plot([], [], color=blue, lw=1.8, zorder=3)
+    (start,) = ax.plot([], [], "o", color=blue, markersize=6, zorder=4)
+    (end,) = ax.plot([], [], "s", color=blue, markeredgecolor="black", markersize=7, zorder=4)
+    loss_ax = fig.add_axes((0.57, 0.42, 0.41, 0.44))
+    (loss_line,) = loss_ax.plot([], [], color=blue, lw=1.8)
+    loss_ax.set(yscale="log", ylabel=r"$L(\theta^t) - L^*$")
+    loss_ax.tick_params(labelbottom=False)
+    widgets.plain_log_ticks(loss_ax)
+    lr_ax = fig.add_axes((0.57, 0.12, 0.41, 0.2))
+    (lr_line,) = lr_ax.plot([], [], color=vermillion, lw=1.8)
+    lr_ax.set(ylim=(0, 1.1), xlabel="step t", ylabel=r"$\eta^t/\eta$")
+    changing = [line, start, end, name_text, loss_line, lr_line]
 
-    def scene(name):
-        """The axes of a surface with their changing artists, built on first use."""
-        if name not in scenes:
-            surface_ = all_surfaces[name]
-            steps = panel_steps(name)
-            ax = fig.add_axes((0.065, 0.12, 0.40, 0.74))
-            plots.surface_axes(surface_, ax, n=140)
-            (line,) = ax.plot([], [], color=blue, lw=1.8, zorder=3)
-            (start,) = ax.plot([], [], "o", color=blue, markersize=6, zorder=4)
-            (end,) = ax.plot([], [], "s", color=blue, markeredgecolor="black", markersize=7, zorder=4)
-            loss_ax = fig.add_axes((0.57, 0.42, 0.41, 0.44))
-            (loss_line,) = loss_ax.plot([], [], color=blue, lw=1.8)
-            start_gap = float(surface_.loss(np.array(surface_.start))) - surface_.min_loss
-            loss_ax.set(yscale="log", ylim=(1e-10 * start_gap, 1e2 * start_gap), xlim=(0, steps),
-                        ylabel="L(θ^t) − L*")
-            loss_ax.tick_params(labelbottom=False)
-            lr_ax = fig.add_axes((0.57, 0.12, 0.41, 0.2))
-            (lr_line,) = lr_ax.plot([], [], color=vermillion, lw=1.8)
-            lr_ax.set(xlim=(0, steps), ylim=(0, 1.1), xlabel="step t", ylabel="η^t / η")
-            changing = [line, start, end, name_text, loss_line, lr_line]
-            for artist in changing:
-                artist.set_animated(True)
-            scenes[name] = dict(surface=surface_, axes=(ax, loss_ax, lr_ax), changing=changing)
-        for other, s in scenes.items():
-            for ax in s["axes"]:
-                ax.set_visible(other == name)
-        return scenes[name]
+    def stage(name):
+        """The static part of a surface's scene: its contours and the axes' limits."""
+        surface_ = contours.show(name)
+        ax.set_title(surface_.title)
+        steps = panel_steps(name)
+        start_gap = float(surface_.loss(np.array(surface_.start))) - surface_.min_loss
+        loss_ax.set(ylim=(1e-10 * start_gap, 1e2 * start_gap), xlim=(0, steps))
+        lr_ax.set_xlim(0, steps)
+        return surface_
 
     def draw(surface, momentum, beta1, sigma, schedule, eta):
-        s = scene(surface)
-        line, start, end, title, loss_line, lr_line = s["changing"]
+        surface_ = stage(surface)
         steps = panel_steps(surface)
         sched = make_schedule(schedule, steps)
         optimizer = composed_from(momentum, beta1, sigma, eta)
         match = optimizer.match(sched)
-        title.set_text(match.name)
-        path = descend(s["surface"], optimizer, s["surface"].start, steps, schedule=sched)
+        name_text.set_text(match.name)
+        path = descend(surface_, optimizer, surface_.start, steps, schedule=sched)
         widgets.set_path(line, path, (start, end))
-        widgets.set_curve(loss_line, path.gap(s["surface"]))
+        widgets.set_curve(loss_line, path.gap(surface_))
         widgets.set_curve(lr_line, path.lr / eta)
         diverged = widgets.diverged_message(path, match.name)
         if diverged:
             return diverged
-        return (f"<b>{match.name}</b> — {match.torch} · after {path.steps} steps: "
-                f"L − L* = {path.loss[-1] - s['surface'].min_loss:.3g}")
+        return (f"{match.name} — {match.torch} · after {path.steps} steps: "
+                f"L − L* = {path.loss[-1] - surface_.min_loss:.3g}")
 
-    controls = dict(
-        surface=widgets.choice("surface", [(sf.title, n) for n, sf in all_surfaces.items()], surface),
-        momentum=widgets.choice("momentum m", MOMENTUM_OPTIONS, momentum),
-        beta1=widgets.slider("β1", beta1, 0.5, 0.99, 0.01),
-        sigma=widgets.choice("σ", SIGMA_OPTIONS, sigma),
-        schedule=widgets.choice("schedule η^t", SCHEDULE_OPTIONS, schedule),
-        eta=widgets.log_slider("η", eta, -7, 2),
-    )
-    return widgets.Panel(controls, fig, draw, animated=lambda name: scene(name)["changing"],
-                         scene=lambda surface, **_: surface,
-                         title="The composer: θ^{t+1} = θ^t − (η^t/σ^t) m^t")
+    return widgets.Panel(controls, fig, draw, animated=changing, scene=lambda surface, **_: surface,
+                         stage=stage, scenes=list(all_surfaces),
+                         title="The composer: θᵗ⁺¹ = θᵗ − (ηᵗ/σᵗ)·mᵗ")
 
 
 widgets.register("07 composer")(composer_panel)
@@ -644,13 +560,17 @@ def adam_options():
         "\n(η^t = η, constant, in every option)"
 
 
+@check
 def check_adam_ingredients(answer):
     """Exercise 1: which (m, σ, η^t) is Adam? Answer a letter A–E."""
     if answer is None:
         return unanswered("`answer` to one of the letters 'A' … 'E'")
-    key = str(answer).strip().upper()
-    if key not in ADAM_OPTIONS:
-        return wrong(f"Answer with one of the letters {', '.join(ADAM_OPTIONS)}; got {answer!r}.")
+    name = as_name(answer, "`answer`")
+    if isinstance(name, Feedback):
+        return name
+    key = pick(name, {letter: () for letter in ADAM_OPTIONS})
+    if key is None:
+        return wrong(f"Answer with one of the letters {', '.join(ADAM_OPTIONS)}; got {shown(answer)}.")
     chosen = ADAM_OPTIONS[key]
     name = known_name(chosen["momentum"], chosen["sigma"], bias_correction=chosen["bias_correction"])
     if name == "Adam":
@@ -662,23 +582,31 @@ def check_adam_ingredients(answer):
         why = "σ = 1: that is momentum SGD; Adam also divides by a root mean square of past g"
     elif not chosen["bias_correction"]:
         why = ("both averages start at 0 and nothing corrects that, so the first steps are off "
-               "(m⁰ = 0.1·g⁰); Adam divides m by 1 − β1^{t+1} and v by 1 − β2^{t+1}")
+               "(m⁰ = 0.1·g⁰); Adam divides m by 1 − β₁^{t+1} and v by 1 − β₂^{t+1}")
     else:
         why = "its σ is not Adam's"
     return wrong(f"{key} is not Adam: {why}. (known_name calls {key} {name!r}.)")
 
 
-ZIGZAG_ANSWERS = {"momentum": "momentum", "m": "momentum", "sigma": "sigma", "σ": "sigma",
-                  "schedule": "schedule", "eta": "schedule", "η": "schedule", "lr": "schedule"}
+ZIGZAG_ANSWERS = {   # each ingredient and how a learner may write it (compared by exercises.name_key)
+    "momentum": ("m", "mᵗ", "m^t", "heavy ball", "β₁", "beta1", "EMA of g"),
+    "sigma": ("σ", "σᵗ", "σ^t", "rms", "root mean square", "adaptive lr", "adaptive learning rate"),
+    "schedule": ("η", "ηᵗ", "η^t", "eta", "lr", "learning rate", "lr schedule", "learning rate schedule",
+                 "decay", "lr decay", "warmup"),
+}
 
 
+@check
 def check_zigzag_ingredient(answer):
     """Exercise 2: which ingredient removes the zig-zag, 'momentum', 'sigma' or 'schedule'?"""
     if answer is None:
         return unanswered("`answer` to 'momentum', 'sigma' or 'schedule'")
-    key = ZIGZAG_ANSWERS.get(str(answer).strip().lower())
+    name = as_name(answer, "`answer`")
+    if isinstance(name, Feedback):
+        return name
+    key = pick(name, ZIGZAG_ANSWERS)
     if key is None:
-        return wrong(f"Answer 'momentum', 'sigma' or 'schedule'; got {answer!r}.")
+        return wrong(f"Answer 'momentum', 'sigma' or 'schedule'; got {shown(answer)}.")
     stats = direction_statistics(zigzag_gradients())
     steep, flat = (np.mean(np.abs(stats[d]["ratio"][5:])) for d in ("steep", "flat"))
     surface, runs = zigzag_runs()
@@ -691,33 +619,39 @@ def check_zigzag_ingredient(answer):
         return wrong(f"σ is a root mean square: it is the same for +g and −g, so it cannot tell a "
                      f"flipping gradient from a steady one. With σ only the path still reverses "
                      f"{counts['σ only']} times in 30 steps; it can only shrink every step alike.")
-    return wrong("A schedule scales every step by the same η^t, flipping or not: a smaller η^t damps the "
+    return wrong("A schedule scales every step by the same ηᵗ, flipping or not: a smaller ηᵗ damps the "
                  "zig-zag only by also slowing the walk along the valley. Which ingredient looks at the "
                  "sign of past gradients?")
 
 
-def _normalized(text):
-    return " ".join(str(text).lower().replace("torch.optim.", "").replace("_", " ").split())
-
-
+@check
 def check_name_the_optimizer(answer):
-    """Exercise 3: name m = g, σ = the lecture's mean-form Adagrad, η^t = η/√(t+1)."""
+    """Exercise 3: name m = g, σ = the lecture's mean-form Adagrad, η^t = η/√(t+1).
+
+    Every reasonable spelling of torch's name counts ("Adagrad", "optim.Adagrad",
+    "torch.optim.Adagrad", "Adagrad()", "Adagrad (torch)", "torch's Adagrad", the class itself).
+    """
     if answer is None:
         return unanswered("`answer` to the name of an optimizer, e.g. 'SGD'")
+    given = as_name(answer, "`answer`")
+    if isinstance(given, Feedback):
+        return given
     name = known_name(None, "adagrad", schedules.InverseSqrtDecay(), form="lecture")
-    target = name.split(" (")[0]                                # "Adagrad", torch's
-    given = _normalized(answer)
-    if given in (_normalized(target), "torch adagrad"):
+    target = name_key(name.split(" (")[0])                       # "adagrad", torch's
+    if given == target and "lecture" not in given.full:
         return right(f"Yes: (η/√(t+1)) / √(Σ g²/(t+1)) = η/√(Σ g²): the decay turns the lecture's mean "
                      f"into torch's sum. known_name: {name!r}.")
-    if "lecture" in given and "adagrad" in given:
-        return wrong("The lecture's Adagrad has a constant η. Here η^t = η/√(t+1) as well: multiply it "
+    if "lecture" in given.full and "adagrad" in given.full:
+        return wrong("The lecture's Adagrad has a constant η. Here ηᵗ = η/√(t+1) as well: multiply it "
                      "out with σ = √(Σ g²/(t+1)) and see which optimizer divides by √(Σ g²).")
     if "rmsprop" in given or "adam" in given:
         return wrong("That optimizer forgets old gradients (an exponential average). This σ averages "
                      "all past g² with equal weights; which optimizer does that?")
-    if given.startswith("sgd") or given in ("gd", "gradient descent"):
+    if given.startswith("sgd") or given in ("gd", "gradientdescent"):
         return wrong("SGD has σ = 1; here σ is the root mean square of all past gradients.")
-    if NO_NAME in given or "none" == given:
-        return wrong("There is one: write η^t/σ^t = (η/√(t+1)) / √(Σ g²/(t+1)) and simplify.")
-    return wrong(f"{answer!r} is not it. Write η^t/σ^t = (η/√(t+1)) / √(Σ_k g_k²/(t+1)) and simplify.")
+    if name_key(NO_NAME) in given or given in ("none", "noname", "nothing"):
+        return wrong("There is one: write ηᵗ/σᵗ = (η/√(t+1)) / √(Σ g²/(t+1)) and simplify.")
+    if target in given:
+        return wrong(f"{shown(answer)} describes it, but torch's optimizer has the decay built in: "
+                     f"answer with its torch.optim name alone.")
+    return wrong(f"{shown(answer)} is not it. Write ηᵗ/σᵗ = (η/√(t+1)) / √(Σₖ gₖ²/(t+1)) and simplify.")

@@ -1,9 +1,11 @@
 """06 warmup: ResNet's warmup and the Transformer schedule, why warmup helps (the variance
-of Adam's adaptive learning rate in its first steps, RAdam's ρ_t and r_t), a race of Adam,
+of Adam's adaptive learning rate in its first steps, RAdam's ρ and r), a race of Adam,
 Adam with warmup and RAdam on a small network, the schedule panel and the exercises.
 
-Step counts: the schedules' t counts from 0 (the lecture's convention, `rugged.schedules`);
-the papers count from 1 (the Transformer's "step", RAdam's t). Every function says which.
+Step counts: tables, figures and the notebook use the lecture's t, counted from 0 (as
+`rugged.schedules` and `descend` do). The papers and torch count steps from 1: their step
+k is the lecture's t + 1. Functions that take or return such a step say so
+(`transformer_lr`, `transformer_peak`, `rectifier`, `first_rectified_step`).
 """
 
 import math
@@ -11,7 +13,8 @@ import math
 import numpy as np
 
 from .. import nets, optim, plots, schedules, style, widgets
-from ..exercises import Feedback, as_number, as_pair, close, right, wrong
+from ..exercises import (Feedback, as_int, as_pair, check, close, read_as, right, rounded_digits, shown,
+                         unanswered, wrong)
 from ..runner import descend
 
 PAPER_D_MODEL, PAPER_WARMUP = 512, 4000        # Vaswani et al. 2017
@@ -51,20 +54,22 @@ def transformer_peak(d_model=PAPER_D_MODEL, warmup_steps=PAPER_WARMUP):
 
 
 def schedule_table(base_lr=RESNET_BASE_LR):
-    """Print the ResNet warmup's lr at a few iterations and the Transformer's at a few steps."""
+    """Print the ResNet warmup's η^t at a few t and the Transformer's at a few t (with the
+    paper's step k = t + 1 beside it)."""
     resnet = schedules.ResNetWarmup(RESNET_WARMUP_LR, RESNET_WARMUP)
     print(f"ResNet, base η = {base_lr:g}:  " + ",  ".join(
         f"η^{t} = {resnet.lr_at(t, base_lr):g}" for t in (0, 100, RESNET_WARMUP - 1, RESNET_WARMUP, 1000)))
     step, peak = transformer_peak()
-    print(f"Transformer, d_model = {PAPER_D_MODEL}, warmup_steps = {PAPER_WARMUP}:")
-    print("   " + ",  ".join(f"step {s:,}: {transformer_lr(s):.4e}" for s in (1, 1000, 16_000, 100_000)))
-    print(f"   peak: lr = {peak:.4e} at step {step:,} (t = {step - 1:,} counting from 0); "
+    print(f"Transformer, d_model = {PAPER_D_MODEL}, warmup_steps = {PAPER_WARMUP} (the paper's step k = t + 1):")
+    print("   " + ",  ".join(f"η^{k - 1:,} = {transformer_lr(k):.4e}" for k in (1, 1000, 16_000, 100_000)))
+    print(f"   peak: η^{step - 1:,} = {peak:.4e} (the paper's step {step:,}); "
           f"(d_model·warmup_steps)^−0.5 = {(PAPER_D_MODEL * PAPER_WARMUP) ** -0.5:.4e}")
 
 
 def schedules_figure(base_lr=RESNET_BASE_LR, resnet_iters=1500, transformer_steps=100_000):
-    """ResNet's constant warmup; the Transformer schedule on linear and on log-log axes."""
-    fig, axes = plots.new_figure(1, 3, figsize=(13, 3.9), width_ratios=(1, 1.2, 1))
+    """ResNet's constant warmup; the Transformer schedule against t (linear axes) and against
+    t + 1, the paper's step (log-log axes)."""
+    fig, axes = plots.new_figure(1, 3, figsize=(12, 3.9), width_ratios=(1, 1.2, 1))
     t = np.arange(resnet_iters)
     resnet = schedules.ResNetWarmup(RESNET_WARMUP_LR, RESNET_WARMUP).lr_at(t, base_lr)
     axes[0].plot(t, resnet, color=ADAM)
@@ -73,25 +78,26 @@ def schedules_figure(base_lr=RESNET_BASE_LR, resnet_iters=1500, transformer_step
                      textcoords="offset points", fontsize="small", va="center")
     axes[0].set_ylim(0, 0.11)
     axes[0].set_xlabel("iteration t")
-    axes[0].set_ylabel("learning rate η^t")
+    axes[0].set_ylabel(r"learning rate $\eta^t$")
     axes[0].set_title("ResNet-110 on CIFAR-10 (He et al.)", fontsize="medium")
 
-    steps = np.unique(np.geomspace(1, transformer_steps, 3000).astype(int))
+    steps = np.unique(np.geomspace(1, transformer_steps, 3000).astype(int))     # the paper's k
     lrs = transformer_lr(steps)
     peak_step, peak = transformer_peak()
-    for ax in axes[1:]:
-        ax.plot(steps, lrs, color=ADAM)
-        ax.plot(peak_step, peak, "v", color="black", markersize=8, zorder=5)
-        ax.set_xlabel("step (from 1)")
-    axes[1].annotate(f"peak {peak:.3e}\nat step {peak_step:,}", (peak_step, peak), xytext=(12, -6),
+    for ax, shift in ((axes[1], 1), (axes[2], 0)):
+        ax.plot(steps - shift, lrs, color=ADAM)
+        ax.plot(peak_step - shift, peak, "v", color="black", markersize=8, zorder=5)
+    axes[1].annotate(f"peak {peak:.3e}\nat t = {peak_step - 1:,}", (peak_step - 1, peak), xytext=(12, -6),
                      textcoords="offset points", fontsize="small", va="top")
-    axes[1].set_ylabel("lr")
+    axes[1].set_xlabel("step t")
+    axes[1].set_ylabel(r"learning rate $\eta^t$")
     axes[1].set_xlim(0, transformer_steps)
     axes[1].set_ylim(0, peak * 1.12)
     axes[1].set_title(f"Transformer: d_model = {PAPER_D_MODEL}, warmup_steps = {PAPER_WARMUP}",
                       fontsize="medium")
     axes[2].set_xscale("log")
     axes[2].set_yscale("log")
+    axes[2].set_xlabel("t + 1 (the paper's step)")
     axes[2].set_title("the same, log-log: slopes +1 and −½", fontsize="medium")
     axes[1].xaxis.set_major_formatter(plots.plt.FuncFormatter(lambda x, _: f"{x:,.0f}"))
     axes[1].xaxis.set_major_locator(plots.plt.MaxNLocator(4))
@@ -103,9 +109,9 @@ VARIANTS = {"warmup_steps": (1000, 4000, 16_000), "d_model": (128, 512, 2048)}
 
 
 def variants_figure(steps=50_000):
-    """The Transformer schedule for three warmup lengths (left) and three widths (right)."""
-    fig, axes = plots.new_figure(1, 2, figsize=(12, 3.8), sharey=True)
-    s = np.unique(np.linspace(1, steps, 4000).astype(int))
+    """The Transformer schedule against t for three warmup lengths (left) and three widths (right)."""
+    fig, axes = plots.new_figure(1, 2, figsize=(11, 3.8), sharey=True)
+    s = np.unique(np.linspace(1, steps, 4000).astype(int))          # the paper's steps k = t + 1
     for ax, (name, values) in zip(axes, VARIANTS.items()):
         for k, value in enumerate(values):
             kwargs = {"d_model": PAPER_D_MODEL, "warmup_steps": PAPER_WARMUP, name: value}
@@ -113,14 +119,14 @@ def variants_figure(steps=50_000):
             color = REFERENCE if paper else style.CYCLE[1 + k]
             peak_step, peak = transformer_peak(**kwargs)
             s_k = np.union1d(s, [peak_step])
-            ax.plot(s_k, transformer_lr(s_k, **kwargs), color=color, lw=3 if paper else 1.8,
+            ax.plot(s_k - 1, transformer_lr(s_k, **kwargs), color=color, lw=3 if paper else 1.8,
                     label=f"{name} = {value:,}" + ("  (paper)" if paper else ""), zorder=3 - paper)
-            ax.plot(peak_step, peak, "v", color=color, markeredgecolor="black", markersize=8, zorder=5)
-        ax.set_xlabel("step (from 1)")
+            ax.plot(peak_step - 1, peak, "v", color=color, markeredgecolor="black", markersize=8, zorder=5)
+        ax.set_xlabel("step t")
         ax.set_xlim(0, steps)
         ax.legend(fontsize="small")
         ax.xaxis.set_major_formatter(plots.plt.FuncFormatter(lambda x, _: f"{x:,.0f}"))
-    axes[0].set_ylabel("lr")
+    axes[0].set_ylabel(r"learning rate $\eta^t$")
     axes[0].set_title(f"d_model = {PAPER_D_MODEL}: a longer warmup, a lower and later peak",
                       fontsize="medium")
     axes[1].set_title(f"warmup_steps = {PAPER_WARMUP}: a wider model, a lower curve",
@@ -128,10 +134,10 @@ def variants_figure(steps=50_000):
     return fig
 
 
-def variants_table():
-    """Print the peak (step, lr) of each variant in `variants_figure`."""
-    print(f"{'d_model':>8s} {'warmup_steps':>13s} {'peak at step':>13s} {'peak lr':>11s} "
-          f"{'lr at step 50,000':>18s}")
+def variants_table(at=50_000):
+    """Print the peak (t, η^t) of each variant in `variants_figure` and η^t at t = `at`."""
+    print(f"{'d_model':>8s} {'warmup_steps':>13s} {'peak at t':>10s} {'peak η^t':>11s} "
+          f"{f'η^t at t = {at:,}':>18s}")
     seen = set()
     for name, values in VARIANTS.items():
         for value in values:
@@ -141,8 +147,8 @@ def variants_table():
                 continue
             seen.add(key)
             step, peak = transformer_peak(**kwargs)
-            print(f"{key[0]:8d} {key[1]:13,d} {step:13,d} {peak:11.4e} "
-                  f"{transformer_lr(50_000, **kwargs):18.4e}")
+            print(f"{key[0]:8d} {key[1]:13,d} {step - 1:10,d} {peak:11.4e} "
+                  f"{transformer_lr(at + 1, **kwargs):18.4e}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -162,8 +168,14 @@ def transformer_panel(d_model=PAPER_D_MODEL, warmup_steps=PAPER_WARMUP, steps=50
     (d_model = 512, warmup_steps = 4000) as a fixed grey reference; the peak is marked ▼.
 
     The y-axis has a few fixed heights (`PANEL_TOPS`), each a scene with its own kept
-    background, so a slider move redraws only the curve, its marker and the title.
+    background (drawn in advance while the kernel is idle), so a slider move redraws only the
+    curve, its marker and the title. A value outside a control's range is a ValueError.
     """
+    steps = widgets.check_number("steps", steps, 1_000, 1_000_000, integer=True)
+    controls = dict(
+        d_model=widgets.int_slider("d_model", d_model, 64, 4096, 64),
+        warmup_steps=widgets.int_slider("warmup_steps", warmup_steps, 100, 20_000, 100),
+    )
     grid = np.unique(np.linspace(1, steps, 1500).astype(int))
     fig, ax = plots.new_figure(figsize=(9, 3.9), static=False)
     ref_step, ref_peak = transformer_peak()
@@ -194,11 +206,8 @@ def transformer_panel(d_model=PAPER_D_MODEL, warmup_steps=PAPER_WARMUP, steps=50
         return (f"peak lr = {peak:.4e} at step {peak_step:,}{where}, {peak / ref_peak:.3g}× the "
                 f"paper's {ref_peak:.4e}; lr at step {steps:,} = {lrs[-1]:.4e}")
 
-    controls = dict(
-        d_model=widgets.int_slider("d_model", d_model, 64, 4096, 64),
-        warmup_steps=widgets.int_slider("warmup_steps", warmup_steps, 100, 20_000, 100),
-    )
     return widgets.Panel(controls, fig, draw, animated=[curve, marker, ax.title], scene=panel_top,
+                         stage=lambda top: ax.set_ylim(0, top), scenes=PANEL_TOPS,
                          title="The Transformer's schedule")
 
 
@@ -209,14 +218,14 @@ widgets.register("06 transformer schedule")(transformer_panel)
 # 2 · Why warmup: the variance of the adaptive learning rate
 
 def random_gradients(runs=10_000, steps=50, seed=0):
-    """Gradients g ~ N(0, 1), i.i.d.: shape (steps, runs), row t − 1 is the gradient of step t."""
+    """Gradients g ~ N(0, 1), i.i.d.: shape (steps, runs), row t is the gradient g^t of step t."""
     return np.random.default_rng(seed).standard_normal((steps, runs))
 
 
 def adaptive_lr(optimizer, grads):
-    """1/σ_t for every step t = 1 … steps and every run (one run = one parameter), shape
-    (steps, runs), as `optimizer` computes σ_t (`optim.Adam`: sqrt(v̂_t) + ε; `optim.RAdam`:
-    σ_t = 1 while it is not rectifying, else 1/(r_t · sqrt(1 − β2^t)/(sqrt(v_t) + ε)))."""
+    """1/σ^t for every step t = 0 … steps − 1 and every run (one run = one parameter), shape
+    (steps, runs), as `optimizer` computes σ^t (`optim.Adam`: sqrt(v̂^t) + ε; `optim.RAdam`:
+    σ^t = 1 while it is not rectifying, else 1/(r · sqrt(1 − β2^(t+1))/(sqrt(v^t) + ε)))."""
     optimizer.reset()
     theta = np.zeros(grads.shape[1])
     out = np.empty(grads.shape)
@@ -227,7 +236,7 @@ def adaptive_lr(optimizer, grads):
 
 
 def chi_variance(rho):
-    """Var[sqrt(ρ/χ²_ρ)]: RAdam's model of 1/σ_t for unit gradients, with ρ = ρ_t degrees of
+    """Var[sqrt(ρ/χ²_ρ)]: RAdam's model of 1/σ for unit gradients, with ρ degrees of
     freedom; infinite for ρ ≤ 2. E[ψ²] = ρ/(ρ−2), E[ψ] = sqrt(ρ/2)·Γ((ρ−1)/2)/Γ(ρ/2)."""
     rho = np.atleast_1d(np.asarray(rho, dtype=float))
     out = np.full(rho.shape, np.inf)
@@ -243,15 +252,22 @@ def rho_inf(beta2=0.999):
     return 2 / (1 - beta2) - 1
 
 
-def rectifier(t, beta2=0.999, threshold=PAPER_THRESHOLD):
-    """r_t for steps t (from 1), NaN wherever ρ_t ≤ threshold (r_t needs ρ_t > 4)."""
-    rho = optim.radam_rho(t, beta2)
+def rho_at(t, beta2=0.999):
+    """ρ^t, the number of gradients v̂^t is worth, at the lecture's step t (from 0): the
+    paper's ρ_k at its step k = t + 1."""
+    return optim.radam_rho(np.asarray(t) + 1, beta2)
+
+
+def rectifier(k, beta2=0.999, threshold=PAPER_THRESHOLD):
+    """r at torch's steps k = t + 1 (k from 1), NaN wherever ρ ≤ threshold (r needs ρ > 4)."""
+    rho = optim.radam_rho(k, beta2)
     r = optim.radam_rectification(rho, beta2)
     return np.where(rho > threshold, r, np.nan)
 
 
 def first_rectified_step(beta2=0.999, threshold=TORCH_THRESHOLD, t_max=10_000):
-    """The first step t (from 1) with ρ_t > threshold: torch's RAdam uses 5, the paper 4."""
+    """torch's first step k (from 1; the lecture's t = k − 1) with ρ > threshold: torch's
+    RAdam uses 5, the paper 4."""
     t = np.arange(1, t_max + 1)
     above = optim.radam_rho(t, beta2) > threshold
     if not above.any():
@@ -259,77 +275,90 @@ def first_rectified_step(beta2=0.999, threshold=TORCH_THRESHOLD, t_max=10_000):
     return int(t[np.argmax(above)])
 
 
-def variance_table(adam, radam, beta2=0.999, shown=(1, 2, 3, 4, 5, 6, 7, 10, 20, 50)):
-    """Print, for a few t: ρ_t, the Monte-Carlo Var[1/σ_t] of Adam, the χ² model's value,
-    r_t and the Monte-Carlo Var[1/σ_t] of RAdam (rectified; '–' while torch does not rectify)."""
-    t = np.arange(1, len(adam) + 1)
-    rho = optim.radam_rho(t, beta2)
+def model_gap(adam, beta2=0.999):
+    """(χ² model / Monte Carlo) − 1 of Var[1/σ^t] at every t (inf where the model is infinite)."""
+    return chi_variance(rho_at(np.arange(len(adam)), beta2)) / adam.var(axis=1) - 1
+
+
+def variance_table(adam, radam, beta2=0.999, shown=(0, 1, 2, 3, 4, 5, 6, 9, 19, 49), close_from=5):
+    """Print, for a few t (from 0, torch's step k = t + 1): ρ^t, the Monte-Carlo Var[1/σ^t] of
+    Adam, the χ² model's value and how far it is from the Monte Carlo, r and the Monte-Carlo
+    Var[1/σ^t] of RAdam (rectified; '–' while torch does not rectify). Then the largest gap
+    between model and Monte Carlo from t = `close_from` on."""
+    t = np.arange(len(adam))
+    rho = rho_at(t, beta2)
     model = chi_variance(rho)
-    r = rectifier(t, beta2)
+    gap = model_gap(adam, beta2)
+    r = rectifier(t + 1, beta2)
     var_adam, var_radam = adam.var(axis=1), radam.var(axis=1)
-    print(f"{'t':>3s} {'ρ_t':>7s} {'Var[1/σ_t] Adam':>16s} {'χ² model':>10s} {'r_t':>8s} "
-          f"{'Var[1/σ_t] RAdam':>17s}")
-    for k in shown:
-        i = k - 1
+    print(f"{'t':>3s} {'k':>3s} {'ρ^t':>7s} {'Var[1/σ^t] Adam':>16s} {'χ² model':>10s} {'vs MC':>9s} "
+          f"{'r':>8s} {'Var[1/σ^t] RAdam':>17s}")
+    for i in shown:
         model_text = "∞" if np.isinf(model[i]) else f"{model[i]:.4g}"
+        gap_text = "–" if np.isinf(gap[i]) else f"{gap[i]:+.1%}"
         rect = rho[i] > TORCH_THRESHOLD
         r_text = f"{r[i]:.4f}" if np.isfinite(r[i]) else "–"
-        print(f"{k:3d} {rho[i]:7.3f} {var_adam[i]:16.4g} {model_text:>10s} {r_text:>8s} "
-              f"{(f'{var_radam[i]:.4g}' if rect else '– (SGD step)'):>17s}")
-    print(f"long run (ρ∞ = {rho_inf(beta2):.0f}): χ² model Var[1/σ] = {chi_variance(rho_inf(beta2))[0]:.4g}")
+        print(f"{i:3d} {i + 1:3d} {rho[i]:7.3f} {var_adam[i]:16.4g} {model_text:>10s} {gap_text:>9s} "
+              f"{r_text:>8s} {(f'{var_radam[i]:.4g}' if rect else '– (SGD step)'):>17s}")
+    print(f"(k = t + 1: torch's step.) long run (ρ∞ = {rho_inf(beta2):.0f}): χ² model Var[1/σ] = "
+          f"{chi_variance(rho_inf(beta2))[0]:.4g}")
+    later = np.abs(gap[close_from:])
+    print(f"the χ² model against the Monte Carlo: {gap[2]:+.1%} at t = 2; within ±{later.max():.1%} "
+          f"for t = {close_from} … {len(adam) - 1}")
 
 
-def spread_table(adam, shown=(1, 2, 3, 6, 20, 50)):
-    """Print, for a few t, quantiles of Adam's 1/σ_t over the runs and the share above 2
-    (a step more than twice the size it would have with the true σ = 1)."""
+def spread_table(adam, shown=(0, 1, 2, 5, 19, 49)):
+    """Print, for a few t (from 0; t + 1 gradients behind σ^t), quantiles of Adam's 1/σ^t over
+    the runs and the share above 2 (a step more than twice the size it would have with the
+    true σ = 1)."""
     print(f"{'t':>3s} {'1% quantile':>12s} {'median':>8s} {'99% quantile':>13s} {'largest':>10s} "
           f"{'share > 2':>10s}")
-    for k in shown:
-        x = adam[k - 1]
+    for t in shown:
+        x = adam[t]
         low, mid, high = np.quantile(x, [0.01, 0.5, 0.99])
-        print(f"{k:3d} {low:12.3f} {mid:8.3f} {high:13.3f} {x.max():10.4g} {np.mean(x > 2):10.1%}")
+        print(f"{t:3d} {low:12.3f} {mid:8.3f} {high:13.3f} {x.max():10.4g} {np.mean(x > 2):10.1%}")
 
 
-def settling_table(adam, shown=(1, 2, 5, 20), runs=(100, 1_000, 10_000)):
-    """Print the Monte-Carlo Var[1/σ_t] from the first 100, 1,000, 10,000 runs: it settles
-    where the true variance is finite and keeps jumping where it is infinite (t = 1, 2)."""
-    print(f"{'runs':>7s}" + "".join(f"{f'Var, t = {k}':>14s}" for k in shown))
+def settling_table(adam, shown=(0, 1, 4, 19), runs=(100, 1_000, 10_000)):
+    """Print the Monte-Carlo Var[1/σ^t] from the first 100, 1,000, 10,000 runs: it settles
+    where the true variance is finite and keeps jumping where it is infinite (t = 0, 1)."""
+    print(f"{'runs':>7s}" + "".join(f"{f'Var, t = {t}':>14s}" for t in shown))
     for n in runs:
-        print(f"{n:7,d}" + "".join(f"{adam[k - 1, :n].var():14.4g}" for k in shown))
+        print(f"{n:7,d}" + "".join(f"{adam[t, :n].var():14.4g}" for t in shown))
 
 
-def variance_figure(adam, radam, beta2=0.999, hist_steps=(1, 6, 50)):
-    """Left: histograms of 1/σ_t at a few t. Right: Var[1/σ_t] over t (log y) for Adam and
+def variance_figure(adam, radam, beta2=0.999, hist_steps=(0, 5, 49)):
+    """Left: histograms of 1/σ^t at a few t. Right: Var[1/σ^t] over t (log y) for Adam and
     RAdam (Monte Carlo) with the χ² model and its long-run level."""
-    fig, (left, right) = plots.new_figure(1, 2, figsize=(13, 4.3), width_ratios=(1, 1.25))
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(12, 4.3), width_ratios=(1, 1.25))
     bins = np.geomspace(0.1, 1e4, 61)
     hist_colors = (style.OKABE_ITO["orange"], style.OKABE_ITO["green"], style.OKABE_ITO["black"])
     for k, t in enumerate(hist_steps):
         color = hist_colors[k % 3]
-        left.hist(adam[t - 1], bins=bins, histtype="step", lw=2, color=color,
-                  label=f"t = {t}: {np.mean(adam[t - 1] > 2):.1%} above 2")
-    left.axvline(1, color="black", ls=":", lw=1.2, label="the true 1/σ = 1")
+        left.hist(adam[t], bins=bins, histtype="step", lw=2, color=color,
+                  label=f"t = {t}: {np.mean(adam[t] > 2):.1%} above 2")
+    left.axvline(1, color="black", ls=":", lw=1.2, label=r"the true $1/\sigma = 1$")
     left.set_xscale("log")
     left.set_yscale("log")
-    left.set_xlabel("Adam's adaptive lr 1/σ_t  (gradients ~ N(0, 1))")
+    left.set_xlabel(r"Adam's adaptive lr $1/\sigma^t$  (gradients ~ N(0, 1))")
     left.set_ylabel(f"runs (of {adam.shape[1]:,})")
-    left.set_title("1/σ_t from t gradients", fontsize="medium")
+    left.set_title(r"$1/\sigma^t$ from $t + 1$ gradients", fontsize="medium")
     left.legend(fontsize="small", loc="upper right")
 
-    t = np.arange(1, len(adam) + 1)
-    rho = optim.radam_rho(t, beta2)
+    t = np.arange(len(adam))
+    rho = rho_at(t, beta2)
     model = chi_variance(rho)
     limit = chi_variance(rho_inf(beta2))[0]
     rect = rho > TORCH_THRESHOLD
-    right.axvspan(0.5, t[~rect].max() + 0.5, color="0.9", zorder=0)
-    right.text(4.6, 0.97, "RAdam: no 1/σ yet", ha="center", va="top", rotation=90,
+    right.axvspan(-0.5, t[~rect].max() + 0.5, color="0.9", zorder=0)
+    right.text(t[~rect].max() + 0.1, 0.97, "RAdam: no 1/σ yet", ha="right", va="top", rotation=90,
                fontsize="small", transform=right.get_xaxis_transform())
     right.plot(t, adam.var(axis=1), "o", color=ADAM, markersize=5, label="Adam, Monte Carlo")
     finite = np.isfinite(model)
     right.plot(t[finite], model[finite], color=ADAM, lw=1.2, alpha=0.7,
-               label="χ² model with ρ_t degrees of freedom")
+               label=r"$\chi^2$ model with $\rho^t$ degrees of freedom")
     for k in t[~finite]:
-        right.annotate("∞", (k, adam[k - 1].var()), xytext=(0, 8), textcoords="offset points",
+        right.annotate("∞", (k, adam[k].var()), xytext=(0, 8), textcoords="offset points",
                        ha="center", fontsize="medium", color=ADAM)
     right.plot(t[rect], radam[rect].var(axis=1), "s", color=RADAM, markersize=5,
                label="RAdam (rectified), Monte Carlo")
@@ -338,9 +367,9 @@ def variance_figure(adam, radam, beta2=0.999, hist_steps=(1, 6, 50)):
                    textcoords="offset points", ha="center", va="bottom", fontsize="small")
     right.set_yscale("log")
     right.set_ylim(top=adam.var(axis=1).max() * 30)     # room for the ∞ marks
-    right.set_xlim(0.5, len(t) + 0.5)
-    right.set_xlabel("step t (from 1)")
-    right.set_ylabel("Var[1/σ_t] over the runs")
+    right.set_xlim(-0.5, len(t) - 0.5)
+    right.set_xlabel("step t")
+    right.set_ylabel(r"Var$[1/\sigma^t]$ over the runs")
     right.set_title(f"variance of the adaptive lr, β2 = {beta2}", fontsize="medium")
     right.legend(fontsize="small", loc="upper right")
     plots.no_minor_ticks(*fig.axes)
@@ -348,53 +377,54 @@ def variance_figure(adam, radam, beta2=0.999, hist_steps=(1, 6, 50)):
 
 
 def rho_figure(beta2=0.999, steps=50):
-    """ρ_t with the paper's and torch's thresholds (left) and r_t (right), t = 1 … steps."""
-    fig, (left, right) = plots.new_figure(1, 2, figsize=(12, 3.8))
-    t = np.arange(1, steps + 1)
-    rho = optim.radam_rho(t, beta2)
+    """ρ^t with the paper's and torch's thresholds (left, t from 0) and r (right, against
+    t + 1, torch's step, on a log axis)."""
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(11, 3.8))
+    t = np.arange(steps)
+    rho = rho_at(t, beta2)
     left.plot(t, rho, "o-", color=RADAM, markersize=4, lw=1.2)
-    for level, text, ls in ((PAPER_THRESHOLD, "paper: ρ_t > 4", ":"),
-                            (TORCH_THRESHOLD, "torch: ρ_t > 5", "--")):
+    for level, text, ls in ((PAPER_THRESHOLD, r"paper: $\rho > 4$", ":"),
+                            (TORCH_THRESHOLD, r"torch: $\rho > 5$", "--")):
         left.axhline(level, color="0.3", ls=ls, lw=1.2)
-        left.annotate(text, (16, level), xytext=(0, 3 if level > 4.5 else -3),
+        left.annotate(text, (15, level), xytext=(0, 3 if level > 4.5 else -3),
                       textcoords="offset points", ha="right",
                       va="bottom" if level > 4.5 else "top", fontsize="small")
-    for k in (5, 6):
-        left.annotate(f"ρ_{k} = {rho[k - 1]:.3f}", (k, rho[k - 1]),
-                      xytext=(30, -40) if k == 5 else (-70, 14), textcoords="offset points",
+    for k in (4, 5):
+        left.annotate(rf"$\rho^{k}$ = {rho[k]:.3f}", (k, rho[k]),
+                      xytext=(30, -40) if k == 4 else (-70, 14), textcoords="offset points",
                       fontsize="small", arrowprops=dict(arrowstyle="-", color="0.3", lw=0.8))
-    left.set_xlim(0, 16.5)
+    left.set_xlim(-1, 15.5)
     left.set_ylim(0, 17)
-    left.set_xlabel("step t (from 1)")
-    left.set_ylabel("ρ_t")
-    left.set_title(f"ρ_t ≈ t early on (ρ∞ = {rho_inf(beta2):.0f})", fontsize="medium")
+    left.set_xlabel("step t")
+    left.set_ylabel(r"$\rho^t$")
+    left.set_title(rf"$\rho^t \approx t + 1$ early on ($\rho_\infty$ = {rho_inf(beta2):.0f})", fontsize="medium")
 
-    long_t = np.arange(1, 10_001)
-    r = rectifier(long_t, beta2, TORCH_THRESHOLD)
-    right.plot(long_t, r, color=RADAM)
+    k = np.arange(1, 10_001)                      # torch's steps k = t + 1
+    r = rectifier(k, beta2, TORCH_THRESHOLD)
+    right.plot(k, r, color=RADAM)
     first = first_rectified_step(beta2)
     right.plot(first, r[first - 1], "o", color=RADAM, markeredgecolor="black")
-    right.annotate(f"t = {first}: r_t = {r[first - 1]:.4f}", (first, r[first - 1]), xytext=(12, 28),
-                   textcoords="offset points", fontsize="small",
+    right.annotate(f"t = {first - 1} (torch's step {first}): r = {r[first - 1]:.4f}", (first, r[first - 1]),
+                   xytext=(12, 28), textcoords="offset points", fontsize="small",
                    arrowprops=dict(arrowstyle="-", color="0.3", lw=0.8))
     right.set_xscale("log")
     right.set_ylim(0, 1.05)
-    right.set_xlabel("step t (from 1)")
-    right.set_ylabel("r_t")
-    right.set_title("r_t: the rectifier grows to 1 over thousands of steps", fontsize="medium")
+    right.set_xlabel("t + 1 (torch's step)")
+    right.set_ylabel("rectifier r")
+    right.set_title("r: the rectifier grows to 1 over thousands of steps", fontsize="medium")
     plots.no_minor_ticks(*fig.axes)
     return fig
 
 
-def rho_table(beta2s=(0.9, 0.98, 0.999), steps=(1, 2, 3, 4, 5, 6, 7)):
-    """Print ρ_t at a few t and the first rectified step (torch, paper) for several β2."""
-    print(f"{'β2':>6s} {'ρ∞':>6s}" + "".join(f"{f'ρ_{k}':>8s}" for k in steps)
-          + f"{'torch (ρ_t > 5) from t':>24s}{'paper (ρ_t > 4) from t':>24s}")
+def rho_table(beta2s=(0.9, 0.98, 0.999), steps=(0, 1, 2, 3, 4, 5, 6)):
+    """Print ρ^t at a few t (from 0) and the first rectified t (torch, paper) for several β2."""
+    print(f"{'β2':>6s} {'ρ∞':>6s}" + "".join(f"{f'ρ^{t}':>8s}" for t in steps)
+          + f"{'torch (ρ > 5) from':>20s}{'paper (ρ > 4) from':>20s}")
     for b2 in beta2s:
-        rho = optim.radam_rho(np.array(steps), b2)
+        rho = rho_at(np.array(steps), b2)
+        cells = [first_rectified_step(b2, threshold) for threshold in (TORCH_THRESHOLD, PAPER_THRESHOLD)]
         print(f"{b2:6g} {rho_inf(b2):6.0f}" + "".join(f"{x:8.3f}" for x in rho)
-              + f"{first_rectified_step(b2, TORCH_THRESHOLD):24d}"
-              + f"{first_rectified_step(b2, PAPER_THRESHOLD):24d}")
+              + "".join(f"{f't = {k - 1} (step {k})':>20s}" for k in cells))
 
 
 # ---------------------------------------------------------------------------------------
@@ -465,7 +495,7 @@ def race_figure(problem, runs, eta, first=40):
     """Top: L(θ^t) per start, one panel per method. Bottom: the largest and median |Δθ_i^t|
     in the first steps, and the saturated share of the last hidden layer."""
     import matplotlib.pyplot as plt
-    fig = plt.figure(figsize=(13, 7.2), layout="constrained")
+    fig = plt.figure(figsize=(12, 7.2), layout="constrained")
     grid = fig.add_gridspec(2, 3)
     top = [fig.add_subplot(grid[0, 0])]
     top += [fig.add_subplot(grid[0, k], sharey=top[0]) for k in (1, 2)]
@@ -478,7 +508,7 @@ def race_figure(problem, runs, eta, first=40):
         ax.axhline(NOISE_FLOOR, color="black", ls=":", lw=1)
         ax.set_yscale("log")
         ax.set_xlabel("step t")
-    top[0].set_ylabel(f"L(θ^t), η = {eta:g}")
+    top[0].set_ylabel(rf"$L(\theta^t)$, η = {eta:g}")
     top[0].annotate("noise level", (0, NOISE_FLOOR), xytext=(2, -2), textcoords="offset points",
                     va="top", fontsize="small")
     for name, path in runs.items():
@@ -495,8 +525,8 @@ def race_figure(problem, runs, eta, first=40):
                     ha="right", va="bottom", fontsize="small")
         ax.set_yscale("log")
         ax.set_xlabel("step t")
-    sizes_ax.set_ylabel("largest |Δθ_i^t| over i")
-    median_ax.set_ylabel("median |Δθ_i^t| over i")
+    sizes_ax.set_ylabel(r"largest $|\Delta\theta_i^t|$ over $i$")
+    median_ax.set_ylabel(r"median $|\Delta\theta_i^t|$ over $i$")
     sizes_ax.set_title("largest update (median over starts)", fontsize="medium")
     median_ax.set_title("typical update (median over starts)", fontsize="medium")
     sat_ax.set_ylim(0, 1)
@@ -565,7 +595,7 @@ def sweep_figure(sweep):
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("base learning rate η")
-    left.set_ylabel("largest L(θ^t) / L(θ^0), t ≤ 30")
+    left.set_ylabel(r"largest $L(\theta^t) / L(\theta^0)$, $t \leq 30$")
     left.set_title("how far the loss jumps up early", fontsize="medium")
     right.set_ylabel("late loss (median of the last 50 steps)")
     right.set_title("where it ends (dots: the starts)", fontsize="medium")
@@ -577,6 +607,15 @@ def sweep_figure(sweep):
 # ---------------------------------------------------------------------------------------
 # Exercises
 
+def _whole(number):
+    """A Number that is a whole number up to rounding (3999.999999999998) as an int, else None."""
+    if not np.isfinite(number):
+        return None
+    nearest = round(number)
+    return int(nearest) if abs(number - nearest) <= 1e-6 * max(1.0, abs(number)) else None
+
+
+@check
 def check_transformer_peak(answer, d_model=PAPER_D_MODEL, warmup_steps=PAPER_WARMUP):
     """(step, lr) of the Transformer schedule's peak, step counted from 1 as in the paper."""
     pair = as_pair(answer, "`peak = (step, lr)`")
@@ -584,67 +623,79 @@ def check_transformer_peak(answer, d_model=PAPER_D_MODEL, warmup_steps=PAPER_WAR
         return pair
     step, lr = pair
     true_step, true_lr = transformer_peak(d_model, warmup_steps)
-    step_ok, lr_ok = step == true_step, close(lr, true_lr, 2e-3)
+    whole = _whole(step)
+    step_ok, lr_ok = whole == true_step, close(lr, true_lr, 2e-3)
     if step_ok and lr_ok:
-        return right(f"Yes: the two branches of the min meet where step^−0.5 = step·warmup_steps^−1.5, "
-                     f"at step = warmup_steps = {true_step:,}; there lr = (d_model·warmup_steps)^−0.5 "
+        return right(f"Yes: the two branches of the min meet where 1/√step = step/√(warmup_steps³), "
+                     f"at step = warmup_steps = {true_step:,}; there lr = 1/√(d_model·warmup_steps) "
                      f"= {true_lr:.4e}.")
     problems = []
     if not step_ok:
-        if step == true_step - 1:
-            problems.append(f"step {step:,.0f} is the peak counted from 0 (the library's t = "
+        if whole is None and not step.huge:
+            problems.append(f"step {shown(step)} is not a whole step: steps are counted 1, 2, 3, …")
+        elif whole == true_step - 1:
+            problems.append(f"step {shown(step)} is the peak counted from 0 (the library's t = "
                             f"{true_step - 1:,}); the paper counts steps from 1, so it is step {true_step:,}")
-        elif step == true_step + 1:
-            problems.append(f"step {step:,.0f} is one too late: at step {true_step:,} itself both "
+        elif whole == true_step + 1:
+            problems.append(f"step {shown(step)} is one too late: at step {true_step:,} itself both "
                             f"branches are equal, and after it the lr already falls")
-        elif close(lr, true_lr, 2e-3):
-            problems.append(f"step {step:,.0f} is not where the peak is: the warmup branch grows "
+        elif lr_ok:
+            problems.append(f"step {shown(step)} is not where the peak is: the warmup branch grows "
                             f"until it meets the decay branch")
         else:
-            problems.append(f"step {step:,.0f} is not the peak: solve step^−0.5 = "
-                            f"step·warmup_steps^−1.5 for the step")
+            problems.append(f"step {shown(step)} is not the peak: solve 1/√step = "
+                            f"step/√(warmup_steps³) for the step")
     if not lr_ok:
         candidates = {
-            "forgets the factor d_model^−0.5": warmup_steps ** -0.5,
-            "uses d_model^+0.5 instead of d_model^−0.5": d_model ** 0.5 * warmup_steps ** -0.5,
+            "forgets the factor 1/√d_model": warmup_steps ** -0.5,
+            "uses √d_model instead of 1/√d_model": d_model ** 0.5 * warmup_steps ** -0.5,
             "is the lr at step 1, where the warmup starts": d_model ** -0.5 * warmup_steps ** -1.5,
-            "is d_model^−0.5 alone": d_model ** -0.5,
+            "is 1/√d_model alone": d_model ** -0.5,
         }
         reason = next((why for why, value in candidates.items() if close(lr, value, 2e-3)), None)
         if reason:
-            problems.append(f"lr = {lr:.4g} {reason}")
+            problems.append(f"lr = {shown(lr)} {reason}")
+        elif rounded_digits(lr, true_lr, 2e-3):
+            how, k, need = rounded_digits(lr, true_lr, 2e-3)
+            problems.append(f"lr = {shown(lr)} is close: it is the peak value {how} to {k} significant "
+                            f"digits; give at least {need}")
         else:
-            problems.append(f"lr = {lr:.4g} is not the peak value: put the peak step into "
-                            f"d_model^−0.5 · min(step^−0.5, step·warmup_steps^−1.5)")
-    return wrong("; ".join(problems) + ".")
+            problems.append(f"lr = {shown(lr)} is not the peak value: put the peak step into "
+                            f"min(1/√step, step/√(warmup_steps³))/√d_model")
+    message = "; ".join(problems) + "."
+    return wrong("S" + message[1:] if message.startswith("step") else message)
 
 
+@check
 def check_rectify_step(answer, beta2=0.999):
-    """The first step t (from 1) at which torch's RAdam rectifies (ρ_t > 5)."""
-    value = as_number(answer, "`first_step`")
-    if isinstance(value, Feedback):
-        return value
-    t = np.arange(1, 12)
-    rho = optim.radam_rho(t, beta2)
+    """The first of torch's steps (k = t + 1, from 1) at which torch's RAdam rectifies (ρ > 5)."""
+    if answer is None:
+        return unanswered("`first_step`")
+    k = as_int(answer, "`first_step` (one of torch's steps, counted 1, 2, 3, …)")
+    if isinstance(k, Feedback):
+        return k
     target = first_rectified_step(beta2, TORCH_THRESHOLD)
     paper = first_rectified_step(beta2, PAPER_THRESHOLD)
-    if value == target:
-        return right(f"Yes: ρ_{target - 1} = {rho[target - 2]:.4f} ≤ 5 but ρ_{target} = "
-                     f"{rho[target - 1]:.4f} > 5, so steps 1–{target - 1} are momentum SGD and "
-                     f"step {target} is the first with the adaptive, rectified lr.")
-    if value == paper:
-        return wrong(f"Step {paper} is where the paper's threshold ρ_t > 4 is first met "
-                     f"(ρ_{paper} = {rho[paper - 1]:.4f}), and also the right answer counted from 0. "
-                     f"torch needs ρ_t > 5 and counts from 1: one step later.")
-    if value != int(value) or value < 1:
-        return wrong(f"{value:g} is not a step: steps are counted 1, 2, 3, …")
-    k = int(value)
+    rho = optim.radam_rho(np.arange(1, target + 1), beta2)
+    note = read_as(answer, k)
+    if k == target:
+        return right(f"Yes{note}: at torch's step {target - 1} (t = {target - 2}) ρ = {rho[target - 2]:.4f} ≤ 5, "
+                     f"at torch's step {target} (t = {target - 1}) ρ = {rho[target - 1]:.4f} > 5; so torch's "
+                     f"steps 1–{target - 1} are momentum SGD and step {target} is the first with the "
+                     f"adaptive, rectified lr.")
+    if k == paper:
+        return wrong(f"Torch's step {paper}{note} is where the paper's threshold ρ > 4 is first met "
+                     f"(ρ = {rho[paper - 1]:.4f}); {paper} is also the right answer written as the lecture's "
+                     f"t. torch needs ρ > 5, and the question counts torch's steps: one step later.")
+    if k < 1:
+        return wrong(f"{shown(answer)} comes before torch's first step: torch counts its steps 1, 2, 3, …")
     if k < paper:
-        return wrong(f"Too early: ρ_{k} = {optim.radam_rho(k, beta2):.4f}, not even above the "
-                     f"paper's 4. Early on ρ_t ≈ t.")
-    return wrong(f"Too late: at step {target} already ρ_{target} = {rho[target - 1]:.4f} > 5.")
+        return wrong(f"Too early{note}: at torch's step {k}, ρ = {optim.radam_rho(k, beta2):.4f}, not even "
+                     f"above the paper's 4. Early on ρ is about torch's step number.")
+    return wrong(f"Too late{note}: at torch's step {target} already ρ = {rho[target - 1]:.4f} > 5.")
 
 
+@check
 def check_resnet_lr(answer, base_lr=RESNET_BASE_LR):
     """(η at iteration 100, η at iteration 1000) of ResNet's warmup with base η = 0.1."""
     pair = as_pair(answer, "`lrs = (lr_100, lr_1000)`")
@@ -658,7 +709,7 @@ def check_resnet_lr(answer, base_lr=RESNET_BASE_LR):
         return right(f"Yes: iteration 100 is inside the {RESNET_WARMUP}-iteration warmup, so "
                      f"η = {lr_100:g}; at iteration 1000 the warmup is over and η = {lr_1000:g}.")
     if close(a, lr_1000, 1e-6) and close(b, lr_100, 1e-6):
-        return wrong("The two are swapped: the warmup lr 0.01 comes first, the base η = 0.1 after.")
+        return wrong(f"The two are swapped: the warmup lr {lr_100:g} comes first, the base η = {lr_1000:g} after.")
     problems = []
     if not ok_a:
         if close(a, base_lr, 1e-6):
@@ -668,11 +719,12 @@ def check_resnet_lr(answer, base_lr=RESNET_BASE_LR):
             problems.append(f"the warmup lr {RESNET_WARMUP_LR:g} is the lr itself, not a factor "
                             f"of the base η")
         else:
-            problems.append(f"{a:g} is not the lr at iteration 100 (within the warmup)")
+            problems.append(f"{shown(a)} is not the lr at iteration 100 (within the warmup)")
     if not ok_b:
         if close(b, RESNET_WARMUP_LR, 1e-6):
             problems.append(f"at iteration 1000 the warmup is over (it ends after iteration "
                             f"{RESNET_WARMUP - 1}): η is back to {lr_1000:g}")
         else:
-            problems.append(f"{b:g} is not the lr at iteration 1000 (after the warmup: the base η)")
-    return wrong("; ".join(problems) + ".")
+            problems.append(f"{shown(b)} is not the lr at iteration 1000 (after the warmup: the base η)")
+    message = "; ".join(problems) + "."
+    return wrong(message[0].upper() + message[1:])

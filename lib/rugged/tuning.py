@@ -1,0 +1,408 @@
+r"""A fair race: every optimizer at its own best learning rate, and how much that choice matters.
+
+Comparing optimizers at one shared η compares η more than the optimizers: each has its own
+range of useful learning rates. The course's races therefore share one definition.
+
+* **The score** of an optimizer at a learning rate η is the *median over several starts* of
+  the number of steps it needs to get down to a goal and stay there: the first t from which
+  L(θ^t) ≤ goal holds to the end of the budget. A start that is above the goal at the end
+  counts as never (∞), and so does a *lost* one: a run that diverges, or whose path leaves
+  the surface's window widened by half its size on each side (`BOX`; the surface is only
+  drawn, and only meant, there). The mean over the starts (never counted as the budget)
+  and the median final loss are kept to break ties.
+* **The best η** has the lowest score on a log grid: first a coarse grid (`COARSE` points
+  per decade) over a wide range, then a fine one (`FINE` per decade, 48 per 3 decades)
+  between the coarse neighbours of the best coarse η. Ties go to the lower mean, then to
+  the lower median final loss (which also ranks optimizers that never reach the goal).
+* **The sensitivity curve** is the score at every η tried (`Tuned.etas`, `Tuned.steps`),
+  drawn by `plots.sensitivity`; `Tuned.band` gives the range of η within a factor of the
+  best score.
+
+Every (optimizer, η, start) of a race runs side by side as one row of a batch, so a race
+costs two passes over the budget (the coarse grid, then the fine one). The pass records
+only what the score needs, not the whole path as `descend` does (that would be ~1000
+rows × 3000 steps); each row does exactly the arithmetic `descend` does for that optimizer,
+η and start alone, and `Tuned.path` re-runs `descend` at the best η for figures.
+
+Usage::
+
+    from rugged import optim, surfaces, tuning
+    valley = surfaces.rosenbrock()
+    results = tuning.race(valley, {"SGD": optim.SGD, "Adam": optim.Adam},
+                          starts=tuning.starts_near(valley), steps=2000, goal=valley.min_loss + 1e-4)
+    results["Adam"].best_eta, results["Adam"].best_steps
+"""
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .runner import Path, descend
+
+__all__ = ["Tuned", "log_grid", "starts_near", "goal_fraction", "settle_steps", "scores", "sweep",
+           "race", "tune", "settings", "surface_race", "table", "COARSE", "FINE", "BOX", "STARTS",
+           "BUDGET", "DEFAULT_BUDGET", "TOLERANCE", "DEFAULT_TOLERANCE"]
+
+COARSE = 3    # η per decade of the first, wide grid
+FINE = 16     # η per decade of the second grid, around the best of the first (48 per 3 decades)
+BOX = 0.5     # a path beyond the window widened by BOX × its size on each side is lost
+LIMIT = 1e10  # without a box: lost beyond |θ_i| > LIMIT, as in `descend`
+EXTEND = 3    # decades added to a grid whose best η is at one of its ends …
+FARTHEST = (1e-12, 1e4)   # … as long as it stays within these
+
+# The course's races on its surfaces (`settings`): STARTS starts, a budget of steps and the goal
+# L − L* ≤ tol·(L(θ^0) − L*). Pokémon's start lies almost all in the steep w direction, so its
+# goal is tighter; Rosenbrock's floor and Pokémon's valley are long, so their budgets are larger.
+STARTS = 5
+BUDGET = {"pokemon": 3000, "rosenbrock": 2000, "ravine": 1000}
+DEFAULT_BUDGET = 500
+TOLERANCE = {"pokemon": 1e-6}
+DEFAULT_TOLERANCE = 1e-3
+
+
+# ---------------------------------------------------------------------------------------
+# Grids, starts and goals.
+
+def log_grid(lo, hi, per_decade):
+    """The η = 10^(k/per_decade) with lo ≤ η ≤ hi (so every power of ten in range is one of them)."""
+    if not (isinstance(per_decade, (int, np.integer)) and not isinstance(per_decade, bool)
+            and per_decade >= 1):
+        raise ValueError(f"per_decade must be a positive integer; got {per_decade!r}")
+    if not (_is_real(lo) and _is_real(hi) and 0 < lo <= hi < math.inf):
+        raise ValueError(f"need 0 < lo ≤ hi < inf; got lo={lo!r}, hi={hi!r}")
+    first = math.ceil(round(math.log10(lo) * per_decade, 9))
+    last = math.floor(round(math.log10(hi) * per_decade, 9))
+    return 10.0 ** (np.arange(first, last + 1) / per_decade)
+
+
+def starts_near(surface, n=9, jitter=0.05, seed=0):
+    """The surface's start and n − 1 starts near it (uniform within ±jitter × the window's size, seeded): (n, 2)."""
+    if not (isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1):
+        raise ValueError(f"n must be a positive integer; got {n!r}")
+    span = np.array([hi - lo for lo, hi in surface.window])
+    offsets = np.random.default_rng(seed).uniform(-jitter, jitter, (n - 1, 2)) * span
+    return np.vstack([surface.start, np.array(surface.start) + offsets])
+
+
+def goal_fraction(surface, tol):
+    """The loss L* + tol·(L(θ^0) − L*): what is left when a share 1 − tol of the way from the
+    surface's start to its minimum is done."""
+    start_loss = float(surface.loss(np.array(surface.start)))
+    return surface.min_loss + tol * (start_loss - surface.min_loss)
+
+
+def settings(surface, n_starts=STARTS):
+    """The course's race on `surface`: dict(starts, steps, goal) for `race` (see BUDGET, TOLERANCE)."""
+    name = getattr(surface, "name", None)
+    return dict(starts=starts_near(surface, n_starts), steps=BUDGET.get(name, DEFAULT_BUDGET),
+                goal=goal_fraction(surface, TOLERANCE.get(name, DEFAULT_TOLERANCE)))
+
+
+def settle_steps(path, goal):
+    """The first t from which L(θ^t) ≤ goal holds to the end of `path`: an int, or None if the path
+    ends above the goal or diverged; one per start (a tuple) for a batch path."""
+    loss = np.asarray(path.loss, dtype=float)
+    above = ~(loss <= goal)
+    batch = loss.ndim == 2
+    if not batch:
+        above = above[:, None]
+    diverged = path.diverged_at if batch else (path.diverged_at,)
+    out = []
+    for k in range(above.shape[1]):
+        if diverged[k] is not None or above[-1, k]:
+            out.append(None)
+        else:
+            hits = np.flatnonzero(above[:, k])
+            out.append(int(hits[-1]) + 1 if len(hits) else 0)
+    return tuple(out) if batch else out[0]
+
+
+def _is_real(x):
+    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
+
+
+# ---------------------------------------------------------------------------------------
+# The batch pass.
+
+def _box(surface, box):
+    """(lowest, highest) allowed point: the window widened by box × its size, or ±LIMIT."""
+    if box is None:
+        return np.full(2, -LIMIT), np.full(2, LIMIT)
+    (x0, x1), (y0, y1) = surface.window
+    lo = np.array([x0 - box * (x1 - x0), y0 - box * (y1 - y0)])
+    hi = np.array([x1 + box * (x1 - x0), y1 + box * (y1 - y0)])
+    return np.maximum(lo, -LIMIT), np.minimum(hi, LIMIT)
+
+
+def scores(surface, blocks, starts, steps, goal, box=BOX):
+    """Run every (make, etas) of `blocks` from every start for `steps` steps, side by side.
+
+    Returns per block a dict of arrays of shape (len(etas), len(starts)): `settle`, the first t
+    from which L(θ^t) ≤ goal holds to the end (inf if not at the end, or lost); `final`, L at
+    the end (inf if lost); `lost`, True where the run diverged or left the box.
+    """
+    starts = np.asarray(starts, dtype=float)
+    k = len(starts)
+    runs, first = [], 0
+    for make, etas in blocks:
+        etas = np.asarray(etas, dtype=float)
+        optimizer = make(1.0)
+        rows = slice(first, first + len(etas) * k)
+        optimizer.reset()
+        optimizer.start((len(etas) * k, starts.shape[1]))
+        optimizer.lr = np.repeat(etas, k)[:, None]        # one η per row; every rule broadcasts it
+        runs.append((optimizer, rows))
+        first = rows.stop
+    params = np.tile(starts, (first // k, 1))
+    lo, hi = _box(surface, box)
+    # the unchecked formulas when the surface has them (as `descend` uses fast_grad): inside this
+    # loop the points are float arrays of the right shape, and an overflow only needs to count as
+    # "above the goal", which NaN does as well as inf
+    grad = getattr(surface, "fast_grad", surface.grad)
+    loss = getattr(surface, "_loss", surface.loss)
+    with np.errstate(all="ignore"):
+        last_above = np.where(loss(params) <= goal, -1.0, 0.0)
+        low, high = params.copy(), params.copy()
+        new = np.empty_like(params)
+        for t in range(1, steps + 1):
+            g = grad(params)
+            for optimizer, rows in runs:
+                new[rows] = optimizer.update(params[rows], g[rows])
+            params, new = new, params
+            np.minimum(low, params, out=low)         # a NaN, once there, stays
+            np.maximum(high, params, out=high)
+            np.copyto(last_above, t, where=~(loss(params) <= goal))
+        final = loss(params)
+    lost = (~np.isfinite(low).all(axis=1) | ~np.isfinite(high).all(axis=1)
+            | (low < lo).any(axis=1) | (high > hi).any(axis=1) | ~np.isfinite(final))
+    settle = np.where((last_above < steps) & ~lost, last_above + 1, np.inf)
+    final = np.where(lost, np.inf, final)
+    return [{name: value[rows].reshape(-1, k) for name, value in
+             (("settle", settle), ("final", final), ("lost", lost))} for _, rows in runs]
+
+
+# ---------------------------------------------------------------------------------------
+# The result.
+
+@dataclass
+class Tuned:
+    """One optimizer tuned on one surface: its score at every η tried, and the best η.
+
+    etas: every η tried, increasing. steps: the score at each, the median over the starts of
+    the steps to reach the goal and stay (inf: at least half the starts did not). mean_steps:
+    the mean over the starts, a start that did not counting as the budget. reached, lost: how
+    many starts reached the goal to stay, and how many were lost (diverged or left the box).
+    final: the median over the starts of L at the end of the budget (inf if most were lost).
+    """
+
+    name: str
+    etas: np.ndarray
+    steps: np.ndarray
+    mean_steps: np.ndarray
+    reached: np.ndarray
+    lost: np.ndarray
+    final: np.ndarray
+    best_eta: float
+    budget: int
+    surface: object = field(repr=False, default=None)
+    make: object = field(repr=False, default=None)
+    starts: np.ndarray = field(repr=False, default=None)
+    _path: Path = field(repr=False, default=None)
+
+    @property
+    def n_starts(self):
+        return len(self.starts)
+
+    @property
+    def best(self):
+        """Index of the best η in `etas`."""
+        return int(np.flatnonzero(self.etas == self.best_eta)[0])
+
+    @property
+    def best_steps(self):
+        """The score at the best η: median steps to reach the goal and stay; None if it does not."""
+        value = self.steps[self.best]
+        return None if math.isinf(value) else int(round(value))
+
+    @property
+    def label(self):
+        """'name (η = best η)'."""
+        return f"{self.name} (η = {self.best_eta:.3g})"
+
+    @property
+    def path(self):
+        """`descend` at the best η from every start (a batch Path), computed on first use."""
+        if self._path is None:
+            self._path = descend(self.surface, self.make(self.best_eta), self.starts, self.budget)
+            self._path.label = self.label
+        return self._path
+
+    def band(self, factor=2.0):
+        """(lowest, highest) η of the unbroken run of grid points around the best η whose score is
+        at most `factor` × the best; None if the best η does not reach the goal."""
+        if self.best_steps is None:
+            return None
+        ok = self.steps <= factor * max(self.steps[self.best], 1)
+        lo = hi = self.best
+        while lo > 0 and ok[lo - 1]:
+            lo -= 1
+        while hi < len(ok) - 1 and ok[hi + 1]:
+            hi += 1
+        return float(self.etas[lo]), float(self.etas[hi])
+
+    def decades(self, factor=2.0):
+        """The width of `band(factor)` in decades of η (0 for one grid point); None if not reached."""
+        band = self.band(factor)
+        return None if band is None else math.log10(band[1] / band[0])
+
+    @property
+    def at_edge(self):
+        """True if the best η is the lowest or the highest η tried: the grid may not bracket the best."""
+        return self.best in (0, len(self.etas) - 1)
+
+    def working(self):
+        """(lowest, highest) η at which the median start reaches the goal at all; None if none does."""
+        ok = np.isfinite(self.steps)
+        return None if not ok.any() else (float(self.etas[ok][0]), float(self.etas[ok][-1]))
+
+
+def _summarize(name, make, etas, result, surface, starts, steps):
+    settle, final, lost = result["settle"], result["final"], result["lost"]
+    median = np.median(settle, axis=1)
+    mean = np.minimum(settle, steps).mean(axis=1)
+    medfinal = np.median(final, axis=1)
+    best = min(range(len(etas)), key=lambda i: (median[i], mean[i], medfinal[i], etas[i]))
+    return Tuned(name, np.asarray(etas, dtype=float), median, mean, np.isfinite(settle).sum(axis=1),
+                 lost.sum(axis=1), medfinal, float(etas[best]), steps, surface, make, starts)
+
+
+def _merge(a, b):
+    """The union of two sweeps of one optimizer; the best η is the better of their two bests."""
+    etas = np.concatenate([a.etas, b.etas])
+    keep = np.argsort(etas, kind="stable")
+    keep = keep[np.r_[True, np.diff(etas[keep]) > 0]]
+
+    def pick(name):
+        return np.concatenate([getattr(a, name), getattr(b, name)])[keep]
+    key = lambda t: (t.steps[t.best], t.mean_steps[t.best], t.final[t.best], t.best_eta)  # noqa: E731
+    return Tuned(a.name, etas[keep], pick("steps"), pick("mean_steps"), pick("reached"), pick("lost"),
+                 pick("final"), min(a, b, key=key).best_eta, a.budget, a.surface, a.make, a.starts)
+
+
+def _check(surface, optimizers, starts, steps, goal, box, coarse=COARSE, fine=FINE):
+    if not isinstance(optimizers, dict) or not optimizers:
+        raise ValueError("optimizers must be a non-empty dict name → make(lr), e.g. {'Adam': optim.Adam}")
+    starts = np.asarray(starts, dtype=float)
+    if starts.ndim == 1:
+        starts = starts[None, :]
+    if starts.ndim != 2 or not len(starts) or starts.shape[1] != getattr(surface, "dim", starts.shape[1]):
+        raise ValueError(f"starts must have shape (2,) or (k, 2) with k ≥ 1; got {starts.shape}")
+    if not np.isfinite(starts).all():
+        raise ValueError("starts must be finite")
+    if not (isinstance(steps, (int, np.integer)) and not isinstance(steps, bool) and steps >= 1):
+        raise ValueError(f"steps must be a positive integer; got {steps!r}")
+    if not (_is_real(goal) and math.isfinite(goal)):
+        raise ValueError(f"goal must be a finite loss; got {goal!r}")
+    if box is not None and not (_is_real(box) and 0 <= box < math.inf):
+        raise ValueError(f"box must be None or a number ≥ 0; got {box!r}")
+    for name, value in (("coarse", coarse), ("fine", fine)):
+        if not (isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= 1):
+            raise ValueError(f"{name} must be a positive integer; got {value!r}")
+    if coarse > fine:
+        raise ValueError(f"coarse must be at most fine; got coarse={coarse}, fine={fine}")
+    return starts
+
+
+def sweep(surface, optimizers, etas, *, starts, steps, goal, box=BOX):
+    """Score every optimizer of `optimizers` (dict name → make(lr)) at every η of `etas` (one
+    list for all, or a dict name → list): a dict name → `Tuned`, best η the best of its list."""
+    starts = _check(surface, optimizers, starts, steps, goal, box)
+    grids = {name: np.unique(np.asarray(etas[name] if isinstance(etas, dict) else etas, dtype=float))
+             for name in optimizers}
+    for name, grid in grids.items():
+        if grid.ndim != 1 or not len(grid) or not np.all(np.isfinite(grid) & (grid > 0)):
+            raise ValueError(f"Invalid learning rate in the grid of {name}: every η must be finite and > 0")
+    results = scores(surface, [(optimizers[name], grids[name]) for name in optimizers], starts, steps,
+                     goal, box)
+    return {name: _summarize(name, optimizers[name], grids[name], result, surface, starts, steps)
+            for name, result in zip(optimizers, results)}
+
+
+def _refinement(tuned, coarse, fine):
+    """The η of the fine grid between the coarse neighbours of the best coarse η, not yet tried."""
+    step = 10 ** (1 / coarse)
+    around = log_grid(tuned.best_eta / step, tuned.best_eta * step, fine)
+    tried = np.isclose(around[:, None], tuned.etas[None, :], rtol=1e-9, atol=0).any(axis=1)
+    return around[~tried]
+
+
+def race(surface, optimizers, *, starts, steps, goal, lo=1e-4, hi=1e2, coarse=COARSE, fine=FINE, box=BOX):
+    """Tune every optimizer of `optimizers` (a dict name → make(lr), e.g. {"Adam": optim.Adam}) on
+    the same starts, budget and goal: a dict name → `Tuned` holding every η tried.
+
+    Per optimizer: a log grid of η from lo to hi with `coarse` points per decade, extended by
+    EXTEND decades beyond an end that holds the best η (within FARTHEST), then a grid with
+    `fine` per decade between the coarse neighbours of the best coarse η. lo and hi are
+    numbers, the same for every optimizer, or dicts name → number.
+    """
+    _check(surface, optimizers, starts, steps, goal, box, coarse, fine)
+
+    def of(value, name):
+        return value[name] if isinstance(value, dict) else value
+    grids = {name: log_grid(of(lo, name), of(hi, name), coarse) for name in optimizers}
+    run = dict(starts=starts, steps=steps, goal=goal, box=box)
+    first = sweep(surface, optimizers, grids, **run)
+    while True:                              # widen a grid whose best η sits at one of its ends
+        wider = {}
+        for name, t in first.items():
+            low, high = t.etas[0], t.etas[-1]
+            if t.best == 0 and low / 10 ** (1 / coarse) >= FARTHEST[0]:
+                wider[name] = log_grid(max(low / 10 ** EXTEND, FARTHEST[0]), low / 10 ** (0.5 / coarse), coarse)
+            elif t.best == len(t.etas) - 1 and high * 10 ** (1 / coarse) <= FARTHEST[1]:
+                wider[name] = log_grid(high * 10 ** (0.5 / coarse), min(high * 10 ** EXTEND, FARTHEST[1]), coarse)
+        if not wider:
+            break
+        more = sweep(surface, {name: optimizers[name] for name in wider}, wider, **run)
+        first.update({name: _merge(first[name], more[name]) for name in more})
+    extra = {name: _refinement(t, coarse, fine) for name, t in first.items()}
+    todo = {name: optimizers[name] for name in optimizers if len(extra[name])}
+    second = sweep(surface, todo, extra, **run) if todo else {}
+    return {name: _merge(t, second[name]) if name in second else t for name, t in first.items()}
+
+
+def surface_race(surface, optimizers, n_starts=STARTS, **options):
+    """`race` with the course's `settings` for `surface`; options (lo, hi, steps, goal, …) override them."""
+    return race(surface, optimizers, **{**settings(surface, n_starts), **options})
+
+
+def tune(surface, make, *, starts, steps, goal, lo=1e-4, hi=1e2, coarse=COARSE, fine=FINE, box=BOX,
+         name=None):
+    """The best η of one optimizer, `make(lr)`, between lo and hi (see `race`): a `Tuned`."""
+    name = name or getattr(make, "__name__", "optimizer")
+    return race(surface, {name: make}, starts=starts, steps=steps, goal=goal, lo=lo, hi=hi,
+                coarse=coarse, fine=fine, box=box)[name]
+
+
+# ---------------------------------------------------------------------------------------
+# Reading the result.
+
+def table(results, factor=2.0):
+    """One line per optimizer: its best η, the score there, how many starts got there, the range
+    of η whose score is within `factor` × the best (and its width as a factor), and the lowest
+    and highest η at which the goal is reached at all."""
+    some = next(iter(results.values()))
+    width = max(9, max(len(name) for name in results))
+    lines = [f"{'':{width}s}  {'best η':>8s}  {'steps':>5s}  {'reached':>7s}  "
+             f"{'η with ≤ ' + format(factor, 'g') + '× the best steps':>29s}  {'η that reach the goal':>22s}"]
+    for name, t in results.items():
+        band, works = t.band(factor), t.working()
+        steps = "—" if t.best_steps is None else str(t.best_steps)
+        reached = f"{t.reached[t.best]}/{t.n_starts}"
+        within = "—" if band is None else f"{band[0]:.3g} … {band[1]:.3g} (×{band[1] / band[0]:.2g})"
+        where = "none" if works is None else f"{works[0]:.3g} … {works[1]:.3g}"
+        lines.append(f"{name:{width}s}  {t.best_eta:8.3g}  {steps:>5s}  {reached:>7s}  {within:>29s}  {where:>22s}")
+    lines.append(f"steps: median over {some.n_starts} starts of the steps to reach the goal and stay there "
+                 f"(budget {some.budget:,});")
+    lines.append(f"η: a log grid, {COARSE} per decade, then {FINE} per decade around the best")
+    return "\n".join(lines)

@@ -1,0 +1,451 @@
+"""The exercise checks of the whole course: any value a learner can type gets feedback (never a
+traceback), every reasonable spelling of a right answer is accepted, and every message on a wrong
+answer is true of the value typed."""
+
+import ast
+import decimal
+import fractions
+import inspect
+import math
+import pathlib
+import re
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import rugged.lessons
+from rugged import exercises, optim, surfaces
+from rugged.exercises import Feedback, shown
+from rugged.lessons import adagrad, adam, decay, rmsprop, stalls, summary, warmup
+
+LESSONS = pathlib.Path(rugged.lessons.__file__).parent
+CHECKS = {f"{c.__module__.rsplit('.', 1)[-1]}.{c.__name__}": c for c in exercises.CHECKS}
+VERDICTS = {"right", "wrong", "unanswered", "Feedback"}     # what builds the Feedback a check returns
+
+
+# ---------------------------------------------------------------------------------------
+# The registry holds every check of the course
+
+def _functions_giving_feedback():
+    """module.function for every top-level function in lessons/*.py that builds Feedback, and
+    whether it carries the @check decorator."""
+    found = {}
+    for path in sorted(LESSONS.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            calls = {n.func.id for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+            if calls & VERDICTS:
+                decorated = any(isinstance(d, ast.Name) and d.id == "check" for d in node.decorator_list)
+                found[f"{path.stem}.{node.name}"] = decorated
+    return found
+
+
+def test_every_check_in_the_lessons_is_registered():
+    found = _functions_giving_feedback()
+    undecorated = [name for name, decorated in found.items() if not decorated]
+    assert not undecorated, f"checks without @exercises.check: {undecorated}"
+    assert set(found) == set(CHECKS)
+    assert len(CHECKS) == len(exercises.CHECKS) >= 21         # seven notebooks, three exercises each
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_each_check_runs_with_the_answer_alone_and_says_when_unanswered(name):
+    check = CHECKS[name]
+    inspect.signature(check).bind(None)                       # every other argument has a default
+    feedback = check(None)
+    assert isinstance(feedback, Feedback) and not feedback.ok
+    assert feedback.message.startswith("Not answered yet")
+
+
+def test_a_failing_check_gives_feedback_not_a_traceback():
+    @exercises.check
+    def broken(answer):
+        raise ZeroDivisionError("a bug")
+    try:
+        feedback = broken(10**400)
+        assert not feedback.ok and "could not be checked (ZeroDivisionError)" in feedback.message
+        assert "1e+400" in feedback.message and "Traceback" not in feedback.message
+    finally:
+        exercises.CHECKS.remove(broken)
+
+
+# ---------------------------------------------------------------------------------------
+# Any value a learner can type: a property test over every check
+
+class Hostile:
+    """An object whose every conversion raises (but its repr, which hypothesis needs to report)."""
+
+    def __init__(self, error):
+        self.error = error
+
+    def _raise(self, *args):
+        raise self.error
+
+    def __repr__(self):
+        return f"Hostile({self.error!r})"
+
+    __float__ = __int__ = __index__ = __complex__ = __len__ = __iter__ = __bool__ = _raise
+    __str__ = __eq__ = __lt__ = __gt__ = __hash__ = __format__ = _raise
+
+
+class HostileRepr(Hostile):
+    """Even its repr, and looking up any missing attribute, raise."""
+
+    __repr__ = __getattr__ = Hostile._raise
+
+
+ERRORS = (ValueError("x"), TypeError("x"), OverflowError("x"), ZeroDivisionError("x"), RuntimeError("x"),
+          KeyError("x"), AttributeError("x"))
+HOSTILE = [Hostile(e) for e in ERRORS]
+ODD = [object(), int, float, optim.Adagrad, optim.Adagrad(lr=0.1), print, lambda: 0, range(3), iter([1, 2]),
+       Ellipsis, NotImplemented, slice(1, 2), np.float64, np.array([]), np.array(np.nan),
+       np.array([[0.2], [2.0]]), np.array(["0.5"]), np.array([None, 1], dtype=object), np.datetime64("2020"),
+       np.timedelta64(3, "s"), np.longdouble(1e-300), np.float16(65504), np.int8(-128), np.uint64(2**64 - 1),
+       np.str_("0.5"), np.bytes_(b"1"), b"0.5", bytearray(b"12"), memoryview(b"1"),
+       decimal.Decimal("1e400"), decimal.Decimal("NaN"), decimal.Decimal("-Infinity"), decimal.Decimal("sNaN"),
+       fractions.Fraction(10**400, 3), fractions.Fraction(-1, 10**400), complex(float("nan"), 0), 1e308 * 10,
+       10**400, -10**400, 2**1023 * 3, "1e400", "-1e400", "1" * 5000, "1_000", "1,000", "12",
+       "0.5", " 0.5 ", "α = 0.5", "−0.1", "75%", "%", "=", "(", "()", "(1, 2)", "1 2 3", "`x`", "^{x}",
+       "_{x}", "\x00", "\u200b", "ＡＤＡＧＲＡＤ", "β₂", "nan", "inf", "-inf", "infinity", "True", "None"]
+
+EXTREME = [10**5000, -(10**4400) + 1, fractions.Fraction(10**5000, 7)]   # too long even for repr()
+
+numbers_ = st.one_of(
+    st.integers(), st.builds(lambda m, e: m * 10**e, st.integers(-999, 999), st.integers(15, 600)),
+    st.floats(), st.floats(min_value=-1e3, max_value=1e3), st.complex_numbers(),
+    st.decimals(), st.fractions(), st.booleans(),
+    st.sampled_from([0.1, 0.5, 0.99, 0.01, 1, 2, 3, 5, 6, 0.75, 4000, 0.2, 0.05, 0.0102, 693, 2.683]),
+)
+texts = st.one_of(
+    st.text(max_size=30),
+    st.text(alphabet="0123456789.,;-+eE ()[]%=_−βσηα'\"`", max_size=20),
+    st.from_regex(r"\A\s*[-+]?\d{0,5}(\.\d{0,6})?([eE][-+]?\d{1,3})?\s*\Z"),
+    st.sampled_from(["beta2", "momentum", "sigma", "schedule", "Adagrad", "b", "w", "D", "yes", "saddle"]),
+)
+arrays = hnp.arrays(dtype=hnp.scalar_dtypes(), shape=hnp.array_shapes(min_dims=0, max_dims=2, max_side=3))
+scalars = hnp.from_dtype(np.dtype("float64")) | hnp.from_dtype(np.dtype("int64")) | \
+    hnp.from_dtype(np.dtype("bool")) | hnp.from_dtype(np.dtype("complex128")) | hnp.from_dtype(np.dtype("float32"))
+POOL = HOSTILE + ODD
+pooled = st.integers(0, len(POOL) - 1).map(POOL.__getitem__)      # (sampled_from would repr them all)
+leaves = st.one_of(st.none(), numbers_, texts, st.binary(max_size=8), arrays, scalars, pooled)
+anything = st.recursive(
+    leaves,
+    lambda children: st.one_of(
+        st.lists(children, max_size=3), st.tuples(children, children), st.tuples(children),
+        st.dictionaries(st.text(max_size=8) | st.sampled_from(["ratio", "is_minimum"]), children, max_size=3),
+        st.frozensets(st.integers() | st.text(max_size=3), max_size=3),
+    ),
+    max_leaves=5,
+)
+
+
+def assert_good_feedback(feedback, answer):
+    assert isinstance(feedback, Feedback), (shown(answer), feedback)
+    assert isinstance(feedback.ok, bool)
+    message = feedback.message
+    assert isinstance(message, str) and message.strip()
+    assert "Traceback" not in message and "`" not in message, message
+    assert len(message) < 300, (len(message), message)
+    assert "<code>" not in message and isinstance(feedback._repr_html_(), str)
+    repr(feedback)
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answer=anything)
+def test_any_answer_gets_feedback_never_a_traceback(name, answer):
+    check = CHECKS[name].__wrapped__                          # the check itself, not the safety net
+    assert_good_feedback(check(answer), answer)
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_hostile_and_odd_answers_get_feedback(name):
+    for answer in HOSTILE + [HostileRepr(e) for e in ERRORS] + ODD + EXTREME:
+        assert_good_feedback(CHECKS[name].__wrapped__(answer), answer)
+
+
+# ---------------------------------------------------------------------------------------
+# The readers
+
+@pytest.mark.parametrize("answer, value", [
+    (0.01, 0.01), (1, 1.0), ("0.01", 0.01), (" 1e-2 ", 0.01), ("eta = 0.01", 0.01), ("−0.5", -0.5),
+    ("75%", 0.75), ("1_000", 1000.0), ("1,000", 1000.0), (np.float32(0.5), 0.5), (np.int64(3), 3.0),
+    (np.array(0.5), 0.5), (np.array([0.5]), 0.5), ([0.5], 0.5), ((0.5,), 0.5), (3 + 0j, 3.0),
+    (decimal.Decimal("0.25"), 0.25), (fractions.Fraction(3, 4), 0.75),
+])
+def test_as_number_accepts_every_form_of_a_number(answer, value):
+    number = exercises.as_number(answer, "`x`")
+    assert not isinstance(number, Feedback) and number == pytest.approx(value, rel=1e-7)
+
+
+def test_huge_numbers_are_numbers_shown_briefly():
+    for answer, text in ((10**400, "1e+400"), (-10**400, "-1e+400"), ("1e400", "1e400"),
+                         (fractions.Fraction(10**400), None), (10**5000, "1e+5000")):
+        number = exercises.as_number(answer, "`x`")
+        assert not isinstance(number, Feedback) and number.huge and math.isinf(number)
+        assert (number > 0) == (answer > 0 if not isinstance(answer, str) else not answer.startswith("-"))
+        assert len(shown(answer)) <= 40
+        if text:
+            assert shown(number) == text
+    assert shown(10**400 + 1) == "≈1e+400"                     # not exact: says so
+    assert shown(123456789012345678) == "≈1.234e+17"
+    assert shown(10**14) == "100000000000000"                 # small ints exactly
+    assert exercises.as_int(10**400, "`n`") == 10**400
+
+
+@pytest.mark.parametrize("answer, words", [
+    (True, "truth value"), (np.True_, "truth value"), (False, "truth value"), (float("nan"), "NaN"),
+    ("nan", "NaN"), (float("inf"), "finite"), ("-inf", "finite"), ("abc", "should be a number"),
+    ("12 13", "several"), ((1, 2), "tuple of 2 values"), ({"x": 1}, "dict"), (np.array([1, 2]), "array of 2"),
+    (1 + 2j, "complex"), (b"1", "bytes"), (set(), "set"), (Hostile(ZeroDivisionError()), "should be a number"),
+])
+def test_as_number_refuses_with_a_reason(answer, words):
+    feedback = exercises.as_number(answer, "`x`")
+    assert isinstance(feedback, Feedback) and not feedback.ok and words in feedback.message, feedback.message
+
+
+def test_as_pair_reads_pairs_and_not_digits():
+    for answer in ((0.2, 2), [0.2, 2], np.array([0.2, 2]), np.array([[0.2], [2]]), "0.2, 2", "(0.2, 2)",
+                   ("0.2", "2"), iter([0.2, 2])):
+        pair = exercises.as_pair(answer, "`p`")
+        assert not isinstance(pair, Feedback) and tuple(pair) == pytest.approx((0.2, 2)), shown(answer)
+    for answer, words in (("12", "string '12'"), (12, "got one, 12"), (True, "got one, True"), ((1, 2, 3), "3 values"),
+                          ({"a": 1, "b": 2}, "dict"), ((True, 1), "truth value"), ((1, None), "None")):
+        feedback = exercises.as_pair(answer, "`p`")
+        assert isinstance(feedback, Feedback) and words in feedback.message, (answer, feedback.message)
+
+
+def test_as_int_reads_near_whole_numbers_and_refuses_the_rest():
+    for answer, n in ((6, 6), (6.0, 6), (5.9999999999, 6), ("6", 6), (" 6 ", 6), (np.int32(6), 6), ("1e3", 1000),
+                      (np.array([6.0]), 6), (3999.999999999998, 4000)):
+        assert exercises.as_int(answer, "`n`") == n
+    for answer in (5.5, 0.1, "5.5", True, None, float("nan")):
+        assert isinstance(exercises.as_int(answer, "`n`"), Feedback)
+    assert "0.1 is not one" in exercises.as_int(0.1, "`n`").message
+
+
+def test_names_are_reduced_to_one_key():
+    key = exercises.name_key
+    for spelling in ("Adagrad", "optim.Adagrad", "torch.optim.Adagrad", "Adagrad()", "Adagrad (torch)",
+                     "torch's Adagrad", "torch’s Adagrad", " ADAGRAD ", "ada grad", "`Adagrad`", "ＡＤＡＧＲＡＤ",
+                     "Adagrad(params, lr=0.1)", "the Adagrad optimizer"):
+        assert key(spelling) == "adagrad", spelling
+    for spelling in ("beta2", "beta 2", "β₂", "β2", "Beta_2", "beta2 = 0.999", "β_2"):
+        assert key(spelling) == "beta2", spelling
+    assert key("1e-3") == key("0.001") == "0.001"
+    assert key("Adagrad (lecture)", remarks=True) == "adagradlecture"
+    assert exercises.as_name(optim.Adagrad, "`a`") == "adagrad"
+    assert isinstance(exercises.as_name(True, "`a`"), Feedback)
+
+
+def test_as_bool_and_as_choice():
+    for answer, truth in ((True, True), (np.False_, False), ("yes", True), ("No", False), ("saddle point", False),
+                          ("a local minimum", True), ("not a minimum", False)):
+        assert exercises.as_bool(answer, "`b`") is truth, answer
+    for answer in (1, 0, "maybe", None, [True, False]):
+        assert isinstance(exercises.as_bool(answer, "`b`"), Feedback)
+    assert exercises.as_choice(0.5000001, (0.5, 0.99), "`a`") == 0.5
+    assert exercises.as_choice("α = 0.99", (0.5, 0.99), "`a`") == 0.99
+    feedback = exercises.as_choice(0.7, (0.5, 0.99), "`a`")
+    assert "Pick one of the two: 0.5 or 0.99; 0.7 is none of them" in feedback.message
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=st.floats(allow_nan=False, allow_infinity=False, width=64), target=st.floats(1e-6, 1e6))
+def test_close_means_rounded_from_the_target(value, target):
+    text = exercises.rounding_of(value, target, 1e-3)
+    if text is None:
+        return
+    how, k, need = exercises.rounded_digits(value, target, 1e-3)
+    assert f"Close: {shown(value)} is the answer {how} to {k} significant" in text
+    assert not exercises.close(value, target, 1e-3) and exercises.close(value, target, 0.1)
+    if how == "rounded":
+        assert value == pytest.approx(float(f"{target:.{k}g}"), rel=1e-9)
+    assert need > k and exercises.close(float(f"{target:.{need}g}"), target, 1e-3)
+
+
+@settings(max_examples=120, deadline=None)
+@given(value=st.one_of(st.floats(allow_nan=False), st.integers(), st.text(max_size=60)))
+def test_shown_is_short_and_true(value):
+    text = shown(value)
+    assert len(text) <= 40 and "`" not in text
+    if isinstance(value, float) and math.isfinite(value):
+        assert float(text) == value                           # exactly what was typed, not :g
+
+
+def test_feedback_renders_code_and_scripts_without_backticks():
+    feedback = exercises.wrong("set `eta_max` so that 1 − ηλ_{max} > −1 and σ^{t+1} ≥ 0")
+    assert feedback.message == "set eta_max so that 1 − ηλ_max > −1 and σᵗ⁺¹ ≥ 0"
+    html = feedback._repr_html_()
+    assert "<code>eta_max</code>" in html and "λ<sub>max</sub>" in html and "σ<sup>t+1</sup>" in html
+    assert "`" not in html and repr(feedback).startswith("✘ set eta_max")
+    typed = exercises.wrong(f"got {shown('`<b>x</b>`')}")     # a learner's backticks and HTML stay inert
+    assert "`" not in typed.message and "<b>" not in typed._repr_html_()
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_no_message_has_backticks_or_raw_carets(name):
+    for answer in (None, 0.5, (0.5, 0.5), "x", 10**400, True):
+        message = CHECKS[name](answer).message
+        assert "`" not in message and not re.search(r"\^[{0-9t]", message), message
+
+
+# ---------------------------------------------------------------------------------------
+# Right answers in every reasonable form are accepted
+
+RIGHT = {
+    "stalls.largest_stable_lr": [2 / 199.8, 0.01, "0.01", 0.01001, np.float32(0.01), np.array([0.01]), 0.0096,
+                                 "eta_max = 0.01"],
+    "stalls.steps_to_halve": [693, 692.8, "693", np.log(2) / -np.log(0.999), 690, np.int64(693)],
+    "stalls.minimum_ratio_answer": [(0.75, False), [0.75, False], (3 / 4, "no"), (0.75, "saddle"),
+                                    ("0.75", np.False_), {"ratio": 0.75, "is_minimum": False}, ("75%", "No")],
+    "adagrad.sigma_zero": [3, 3.0, "3", np.float64(3), np.array(3.0)],
+    "adagrad.sigma_one": [np.sqrt(12.5), 3.536, 3.54, "3.5355", [3.5355]],
+    "adagrad.larger_step": ["b", " B ", "'b'", "bias", "`b`"],
+    "rmsprop.check_sigma_update": [np.sqrt(7.2), 2.683, 2.68, "2.683"],
+    "rmsprop.check_brakes_hardest": [0.5, "0.5", 1 / 2, 0.5000001, "α = 0.5", np.float32(0.5)],
+    "rmsprop.check_torch_first_step": [0.1, -0.1, "0.1", 0.1000001, 1e-1],
+    "adam.check_first_moment": [(0.2, 2), [0.2, 2.0], "0.2, 2", np.array([0.2, 2]), ("0.2", "2"),
+                                (0.1 * 2, 0.1 * 2 / (1 - 0.9))],
+    "adam.check_first_step": [1, 1.0, "1", 0.9999999, np.float32(1)],
+    "adam.check_memory": ["beta2", "beta 2", "β₂", "β2", "b2", "Beta2", "second beta", "beta_2", "betas[1]",
+                          "BETA2", "beta2 = 0.999", "0.999", 0.999],
+    "decay.inverse_sqrt_lr": [0.1, 1 / np.sqrt(100), "0.1", 0.09999999],
+    "decay.adagrad_sigmas": [(5, np.sqrt(12.5)), [5.0, 3.5355], (5, 3.536), "5, 3.536", np.array([5, 3.5355])],
+    "decay.cosine_lr": [0.05, 0.1 * (1 + np.cos(np.pi / 2)) / 2, "0.05", 0.0500001],
+    "warmup.check_transformer_peak": [(4000, 6.988e-4), (4000, (512 * 4000) ** -0.5), (3999.999999999998, 6.988e-4),
+                                      (4000.0, 7e-4), ("4000", "6.988e-4"), "4000, 0.0006988"],
+    "warmup.check_rectify_step": [6, 6.0, "6", 5.9999999999, np.int64(6), np.array([6])],
+    "warmup.check_resnet_lr": [(0.01, 0.1), [0.01, 0.1], "0.01, 0.1", np.array([0.01, 0.1])],
+    "summary.check_adam_ingredients": ["D", "d", " D ", "(D)", "option D", "D:"],
+    "summary.check_zigzag_ingredient": ["momentum", "Momentum", "m", "the momentum", "heavy ball", "mᵗ", "m^t"],
+    "summary.check_name_the_optimizer": ["Adagrad", "optim.Adagrad", "Adagrad (torch)", "torch's Adagrad",
+                                         "Adagrad()", "torch.optim.Adagrad", "adagrad", "ADAGRAD", "AdaGrad",
+                                         optim.Adagrad],
+}
+
+
+def test_every_check_has_right_answers_in_the_table():
+    assert set(RIGHT) == set(CHECKS)
+
+
+@pytest.mark.parametrize("name, answer", [(n, a) for n, answers in RIGHT.items() for a in answers],
+                         ids=lambda v: v if isinstance(v, str) else shown(v))
+def test_right_answers_in_any_reasonable_form_are_accepted(name, answer):
+    feedback = CHECKS[name].__wrapped__(answer)
+    assert feedback.ok, feedback.message
+    assert len(feedback.message) < 300 and "`" not in feedback.message
+
+
+# ---------------------------------------------------------------------------------------
+# Wrong answers are refused with a message that is true of the value typed
+
+WRONG = {   # answer → words the message must hold
+    "stalls.largest_stable_lr": {0.0102: "That diverges: 2/λ_max = 0.01001", 0.010011: "That diverges",
+                                 10**400: "That diverges", 0.003: "not the largest", 0.005: "stops overshooting",
+                                 0: "positive"},
+    "stalls.steps_to_halve": {0.1: "0.1 is too few", 0.693: "ln 2", 346: "steep direction", 10**400: "too many"},
+    "stalls.minimum_ratio_answer": {0.75: "ratio 0.75 is right", (0.75, True): "not a local minimum",
+                                    (0.25, False): "negative eigenvalues", (1.5, False): "between 0 and 1",
+                                    (0.8, False): "Close: 0.8 is the answer rounded to 1 significant digit"},
+    "rmsprop.check_sigma_update": {2.7: "Close: 2.7 is the answer rounded to 2 significant digits. Give at least 3"},
+    "rmsprop.check_brakes_hardest": {0.99: "lags", 0.7: "0.7 is none of them", 0.50001: "0.50001 is none of them",
+                                     True: "truth value"},
+    "warmup.check_rectify_step": {5.5: "5.5 is not one", 0.1: "0.1 is not one", 5: "paper's threshold",
+                                  4.9999999999: "reading 4.9999999999 as 5", 0: "0 comes before torch's first step"},
+    "warmup.check_transformer_peak": {(3999, 6.988e-4): "counted from 0", (4000.5, 6.988e-4): "not a whole step",
+                                      "12": "string '12'", (4000, 6.9e-4): "cut to 2 significant digits"},
+    "adam.check_memory": {"beta1": "momentum", "alpha": "no α", True: "truth value"},
+    "summary.check_name_the_optimizer": {"Adagrad (lecture)": "constant η", "RMSprop": "forgets",
+                                         "Adagrad with decay": "decay built in"},
+}
+
+
+@pytest.mark.parametrize("name, answer", [(n, a) for n, cases in WRONG.items() for a in cases],
+                         ids=lambda v: v if isinstance(v, str) else shown(v))
+def test_wrong_answers_get_the_specific_true_message(name, answer):
+    feedback = CHECKS[name].__wrapped__(answer)
+    assert not feedback.ok and WRONG[name][answer] in feedback.message, feedback.message
+
+
+LIMIT = 2 / float(surfaces.ravine().eigenvalues.max())
+
+
+@settings(max_examples=150, deadline=None)
+@given(eta=st.one_of(st.floats(0, 1e3), st.floats(0.9 * LIMIT, 1.1 * LIMIT), st.integers(0, 10**500)))
+def test_the_stability_limit_is_one_sided(eta):
+    feedback = stalls.largest_stable_lr(eta)
+    if feedback.ok:
+        assert 0.95 * LIMIT <= eta <= LIMIT * (1 + 1e-9)     # never accepts an η that diverges
+    elif eta > LIMIT * (1 + 1e-9):
+        assert "That diverges" in feedback.message or "2/λ_min" in feedback.message
+    if "That diverges" in feedback.message:
+        assert eta > LIMIT
+    if "not the largest" in feedback.message or "stops overshooting" in feedback.message:
+        assert 0 < eta < LIMIT
+
+
+@settings(max_examples=150, deadline=None)
+@given(steps=st.one_of(st.floats(-10, 1e5), st.integers(-10, 10**500)))
+def test_too_few_and_too_many_are_true(steps):
+    target = float(np.log(2) / -np.log1p(-1e-2 * 0.1))
+    message = stalls.steps_to_halve(steps).message
+    if "too few" in message:
+        assert 0 < steps < target and f"{shown(steps)} is too few" in message
+    if "too many" in message:
+        assert steps > target and f"{shown(steps)} is too many" in message
+
+
+@settings(max_examples=150, deadline=None)
+@given(step=st.one_of(st.floats(-5, 50), st.integers(-5, 10**500), st.sampled_from([5.9999999999, 6.0000000001])))
+def test_rectify_messages_are_true(step):
+    feedback = warmup.check_rectify_step(step)
+    message = feedback.message
+    if isinstance(step, int):
+        near = step
+    else:
+        near = round(step) if abs(step - round(step)) <= 1e-6 * max(1, abs(step)) else None
+    if feedback.ok:
+        assert near == 6
+    if "Too early" in message:
+        assert near is not None and 1 <= near < 5
+    if "Too late" in message:
+        assert near is None or near > 6
+        assert step > 6
+    if "before torch's first step" in message:
+        assert near is not None and near < 1
+    if "not one" in message:                                  # "… should be a whole number; 5.5 is not one"
+        assert near is None and f"{shown(step)} is not one" in message
+
+
+@settings(max_examples=120, deadline=None)
+@given(alpha=st.one_of(st.floats(0, 1), st.sampled_from([0.5, 0.99, 0.5 + 1e-9, 0.99 - 1e-9, 0.50001])))
+def test_pick_one_is_said_only_of_a_value_that_is_neither(alpha):
+    message = rmsprop.check_brakes_hardest(alpha).message
+    if "Pick one" in message:
+        assert not any(abs(alpha - c) <= 1e-6 * c for c in (0.5, 0.99))
+        assert f"{shown(alpha)} is none of them" in message and shown(alpha) not in ("0.5", "0.99")
+
+
+@settings(max_examples=120, deadline=None)
+@given(value=st.floats(0, 10))
+def test_close_is_said_only_of_a_rounding_of_the_answer(value):
+    target = rmsprop.rmsprop_sigma(2.0, 6.0, 0.9)
+    message = rmsprop.check_sigma_update(value).message
+    found = re.search(r"rounded to (\d+) significant", message)
+    if found:
+        assert value == pytest.approx(float(f"{target:.{found.group(1)}g}"), rel=1e-9)
+
+
+def test_checks_read_the_default_arguments_of_their_notebook():
+    ravine = surfaces.ravine()
+    assert stalls.largest_stable_lr(0.01, ravine).ok and stalls.largest_stable_lr(0.01).ok
+    assert stalls.steps_to_halve(693, ravine, eta=1e-2).ok and stalls.steps_to_halve(693).ok
+    assert adagrad.larger_step("b").ok
+    assert adam.check_first_step(1).ok and decay.cosine_lr(0.05).ok
+    assert summary.check_zigzag_ingredient("momentum").ok
