@@ -108,3 +108,42 @@ def test_ci_runs_the_readme_test_command():
     assert len(commands) >= 2 and commands[1].endswith("python -m pytest")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert commands[1] in ci, "the last line of .ci/run is the README's test command"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_stored_kernelspec_is_what_jupyterlab_writes(path):
+    """A kernelspec other than the installed kernel's marks the notebook modified on opening,
+    and autosave then rewrites its committed outputs (a student's `git pull` conflicts)."""
+    from jupyter_client.kernelspec import KernelSpecManager
+    spec = KernelSpecManager().get_kernel_spec("python3")
+    stored = json.loads(path.read_text(encoding="utf-8"))["metadata"]["kernelspec"]
+    assert stored == {"display_name": spec.display_name, "language": spec.language, "name": "python3"}
+
+
+def test_jupyterlab_settings_turn_off_the_news_popup():
+    """The course's own settings package is installed with the course and silences the
+    "get notified about Jupyter news" question (and the update check) in JupyterLab."""
+    from jupyter_core.paths import jupyter_config_path
+    name = "default_setting_overrides.json"
+    source_file = ROOT / "jupyter-config" / "labconfig" / name
+    wanted = json.loads(source_file.read_text())["@jupyterlab/apputils-extension:notification"]
+    assert wanted == {"fetchNews": "false", "checkForUpdates": False}
+    installed = [pathlib.Path(d) / "labconfig" / name for d in jupyter_config_path()]
+    found = [json.loads(p.read_text()) for p in installed if p.exists()]
+    assert wanted in [f.get("@jupyterlab/apputils-extension:notification") for f in found], \
+        "pip install -r requirements.txt did not install jupyter-config/"
+    for requirements in ("requirements.txt", "binder/requirements.txt"):
+        assert "./jupyter-config" in pins(requirements)
+
+
+def test_every_notebook_opens_with_the_same_run_all_hint():
+    """Opened without running, a notebook shows its panels as still pictures: the second cell
+    of every notebook says so, in the same words."""
+    hints = [source(cells(path)[1]) for path in NOTEBOOKS]
+    assert hints[0].startswith("> **First time here? Run all cells**")
+    assert all(h == hints[0] for h in hints), [p.name for p, h in zip(NOTEBOOKS, hints) if h != hints[0]]
+
+
+def test_the_index_says_how_to_shut_down_kernels():
+    text = "".join(source(c) for c in cells(NOTEBOOKS[0]))
+    assert "Shut Down Kernel" in text and "Shut Down All" in text

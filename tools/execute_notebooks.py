@@ -13,16 +13,27 @@ import sys
 import time
 
 import nbformat
+from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 
 
+def kernelspec(name="python3"):
+    """The kernelspec metadata exactly as JupyterLab writes it for the installed kernel.
+
+    Storing anything else (say "Python 3" where ipykernel says "Python 3 (ipykernel)") marks
+    every notebook as modified the moment it opens, and autosave then rewrites it.
+    """
+    spec = KernelSpecManager().get_kernel_spec(name)
+    return {"display_name": spec.display_name, "language": spec.language, "name": name}
+
+
 def execute(path):
     """Run one notebook top to bottom with notebooks/ as working directory; return seconds."""
     nb = nbformat.read(path, as_version=4)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = kernelspec()
     start = time.perf_counter()
     NotebookClient(nb, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
