@@ -147,3 +147,22 @@ def test_every_notebook_opens_with_the_same_run_all_hint():
 def test_the_index_says_how_to_shut_down_kernels():
     text = "".join(source(c) for c in cells(NOTEBOOKS[0]))
     assert "Shut Down Kernel" in text and "Shut Down All" in text
+
+
+def test_the_library_never_reads_the_tests():
+    """lib/rugged works from a wheel and in a browser kernel: nothing under lib/ imports or opens
+    anything under tests/ (the parity cases and torch's recorded values ship in rugged.parity)."""
+    offenders = []
+    for module in (ROOT / "lib").rglob("*.py"):
+        text = module.read_text(encoding="utf-8")
+        if re.search(r"[\"']tests[\"'/]|import\s+(optim_cases|make_golden)|sys\.path", text):
+            offenders.append(str(module.relative_to(ROOT)))
+    assert not offenders, offenders
+
+
+def test_parity_data_ships_with_the_package():
+    from rugged import parity
+    assert parity.golden_optim()["torch_version"].startswith("2.13")
+    assert len(parity.golden_schedules()) > 20
+    wheel_data = (ROOT / "pyproject.toml").read_text()
+    assert '"rugged.parity" = ["data/*"]' in wheel_data

@@ -118,7 +118,7 @@ def test_error_bucket():
 
 
 def test_parity_with_recorded_torch(capsys):
-    assert lesson.golden_file().exists()
+    assert lesson.torch_version().startswith("2.13")
     path, reference = lesson.replay("Adam", dict(lr=0.05), "rosenbrock")
     assert np.max(np.abs(path[:6] - reference[:6])) == 0.0
     assert lesson.parity_summary() < 1e-15

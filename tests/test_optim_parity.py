@@ -1,20 +1,18 @@
 """rugged.optim reproduces torch.optim 2.13 to a relative error of 1e-12 over 50 steps.
 
-The reference trajectories were recorded by tests/make_golden_optim.py; when torch is
-importable here, the same cases are also run live against it.
+The reference trajectories were recorded by tools/make_golden.py and ship in the package
+(rugged.parity); when torch is importable here, the same cases are also run live against it.
 """
-
-import pathlib
 
 import numpy as np
 import pytest
 
-from optim_cases import CASES, PROBLEMS, case_id, run
 from rugged import optim
+from rugged.parity import TOLERANCE, golden_optim
+from rugged.parity.cases import CASES, PROBLEMS, case_id, run
 from rugged.runner import relative_error
 
-GOLDEN = np.load(pathlib.Path(__file__).parent / "golden" / "optim.npz")
-TOLERANCE = 1e-12
+GOLDEN = golden_optim()
 PARAMS = [(name, kwargs, problem) for name, kwargs in CASES for problem in PROBLEMS]
 IDS = [f"{case_id(name, kwargs)} on {problem}" for name, kwargs, problem in PARAMS]
 
@@ -43,12 +41,12 @@ def test_matches_recorded_torch(name, kwargs, problem):
 
 def test_golden_file_covers_every_case():
     assert str(GOLDEN["torch_version"]).startswith("2.13")
-    assert set(IDS) == set(GOLDEN.files) - {"torch_version"}
+    assert set(IDS) == set(GOLDEN) - {"torch_version"}
 
 
 def test_matches_live_torch():
     torch = pytest.importorskip("torch", reason="torch is not installed; the recorded values are checked above")
-    from make_golden_optim import torch_stepper
+    from rugged.parity.replay import torch_stepper
     torch.set_default_dtype(torch.float64)
     for name, kwargs, problem in PARAMS:
         reference = run(torch_stepper(name, kwargs), problem)

@@ -1,12 +1,10 @@
 """rugged.schedules: torch's values, the papers' numbers, argument checks and the shapes of η^t.
 
-The reference values were recorded from torch 2.13 by tests/make_golden_schedules.py; when
+The reference values were recorded from torch 2.13 by tools/make_golden.py (rugged.parity); when
 torch is importable here, the same cases are also run live against it.
 """
 
 import importlib.util
-import json
-import pathlib
 import re
 
 import numpy as np
@@ -15,14 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rugged import schedules
+from rugged.parity import TOLERANCE, golden_schedules
 from rugged.schedules import (
     Constant, ConstantLR, CosineAnnealingLR, ExponentialLR, InverseSqrtDecay, LinearLR,
     MultiStepLR, OneCycleLR, ResNetWarmup, SequentialLR, StepLR, TransformerSchedule, WarmupCosine,
 )
 
-CASES = json.loads((pathlib.Path(__file__).parent / "golden" / "schedules.json").read_text())
+CASES = golden_schedules()
 IDS = [f"{i:02d}-{case['name']}" for i, case in enumerate(CASES)]
-TOLERANCE = 1e-12
 
 
 def build(name, kwargs):
@@ -53,7 +51,7 @@ def test_matches_torch_golden(case):
                     reason="torch is not installed (it is not a course dependency); "
                            "test_matches_torch_golden checks the recorded torch values")
 def test_matches_torch_live():
-    from make_golden_schedules import torch_lrs
+    from rugged.parity.replay import torch_lrs
     for case in CASES:
         args = case["name"], case["kwargs"], case["base_lr"], case["steps"]
         assert_matches(build(*args[:2]).lr_at(np.arange(case["steps"]), case["base_lr"]), torch_lrs(*args))

@@ -22,7 +22,7 @@ the lr from ``max_lr``. With the default ``base_lr=1`` the answer is the factor 
 
 **Exactness.** Every schedule equals torch 2.13 (or, for the papers' schedules, its
 ``LambdaLR``/``SequentialLR`` equivalent) to a relative error below 1e-12; the values are
-pinned in tests/golden/schedules.json. `LinearLR` and `CosineAnnealingLR` are computed as
+pinned by the values recorded in rugged.parity. `LinearLR` and `CosineAnnealingLR` are computed as
 torch computes them, one step at a time from the previous lr, because their closed forms
 drift from torch by rounding (cosine: 3.5e-12 after 1000 steps; a linear decay to
 end_factor=0 ends at about ±1e-17·η in torch, not at 0). That recursion runs for

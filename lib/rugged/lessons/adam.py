@@ -12,23 +12,21 @@ torch number the same step k = t + 1):
 does the same with the bias corrections switchable, to show what they are for.
 """
 
-import importlib.util
 import math
-import pathlib
-import sys
 
 import numpy as np
 
-from .. import optim, plots, style, surfaces, tuning, widgets
+from .. import optim, parity, plots, style, surfaces, tuning, widgets
 from ..exercises import (Feedback, as_name, as_number, as_pair, check, close, pick, right,
                          rounding_of, shown, unanswered, wrong)
+from ..parity import cases
 from ..runner import descend, relative_error
 
 __all__ = [
     "DEFAULTS", "TORCH_SQUARE", "PartsAdam", "on_square", "first_steps", "moments",
     "step_ratio", "bias_figure", "first_steps_runs", "first_steps_figure", "peak_losses",
     "defaults_table", "Scaled", "scale_check",
-    "golden_file", "replay", "relative_error", "parity_rows", "parity_summary",
+    "torch_version", "replay", "relative_error", "parity_rows", "parity_summary",
     "live_torch_parity", "error_bucket",
     "RACERS", "race", "saddle_race", "valley_race", "race_paths", "escape_step", "race_figure",
     "escape_table", "late_statistics", "late_steps", "pure_memory", "largest_step", "adam_panel",
@@ -288,38 +286,10 @@ def scale_check(paths, c=1000):
 
 
 # ---------------------------------------------------------------------------------------
-# Parity with torch.optim.Adam, on the recorded values of tests/golden/optim.npz.
+# Parity with torch.optim.Adam, on the values recorded with torch (rugged.parity).
 
 PARITY_CASE = ("Adam", dict(lr=0.05))
 PARITY_PROBLEM = "rosenbrock"
-
-
-def _tests_dir():
-    import rugged
-    return pathlib.Path(rugged.__file__).resolve().parents[2] / "tests"
-
-
-def golden_file():
-    """The recorded torch trajectories, tests/golden/optim.npz of the source checkout."""
-    path = _tests_dir() / "golden" / "optim.npz"
-    if not path.exists():
-        raise FileNotFoundError(f"{path} not found: the parity demo needs rugged's source checkout "
-                                f"(pip install -e . from the repository)")
-    return path
-
-
-def _tests_module(name):
-    """Import tests/<name>.py (optim_cases, make_golden_optim) from the source checkout."""
-    if name in sys.modules:
-        return sys.modules[name]
-    directory = _tests_dir()
-    if str(directory) not in sys.path:
-        sys.path.insert(0, str(directory))   # make_golden_optim imports optim_cases by name
-    spec = importlib.util.spec_from_file_location(name, directory / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _rugged_stepper(name, kwargs):
@@ -335,14 +305,12 @@ def _rugged_stepper(name, kwargs):
 
 
 def _case_key(name, kwargs, problem):
-    return f"{_tests_module('optim_cases').case_id(name, kwargs)} on {problem}"
+    return f"{cases.case_id(name, kwargs)} on {problem}"
 
 
 def replay(name, kwargs, problem):
-    """(rugged trajectory, recorded torch trajectory) for one case of tests/optim_cases.py."""
-    cases = _tests_module("optim_cases")
-    with np.load(golden_file()) as golden:
-        reference = golden[_case_key(name, kwargs, problem)]
+    """(rugged trajectory, recorded torch trajectory) for one case of rugged.parity.cases."""
+    reference = parity.golden_optim()[_case_key(name, kwargs, problem)]
     return cases.run(_rugged_stepper(name, kwargs), problem), reference
 
 
@@ -356,12 +324,17 @@ def error_bucket(error):
     return f"{error:.0e}"
 
 
+def torch_version():
+    """The torch version the recorded values come from."""
+    return parity.golden_optim()["torch_version"]
+
+
 def parity_rows(steps=5, case=PARITY_CASE, problem=PARITY_PROBLEM):
     """Print θ^t from rugged and from torch (recorded) for the first steps of one 2-D case."""
     name, kwargs = case
     path, reference = replay(name, kwargs, problem)
     print(f"{_case_key(name, kwargs, problem)}, recorded with torch "
-          f"{_torch_version()}: θ^t = (x, y)")
+          f"{torch_version()}: θ^t = (x, y)")
     print(f"{'t':>2s}  {'rugged.optim.Adam':>30s}  {'torch.optim.Adam':>30s}  |difference|")
     for t in range(steps + 1):
         a, b = path[t], reference[t]
@@ -369,20 +342,13 @@ def parity_rows(steps=5, case=PARITY_CASE, problem=PARITY_PROBLEM):
               f"{error_bucket(float(np.max(np.abs(a - b)))):>8s}")
 
 
-def _torch_version():
-    with np.load(golden_file()) as golden:
-        return str(golden["torch_version"])
-
-
 def _adam_cases():
-    cases = _tests_module("optim_cases")
     return [(name, kwargs, problem) for name, kwargs in cases.CASES if name in ("Adam", "AdamW")
             for problem in cases.PROBLEMS]
 
 
 def parity_summary():
     """Largest relative error of rugged's Adam/AdamW against every recorded torch run; returns it."""
-    cases = _tests_module("optim_cases")
     errors = [relative_error(*replay(name, kwargs, problem)) for name, kwargs, problem in _adam_cases()]
     worst = max(errors)
     print(f"{len(errors)} recorded runs (Adam and AdamW, {len(errors) // len(cases.PROBLEMS)} settings "
@@ -393,12 +359,11 @@ def parity_summary():
 
 def live_torch_parity():
     """Run every Adam/AdamW case live with torch (needs torch) and return the largest relative error."""
-    import torch   # noqa: F401  (ModuleNotFoundError when torch is not installed)
-    torch.set_default_dtype(torch.float64)
-    cases, golden = _tests_module("optim_cases"), _tests_module("make_golden_optim")
+    from ..parity import replay as torch_replay   # ModuleNotFoundError when torch is not installed
+    torch_replay.torch.set_default_dtype(torch_replay.torch.float64)
     errors = []
     for name, kwargs, problem in _adam_cases():
-        reference = cases.run(golden.torch_stepper(name, kwargs), problem)
+        reference = cases.run(torch_replay.torch_stepper(name, kwargs), problem)
         errors.append(relative_error(cases.run(_rugged_stepper(name, kwargs), problem), reference))
     return max(errors)
 

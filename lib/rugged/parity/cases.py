@@ -1,7 +1,8 @@
-"""The problems and settings on which rugged.optim is compared with torch.optim.
+"""The cases on which rugged is compared with torch: optimizers (problems and settings)
+and schedules.
 
-Shared by the golden-value generator (run with torch) and the parity tests (run
-without it). Only NumPy: both sides compute the very same gradients with this code,
+Shared by the golden-value generator (tools/make_golden.py, run with torch) and the parity
+tests and notebooks (run without it). Only NumPy: both sides compute the very same gradients with this code,
 so any difference in the trajectories comes from the optimizers alone.
 """
 
@@ -84,3 +85,49 @@ def run(make_step, problem):
         params = step(grad(params))
         path.append(params)
     return np.array(path)
+
+
+# ---------------------------------------------------------------------------------------
+# Schedules: a rugged schedule (class name and keyword arguments), a base lr, a number of steps.
+
+def part(name, **kwargs):
+    """One scheduler of a SequentialLR case."""
+    return {"name": name, "kwargs": kwargs}
+
+
+SCHEDULE_CASES = [   # (name, kwargs, base_lr, steps)
+    ("Constant", {}, 0.1, 200),
+    ("StepLR", {"step_size": 30}, 0.1, 300),
+    ("StepLR", {"step_size": 7, "gamma": 0.5}, 0.37, 200),
+    ("MultiStepLR", {"milestones": [30, 80, 80, 150], "gamma": 0.3}, 0.1, 200),
+    ("ExponentialLR", {"gamma": 0.98}, 0.1, 300),
+    ("ExponentialLR", {"gamma": 0.999}, 1.0, 300),
+    ("ConstantLR", {"factor": 0.1, "total_iters": 100}, 0.1, 200),
+    ("LinearLR", {}, 0.1, 200),
+    ("LinearLR", {"start_factor": 0.01, "end_factor": 1.0, "total_iters": 100}, 0.5, 200),
+    ("LinearLR", {"start_factor": 0.3, "end_factor": 0.0, "total_iters": 33}, 0.1, 200),
+    ("CosineAnnealingLR", {"T_max": 200}, 0.1, 201),
+    ("CosineAnnealingLR", {"T_max": 50, "eta_min": 0.001}, 0.1, 400),
+    ("CosineAnnealingLR", {"T_max": 500, "eta_min": 0.05}, 0.1, 1000),
+    ("SequentialLR", {"schedulers": [part("LinearLR", start_factor=0.01, total_iters=20),
+                                     part("CosineAnnealingLR", T_max=180, eta_min=1e-4)],
+                      "milestones": [20]}, 0.1, 300),
+    ("SequentialLR", {"schedulers": [part("ConstantLR", factor=0.1, total_iters=10),
+                                     part("ExponentialLR", gamma=0.97)],
+                      "milestones": [10]}, 0.5, 200),
+    ("SequentialLR", {"schedulers": [part("LinearLR", start_factor=0.1, total_iters=10),
+                                     part("ExponentialLR", gamma=0.99),
+                                     part("CosineAnnealingLR", T_max=100, eta_min=0.001)],
+                      "milestones": [10, 60]}, 0.2, 250),
+    ("OneCycleLR", {"max_lr": 0.1, "total_steps": 200}, 0.1, 201),
+    ("OneCycleLR", {"max_lr": 1.0, "total_steps": 250, "pct_start": 0.4, "three_phase": True}, 1.0, 251),
+    ("OneCycleLR", {"max_lr": 0.5, "total_steps": 300, "pct_start": 0.25, "anneal_strategy": "linear",
+                    "div_factor": 10.0, "final_div_factor": 100.0, "three_phase": True}, 0.01, 301),
+    ("InverseSqrtDecay", {}, 0.1, 300),
+    ("ResNetWarmup", {}, 0.1, 450),
+    ("ResNetWarmup", {"warmup_lr": 0.005, "warmup_steps": 50}, 0.05, 200),
+    ("TransformerSchedule", {"d_model": 512, "warmup_steps": 100}, 1.0, 300),
+    ("TransformerSchedule", {"d_model": 64, "warmup_steps": 40}, 2.0, 200),
+    ("WarmupCosine", {"warmup_steps": 20, "total_steps": 220}, 0.1, 221),
+    ("WarmupCosine", {"warmup_steps": 50, "total_steps": 250, "eta_min": 0.001}, 0.3, 251),
+]
