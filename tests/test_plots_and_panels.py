@@ -112,3 +112,55 @@ def test_a_panel_carries_a_picture_for_viewers_without_widgets():
     import base64
     assert base64.b64decode(bundle["image/png"]) == bytes(panel.image.value)
     assert "run this cell" in bundle["text/plain"]
+
+
+# ---------------------------------------------------------------------------------------
+# Diverged paths and values a log axis cannot show
+
+def _diverged_at_once():
+    surface = surfaces.ravine()
+    path = descend(surface, optim.GD(lr=1e300), surface.start, 3)
+    assert path.steps == 0 and path.diverged_at is not None
+    return surface, path
+
+
+@pytest.mark.parametrize("helper", ["sigma_and_step", "curves", "loss_and_grad", "schedule_curves"])
+def test_plot_helpers_draw_a_path_that_diverged_at_its_first_step(helper):
+    surface, path = _diverged_at_once()
+    make = {"sigma_and_step": lambda: plots.sigma_and_step(path),
+            "curves": lambda: plots.curves({"GD": path}, what="lr"),
+            "loss_and_grad": lambda: plots.loss_and_grad({"GD": path}, log_steps=True),
+            "schedule_curves": lambda: plots.schedule_curves({"zero": np.zeros(5)}, log=True)}[helper]
+    axes = np.ravel(make())
+    axes[0].figure.canvas.draw()                   # "Data cannot be log-scaled" would raise here
+    for ax in axes:
+        for get_scale, get_lim in ((ax.get_yscale, ax.get_ylim), (ax.get_xscale, ax.get_xlim)):
+            if get_scale() == "log":
+                assert min(get_lim()) > 0
+
+
+def test_set_curve_leaves_out_what_a_log_axis_cannot_show():
+    fig, ax = plots.new_figure(static=False)
+    ax.set_yscale("log")
+    (line,) = ax.plot([], [])
+    widgets.set_curve(line, [1.0, 0.0, -2.0, np.inf, np.nan, 3.0])
+    y = line.get_ydata()
+    np.testing.assert_array_equal(np.isnan(y), [False, True, True, True, True, False])
+    fig.canvas.draw()
+    ax.set_yscale("linear")
+    widgets.set_curve(line, [1.0, 0.0, -2.0])
+    assert np.isfinite(line.get_ydata()).all()
+
+
+def test_set_path_marks_the_ends_of_what_is_finite():
+    fig, ax = plots.new_figure(static=False)
+    line, start, end = (ax.plot([], [])[0] for _ in range(3))
+    _, path = _diverged_at_once()
+    widgets.set_path(line, path, (start, end))
+    assert np.allclose(start.get_xydata(), path.params[:1]) and np.allclose(end.get_xydata(), path.params[-1:])
+
+
+def test_log_tick_labels_are_plain_text():
+    assert widgets.power_text(1e-4) == "10⁻⁴" and widgets.power_text(1.0) == "10⁰"
+    assert widgets.power_text(2e3) == "2×10³" and widgets.power_text(0.0) == ""
+    assert "$" not in widgets.power_text(1e-12)

@@ -5,24 +5,53 @@ built once; when a control moves, the panel's `draw(**values)` updates the artis
 data (lines, markers, titles) and the figure is rendered to PNG into an
 `ipywidgets.Image`. Artists (or whole axes) named `animated` are the only ones redrawn:
 the rest (contours, labels) is drawn once and kept as a bitmap, which is what makes a
-slider answer in a few tens of milliseconds. That works the same in JupyterLab, on Binder and in RISE slides, with
-no front-end extension. Any error raised by `draw` (a bad hyperparameter, a diverging run
-reported by `draw` itself) becomes a message in the status line, never a traceback.
+slider answer in a few tens of milliseconds. That works the same in JupyterLab, on Binder
+and in RISE slides, with no front-end extension.
+
+Sliders update while they are dragged. The redraw runs inside the kernel's handler of the
+control's message, so the kernel reports "idle" only once the new picture is sent; the
+widget front end keeps at most one message per control in flight and merges the values
+that arrive meanwhile into the next one. So there is never more than one redraw queued,
+the positions passed over during a redraw are skipped, and the last one is always drawn.
+
+Every value a control can take gives a drawn figure or a message in the status line,
+never a traceback and never a stale picture: an error raised by `draw` (a bad
+hyperparameter) or while rendering becomes the message (its text escaped, not read as
+HTML), and the changing artists are hidden until a setting draws again. The messages that
+`draw` returns, and the panel's title, use the course's light markup (`code`, x^{t+1},
+λ_{max}; see `rugged.exercises`): the status line renders it as HTML, `Panel.message`
+keeps it as plain text. The status line has a fixed height of two lines, so
+the figure below it never moves. A value outside a control's range, given to a panel's
+factory or to `Panel.set`, raises a ValueError (a wrong type a TypeError) instead of being
+clamped.
 
 Every panel of the course is registered in `PANELS` (name → factory) so that
 benchmarks/widget_latency.py and the browser tests can drive each one.
 """
 
+import asyncio
 import base64
+import html
 import io
+import math
+import numbers
+import reprlib
 import time
+import warnings
 
 import ipywidgets as w
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.ticker import FuncFormatter
 from PIL import Image
 
+from . import plots
+from .exercises import html_text, plain_text
+
 PANELS = {}
+ERROR_COLOUR = "#D55E00"
+STATUS_LINES = 2          # the status line's fixed height, in lines of text
+PREPARE_AFTER = 0.5       # seconds without a redraw before a scene is drawn in advance
 
 
 def register(name):
@@ -33,37 +62,171 @@ def register(name):
     return decorate
 
 
+# ---------------------------------------------------------------------------------------
+# Checking the values given to a control
+
+_short = reprlib.Repr()
+_short.maxstring, _short.maxother, _short.maxlong = 40, 40, 40
+
+
+def _shown(value):
+    """A short repr of a value for an error message (a 300-digit number is cut)."""
+    return _short.repr(value)
+
+
+def check_number(description, value, low=None, high=None, *, integer=False):
+    """`value` as a float (an int with `integer`), or a TypeError for a value that is not a
+    real number (bools included) and a ValueError for NaN or a value outside [low, high]."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        kind = "a whole number" if integer else "a number"
+        raise TypeError(f"{description} must be {kind}, got {type(value).__name__} {_shown(value)}")
+    number = float(value)
+    if math.isnan(number):
+        raise ValueError(f"Invalid {description}: nan")
+    if integer:
+        if not number.is_integer():
+            raise ValueError(f"Invalid {description}: {_shown(value)} is not a whole number")
+        number = int(value)
+    below = low is not None and number < low - 1e-9 * abs(low)       # 10**-8 against 1e-8
+    above = high is not None and number > high + 1e-9 * abs(high)
+    if below or above:
+        covers = (f"{low:g} … {high:g}" if low is not None and high is not None
+                  else f"≥ {low:g}" if low is not None else f"≤ {high:g}")
+        raise ValueError(f"Invalid {description}: {_shown(value)}; the control covers {covers}")
+    if not integer and low is not None:       # within rounding of a bound: the bound itself
+        number = max(number, low)
+    if not integer and high is not None:
+        number = min(number, high)
+    return number
+
+
+def check_control_value(control, value):
+    """The value to give `control` (one built by this module), or a TypeError/ValueError
+    saying why `value` is not one it can take."""
+    description = control.description or "value"
+    if isinstance(control, StopSlider):
+        return control.check(value)
+    if isinstance(control, w.FloatLogSlider):
+        return check_number(description, value, control.base ** control.min, control.base ** control.max)
+    if isinstance(control, w.FloatSlider):
+        return check_number(description, value, control.min, control.max)
+    if isinstance(control, w.IntSlider):
+        return check_number(description, value, control.min, control.max, integer=True)
+    if isinstance(control, (w.Dropdown, w.RadioButtons, w.ToggleButtons)):
+        for option in control._options_values:
+            if isinstance(option, (bool, np.bool_)) != isinstance(value, (bool, np.bool_)):
+                continue
+            try:
+                if bool(option == value):
+                    return option
+            except (TypeError, ValueError):      # e.g. an array compared with a string
+                continue
+        allowed = ", ".join(repr(v) for v in control._options_values)
+        raise ValueError(f"Invalid {description}: {_shown(value)}; choose one of {allowed}")
+    return value
+
+
+# ---------------------------------------------------------------------------------------
+# Controls
+
 def log_slider(description, value, low, high, step=0.1, readout_format=".1e"):
     """A slider over 10^low … 10^high (for η, ε and other scales)."""
+    value = check_number(description, value, 10.0 ** low, 10.0 ** high)
     return w.FloatLogSlider(value=value, base=10, min=low, max=high, step=step,
                             description=description, readout_format=readout_format,
-                            continuous_update=False, style={"description_width": "initial"})
+                            continuous_update=True, style={"description_width": "initial"})
 
 
 def slider(description, value, low, high, step, readout_format=".2f"):
     """A linear slider."""
+    value = check_number(description, value, low, high)
     return w.FloatSlider(value=value, min=low, max=high, step=step, description=description,
-                         readout_format=readout_format, continuous_update=False,
+                         readout_format=readout_format, continuous_update=True,
                          style={"description_width": "initial"})
 
 
 def int_slider(description, value, low, high, step=1):
     """An integer slider."""
+    value = check_number(description, value, low, high, integer=True)
     return w.IntSlider(value=value, min=low, max=high, step=step, description=description,
-                       continuous_update=False, style={"description_width": "initial"})
+                       continuous_update=True, style={"description_width": "initial"})
 
 
-def choice(description, options, value=None):
-    """A drop-down; `options` a list of labels or of (label, value) pairs."""
-    return w.Dropdown(options=options, value=value, description=description,
-                      style={"description_width": "initial"})
+_FIRST = object()
 
+
+def choice(description, options, value=_FIRST):
+    """A drop-down; `options` a list of labels or of (label, value) pairs; `value` one of
+    them (a ValueError otherwise), the first if not given."""
+    control = w.Dropdown(options=options, description=description,
+                         style={"description_width": "initial"})
+    if value is not _FIRST:
+        control.value = check_control_value(control, value)
+    return control
+
+
+def forgetting_stops(low=0.5, high=0.999):
+    """Values of a forgetting factor (RMSProp's α, Adam's β2) from `low` to `high` whose
+    1 − α is 1, 1.5, 2, 3, 5 or 7 times a power of ten: roughly evenly spaced in
+    log(1 − α), six to a decade, with 0.5, 0.9, 0.99, 0.999 (and 0.9999) among them."""
+    complements = {round(m * 10.0 ** -k, 12) for k in range(12) for m in (1, 1.5, 2, 3, 5, 7)}
+    alphas = sorted(round(1 - c, 12) for c in complements)
+    return tuple(a for a in alphas if low - 1e-12 <= a <= high + 1e-12)
+
+
+class StopSlider(w.SelectionSlider):
+    """A slider over fixed stops, e.g. α on a log scale of 1 − α (`forgetting_stops`): the
+    mouse and the arrow keys move from stop to stop and the readout shows the value itself.
+
+    A value between two stops, given to the factory or to `Panel.set`, becomes a stop of
+    its own, so it is shown exactly; one outside the stops' range is a ValueError.
+    """
+
+    def __init__(self, description, value, stops, fmt=".6g", **kwargs):
+        self.stops, self.fmt = tuple(float(s) for s in stops), fmt
+        low, high = self.stops[0], self.stops[-1]
+        value = check_number(description, value, low, high)
+        stop = self._on_stop(value)
+        super().__init__(options=self._options(value), value=value if stop is None else stop,
+                         description=description, continuous_update=True,
+                         style={"description_width": "initial"}, **kwargs)
+
+    @property
+    def min(self):
+        return self.stops[0]
+
+    @property
+    def max(self):
+        return self.stops[-1]
+
+    def _on_stop(self, value):
+        return next((s for s in self.stops if math.isclose(s, value, rel_tol=1e-12)), None)
+
+    def _options(self, value):
+        values = sorted(set(self.stops) | ({value} if self._on_stop(value) is None else set()))
+        return [(format(v, self.fmt), v) for v in values]
+
+    def check(self, value):
+        """The value the slider takes for `value`, made a stop if it lies between two."""
+        value = check_number(self.description, value, self.min, self.max)
+        stop = self._on_stop(value)
+        if stop is not None:
+            return stop
+        if value not in self._options_values:
+            with self.hold_trait_notifications():
+                self.options = self._options(value)
+        return value
+
+
+# ---------------------------------------------------------------------------------------
+# The panel
 
 class Panel:
     """Controls + one figure updated in place + a status line.
 
     controls: dict name → ipywidgets control; `draw(**values)` receives their values,
-        updates the figure's artists and returns a status message (or None).
+        updates the figure's artists and returns a status message (or None) in the course's
+        light markup (`code`, x^{t+1}, λ_{max}).
     figure: a `matplotlib.figure.Figure` (see `plots.new_figure(static=False)`).
     animated: the artists and axes that `draw` changes; everything else is drawn once.
         Leave it empty to redraw the whole figure every time. With scenes, a function
@@ -71,24 +234,33 @@ class Panel:
     scene: for panels whose static part changes with a control (another surface's
         contours), a function of the controls' values giving the scene's key; one
         background is kept per scene, so coming back to a scene costs a slider move.
+    stage, scenes: `stage(key)` sets the static part of scene `key` (`draw` does it too);
+        with both, the backgrounds of the scenes listed in `scenes` are drawn in advance
+        (`prepare`), one at a time whenever the kernel has been idle for `PREPARE_AFTER`
+        seconds, so that a first visit to a scene costs what a later one does.
     """
 
-    def __init__(self, controls, figure, draw, *, animated=(), scene=None, title=None):
+    def __init__(self, controls, figure, draw, *, animated=(), scene=None, stage=None, scenes=(),
+                 title=None):
         self.controls, self.figure, self._draw = dict(controls), figure, draw
         self.canvas = FigureCanvasAgg(figure)
         self._animated, self._scene = animated, scene
+        self._stage, self._scenes = stage, list(scenes) if stage is not None and scene is not None else []
         self._backgrounds = {}
+        self._last_refresh = time.monotonic()
         self.image = w.Image(format="png", layout=w.Layout(max_width="100%"))
-        self.status = w.HTML(layout=w.Layout(min_height="1.6em"))
+        self.status = w.HTML(layout=w.Layout(height=f"{1.4 * STATUS_LINES + 0.2:.1f}em",
+                                             overflow="hidden", margin="2px 0"))
         self._holding = False
-        self.message, self.error = "", False
+        self.message, self.error, self.redraws = "", False, 0
         for control in self.controls.values():
             control.observe(self._changed, names="value")
-        header = [w.HTML(f"<b>{title}</b>")] if title else []
+        header = [w.HTML(f"<b>{html_text(title)}</b>")] if title else []
         self.widget = w.VBox(header + [w.HBox(list(self.controls.values()),
                                               layout=w.Layout(flex_flow="row wrap")),
                                        self.status, self.image])
         self.refresh()
+        self._prepare_when_idle()
 
     @property
     def values(self):
@@ -100,15 +272,94 @@ class Panel:
             self.refresh()
 
     def refresh(self):
-        """Redraw for the current values; errors become the status message."""
+        """Redraw for the current values. An error in `draw` or in rendering becomes the
+        status message, and the changing artists are hidden rather than left stale."""
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            try:
+                message = self._draw(**self.values) or ""
+                text, body, self.error = plain_text(message), html_text(message), False
+            except Exception as exc:   # a panel shows what went wrong instead of raising
+                text = _describe(exc)
+                body, self.error = html.escape(text), True
+            try:
+                png = self.render(animated=not self.error)
+            except Exception as exc:
+                text = f"The figure could not be drawn: {_describe(exc)}"
+                body, self.error = html.escape(text), True
+                try:
+                    png = self.render(animated=False)
+                except Exception:
+                    png = _blank_png(self.figure)
+        self._show(text, body)
+        self.image.value = png
+        self.redraws += 1
+        self._last_refresh = time.monotonic()
+
+    def _show(self, text, body):
+        """Show the status `text` (its HTML form `body`) in a line of fixed height; the whole
+        text is the line's tooltip."""
+        self.message = text
+        if not text:
+            self.status.value = ""
+            return
+        colour = ERROR_COLOUR if self.error else "#333"
+        clamp = (f"line-height:1.4em; max-height:{1.4 * STATUS_LINES:.1f}em; overflow:hidden; "
+                 f"display:-webkit-box; -webkit-box-orient:vertical; -webkit-line-clamp:{STATUS_LINES}")
+        self.status.value = (f'<div title="{html.escape(text, quote=True)}" '
+                             f'style="color:{colour}; {clamp}">{body}</div>')
+
+    def _changing(self, key):
+        """The animated artists of scene `key`."""
+        return list(self._animated(key) if callable(self._animated) else self._animated)
+
+    def prepare(self, keys=None):
+        """Draw now the kept backgrounds of the scenes `keys` (by default every scene given
+        as `scenes` that has none yet); returns the keys drawn. The figure is left staged
+        for the controls' current scene."""
+        if self._stage is None or self._scene is None:
+            return []
+        todo = [key for key in (self._scenes if keys is None else keys) if key not in self._backgrounds]
+        if not todo:
+            return []
+        current = self._scene(**self.values)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            try:
+                for key in todo:
+                    self._stage(key)
+                    for artist in self._changing(key):
+                        artist.set_animated(True)
+                    self.canvas.draw()
+                    self.figure.set_layout_engine("none")
+                    self._backgrounds[key] = self.canvas.copy_from_bbox(self.figure.bbox)
+            finally:
+                self._stage(current)
+        return todo
+
+    def _prepare_when_idle(self):
+        """In a running kernel, draw the scenes' backgrounds one by one while it is idle."""
+        if not self._scenes:
+            return
         try:
-            message, self.error = self._draw(**self.values) or "", False
-        except Exception as exc:   # a panel shows what went wrong instead of raising
-            message, self.error = f"{_describe(exc)}", True
-        self.message = message
-        colour = "#D55E00" if self.error else "#333"
-        self.status.value = f'<span style="color:{colour}">{message}</span>' if message else ""
-        self.image.value = self.render()
+            loop = asyncio.get_running_loop()
+        except RuntimeError:      # no event loop (a script, the tests): `prepare` on demand only
+            return
+        loop.call_later(PREPARE_AFTER, self._prepare_next, loop)
+
+    def _prepare_next(self, loop):
+        quiet = time.monotonic() - self._last_refresh
+        if quiet < PREPARE_AFTER:                  # someone is moving a control: wait
+            loop.call_later(PREPARE_AFTER - quiet, self._prepare_next, loop)
+            return
+        pending = [key for key in self._scenes if key not in self._backgrounds]
+        if not pending:
+            return
+        try:
+            self.prepare(pending[:1])
+        except Exception:            # that scene is drawn when it is visited, as without `scenes`
+            self._scenes.remove(pending[0])
+        loop.call_later(0.02, self._prepare_next, loop)
 
     def rebuild(self):
         """Forget the kept backgrounds: call it from `draw` after changing what is drawn once
@@ -116,32 +367,47 @@ class Panel:
         self._backgrounds.clear()
         self.figure.set_layout_engine("constrained")
 
-    def render(self):
-        """PNG bytes of the figure: the scene's kept background plus the animated artists."""
+    def render(self, animated=True):
+        """PNG bytes of the figure: the scene's kept background plus the animated artists
+        (only the background with `animated=False`)."""
         key = self._scene(**self.values) if self._scene else None
-        animated = list(self._animated(key) if callable(self._animated) else self._animated)
-        for artist in animated:
+        changing = self._changing(key)
+        for artist in changing:
             artist.set_animated(True)
-        background = self._backgrounds.get(key) if animated else None
+        background = self._backgrounds.get(key) if changing else None
         if background is None:
             self.canvas.draw()                          # lays the figure out once ...
             self.figure.set_layout_engine("none")       # ... and keeps that layout
-            self._backgrounds[key] = self.canvas.copy_from_bbox(self.figure.bbox)
+            if changing:
+                self._backgrounds[key] = self.canvas.copy_from_bbox(self.figure.bbox)
         else:
             self.canvas.restore_region(background)
-        for artist in animated:
-            self.figure.draw_artist(artist)
+        if animated:
+            for artist in changing:
+                self.figure.draw_artist(artist)
+        elif not changing:
+            return _blank_png(self.figure)
         buffer = io.BytesIO()
         rgb = np.asarray(self.canvas.buffer_rgba())[..., :3]   # the figure is opaque
         Image.fromarray(rgb).save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
 
     def set(self, **values):
-        """Set several controls at once, then redraw once; returns the seconds it took."""
+        """Set several controls at once, then redraw once; returns the seconds it took.
+
+        A name that is not a control is a TypeError; a value the control cannot take (out
+        of its range, not one of its options) a ValueError or TypeError, as for the factory.
+        """
         start = time.perf_counter()
+        unknown = [name for name in values if name not in self.controls]
+        if unknown:
+            raise TypeError(f"no control named {', '.join(map(repr, unknown))}; the panel's "
+                            f"controls are {', '.join(self.controls)}")
         self._holding = True
         try:
-            for name, value in values.items():
+            checked = {name: check_control_value(self.controls[name], value)
+                       for name, value in values.items()}
+            for name, value in checked.items():
                 self.controls[name].value = value
         finally:
             self._holding = False
@@ -162,9 +428,19 @@ class Panel:
 
 
 def _describe(exc):
-    """A one-line message for an error raised while drawing."""
-    text = str(exc) or type(exc).__name__
+    """A one-line message for an error raised while drawing (long texts cut)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if len(text) > 300:
+        text = text[:299] + "…"
     return text if isinstance(exc, ValueError) else f"{type(exc).__name__}: {text}"
+
+
+def _blank_png(figure):
+    """A white PNG of the figure's size (when not even the background can be drawn)."""
+    width, height = (round(v) for v in figure.bbox.size)
+    buffer = io.BytesIO()
+    Image.new("RGB", (max(width, 1), max(height, 1)), "white").save(buffer, format="png")
+    return buffer.getvalue()
 
 
 def diverged_message(path, what="the run"):
@@ -176,17 +452,109 @@ def diverged_message(path, what="the run"):
     return f"{what} diverged at step {min(steps)}: the path stops there."
 
 
+def drawable(values, log=False):
+    """`values` as floats with what a plot cannot show (inf, and ≤ 0 on a log axis) made NaN,
+    which matplotlib leaves out as a gap."""
+    values = np.array(values, dtype=float)
+    bad = ~np.isfinite(values)
+    if log:
+        bad |= values <= 0
+    values[bad] = np.nan
+    return values
+
+
 def set_path(line, path, markers=()):
     """Point a line (and optional start/end marker artists) at a path's first two coordinates."""
     xy = path.params[..., :2].reshape(-1, 2) if path.params.ndim == 2 else path.params[:, 0, :2]
+    xy = drawable(xy)
     line.set_data(xy[:, 0], xy[:, 1])
-    if markers and len(xy):
+    if markers:
         start, end = markers
-        start.set_data([xy[0, 0]], [xy[0, 1]])
-        end.set_data([xy[-1, 0]], [xy[-1, 1]])
+        finite = np.flatnonzero(np.isfinite(xy).all(axis=1))
+        first, last = (xy[finite[0]], xy[finite[-1]]) if len(finite) else ([np.nan] * 2, [np.nan] * 2)
+        start.set_data([first[0]], [first[1]])
+        end.set_data([last[0]], [last[1]])
 
 
-def set_curve(line, values):
-    """Point a line at values per step, t = 0, 1, …"""
-    values = np.asarray(values)
-    line.set_data(np.arange(len(values)), values)
+def set_curve(line, values, t=None):
+    """Point a line at values per step (t = 0, 1, … unless given); on a log axis the values
+    that cannot be shown (≤ 0, inf) are left out rather than breaking the axis."""
+    axes = line.axes
+    log = axes is not None and axes.get_yscale() == "log"
+    values = drawable(values, log)
+    t = np.arange(len(values)) if t is None else drawable(t, axes is not None and axes.get_xscale() == "log")
+    line.set_data(t, values)
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def power_text(value):
+    """A log axis' tick label as plain text: 10⁻⁴, 2×10³ (no mathtext, which is slow to lay out)."""
+    if not (np.isfinite(value) and value > 0):
+        return ""
+    exponent = math.floor(math.log10(value) + 1e-9)
+    mantissa = value / 10.0 ** exponent
+    power = "10" + str(exponent).translate(_SUPERSCRIPT)
+    return power if abs(mantissa - 1) < 1e-6 else f"{mantissa:.3g}×{power}"
+
+
+def plain_log_ticks(*axes):
+    """Label the log axes of `axes` with `power_text` and drop their minor ticks.
+
+    Matplotlib labels log axes with mathtext, and laying out a label it has not seen
+    before takes tens of milliseconds: that, not the contours, is most of what the first
+    drawing of a panel's scene costs.
+    """
+    for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() == "log":
+                axis.set_major_formatter(FuncFormatter(lambda value, _: power_text(value)))
+    plots.no_minor_ticks(*axes)
+
+
+class SurfaceScenes:
+    """The contours of several surfaces on one axes, one shown at a time.
+
+    Each surface's contours, minima and saddles are drawn the first time it is shown (or all
+    at once with `prepare`), then only hidden and shown again; `show` also sets the axes'
+    limits and labels. With `Panel(scene=…)` each surface keeps its own background.
+    """
+
+    def __init__(self, ax, surfaces, n=100):
+        self.ax, self.surfaces, self.n = ax, dict(surfaces), n
+        self.layers, self.current = {}, None
+
+    def prepare(self, names=None):
+        """Draw the contours of `names` (all surfaces by default) now, hidden."""
+        for name in self.surfaces if names is None else names:
+            self._layer(name)
+
+    def _layer(self, name):
+        if name not in self.layers:
+            before = set(self.ax.get_children())
+            kept = dict(xlim=self.ax.get_xlim(), ylim=self.ax.get_ylim(), xlabel=self.ax.get_xlabel(),
+                        ylabel=self.ax.get_ylabel(), title=self.ax.get_title())
+            plots.surface_axes(self.surfaces[name], self.ax, n=self.n)
+            self.layers[name] = [a for a in self.ax.get_children() if a not in before]
+            for artist in self.layers[name]:
+                artist.set_visible(name == self.current)
+            self.ax.set(**kept)     # `show` sets them for the surface shown
+        return self.layers[name]
+
+    def show(self, name):
+        """Show surface `name` (drawing its contours the first time); returns the surface."""
+        if name not in self.surfaces:
+            raise ValueError(f"Invalid surface: {_shown(name)}; choose one of {', '.join(self.surfaces)}")
+        self._layer(name)
+        surface = self.surfaces[name]
+        for other, artists in self.layers.items():
+            for artist in artists:
+                artist.set_visible(other == name)
+        (x0, x1), (y0, y1) = surface.window
+        self.ax.set_xlim(x0, x1)
+        self.ax.set_ylim(y0, y1)
+        self.ax.set_xlabel(surface.labels[0])
+        self.ax.set_ylabel(surface.labels[1])
+        self.current = name
+        return surface

@@ -20,8 +20,8 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import optim, plots, style, surfaces, widgets
 from ..curvature import CRITICAL, EIG_TOL, find_critical_point
-from ..exercises import (Feedback, as_bool, as_number, check, close, right, rounding_of, shown,
-                         unanswered, wrong)
+from ..exercises import (MISSING, Feedback, as_bool, as_number, check, close, pair_from_dict, right,
+                         rounding_of, shown, unanswered, wrong)
 from ..runner import descend
 
 GD_COLOR = style.FAMILY_COLORS["GD"]
@@ -463,15 +463,22 @@ def ravine_panel(eta=1e-2, steps=300, max_steps=5000):
 
     The loss and ‖g‖ axes are fixed (log t from 1 to `max_steps`, log values over ranges that
     hold every stable run; a diverging run leaves through the top), so a slider move redraws
-    only the lines, the markers and the title. A value outside a control's range is a ValueError.
+    only the lines, the markers and the title. A path that bounces from wall to wall
+    (η > 1/λ_max) is drawn as the band it sweeps, as in the static figure (`plots.draw_band`).
+    A value outside a control's range is a ValueError.
     """
+    from matplotlib.colors import to_rgba
+
     max_steps = widgets.check_number("max_steps", max_steps, 10, 100_000, integer=True)
     controls = dict(eta=widgets.log_slider("η", eta, -8, -1, step=0.05, readout_format=".2e"),
                     steps=widgets.int_slider("steps", steps, 10, max_steps, 10))
     surface = surfaces.ravine()
     lam_min, lam_max = surface.eigenvalues
     fig, contour, loss_ax, grad_ax = ravine_layout(surface, static=False, figsize=(10.5, 4.2))
-    (path_line,) = contour.plot([], [], color=GD_COLOR, lw=0.5, alpha=0.6, zorder=3)
+    (path_line,) = contour.plot([], [], color=GD_COLOR, lw=1.2, zorder=3)
+    (band,) = contour.fill(np.empty(0), np.empty(0), facecolor=to_rgba(GD_COLOR, 0.3), edgecolor=GD_COLOR,
+                           hatch="||||", lw=0, zorder=2)
+    edges = [contour.plot([], [], color=GD_COLOR, lw=0.8, zorder=2)[0] for _ in range(2)]
     start_marker = contour.plot([], [], "o", color=GD_COLOR, ms=6, zorder=4)[0]
     end_marker = contour.plot([], [], "s", color=GD_COLOR, markeredgecolor="black", ms=7, zorder=4)[0]
     (loss_line,) = loss_ax.plot([], [], color=GD_COLOR)
@@ -488,6 +495,17 @@ def ravine_panel(eta=1e-2, steps=300, max_steps=5000):
         steps = int(steps)
         path = descend(surface, optim.GD(lr=eta), surface.start, steps)
         widgets.set_path(path_line, path, (start_marker, end_marker))
+        xy = path.params[:, :2]
+        if eta * lam_max > 1 and len(xy) >= 3:     # 1 − ηλ_max < 0: y changes sign every step
+            even, odd = xy[0::2], xy[1::2]
+            band.set_xy(np.concatenate([even, odd[::-1]]))
+            for edge, points in zip(edges, (even, odd)):
+                edge.set_data(points[:, 0], points[:, 1])
+            path_line.set_data([], [])
+        else:
+            band.set_xy(np.empty((0, 2)))
+            for edge in edges:
+                edge.set_data([], [])
         t = np.arange(1, len(path.loss) + 1)
         widgets.set_curve(loss_line, path.loss, t)
         widgets.set_curve(grad_line, path.grad_norm, t)
@@ -500,7 +518,7 @@ def ravine_panel(eta=1e-2, steps=300, max_steps=5000):
         return (f"{factors}; after {path.steps:,} steps (x, y) = ({x:.3f}, {y:+.3f}), "
                 f"distance to ★ {path.distance(surface.minima[0]):.3g}, ‖g‖ {path.grad_norm[-1]:.3g}")
 
-    animated = [path_line, start_marker, end_marker, contour.title, loss_line, grad_line]
+    animated = [band, *edges, path_line, start_marker, end_marker, contour.title, loss_line, grad_line]
     return widgets.Panel(controls, fig, draw, animated=animated,
                          title="Gradient descent on the ravine: one η for a flat x and a steep y")
 
@@ -606,15 +624,20 @@ def exercise_hessian():
     return EXERCISE_HESSIAN.copy()
 
 
-_MISSING = object()
+_MISSING = MISSING
+RATIO_NAMES = (("ratio", "min_ratio", "minimum_ratio", "minimum ratio", "ratio_answer"),   # keys of a dict answer
+               ("is_minimum", "minimum", "is_min", "min", "local_minimum", "is_local_minimum", "local_min",
+                "is_local_min"))
 
 
 def _ratio_and_minimum(answer):
-    """Split an answer of exercise 3 into (ratio, is_minimum); is_minimum is _MISSING if not given."""
+    """Split an answer of exercise 3 into (ratio, is_minimum); _MISSING for a half not given.
+
+    A dict is read as `as_pair` reads one (`exercises.pair_from_dict`): by its keys' names,
+    or, with two entries keyed otherwise, in insertion order.
+    """
     if isinstance(answer, dict):
-        ratio = next((v for k, v in answer.items() if "ratio" in str(k).lower()), _MISSING)
-        minimum = next((v for k, v in answer.items() if "min" in str(k).lower()), _MISSING)
-        return ratio, minimum
+        return pair_from_dict(answer, RATIO_NAMES)
     if isinstance(answer, (tuple, list)) and len(answer) == 2:
         return answer[0], answer[1]
     return answer, _MISSING
