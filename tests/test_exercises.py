@@ -125,6 +125,7 @@ texts = st.one_of(
     st.text(max_size=30),
     st.text(alphabet="0123456789.,;-+eE ()[]%=_−βσηα'\"`", max_size=20),
     st.from_regex(r"\A\s*[-+]?\d{0,5}(\.\d{0,6})?([eE][-+]?\d{1,3})?\s*\Z"),
+    st.from_regex(r"\A\(?[-+]?\d{1,4}([.,]\d{1,4})?\s?[-+*/^,;×]{1,2}\s?\d{1,4}([.,]\d{1,3})?\)?%?\Z"),
     st.sampled_from(["beta2", "momentum", "sigma", "schedule", "Adagrad", "b", "w", "D", "yes", "saddle"]),
 )
 arrays = hnp.arrays(dtype=hnp.scalar_dtypes(), shape=hnp.array_shapes(min_dims=0, max_dims=2, max_side=3))
@@ -152,7 +153,7 @@ def assert_good_feedback(feedback, answer):
     assert "Traceback" not in message and "`" not in message, message
     assert len(message) < 300, (len(message), message)
     assert "<code>" not in message and isinstance(feedback._repr_html_(), str)
-    repr(feedback)
+    assert "`" not in repr(feedback) and len(repr(feedback)) < 302
 
 
 @pytest.mark.parametrize("name", sorted(CHECKS))
@@ -174,9 +175,10 @@ def test_hostile_and_odd_answers_get_feedback(name):
 
 @pytest.mark.parametrize("answer, value", [
     (0.01, 0.01), (1, 1.0), ("0.01", 0.01), (" 1e-2 ", 0.01), ("eta = 0.01", 0.01), ("−0.5", -0.5),
-    ("75%", 0.75), ("1_000", 1000.0), ("1,000", 1000.0), (np.float32(0.5), 0.5), (np.int64(3), 3.0),
-    (np.array(0.5), 0.5), (np.array([0.5]), 0.5), ([0.5], 0.5), ((0.5,), 0.5), (3 + 0j, 3.0),
-    (decimal.Decimal("0.25"), 0.25), (fractions.Fraction(3, 4), 0.75),
+    ("75%", 0.75), ("1_000", 1000.0), ("1,000,000", 1e6), ("1,000.5", 1000.5), (np.float32(0.5), 0.5),
+    (np.int64(3), 3.0), (np.array(0.5), 0.5), (np.array([0.5]), 0.5), ([0.5], 0.5), ((0.5,), 0.5), (3 + 0j, 3.0),
+    (decimal.Decimal("0.25"), 0.25), (fractions.Fraction(3, 4), 0.75), ("2/199.8", 2 / 199.8), ("3/4", 0.75),
+    ("-1/2", -0.5), (" 1e-3 / 2 ", 5e-4), ("(0.5)", 0.5), ("(2/199.8)", 2 / 199.8), ("3/4%", 0.0075),
 ])
 def test_as_number_accepts_every_form_of_a_number(answer, value):
     number = exercises.as_number(answer, "`x`")
@@ -211,12 +213,15 @@ def test_as_number_refuses_with_a_reason(answer, words):
 
 def test_as_pair_reads_pairs_and_not_digits():
     for answer in ((0.2, 2), [0.2, 2], np.array([0.2, 2]), np.array([[0.2], [2]]), "0.2, 2", "(0.2, 2)",
-                   ("0.2", "2"), iter([0.2, 2])):
-        pair = exercises.as_pair(answer, "`p`")
+                   ("0.2", "2"), iter([0.2, 2]), "0.2; 2", "0.2 2", "1/5, 2", "2 / 10 2", {"a": 0.2, "b": 2},
+                   {"p": 0.2, "q": 2}, {"q": 2, "p": 0.2}, {"q": 2, "x": 0.2}):
+        pair = exercises.as_pair(answer, "`(p, q)`")                # a dict's keys are read as p and q
         assert not isinstance(pair, Feedback) and tuple(pair) == pytest.approx((0.2, 2)), shown(answer)
     for answer, words in (("12", "string '12'"), (12, "got one, 12"), (True, "got one, True"), ((1, 2, 3), "3 values"),
-                          ({"a": 1, "b": 2}, "dict"), ((True, 1), "truth value"), ((1, None), "None")):
-        feedback = exercises.as_pair(answer, "`p`")
+                          ({"a": 1}, "dict of 1 entry"), ({"p": 1, "q": 2, "r": 3}, "dict of 3 entries"),
+                          ((True, 1), "truth value"), ((1, None), "None"), ("0,2, 2", "decimal comma"),
+                          ("0,2; 2", "decimal point (0.2)")):
+        feedback = exercises.as_pair(answer, "`(p, q)`")
         assert isinstance(feedback, Feedback) and words in feedback.message, (answer, feedback.message)
 
 
@@ -253,6 +258,113 @@ def test_as_bool_and_as_choice():
     assert exercises.as_choice("α = 0.99", (0.5, 0.99), "`a`") == 0.99
     feedback = exercises.as_choice(0.7, (0.5, 0.99), "`a`")
     assert "Pick one of the two: 0.5 or 0.99; 0.7 is none of them" in feedback.message
+
+
+# ---------------------------------------------------------------------------------------
+# Commas, fractions and expressions: never read silently as something else
+
+@pytest.mark.parametrize("answer, words", [
+    ("2,683", "'2,683' is ambiguous. Use a decimal point (2.683), or no comma for thousands (2683)."),
+    ("1,000", "ambiguous"), ("-1,000", "(-1.000), or no comma for thousands (-1000)"),
+    ("0,5", "'0,5' has a comma. Use a decimal point (0.5)"), ("-0,5", "(-0.5)"), (",5", "(0.5)"),
+    ("0,683", "(0.683);"), ("0,5%", "(0.5%)"), ("α = 0,99", "(0.99)"), ("2,5e-3", "(2.5e-3)"),
+    ("0," + "1" * 5000, "has a comma. Write one number, with a decimal point"),
+])
+def test_a_comma_that_may_be_a_decimal_comma_is_refused_with_the_readings(answer, words):
+    for reader in (exercises.as_number, exercises.as_int):
+        feedback = reader(answer, "`x`")
+        assert isinstance(feedback, Feedback) and words in feedback.message, feedback.message
+
+
+@settings(max_examples=100, deadline=None)
+@given(whole=st.integers(-999, 999), group=st.integers(0, 999))
+def test_one_group_of_three_digits_is_never_read_as_thousands(whole, group):
+    text = f"{whole},{group:03d}"
+    for reader in (exercises.as_number, exercises.as_int):
+        feedback = reader(text, "`x`")
+        assert isinstance(feedback, Feedback), (text, feedback)
+        assert f"{whole}.{group:03d}" in feedback.message or f"{whole}.{group:03d}".replace("-", "-0") in \
+            feedback.message, feedback.message
+        if abs(whole) >= 1:
+            assert f"ambiguous. Use a decimal point ({whole}.{group:03d}), or no comma for thousands " \
+                   f"({whole}{group:03d})" in feedback.message
+
+
+DECIMALS = st.from_regex(r"\A[-+]?(\d{1,4}(\.\d{0,4})?|\.\d{1,4})([eE][-+]?\d{1,2})?\Z")
+
+
+@settings(max_examples=150, deadline=None)
+@given(a=DECIMALS, b=DECIMALS, spaced=st.booleans())
+def test_a_fraction_is_read_as_its_value(a, b, spaced):
+    text = f"{a} / {b}" if spaced else f"{a}/{b}"
+    got = exercises.as_number(text, "`x`")
+    if float(b) == 0:
+        assert isinstance(got, Feedback) and "which divides by zero" in got.message
+    else:
+        assert not isinstance(got, Feedback) and got == pytest.approx(float(a) / float(b), rel=1e-12)
+        assert shown(got) == text
+
+
+@settings(max_examples=150, deadline=None)
+@given(a=DECIMALS, form=st.sampled_from(["{a}+{b}", "{a}-{b}", "{a}*{b}", "{a} - {b}", "{a}×{b}", "({a})^2 + {b}",
+                                          "{a} · ({b})", "({a})/({b})+1"]), b=DECIMALS)
+def test_an_expression_is_refused_with_its_true_value(a, form, b):
+    text = form.format(a=a, b=b)
+    x, y = fractions.Fraction(decimal.Decimal(a)), fractions.Fraction(decimal.Decimal(b))
+    if y == 0 and "/" in form:
+        return
+    exact = {"{a}+{b}": x + y, "{a}-{b}": x - y, "{a}*{b}": x * y, "{a} - {b}": x - y, "{a}×{b}": x * y,
+             "({a})^2 + {b}": x * x + y, "{a} · ({b})": x * y, "({a})/({b})+1": (x / y + 1 if y else 0)}[form]
+    message = exercises.as_number(text, "`x`").message
+    assert "not an expression" in message and "several" not in message, message
+    found = re.search(r" ([=≈]) (\S+), so write (\S+)\.$", message)
+    assert found and found.group(2) == found.group(3), message
+    value = fractions.Fraction(decimal.Decimal(found.group(2)))
+    if found.group(1) == "=":
+        assert value == exact
+    else:
+        assert value != exact and float(value) == pytest.approx(float(exact), rel=1e-9)
+    assert exercises.as_number(found.group(2), "`x`") == pytest.approx(float(exact), rel=1e-9)
+
+
+@pytest.mark.parametrize("answer, words", [
+    ("1 - 0.9", "not an expression: '1 - 0.9' = 0.1, so write 0.1."), ("2*0.5", "= 1, so write 1."),
+    ("2^3", "= 8"), ("1/2/3", "≈ 0.1666666667"), ("(1+2)*3", "= 9"), ("sqrt(7.2)", "not an expression"),
+    ("np.log(2)", "not an expression"), ("10**400", "not an expression"), ("2**10**10", "not an expression"),
+    ("2/0", "divides by zero"), ("12 13", "holds several"), ("0.2 -2", "holds several"),
+])
+def test_expressions_and_several_numbers_are_told_apart(answer, words):
+    feedback = exercises.as_number(answer, "`x`")
+    assert isinstance(feedback, Feedback) and words in feedback.message, feedback.message
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf"), np.float32("nan"), np.float64("-inf"),
+                                   decimal.Decimal("NaN"), decimal.Decimal("Infinity"), complex(1, 2)])
+def test_as_name_asks_for_a_name_not_a_number(value):
+    feedback = exercises.as_name(value, "`answer`")
+    assert isinstance(feedback, Feedback) and "should be a name" in feedback.message, feedback.message
+    assert "number" not in feedback.message
+
+
+def test_pair_from_dict_reads_names_in_any_spelling_and_else_the_order():
+    names = (("m", "m0"), ("m_hat", "m̂"))
+    read = exercises.pair_from_dict
+    for mapping in ({"m": 1, "m_hat": 2}, {"m_hat": 2, "m": 1}, {"M_Hat": 2, "m⁰": 1}, {"m̂⁰": 2, "m0": 1},
+                    {"a": 1, "b": 2}, {"m_hat": 2, "other": 1}, {0: 1, 1: 2}):
+        assert read(mapping, names) == (1, 2), mapping
+    assert read({"m_hat": 2}, names) == (exercises.MISSING, 2)
+    assert read({"x": 1}, names) == (exercises.MISSING, exercises.MISSING)
+    assert read({"m": 1, "m_hat": 2, "v": 3}, names) == (1, 2)
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.from_regex(r"\A[1-9]\d{0,2}(,\d{3}){1,3}(\.\d{1,3})?\Z"))
+def test_commas_that_can_only_be_thousands_are_read_as_thousands(text):
+    number = exercises.as_number(text, "`x`")
+    if text.count(",") > 1 or "." in text:
+        assert number == pytest.approx(float(text.replace(",", ""))) and shown(number) == text
+    else:
+        assert isinstance(number, Feedback) and "ambiguous" in number.message
 
 
 @settings(max_examples=150, deadline=None)
@@ -300,28 +412,35 @@ def test_no_message_has_backticks_or_raw_carets(name):
 
 RIGHT = {
     "stalls.largest_stable_lr": [2 / 199.8, 0.01, "0.01", 0.01001, np.float32(0.01), np.array([0.01]), 0.0096,
-                                 "eta_max = 0.01"],
+                                 "eta_max = 0.01", "2/199.8", "eta_max = 2 / 199.8", "(2/199.8)"],
     "stalls.steps_to_halve": [693, 692.8, "693", np.log(2) / -np.log(0.999), 690, np.int64(693)],
     "stalls.minimum_ratio_answer": [(0.75, False), [0.75, False], (3 / 4, "no"), (0.75, "saddle"),
-                                    ("0.75", np.False_), {"ratio": 0.75, "is_minimum": False}, ("75%", "No")],
+                                    ("0.75", np.False_), {"ratio": 0.75, "is_minimum": False}, ("75%", "No"),
+                                    ("3/4", False), {"is_minimum": False, "ratio": 0.75}, {"a": 0.75, "b": False},
+                                    {"min_ratio": 0.75, "is_min": "no"}],
     "adagrad.sigma_zero": [3, 3.0, "3", np.float64(3), np.array(3.0)],
     "adagrad.sigma_one": [np.sqrt(12.5), 3.536, 3.54, "3.5355", [3.5355]],
     "adagrad.larger_step": ["b", " B ", "'b'", "bias", "`b`"],
     "rmsprop.check_sigma_update": [np.sqrt(7.2), 2.683, 2.68, "2.683"],
-    "rmsprop.check_brakes_hardest": [0.5, "0.5", 1 / 2, 0.5000001, "α = 0.5", np.float32(0.5)],
+    "rmsprop.check_brakes_hardest": [0.5, "0.5", 1 / 2, 0.5000001, "α = 0.5", np.float32(0.5), "1/2"],
     "rmsprop.check_torch_first_step": [0.1, -0.1, "0.1", 0.1000001, 1e-1],
     "adam.check_first_moment": [(0.2, 2), [0.2, 2.0], "0.2, 2", np.array([0.2, 2]), ("0.2", "2"),
-                                (0.1 * 2, 0.1 * 2 / (1 - 0.9))],
+                                (0.1 * 2, 0.1 * 2 / (1 - 0.9)), {"m": 0.2, "m_hat": 2}, {"m_hat": 2, "m": 0.2},
+                                {"m̂⁰": 2, "m⁰": 0.2}, {"m0": 0.2, "m_hat0": 2}, {"first": 0.2, "second": 2},
+                                "1/5, 2", "0.2; 2"],
     "adam.check_first_step": [1, 1.0, "1", 0.9999999, np.float32(1)],
     "adam.check_memory": ["beta2", "beta 2", "β₂", "β2", "b2", "Beta2", "second beta", "beta_2", "betas[1]",
                           "BETA2", "beta2 = 0.999", "0.999", 0.999],
-    "decay.inverse_sqrt_lr": [0.1, 1 / np.sqrt(100), "0.1", 0.09999999],
-    "decay.adagrad_sigmas": [(5, np.sqrt(12.5)), [5.0, 3.5355], (5, 3.536), "5, 3.536", np.array([5, 3.5355])],
-    "decay.cosine_lr": [0.05, 0.1 * (1 + np.cos(np.pi / 2)) / 2, "0.05", 0.0500001],
+    "decay.inverse_sqrt_lr": [0.1, 1 / np.sqrt(100), "0.1", 0.09999999, "1/10"],
+    "decay.adagrad_sigmas": [(5, np.sqrt(12.5)), [5.0, 3.5355], (5, 3.536), "5, 3.536", np.array([5, 3.5355]),
+                             {"lecture_sigma": 3.5355, "torch_sigma": 5}],
+    "decay.cosine_lr": [0.05, 0.1 * (1 + np.cos(np.pi / 2)) / 2, "0.05", 0.0500001, "1/20"],
     "warmup.check_transformer_peak": [(4000, 6.988e-4), (4000, (512 * 4000) ** -0.5), (3999.999999999998, 6.988e-4),
-                                      (4000.0, 7e-4), ("4000", "6.988e-4"), "4000, 0.0006988"],
-    "warmup.check_rectify_step": [6, 6.0, "6", 5.9999999999, np.int64(6), np.array([6])],
-    "warmup.check_resnet_lr": [(0.01, 0.1), [0.01, 0.1], "0.01, 0.1", np.array([0.01, 0.1])],
+                                      (4000.0, 7e-4), ("4000", "6.988e-4"), "4000, 0.0006988",
+                                      {"lr": 6.988e-4, "step": 4000}, "4000; 6.988e-4", "8000/2, 6.988e-4"],
+    "warmup.check_rectify_step": [6, 6.0, "6", 5.9999999999, np.int64(6), np.array([6]), "12/2"],
+    "warmup.check_resnet_lr": [(0.01, 0.1), [0.01, 0.1], "0.01, 0.1", np.array([0.01, 0.1]),
+                               {"lr_1000": 0.1, "lr_100": 0.01}, "1/100 1/10"],
     "summary.check_adam_ingredients": ["D", "d", " D ", "(D)", "option D", "D:"],
     "summary.check_zigzag_ingredient": ["momentum", "Momentum", "m", "the momentum", "heavy ball", "mᵗ", "m^t"],
     "summary.check_name_the_optimizer": ["Adagrad", "optim.Adagrad", "Adagrad (torch)", "torch's Adagrad",
@@ -348,19 +467,26 @@ def test_right_answers_in_any_reasonable_form_are_accepted(name, answer):
 WRONG = {   # answer → words the message must hold
     "stalls.largest_stable_lr": {0.0102: "That diverges: 2/λ_max = 0.01001", 0.010011: "That diverges",
                                  10**400: "That diverges", 0.003: "not the largest", 0.005: "stops overshooting",
-                                 0: "positive"},
+                                 0: "positive", "2/0": "divides by zero", "2,5": "Use a decimal point (2.5)",
+                                 "1 - 0.99": "not an expression: '1 - 0.99' = 0.01, so write 0.01.",
+                                 "2/(2*99.9)": "not an expression: '2/(2*99.9)' ≈ 0.01001001001"},
     "stalls.steps_to_halve": {0.1: "0.1 is too few", 0.693: "ln 2", 346: "steep direction", 10**400: "too many"},
     "stalls.minimum_ratio_answer": {0.75: "ratio 0.75 is right", (0.75, True): "not a local minimum",
                                     (0.25, False): "negative eigenvalues", (1.5, False): "between 0 and 1",
                                     (0.8, False): "Close: 0.8 is the answer rounded to 1 significant digit"},
-    "rmsprop.check_sigma_update": {2.7: "Close: 2.7 is the answer rounded to 2 significant digits. Give at least 3"},
+    "rmsprop.check_sigma_update": {2.7: "Close: 2.7 is the answer rounded to 2 significant digits. Give at least 3",
+                                   "2,683": "ambiguous. Use a decimal point (2.683), or no comma for thousands (2683)",
+                                   "sqrt(7.2)": "not an expression"},
     "rmsprop.check_brakes_hardest": {0.99: "lags", 0.7: "0.7 is none of them", 0.50001: "0.50001 is none of them",
-                                     True: "truth value"},
+                                     True: "truth value", "0,5": "Use a decimal point (0.5)"},
     "warmup.check_rectify_step": {5.5: "5.5 is not one", 0.1: "0.1 is not one", 5: "paper's threshold",
                                   4.9999999999: "reading 4.9999999999 as 5", 0: "0 comes before torch's first step"},
     "warmup.check_transformer_peak": {(3999, 6.988e-4): "counted from 0", (4000.5, 6.988e-4): "not a whole step",
-                                      "12": "string '12'", (4000, 6.9e-4): "cut to 2 significant digits"},
-    "adam.check_memory": {"beta1": "momentum", "alpha": "no α", True: "truth value"},
+                                      "12": "string '12'", (4000, 6.9e-4): "cut to 2 significant digits",
+                                      (6.988e-4, 4000): "The two are swapped", "0.0006988, 4000": "The two are swapped",
+                                      (0.0007, 3999): "look swapped", "4000, 0,0006988": "decimal comma"},
+    "adam.check_memory": {"beta1": "momentum", "alpha": "no α", True: "truth value",
+                          float("inf"): "should be a name"},
     "summary.check_name_the_optimizer": {"Adagrad (lecture)": "constant η", "RMSprop": "forgets",
                                          "Adagrad with decay": "decay built in"},
 }
@@ -371,6 +497,66 @@ WRONG = {   # answer → words the message must hold
 def test_wrong_answers_get_the_specific_true_message(name, answer):
     feedback = CHECKS[name].__wrapped__(answer)
     assert not feedback.ok and WRONG[name][answer] in feedback.message, feedback.message
+
+
+# What each check reads: a name, a number, or a pair (whose right answer and key names are given)
+NAME_CHECKS = {"adam.check_memory", "adagrad.larger_step", "summary.check_adam_ingredients",
+               "summary.check_zigzag_ingredient", "summary.check_name_the_optimizer"}
+PAIR_CHECKS = {   # right pair, the names of its two halves
+    "stalls.minimum_ratio_answer": ((0.75, False), ("ratio", "is_minimum")),
+    "adam.check_first_moment": ((0.2, 2.0), ("m", "m_hat")),
+    "decay.adagrad_sigmas": ((5.0, 3.5355), ("torch_sigma", "lecture_sigma")),
+    "warmup.check_transformer_peak": ((4000, 6.988e-4), ("step", "lr")),
+    "warmup.check_resnet_lr": ((0.01, 0.1), ("lr_100", "lr_1000")),
+}
+NUMBER_CHECKS = set(CHECKS) - NAME_CHECKS - set(PAIR_CHECKS)
+
+
+def test_every_check_reads_a_name_a_number_or_a_pair():
+    assert NAME_CHECKS <= set(CHECKS) and set(PAIR_CHECKS) <= set(CHECKS) and len(NUMBER_CHECKS) == 11
+    for name in NUMBER_CHECKS:
+        assert "should be a number" in CHECKS[name]("abc").message, name
+    for name in NAME_CHECKS:
+        assert "should be a name" in CHECKS[name](float("nan")).message, name
+
+
+@pytest.mark.parametrize("name", sorted(NAME_CHECKS))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answer=st.one_of(st.floats(), st.complex_numbers(), st.decimals(), anything))
+def test_a_name_check_never_asks_for_a_number(name, answer):
+    message = CHECKS[name].__wrapped__(answer).message
+    assert not re.search(r"should be (a|one|a real|a finite) number", message), message
+    if isinstance(answer, float) and not math.isfinite(answer):
+        assert "should be a name" in message, message
+
+
+@pytest.mark.parametrize("name", sorted(NUMBER_CHECKS))
+@pytest.mark.parametrize("answer, words", [("2,683", "ambiguous"), ("0,5", "Use a decimal point (0.5)"),
+                                           ("1,000", "ambiguous"), ("1 - 0.5", "not an expression"),
+                                           ("2/0", "divides by zero")])
+def test_a_number_check_never_reads_a_comma_or_an_expression_silently(name, answer, words):
+    feedback = CHECKS[name].__wrapped__(answer)
+    assert not feedback.ok and words in feedback.message, feedback.message
+
+
+@pytest.mark.parametrize("name", sorted(PAIR_CHECKS))
+def test_a_pair_check_says_when_the_two_are_swapped(name):
+    (first, second), _ = PAIR_CHECKS[name]
+    for answer in ((second, first), [second, first], f"{second}, {first}"):
+        feedback = CHECKS[name].__wrapped__(answer)
+        assert not feedback.ok and "swapped" in feedback.message, (answer, feedback.message)
+
+
+@pytest.mark.parametrize("name", sorted(PAIR_CHECKS))
+def test_a_pair_check_reads_a_dict_by_its_names_or_in_order(name):
+    (first, second), (key1, key2) = PAIR_CHECKS[name]
+    check = CHECKS[name].__wrapped__
+    for answer in ({key1: first, key2: second}, {key2: second, key1: first}, {"a": first, "b": second},
+                   {key1.upper(): first, f" {key2} ": second}):
+        feedback = check(answer)
+        assert feedback.ok, (answer, feedback.message)
+    feedback = check({key2: first, key1: second})                    # named, but each under the other's name
+    assert not feedback.ok and "swapped" in feedback.message, feedback.message
 
 
 LIMIT = 2 / float(surfaces.ravine().eigenvalues.max())

@@ -21,13 +21,16 @@ super- and subscripts. The plain text drops the backticks and uses Unicode super
 subscripts where they exist; the HTML shows <code>, <sup> and <sub>.
 """
 
+import ast
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 import functools
 import html
 import itertools
 import math
 import numbers
+import operator
 import re
 import reprlib
 import unicodedata
@@ -256,7 +259,102 @@ class _Refused(Exception):
 
 
 _PERCENT = re.compile(r"^([^%]+)%$")
-_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_GROUPED = re.compile(r"^[-+]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$")      # 1,000  12,345.6  1,000,000
+_COMMA_DECIMAL = re.compile(r"^([-+]?\d*),(\d+)([eE][-+]?\d+)?$")    # 0,5  2,683  ,5
+_DECIMAL = r"(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_FRACTION = re.compile(rf"^([-+]?{_DECIMAL})\s*/\s*([-+]?{_DECIMAL})$")   # 2/199.8, 3/4, 1e-3 / 2
+_EXPRESSION = re.compile(r"^[-+*/×÷·^().\deE\s]+$")
+
+
+def _without_commas(text, raw, what, suffix=""):
+    """`text` with its thousands separators dropped, or _Refused when a comma may be a decimal comma.
+
+    A comma is read as a thousands separator only where it cannot be a decimal comma
+    (1,000,000 and 1,000.5); "2,683" could be either and "0,5" is a decimal comma, so both
+    are refused with the reading(s) spelled out. `suffix` ("%") goes after the suggestions.
+    """
+    if "," not in text:
+        return text
+    if _GROUPED.match(text) and (text.count(",") > 1 or "." in text):
+        return text.replace(",", "")
+    decimal = _COMMA_DECIMAL.match(text)
+    if decimal and len(text) > 30:
+        raise _Refused(f"{what}: {shown(raw)} has a comma. Write one number, with a decimal point.")
+    if decimal:
+        whole, fraction, exponent = decimal.group(1), decimal.group(2), decimal.group(3) or ""
+        point = f"{whole if whole.strip('+-') else whole + '0'}.{fraction}{exponent}{suffix}"
+        if _GROUPED.match(text):
+            raise _Refused(f"{what}: {shown(raw)} is ambiguous. Use a decimal point ({point}), or no comma "
+                           f"for thousands ({whole}{fraction}{suffix}).")
+        raise _Refused(f"{what}: {shown(raw)} has a comma. Use a decimal point ({point}); a comma "
+                       f"separates two numbers.")
+    return text
+
+
+def _exact(token):
+    """A plain decimal number's exact value as a Fraction (None for an exponent beyond ±400)."""
+    number = Decimal(token)
+    if not number.is_finite() or abs(number.adjusted()) > 400:
+        return None
+    return Fraction(number)
+
+
+def _evaluated(text):
+    """The exact value (a Fraction) of a short arithmetic expression of plain numbers, or None.
+
+    Numbers, + − × · / ÷, ^ or ** with a whole exponent, and brackets: read from the syntax
+    tree (each number exactly, as typed), never evaluated as code. None for anything else,
+    and for a value beyond the float range.
+    """
+    source = (text.replace("×", "*").replace("·", "*").replace("÷", "/").replace("^", "**")
+              .replace("−", "-"))
+    numbers_typed = []
+
+    def placeholder(match):
+        numbers_typed.append(match.group(0))
+        return f" n{len(numbers_typed) - 1} "
+    source = re.sub(r"(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", placeholder, source)
+    if len(text) > 80 or not numbers_typed:
+        return None
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except (SyntaxError, ValueError):
+        return None
+    operations = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+                  ast.Div: operator.truediv}
+
+    def value(node):
+        if isinstance(node, ast.Name) and re.fullmatch(r"n\d+", node.id):
+            exact = _exact(numbers_typed[int(node.id[1:])])
+            if exact is None:
+                raise ValueError
+            return exact
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
+            inner = value(node.operand)
+            return -inner if isinstance(node.op, ast.USub) else inner
+        if isinstance(node, ast.BinOp) and type(node.op) in operations:
+            return operations[type(node.op)](value(node.left), value(node.right))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            base, power = value(node.left), value(node.right)
+            size = max(base.numerator.bit_length(), base.denominator.bit_length())
+            if power.denominator != 1 or size * abs(power) > 5000:
+                raise ValueError
+            return base ** int(power)
+        raise ValueError
+
+    try:
+        result = value(tree.body)
+        if result != 0 and float(result) == 0:         # below the float range
+            return None
+        return result
+    except (ValueError, ZeroDivisionError, ArithmeticError, TypeError):   # OverflowError: above it
+        return None
+
+
+def _decimal_text(exact):
+    """'= 0.1' or '≈ 0.01001001001' for an exact value: up to 10 significant digits."""
+    text = f"{float(exact):.10g}"
+    return ("= " if Fraction(Decimal(text)) == exact else "≈ ") + text
 
 
 def _number_from_text(text, what):
@@ -266,15 +364,38 @@ def _number_from_text(text, what):
     if "=" in text:                                        # "eta = 0.01"
         text = text.rsplit("=", 1)[1].strip()
     text = text.strip("'\"` ")
+    if text.startswith("(") and text.endswith(")") and not re.search(r"[()]", text[1:-1]):
+        text = text[1:-1].strip()                          # "(0.5)"
     scale = 1
     percent = _PERCENT.match(text)
     if percent:
         text, scale = percent.group(1).strip(), 100
-    if _THOUSANDS.match(text):
-        text = text.replace(",", "")
+    text = _without_commas(text, raw, what, "%" if percent else "")
+    typed = shown(raw.strip()).strip("'\"")
+    fraction = _FRACTION.match(text)
+    if fraction:                                           # "2/199.8": a number written as a fraction
+        numerator, denominator = (float(part) for part in fraction.groups())
+        if denominator == 0:
+            raise _Refused(f"{what} should be a number; got {shown(raw)}, which divides by zero.")
+        if not (math.isfinite(numerator) and math.isfinite(denominator)):
+            raise _Refused(f"{what} should be the number itself, not an expression; got {shown(raw)}.")
+        value = numerator / denominator
+        if math.isinf(value):
+            return Number(value, typed, huge=True)
+        return Number(value / scale, typed)
     try:
         value = float(text)
     except (ValueError, OverflowError):
+        if re.search(r"[a-z]\s*\(", text, re.IGNORECASE):   # "sqrt(7.2)", "np.log(2)"
+            raise _Refused(f"{what} should be the number itself, not an expression; got {shown(raw)}.")
+        several = re.search(rf"{_DECIMAL}\s+[-+]?{_DECIMAL}", text)     # "12 13", "0.2 -2"
+        if not several and _EXPRESSION.match(text) and re.search(r"[\d.)]\s*[-+*/×÷·^]", text):
+            exact = _evaluated(text)
+            if exact is None:
+                raise _Refused(f"{what} should be the number itself, not an expression; got {shown(raw)}.")
+            result = _decimal_text(exact / scale)
+            raise _Refused(f"{what} should be the number itself, not an expression: {shown(raw)} "
+                           f"{result}, so write {result[2:]}.")
         if len(re.findall(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", text)) >= 2:
             raise _Refused(f"{what} should be one number; got {shown(raw)}, which holds several.")
         raise _Refused(f"{what} should be a number; got {shown(raw)}.")
@@ -283,8 +404,8 @@ def _number_from_text(text, what):
     if math.isinf(value):
         if "inf" in text.lower():
             raise _Refused(f"{what} should be a finite number; got {shown(raw)}.")
-        return Number(value, shown(raw.strip()).strip("'\""), huge=True)   # "1e400": beyond float's range
-    return Number(value / scale, shown(raw.strip()).strip("'\""))
+        return Number(value, typed, huge=True)             # "1e400": beyond float's range
+    return Number(value / scale, typed)
 
 
 def _huge(value, sign_source):
@@ -363,9 +484,11 @@ def as_number(answer, what):
     """The answer as a `Number` (a float that remembers how it was typed), or Feedback.
 
     Accepted: ints of any size, floats, NumPy scalars, 0-d and one-element arrays or lists,
-    numeric strings ("0.01", "1e-2", " 0.01 ", "eta = 0.01", "75%"), complex numbers with no
-    imaginary part. Refused with a message saying why: None (not answered), booleans, NaN,
-    ±inf, other strings, several values, dicts, anything float() fails on.
+    numeric strings ("0.01", "1e-2", " 0.01 ", "eta = 0.01", "75%", "1,000,000", and a
+    fraction "2/199.8"), complex numbers with no imaginary part. Refused with a message
+    saying why: None (not answered), booleans, NaN, ±inf, a comma that may be a decimal
+    comma ("2,683", "0,5"), other expressions ("1 - 0.9": its value is given), other
+    strings, several values, dicts, anything float() fails on.
     """
     return _read(lambda value: _number(value, what), answer, what, "a number")
 
@@ -382,8 +505,7 @@ def as_int(answer, what):
         if isinstance(value, (str, np.str_)):
             text = unicodedata.normalize("NFKC", str(value)).strip().replace("−", "-")
             text = text.rsplit("=", 1)[-1].strip()
-            if _THOUSANDS.match(text):
-                text = text.replace(",", "")
+            text = _without_commas(text, value, what)
             try:
                 exact = Decimal(text)
                 if exact.is_finite() and exact == exact.to_integral_value():
@@ -403,20 +525,85 @@ def as_int(answer, what):
     return _read(whole, answer, what, "a whole number")
 
 
-def as_pair(answer, what):
+MISSING = object()   # a half of a pair that the answer does not give
+
+
+def _entry_key(key):
+    """A dict key reduced like a name ("m̂⁰" → "mhat0", "is_minimum" → "minimum"), or None."""
+    try:
+        text = unicodedata.normalize("NFKC", str(key)).replace("\u0302", "hat").replace("^", " ")
+        return name_key(text) or None
+    except Exception:                                      # noqa: BLE001
+        return None
+
+
+def _names_in(what):
+    """The two names in a description such as "`answer = (m, m_hat)`", or None."""
+    found = re.search(r"\(([^()]*)\)", str(what))
+    names = [n.strip(" `") for n in found.group(1).split(",")] if found else []
+    return tuple((n,) for n in names) if len(names) == 2 and all(names) else None
+
+
+def pair_from_dict(mapping, names=None):
+    """(first, second) from a dict answer; MISSING stands for a half it does not give.
+
+    `names` gives the spellings of each half's key (e.g. (("m", "m0"), ("m_hat", "m̂"))); keys
+    compare as names do, so "m̂⁰", "M_hat" and "m_hat0" are one spelling. An entry goes to the
+    half its key names; a dict of exactly two entries fills what is left in insertion order,
+    so {"a": 0.2, "b": 2} is the pair (0.2, 2).
+    """
+    entries = list(mapping.items())
+    halves, used = [MISSING, MISSING], set()
+    for half, spellings in enumerate(names or ()):
+        keys = {_entry_key(s) for s in spellings} - {None}
+        for i, (key, value) in enumerate(entries):
+            if i not in used and _entry_key(key) in keys:
+                halves[half] = value
+                used.add(i)
+                break
+    if len(entries) == 2:
+        rest = [value for i, (_, value) in enumerate(entries) if i not in used]
+        halves = [rest.pop(0) if half is MISSING else half for half in halves]
+    return tuple(halves)
+
+
+def pair_parts(text):
+    """The parts of a string that should hold two numbers: split at ';', else ',', else spaces."""
+    text = unicodedata.normalize("NFKC", text).strip().strip("()[]{} ")
+    for separator in (";", ","):
+        if separator in text:
+            return [p.strip() for p in text.split(separator) if p.strip()]
+    text = re.sub(r"\s*([/*×÷·^])\s*", r"\1", text)           # "2 / 199.8 5": one fraction, then 5
+    return text.split()
+
+
+def as_pair(answer, what, names=None):
     """The answer as two `Number`s, or Feedback saying why it is not a pair.
 
-    Accepted: tuples, lists, 2-element arrays (any shape), other iterables of two, and
-    strings holding two numbers ("0.2, 2", "(0.2, 2)"). "12" is one number, not (1, 2).
+    Accepted: tuples, lists, 2-element arrays (any shape), other iterables of two, strings
+    holding two numbers ("0.2, 2", "(0.2, 2)", "0.2; 2", "0.2 2") and dicts of two entries:
+    keyed by the two names (any order; see `pair_from_dict`) or else in insertion order.
+    `names` are the spellings of the two keys; by default the two names in `what`
+    ("`answer = (m, m_hat)`" gives m and m_hat). "12" is one number, not (1, 2).
     """
+    names = names if names is not None else _names_in(what)
+
     def pair(value):
         if isinstance(value, (str, np.str_)):
-            text = unicodedata.normalize("NFKC", str(value)).strip().strip("()[]{} ")
-            parts = [p for p in re.split(r"[,;]\s*|\s+", text) if p]
+            parts = pair_parts(str(value))
             if len(parts) != 2:
-                raise _Refused(f"Give two numbers, {what}; got the string {shown(value)}.")
+                hint = ""
+                if len(parts) > 2 and re.search(r"\d,\d", str(value)):
+                    hint = " If a comma is a decimal comma, use a decimal point."
+                raise _Refused(f"Give two numbers, {what}; got the string {shown(value)}.{hint}")
             return tuple(_number(p, f"The {which} value") for p, which in zip(parts, ("first", "second")))
-        if isinstance(value, (dict, set, frozenset, bytes, bytearray)):
+        if isinstance(value, dict):
+            if len(value) != 2:
+                count = f"{len(value)} entr{'y' if len(value) == 1 else 'ies'}"
+                raise _Refused(f"Give two numbers, {what}; got a dict of {count}: {shown(value)}.")
+            items = pair_from_dict(value, names)
+            return tuple(_number(v, f"The {which} value") for v, which in zip(items, ("first", "second")))
+        if isinstance(value, (set, frozenset, bytes, bytearray)):
             raise _Refused(f"Give two numbers in order, {what}; got a {type(value).__name__}, "
                            f"{shown(value)}.")
         more = ""
@@ -537,7 +724,10 @@ def as_name(answer, what):
         elif isinstance(value, type) or callable(value) and hasattr(value, "__name__"):
             text = value.__name__
         elif isinstance(value, (numbers.Number, np.number)) and not isinstance(value, (complex, np.complexfloating)):
-            text = shown(_number(value, what))
+            try:                                           # a number is a name: "0.999" for β2
+                text = shown(_number(value, what))
+            except _Refused:                               # NaN, ±inf
+                raise _Refused(f"{what} should be a name (a word, in quotes); got {shown(value)}.") from None
         else:
             raise _Refused(f"{what} should be a name, in quotes; got {shown(value)}.")
         key = name_key(text)
@@ -645,7 +835,7 @@ def read_as(answer, whole):
 
 __all__ = [
     "Feedback", "right", "wrong", "unanswered", "plain_text", "html_text", "CHECKS", "check",
-    "shown", "Number", "as_number", "as_int", "as_pair", "as_choice", "as_bool", "name_key",
+    "shown", "Number", "as_number", "as_int", "as_pair", "MISSING", "pair_from_dict", "pair_parts", "as_choice", "as_bool", "name_key",
     "Name", "as_name", "pick", "close", "significant_digits", "rounded_digits", "rounding_of", "rounding_note",
     "read_as",
 ]

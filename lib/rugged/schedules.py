@@ -64,12 +64,24 @@ def _positive_int(name, value):
     return _checks.integer(name, value, lambda v: v > 0, f"Expected positive integer {name}, but got {{}}")
 
 
+def _in_range(name, value, ok, kind):
+    """`value` if ok(value); else ValueError "Expected <kind> <name>, but got <value>", which
+    says "finite" for NaN and ±inf and "within the float range" for a larger int."""
+    number = _checks.real(name, value)
+    wording = f"{kind} {name}"
+    if isinstance(number, int) and not _checks.is_finite(number):
+        wording += " within the float range"
+    elif not _checks.is_finite(number):
+        wording = "finite " + wording
+    return _checks.number(name, value, ok, f"Expected {wording}, but got {{}}")
+
+
 def _positive(name, value):
-    return _checks.number(name, value, lambda v: v > 0, f"Expected positive {name}, but got {{}}")
+    return _in_range(name, value, lambda v: v > 0, "positive")
 
 
 def _non_negative(name, value):
-    return _checks.number(name, value, lambda v: v >= 0, f"Expected non-negative {name}, but got {{}}")
+    return _in_range(name, value, lambda v: v >= 0, "non-negative")
 
 
 def _integers(name, values, ok, message):

@@ -13,6 +13,7 @@ does the same with the bias corrections switchable, to show what they are for.
 """
 
 import math
+import unicodedata
 
 import numpy as np
 
@@ -115,11 +116,18 @@ def first_steps(eta=0.1, steps=5, theta0=1.0):
             new = opt.step(theta, g)
             rows[label].append((t, g[0], opt.m[0], opt.sigma[0], (theta - new)[0] / eta, new[0]))
             theta = new
-    print("        ----- with bias correction (Adam) -----     ------ without bias correction ------")
-    print(" t      g^t      m̂^t       σ̂^t   step/η θ^(t+1)     g^t      m^t       σ^t   step/η θ^(t+1)")
+    widths = (2, 7, 7, 8, 6, 7, 7, 7, 8, 6, 7)
+    heads = ("t", "gᵗ", "m̂ᵗ", "σ̂ᵗ", "step/η", "θᵗ⁺¹", "gᵗ", "mᵗ", "σᵗ", "step/η", "θᵗ⁺¹")
+    print("        ------ with bias correction (Adam) ------     ------- without bias correction -------")
+    print("  ".join(_rjust(head, width) for head, width in zip(heads, widths)))
     for a, b in zip(rows["corrected"], rows["uncorrected"]):
-        print(f"{a[0]:2d}  {a[1]:7.4f}  {a[2]:7.4f}  {a[3]:8.5f}  {a[4]:5.3f}  {a[5]:6.4f}  "
-              f" {b[1]:7.4f}  {b[2]:7.4f}  {b[3]:8.5f}  {b[4]:5.3f}  {b[5]:7.4f}")
+        print(f"{a[0]:2d}  {a[1]:7.4f}  {a[2]:7.4f}  {a[3]:8.5f}  {a[4]:6.3f}  {a[5]:7.4f}  "
+              f"{b[1]:7.4f}  {b[2]:7.4f}  {b[3]:8.5f}  {b[4]:6.3f}  {b[5]:7.4f}")
+
+
+def _rjust(text, width):
+    """`text` right-aligned in `width` columns; a combining accent (the hat of m̂) takes none."""
+    return " " * max(width - len(text) + sum(1 for c in text if unicodedata.combining(c)), 0) + text
 
 
 def moments(grads, betas=(0.9, 0.999)):
@@ -245,10 +253,10 @@ def defaults_table(betas=(0.9, 0.999), eps=1e-8):
     first = step_ratio(1, betas, eps)["Adam (m and v corrected)"][0]
     sigma_1pct = eps * 99      # ε/(σ + ε) = 1 % at σ = 99ε
     print(f"{'setting':8s} {'default':>8s}   what it does, computed")
-    print(f"{'η':8s} {1e-3:>8g}   first step of every parameter = {first:.4f}·η, whatever g^0 is")
-    print(f"{'β1':8s} {beta1:>8g}   m averages ≈ 1/(1 − β1) = {1 / (1 - beta1):.0f} gradients; "
+    print(f"{'η':8s} {1e-3:>8g}   first step of every parameter = {first:.4f}·η, whatever g⁰ is")
+    print(f"{'β₁':8s} {beta1:>8g}   m averages ≈ 1/(1 − β₁) = {1 / (1 - beta1):.0f} gradients; "
           f"m̂ needs correcting for {settle(beta1)} steps")
-    print(f"{'β2':8s} {beta2:>8g}   v averages ≈ 1/(1 − β2) = {1 / (1 - beta2):.0f} squared gradients; "
+    print(f"{'β₂':8s} {beta2:>8g}   v averages ≈ 1/(1 − β₂) = {1 / (1 - beta2):.0f} squared gradients; "
           f"v̂ needs correcting for {settle(beta2)} steps")
     print(f"{'ε':8s} {eps:>8g}   shrinks a step by 1% only where σ̂ ≈ {sigma_1pct:.0e}; "
           f"keeps η/σ̂ finite when g = 0")
@@ -334,7 +342,7 @@ def parity_rows(steps=5, case=PARITY_CASE, problem=PARITY_PROBLEM):
     name, kwargs = case
     path, reference = replay(name, kwargs, problem)
     print(f"{_case_key(name, kwargs, problem)}, recorded with torch "
-          f"{torch_version()}: θ^t = (x, y)")
+          f"{torch_version()}: θᵗ = (x, y)")
     print(f"{'t':>2s}  {'rugged.optim.Adam':>30s}  {'torch.optim.Adam':>30s}  |difference|")
     for t in range(steps + 1):
         a, b = path[t], reference[t]
@@ -435,8 +443,8 @@ def escape_table(results, y0s=(1e-2, 1e-4, 1e-6, 1e-8), steps=400, y=0.5):
     surface = surfaces.saddle()
     table = {name: [escape_step(descend(surface, RACERS[name](t.best_eta), (1.0, y0), steps), y)
                     for y0 in y0s] for name, t in results.items()}
-    print(f"steps until |θ_y| > {y:g} from (1, θ_y^0), each racer at its best η")
-    print(f"{'θ_y^0':>9s}" + "".join(f"{f'{name} ({t.best_eta:.3g})':>18s}" for name, t in results.items()))
+    print(f"steps until |y| > {y:g} from (x, y) = (1, y⁰), each racer at its best η")
+    print(f"{'y⁰':>9s}" + "".join(f"{f'{name} ({t.best_eta:.3g})':>18s}" for name, t in results.items()))
     for i, y0 in enumerate(y0s):
         cells = ["never" if row[i] is None else str(row[i]) for row in table.values()]
         print(f"{y0:9.0e}" + "".join(f"{c:>18s}" for c in cells))
@@ -461,8 +469,8 @@ def late_steps(results, first=1000, names=("RMSprop", "Adam")):
     out = {}
     budget = next(iter(results.values())).budget
     lines = [f"steps t = {first} … {budget - 1} from {surface.start}, per coordinate x and y:",
-             f"{'':22s}{'L − L*':>11s}{'share of steps':>16s}{'median |g^t|':>21s}{'median σ^t':>17s}"
-             f"{'median |Δθ^t|/η':>21s}",
+             f"{'':22s}{'L − L*':>11s}{'share of steps':>16s}{'median |gᵗ|':>21s}{'median σᵗ':>17s}"
+             f"{'median |Δθᵗ|/η':>21s}",
              f"{'':22s}{'at the end':>11s}{'g flips sign':>16s}" + f"{'x':>11s}{'y':>10s}"
              + f"{'x':>9s}{'y':>8s}" + f"{'x':>11s}{'y':>10s}"]
     for name in names:
@@ -606,11 +614,15 @@ def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle"):
 # ---------------------------------------------------------------------------------------
 # Exercises
 
+FIRST_MOMENT_NAMES = (("m", "m0", "m⁰", "m_0", "m^0", "m1", "m_1"),   # keys of a dict answer
+                      ("m_hat", "m̂", "m̂⁰", "m_hat0", "m_hat_0", "mhat", "m_hat1", "m_hat_1"))
+
+
 @check
 def check_first_moment(answer, g=2.0, beta1=0.9):
     """(m^0, m̂^0) after the first step (t = 0, torch's step 1) for a first gradient g:
     m^0 = (1 − β1) g, m̂^0 = m^0/(1 − β1) = g."""
-    pair = as_pair(answer, "`answer = (m, m_hat)`")
+    pair = as_pair(answer, "`answer = (m, m_hat)`", names=FIRST_MOMENT_NAMES)
     if isinstance(pair, Feedback):
         return pair
     m0, m0_hat = pair

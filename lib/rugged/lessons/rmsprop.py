@@ -18,10 +18,10 @@ import functools
 
 import numpy as np
 
-from .. import optim, plots, style, surfaces, widgets
+from .. import optim, plots, style, surfaces, tuning, widgets
 from ..exercises import (Feedback, as_choice, as_number, check, close, right, rounding_note, rounding_of,
                          shown, wrong)
-from ..runner import descend
+from ..runner import bursts, descend
 
 GREEN = style.FAMILY_COLORS["RMSProp"]
 ADAGRAD = style.FAMILY_COLORS["Adagrad"]
@@ -105,7 +105,7 @@ def memory_figure(t=40, alphas=CLIFF_ALPHAS):
 
 def print_memory(t=40, alphas=CLIFF_ALPHAS):
     """The newest gradient's weight and how many recent gradients make half of (σ^t)²."""
-    lines = [f"{'σ kind':<16} {'newest g^t weighs':>18}   half of (σ^t)² is the newest …",
+    lines = [f"{'σ kind':<16} {'newest gᵗ weighs':>18}   half of (σᵗ)² is the newest …",
              f"{'Adagrad, t=' + str(t):<16} {1 / (t + 1):>18.4f}   {int(np.ceil((t + 1) / 2)):>3d} gradients (grows with t)"]
     for alpha in alphas:
         lines.append(f"{'RMSProp α=' + str(alpha):<16} {1 - alpha:>18.4f}   {half_memory(alpha):>3d} "
@@ -227,7 +227,7 @@ def cliff_figure(surface, runs, t_max=200):
                 transform=ax.get_xaxis_transform())
         ax.set_yscale("log")
         ax.set_xlabel("step t")
-    sigma_ax.set_ylim(3e-4, 30)
+    sigma_ax.set_ylim(1e-4, 30)
     sigma_ax.set_ylabel(r"$\sigma_x^t$")
     sigma_ax.set_title(r"$\sigma^t$ of the x-parameter")
     eta = runs[next(iter(runs))].lr[0]
@@ -238,8 +238,25 @@ def cliff_figure(surface, runs, t_max=200):
     step_ax.set_title("The step actually taken in x")
     for ax in (x_ax, sigma_ax, step_ax):
         ax.set_xlim(0, t_max)
+    for ax, curve in ((sigma_ax, lambda p, n: p.sigma[:n, 0]), (step_ax, lambda p, n: x_steps(p)[:n])):
+        marked = [_mark_below(ax, curve(path, min(t_max, path.steps)), run_style(label, index)["color"])
+                  for index, (label, path) in enumerate(runs.items())]
+        if any(marked):
+            ax.text(0.01, 0.02, "▼ leaves the frame", ha="left", va="bottom", fontsize="small",
+                    transform=ax.transAxes)
     x_ax.legend(fontsize="small", loc="lower right", handlelength=3.2)
     return fig
+
+
+def _mark_below(ax, values, color):
+    """A ▼ on the bottom of the frame at every step where the curve `values` (one per step t)
+    drops below the axis' lower limit; returns the steps marked."""
+    below = np.asarray(values) < ax.get_ylim()[0]
+    where = np.flatnonzero(below & ~np.r_[False, below[:-1]])
+    if len(where):
+        ax.plot(where, np.full(len(where), ax.get_ylim()[0]), "v", color=color, markeredgecolor="black",
+                markersize=9, clip_on=False, zorder=6)
+    return [int(t) for t in where]
 
 
 def _label_ends(ax, ends, x, min_gap=1.9):
@@ -265,8 +282,8 @@ def _text_colour(color):
 
 def cliff_table(surface, runs, tol=X_TOLERANCE):
     """Per run: σ before the cliff, the largest σ and step on it, the step after it, steps to x*."""
-    head = (f"{'run':<15} {'σ_x before':>10} {'max σ_x':>9} {'largest step':>13} "
-            f"{'mean step, 20':>14} {'σ_x 20 steps':>13} {'steps to':>9}")
+    head = (f"{'run':<15} {'σₓ before':>10} {'max σₓ':>9} {'largest step':>13} "
+            f"{'mean step, 20':>14} {'σₓ 20 steps':>13} {'steps to':>9}")
     sub = (f"{'':<15} {'the cliff':>10} {'on cliff':>9} {'on cliff / η':>13} "
            f"{'after it / η':>14} {'after it':>13} {'|x−x*|≤' + format(tol, 'g'):>9}")
     lines = [head, sub, "-" * len(head)]
@@ -354,19 +371,66 @@ def torch_overshoot(alpha, within=0.1):
 # ---------------------------------------------------------------------------------------
 # The race on Rosenbrock's valley
 
-def race_table(surface, paths, thresholds=(1e-1, 1e-2), last=500):
-    """Per run: steps to each loss threshold, the highest loss on the way, the final distance to
-    the minimum and the mean |θ_i^{t+1} − θ_i^t| over the last `last` steps."""
-    head = (f"{'run':<24} " + "".join(f"{'L ≤ ' + format(th, 'g'):>9} " for th in thresholds)
-            + f"{'highest L':>10} {'final ‖θ−θ*‖':>13} {'mean |Δx|, |Δy| in last ' + str(last):>29}")
-    lines = [head, "-" * len(head)]
-    for label, path in paths.items():
-        reached = [path.steps_to(th) for th in thresholds]
-        cells = "".join(f"{('never' if r is None else r):>9} " for r in reached)
-        moves = np.abs(np.diff(path.params, axis=0))[-last:].mean(axis=0)
-        distance = np.linalg.norm(path.params[-1] - surface.minima[0])
-        lines.append(f"{label:<24} {cells}{np.max(path.loss):>10.4g} {distance:>13.4f} "
-                     f"{moves[0]:>17.3g}, {moves[1]:.3g}")
+# rugged.tuning's fair race, the one notebooks 04 and 07 run: every racer at its own best η, from
+# the valley's start and 4 starts near it, scored by the median steps to reach the goal and stay.
+# The lecture's forms race; torch's Adagrad and RMSprop are notebook 07's racers, so that their
+# rows here are the same as in 07's race on this valley.
+
+RACERS = {
+    "GD": lambda lr: optim.GD(lr=lr),
+    "Adagrad": lambda lr: optim.LectureAdagrad(lr=lr),
+    "RMSProp α=0.9": lambda lr: optim.LectureRMSProp(lr=lr, alpha=0.9),
+    "Adagrad (torch)": lambda lr: optim.Adagrad(lr=lr),
+    "RMSprop (torch, α=0.99)": lambda lr: optim.RMSprop(lr=lr),
+}
+LECTURE_RACERS = ("GD", "Adagrad", "RMSProp α=0.9")       # the lecture's forms: the figure's racers
+TORCH_RACERS = {"Adagrad (torch)": "Adagrad", "RMSprop (torch, α=0.99)": "RMSprop"}   # → 07's names
+
+
+def valley_race(surface=None):
+    """The racers of `RACERS` tuned on Rosenbrock's valley with the course's race settings
+    (`tuning.surface_race`): name → `tuning.Tuned`."""
+    return tuning.surface_race(surface or surfaces.rosenbrock(), RACERS)
+
+
+def race_figure(surface, results, names=LECTURE_RACERS):
+    """`plots.race` for the racers `names` at their best η: paths from the surface's start, L − L*
+    per step, and the score against η (the sensitivity)."""
+    shown = {name: results[name] for name in names}
+    fig = plots.race(surface, {name: t.path for name, t in shown.items()}, sensitivity=shown,
+                     title="Each at its best η, from the valley's start")
+    scored = [t.steps[np.isfinite(t.steps)] for t in shown.values()]
+    lowest = min((s.min() for s in scored if len(s)), default=None)
+    if lowest is not None:                   # every score is near the budget: show that stretch
+        fig.axes[2].set_ylim(bottom=min(lowest / 3, fig.axes[2].get_ylim()[1] / 10))
+    return fig
+
+
+def race_details(surface, results, last=500):
+    """Print per racer at its best η: the steps to reach the goal and stay from each start, and
+    from the surface's own start the highest loss, the number of bursts (`runner.bursts`) and the
+    mean |θ_i^{t+1} − θ_i^t|/η over the last `last` steps."""
+    some = next(iter(results.values()))
+    goal = tuning.settings(surface)["goal"]              # the race's goal
+    width = max(len(name) for name in results)
+    k = some.n_starts
+    x0, y0 = surface.start
+    lines = ["each racer at its best η:",
+             f"  steps: to reach the goal and stay, from each of the {k} starts (—: not within {some.budget:,})",
+             f"  from the surface's start ({x0:g}, {y0:g}): the highest L, the bursts (runner.bursts) and",
+             f"  the mean |Δx|/η, |Δy|/η over the last {last} steps",
+             f"{'':{width}s}  {'best η':>8s}  {'steps from each start':>{6 * k}s}  {'highest L':>9s}  "
+             f"{'bursts':>6s}  {'|Δx|/η, |Δy|/η':>20s}"]
+    for name, t in results.items():
+        path = t.path
+        settle = tuning.settle_steps(path, goal)
+        cells = "".join(f"{'—' if n is None else n:>6}" for n in settle)
+        loss = path.loss[:, 0]
+        finite = loss[np.isfinite(loss)]
+        burst = "—" if len(finite) < len(loss) else str(len(bursts(loss, surface)))
+        moves = np.abs(np.diff(path.params[:, 0], axis=0))[-last:].mean(axis=0) / t.best_eta
+        lines.append(f"{name:{width}s}  {t.best_eta:8.3g}  {cells}  {np.max(finite):9.4g}  {burst:>6s}  "
+                     f"{moves[0]:>#9.3g}, {moves[1]:#.3g}")
     print("\n".join(lines))
 
 
@@ -601,7 +665,8 @@ def check_torch_first_step(answer, lr=0.01, alpha=0.99, g=5.0):
 __all__ = [
     "memory_weights", "half_memory", "memory_figure", "print_memory", "x_profile_figure",
     "print_profile", "cliff_steps", "steps_to_x", "x_steps", "cliff_figure", "cliff_table",
-    "Slope", "first_steps_table", "transient_figure", "print_overshoot", "torch_overshoot", "race_table",
+    "Slope", "first_steps_table", "transient_figure", "print_overshoot", "torch_overshoot", "RACERS",
+    "LECTURE_RACERS", "TORCH_RACERS", "valley_race", "race_figure", "race_details",
     "step_bound_table", "rmsprop_panel", "rmsprop_sigma",
     "check_sigma_update", "cliff_brakes", "check_brakes_hardest", "torch_first_step",
     "check_torch_first_step",

@@ -20,8 +20,8 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import optim, plots, style, surfaces, widgets
 from ..curvature import CRITICAL, EIG_TOL, find_critical_point
-from ..exercises import (MISSING, Feedback, as_bool, as_number, check, close, pair_from_dict, right,
-                         rounding_of, shown, unanswered, wrong)
+from ..exercises import (MISSING, Feedback, as_bool, as_number, check, close, pair_from_dict, pair_parts,
+                         right, rounding_of, shown, unanswered, wrong)
 from ..runner import descend
 
 GD_COLOR = style.FAMILY_COLORS["GD"]
@@ -88,7 +88,7 @@ def stall_figure(path, *, label):
 # ---------------------------------------------------------------------------------------
 # 2. The true critical point, and why GD does not get there
 
-def search_without_decay(problem, start, chunks=(25, 25, 50)):
+def search_without_decay(problem, start, chunks=(25, 25, 25, 25)):
     """`find_critical_point` on `problem` as it is (no weight decay) from `start`, stopped after
     each chunk of iterations and continued from there: rows (iterations so far, ‖θ‖,
     max |θ_i|, ‖∇L‖, converged), the first for `start` itself. It shows where the search goes
@@ -108,12 +108,17 @@ def search_without_decay(problem, start, chunks=(25, 25, 50)):
 
 
 def drift_summary(rows):
-    """The rows of `search_without_decay` as a table, and whether the search converged."""
+    """The rows of `search_without_decay` as a table, whether the search converged, and whether
+    ‖θ‖ and max |θᵢ| grew from each printed row to the next after the first chunk (the first
+    jump from the stall may go either way, so it is left out, and the line says so)."""
     lines = ["without weight decay, the search from the stall:",
-             f"{'iterations':>10s} {'‖θ‖':>7s} {'max |θ_i|':>10s} {'‖∇L‖':>10s}"]
+             f"{'iterations':>10s} {'‖θ‖':>7s} {'max |θᵢ|':>10s} {'‖∇L‖':>10s}"]
     lines += [f"{n:10d} {norm:7.3f} {largest:10.3f} {grad:10.3e}" for n, norm, largest, grad, _ in rows]
-    lines.append(f"converged (‖∇L‖ ≤ 1e-10): {rows[-1][4]}; ‖θ‖ and max |θ_i| grew at every chunk: "
-                 f"{all(b[1] > a[1] and b[2] > a[2] for a, b in zip(rows[1:], rows[2:]))}")
+    lines.append(f"converged (‖∇L‖ ≤ 1e-10): {rows[-1][4]}")
+    if len(rows) >= 3:
+        grew = all(b[1] > a[1] and b[2] > a[2] for a, b in zip(rows[1:], rows[2:]))
+        lines.append(f"from iteration {rows[1][0]} to {rows[-1][0]}, ‖θ‖ and max |θᵢ| grew from every row "
+                     f"to the next: {grew}")
     return "\n".join(lines)
 
 
@@ -178,11 +183,11 @@ def bounce_summary(b):
     n_steep = int(np.sum(lam > 1 / b.eta))
     n_negative = int(np.sum(lam < -EIG_TOL * np.abs(lam).max()))
     return "\n".join([
-        f"at the stall: λ_max = {lam[-1]:.4f}, GD's limit 2/η = {2 / b.eta:.4f}; "
-        f"1 − ηλ_max = {1 - b.eta * lam[-1]:.3f}",
+        f"at the stall: λₘₐₓ = {lam[-1]:.4f}, GD's limit 2/η = {2 / b.eta:.4f}; "
+        f"1 − ηλₘₐₓ = {1 - b.eta * lam[-1]:.3f}",
         f"{n_steep} of {len(lam)} directions have λ > 1/η = {1 / b.eta:.4f} (1 − ηλ < 0: each step overshoots); "
         f"they carry {b.share:.1%} of ‖g‖",
-        f"g^t · v_max changes sign at {b.flips:.0%} of the last {b.window} steps",
+        f"gᵗ · v_max changes sign at {b.flips:.0%} of the last {b.window} steps",
         f"{int(np.sum(np.abs(lam) < 1e-2))} of {len(lam)} eigenvalues have |λ| < 0.01 (flat: |ηλ| < {b.eta * 1e-2:.3g}); "
         f"{n_negative} are negative (down to {lam[0]:.3f})",
     ])
@@ -279,8 +284,8 @@ def ravine_summary(surface, path, eta):
     lam_min, lam_max = surface.eigenvalues
     p = path.params
     return "\n".join([
-        f"λ_min = {lam_min:g}, λ_max = {lam_max:g}: factors per step 1 − ηλ_min = {1 - eta * lam_min:.4f}, "
-        f"1 − ηλ_max = {1 - eta * lam_max:.4f}",
+        f"λₘᵢₙ = {lam_min:g}, λₘₐₓ = {lam_max:g}: factors per step 1 − ηλₘᵢₙ = {1 - eta * lam_min:.4f}, "
+        f"1 − ηλₘₐₓ = {1 - eta * lam_max:.4f}",
         "first points (x, y): " + ", ".join(f"({x:.3f}, {y:+.4f})" for x, y in p[:4]),
         f"after {path.steps} steps: (x, y) = ({p[-1, 0]:.4f}, {p[-1, 1]:+.4f}), "
         f"|y| = {abs(p[-1, 1]) / abs(p[0, 1]):.3f} of its start; loss {path.loss[0]:.2f} → {path.loss[-1]:.2f}, "
@@ -383,7 +388,7 @@ def steps_to_reach(surface, eta, tol=1e-2, limit=10**9):
 
 def one_rate_summary(surface, paths):
     """For each GD run (label → (η, path)): endpoint, distance to ★ and the closed form's endpoint."""
-    lines = [f"{'':18s} {'steps':>8s} {'x^N':>9s} {'y^N':>9s} {'distance to ★':>14s} {'closed form (x, y)':>22s}"]
+    lines = [f"{'':18s} {'steps':>8s} {'final x':>9s} {'final y':>9s} {'distance to ★':>14s} {'closed form (x, y)':>22s}"]
     for label, (eta, path) in paths.items():
         x, y = path.endpoint
         cx, cy = closed_form(surface, eta, path.steps)
@@ -397,24 +402,24 @@ def closed_form_reason(surface, eta, steps):
     start = np.asarray(surface.start, dtype=float)
     lines = []
     for i, (name, lam) in enumerate(zip(surface.labels, np.diag(surface.H))):
-        f = (1 - eta * lam) ** steps
-        lines.append(f"{name}: (1 − ηλ)^N = (1 − {eta * lam:.4g})^{steps:,} ≈ e^(−{eta * lam * steps:.4g}) = {f:.4f}, "
-                     f"so {name}^N − {name}* = {f:.4f} × ({start[i] - surface.minima[0, i]:+g}) = "
-                     f"{f * (start[i] - surface.minima[0, i]):+.4f}")
+        f, gap = (1 - eta * lam) ** steps, start[i] - surface.minima[0, i]
+        lines.append(f"{name}: (1 − ηλ)ᴺ with N = {steps:,}: (1 − {eta * lam:.4g})ᴺ ≈ "
+                     f"exp(−{eta * lam * steps:.4g}) = {f:.4f}, so the final {name} − {name}* = "
+                     f"{f:.4f} × ({gap:+g}) = {f * gap:+.4f}")
     return "\n".join(lines)
 
 
 def rate_table(surface, etas, tol=1e-2):
     """For each η: both GD factors and the steps to get within `tol` of the minimum (closed form)."""
     lam_min, lam_max = surface.eigenvalues
-    lines = [f"{'η':>10s} {'1 − ηλ_min':>12s} {'1 − ηλ_max':>12s}   steps until ‖θ − θ*‖ ≤ {tol:g}"]
+    lines = [f"{'η':>10s} {'1 − ηλₘᵢₙ':>12s} {'1 − ηλₘₐₓ':>12s}   steps until ‖θ − θ*‖ ≤ {tol:g}"]
     for eta in etas:
         n = steps_to_reach(surface, eta, tol)
         f_max = 1 - eta * lam_max
         if n is None:
             what = "never: diverges" if abs(f_max) > 1 else "more than 10⁹"
         else:
-            what = f"{n:,}" + ("  (bounces: 1 − ηλ_max < 0)" if f_max < 0 else "")
+            what = f"{n:,}" + ("  (bounces: 1 − ηλₘₐₓ < 0)" if f_max < 0 else "")
         lines.append(f"{eta:>10.4g} {1 - eta * lam_min:>12.8f} {f_max:>12.4f}   {what}")
     return "\n".join(lines)
 
@@ -634,10 +639,16 @@ def _ratio_and_minimum(answer):
     """Split an answer of exercise 3 into (ratio, is_minimum); _MISSING for a half not given.
 
     A dict is read as `as_pair` reads one (`exercises.pair_from_dict`): by its keys' names,
-    or, with two entries keyed otherwise, in insertion order.
+    or, with two entries keyed otherwise, in insertion order. A string is split at a ";" or
+    "," ("0.75, no"); without one ("saddle point"), or when the comma may be a decimal comma
+    ("0,75"), it is a ratio alone.
     """
     if isinstance(answer, dict):
         return pair_from_dict(answer, RATIO_NAMES)
+    if isinstance(answer, (str, np.str_)) and any(mark in str(answer) for mark in ";,"):
+        parts = pair_parts(str(answer))
+        if len(parts) == 2 and not parts[1].isdigit():      # "0,75" is a decimal comma, not (0, 75)
+            return parts[0], parts[1]
     if isinstance(answer, (tuple, list)) and len(answer) == 2:
         return answer[0], answer[1]
     return answer, _MISSING

@@ -31,9 +31,9 @@ def run_recipes(surface, recipes, steps):
 
 def describe_names(combinations):
     """One line per (momentum, bias_correction, sigma, schedule): the name `known_name` gives it."""
-    lines = [f"{'momentum m':24s} {'σ':9s} {'schedule η^t':18s} → named optimizer"]
+    lines = [f"{'momentum m':24s} {'σ':9s} {'schedule ηᵗ':18s} → named optimizer"]
     for momentum, corrected, sigma, schedule in combinations:
-        m = "m = g" if momentum is None else f"EMA β1={momentum:g}" + (", corrected" if corrected else "")
+        m = "m = g" if momentum is None else f"EMA β₁={momentum:g}" + (", corrected" if corrected else "")
         eta = "constant" if schedule is None else type(schedule).__name__
         lines.append(f"{m:24s} {sigma:9s} {eta:18s} → "
                      f"{known_name(momentum, sigma, schedule, bias_correction=corrected)}")
@@ -64,10 +64,10 @@ def dampening_gap(beta1=0.9, steps=200, seed=0):
 def describe_dampening(beta1=0.9):
     """The two torch SGD buffers against the EMA, in words and numbers."""
     identity, gap, scaled = dampening_gap(beta1)
-    return (f"200 random gradients, β1 = {beta1}:\n"
-            f"  torch SGD(momentum=β1, dampening=β1):  max |b^t − m^t| = {gap:.3f}, and b^t − m^t = "
-            f"β1^(t+1)·g^0 {'holds to 1e-12' if identity < 1e-12 else 'FAILS'}\n"
-            f"  torch SGD(momentum=β1), undampened:    (1 − β1)·b^t = m^t "
+    return (f"200 random gradients, β₁ = {beta1}:\n"
+            f"  torch SGD(momentum=β₁, dampening=β₁):  max |bᵗ − mᵗ| = {gap:.3f}, and bᵗ − mᵗ = "
+            f"β₁ᵗ⁺¹·g⁰ {'holds to 1e-12' if identity < 1e-12 else 'FAILS'}\n"
+            f"  torch SGD(momentum=β₁), undampened:    (1 − β₁)·bᵗ = mᵗ "
             f"{'holds to 1e-12' if scaled < 1e-12 else 'FAILS'}")
 
 
@@ -98,7 +98,7 @@ def build_up_figure(surface, runs):
 
 def describe_runs(surface, runs, tol=1e-3):
     """One line per run: L − L* at the end, and the first t with L − L* ≤ tol·(L(θ^0) − L*)."""
-    lines = [f"{'':38s} {'L − L* at the end':>18s}   first t with L − L* ≤ {tol:g}·(L(θ^0) − L*)"]
+    lines = [f"{'':38s} {'L − L* at the end':>18s}   first t with L − L* ≤ {tol:g}·(L(θ⁰) − L*)"]
     for name, path in runs.items():
         reached = path.steps_to(surface.min_loss + tol * (path.loss[0] - surface.min_loss))
         lines.append(f"{name:38s} {path.loss[-1] - surface.min_loss:18.3e}   "
@@ -155,8 +155,10 @@ def sign_symmetry(g):
 
 def describe_statistics(stats, start=5):
     """Printed summary: mean |g|, |m̂|, σ and |m̂/σ| over steps start … end, per direction."""
-    lines = [f"averages over t = {start} … {len(stats['steep']['g']) - 1}:"
-             "        |g^t|     |m̂^t|      σ^t    |m̂^t/σ^t|"]
+    title = f"averages over t = {start} … {len(stats['steep']['g']) - 1}:"
+    heads = ("|gᵗ|", "|m̂ᵗ|", "σᵗ", "|m̂ᵗ/σᵗ|")
+    # m̂ is m and a combining hat: two characters, one column wide
+    lines = [f"{title:38s}" + "".join(" " * (10 - len(h) + h.count("\u0302")) + h for h in heads)]
     for name, s in stats.items():
         cut = slice(start, None)
         lines.append(f"  {name:5s} component" + " " * 21
@@ -224,7 +226,7 @@ def describe_zigzag(surface, runs, steps=100):
         first, settled = path.steps_to(goal), tuning.settle_steps(path, goal)
         lines.append(f"{label:14s} {opt.known_name():48s} {opt.lr:5.2f}  {reversals(path):12d}  "
                      f"{'—' if first is None else first:>7}  {'—' if settled is None else settled:>5}")
-    lines.append(f"reaches: first t with L ≤ 1e-3·L(θ^0); stays: first t from which L stays that low up to "
+    lines.append(f"reaches: first t with L ≤ 1e-3·L(θ⁰); stays: first t from which L stays that low up to "
                  f"step {steps}; —: never")
     return "\n".join(lines)
 
@@ -249,17 +251,18 @@ def zigzag_figure(surface, runs):
 # 3. torch.optim as (m, σ, η^t).
 
 TORCH_TABLE = [
-    # torch.optim, m_i^t, σ_i^t, η^t, the Composed keyword arguments that equal it (None: none do)
-    ("SGD", "g", "1", "η", dict(lr=1e-3)),
-    ("SGD(momentum=μ)", "b = μb + g (b⁰ = g⁰)", "1", "η", dict(lr=1e-2, momentum=0.9)),
-    ("SGD(nesterov=True)", "g + μb", "1", "η", None),
-    ("Adagrad", "g", "√(Σ_k g_k²) + ε", "η/(1 + t·lr_decay)", dict(lr=0.1, sigma="adagrad")),
-    ("RMSprop", "g", "√(EMA_α(g²)) + ε, from 0", "η", dict(lr=0.01, sigma="rmsprop")),
-    ("Adam", "EMA_β1(g)/(1 − β1^{t+1})", "√(EMA_β2(g²)/(1 − β2^{t+1})) + ε", "η",
+    # torch.optim, mᵢᵗ, σᵢᵗ, ηᵗ (the lecture's t, from 0; torch's step is t + 1), the Composed keyword
+    # arguments that equal it (None: none do). EMA(x, β): the moving average β·EMA + (1 − β)·xᵗ from 0.
+    ("SGD", "gᵗ", "1", "η", dict(lr=1e-3)),
+    ("SGD(momentum=μ)", "bᵗ = μbᵗ⁻¹ + gᵗ, b⁰ = g⁰", "1", "η", dict(lr=1e-2, momentum=0.9)),
+    ("SGD(nesterov=True)", "gᵗ + μbᵗ", "1", "η", None),
+    ("Adagrad", "gᵗ", "√(Σₖ (gᵏ)²) + ε", "η/(1 + t·lr_decay)", dict(lr=0.1, sigma="adagrad")),
+    ("RMSprop", "gᵗ", "√(EMA(g², α)) + ε", "η", dict(lr=0.01, sigma="rmsprop")),
+    ("Adam", "EMA(g, β₁)/(1 − β₁ᵗ⁺¹)", "√(EMA(g², β₂)/(1 − β₂ᵗ⁺¹)) + ε", "η",
      dict(lr=0.05, momentum=0.9, sigma="adam", bias_correction=True)),
     ("AdamW", "as Adam", "as Adam", "η; θ ← θ(1 − ηλ) first", None),
-    ("RAdam", "as Adam", "1 while ρ_t ≤ 5, then ≈ Adam's", "η·r_t once ρ_t > 5", None),
-    ("NAdam", "Adam's, one step ahead", "as Adam", "η (μ_t ramps up)", None),
+    ("RAdam", "as Adam", "1 while ρᵗ ≤ 5, then ≈ Adam's", "η·rᵗ once ρᵗ > 5", None),
+    ("NAdam", "Adam's, one step ahead", "as Adam", "η (μᵗ ramps up)", None),
 ]
 COMPOSER_CALLS = {  # how each composable row reads as a composition, with torch's lr η and momentum μ
     "SGD": "Composed(η)",
@@ -271,8 +274,8 @@ COMPOSER_CALLS = {  # how each composable row reads as a composition, with torch
 
 
 def torch_table():
-    """The table: each torch.optim optimizer as (m, σ, η^t), t counted from 0 as in the lecture."""
-    rows = [("torch.optim", "m_i^t", "σ_i^t", "η^t")] + [row[:4] for row in TORCH_TABLE]
+    """The table: each torch.optim optimizer as (m, σ, ηᵗ), t counted from 0 as in the lecture."""
+    rows = [("torch.optim", "mᵢᵗ", "σᵢᵗ", "ηᵗ")] + [row[:4] for row in TORCH_TABLE]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("─" * w for w in widths))
@@ -334,9 +337,14 @@ def race_steps(results):
 
 
 def fastest(results, name):
-    """The optimizers with the fewest median steps on surface `name` (empty if none gets there)."""
-    row = {label: n for label, n in race_steps(results)[name].items() if n is not None}
-    return [label for label, n in row.items() if n == min(row.values())]
+    """The winner on surface `name`, or the racers that tie for it, fastest first (`tuning.winners`:
+    only racers that reach the goal from every start count, and scores within 10% or 1 step of the
+    fastest tie); empty if no racer reaches the goal from every start."""
+    return tuning.winners(results[name][1])
+
+
+def _winner_text(names):
+    return "none" if not names else " = ".join(names)          # A = B: a tie
 
 
 def _grid_table(title, rows, cell, width=9):
@@ -349,23 +357,32 @@ def _grid_table(title, rows, cell, width=9):
 
 
 def steps_table(results):
-    """Median steps to the goal per surface and optimizer at its best η ('—': not within the
-    budget), the fastest on each surface, and on how many surfaces each gets there."""
+    """Per surface and optimizer at its best η: the score (median steps to the goal over the starts,
+    '—' unless every start gets there) beside how many starts get there; the winner on each surface
+    or the racers that tie (`fastest`), and on how many surfaces each optimizer is ranked."""
     steps = race_steps(results)
-    table = _grid_table("steps to reach the goal and stay there, median over the starts, each "
-                        "optimizer at its own best η:", steps, lambda v: "—" if v is None else f"{v:d}")
+    rows = {name: tuned for name, (_, tuned) in results.items()}
+
+    def cell(t):
+        return f"{'—' if t.best_steps is None else t.best_steps} {t.best_reached}/{t.n_starts}"
+    table = _grid_table("steps to reach the goal and stay there: the median over the starts, counted only "
+                        "if all get there;\nbeside it, how many starts get there; each optimizer at its own "
+                        "best η:", rows, cell, width=10)
     lines = table.split("\n")
-    lines[1] += "   fastest"
-    lines[2] += "─" * 10
-    lines[3:] = [line + f"   {', '.join(fastest(results, name)) or 'none'}" for line, name in zip(lines[3:], steps)]
-    reached = {label: sum(steps[name][label] is not None for name in steps) for label in RACE_OPTIMIZERS}
-    lines.append(f"{'reached':14s}" + "".join(f"{f'{n}/{len(steps)}':>9s}" for n in reached.values()))
+    lines[2] += "   fastest"
+    lines[3] += "─" * 12
+    lines[4:] = [line + f"   {_winner_text(fastest(results, name))}" for line, name in zip(lines[4:], steps)]
+    ranked = {label: sum(steps[name][label] is not None for name in steps) for label in RACE_OPTIMIZERS}
+    lines.append(f"{'ranked on':14s}" + "".join(f"{f'{n}/{len(steps)}':>10s}" for n in ranked.values()))
     some = next(iter(results.values()))[1]["GD"]
     budgets = ", ".join(f"{name} {tuning.BUDGET[name]:,}" for name in steps if name in tuning.BUDGET)
     tolerances = ", ".join(f"{name} {tuning.TOLERANCE[name]:g}" for name in steps if name in tuning.TOLERANCE)
-    lines.append(f"goal: L − L* ≤ tol·(L(θ^0) − L*), tol = {tuning.DEFAULT_TOLERANCE:g} ({tolerances}); "
+    lines.append(f"goal: L − L* ≤ tol·(L(θ⁰) − L*), tol = {tuning.DEFAULT_TOLERANCE:g} ({tolerances}); "
                  f"{some.n_starts} starts;")
-    lines.append(f"budget {tuning.DEFAULT_BUDGET:,} steps ({budgets})")
+    lines.append(f"budget {tuning.DEFAULT_BUDGET:,} steps ({budgets});")
+    lines.append(f"fastest: the lowest score; scores within {tuning.TIE_SHARE:.0%} or {tuning.TIE_STEPS} step "
+                 f"of it tie (A = B);")
+    lines.append("ranked on: the surfaces where the optimizer gets every start to the goal")
     return "\n".join(lines)
 
 
@@ -544,12 +561,12 @@ ADAM_OPTIONS = {
     "D": dict(momentum=0.9, sigma="adam", bias_correction=True),
     "E": dict(momentum=None, sigma="rmsprop", bias_correction=False),
 }
-ADAM_OPTION_TEXT = {   # (m, σ) of each option; η^t = η for all
-    "A": ("m = g", "σ = √(Σ_k g_k²) + ε"),
-    "B": ("m = EMA_β1(g) from 0, no correction", "σ = √(EMA_α(g²)) + ε, no correction"),
-    "C": ("m = EMA_β1(g) from 0", "σ = 1"),
-    "D": ("m = EMA_β1(g)/(1 − β1^{t+1})", "σ = √(EMA_β2(g²)/(1 − β2^{t+1})) + ε"),
-    "E": ("m = g", "σ = √(EMA_α(g²)) + ε"),
+ADAM_OPTION_TEXT = {   # (m, σ) of each option; ηᵗ = η for all (EMA as in TORCH_TABLE)
+    "A": ("m = gᵗ", "σ = √(Σₖ (gᵏ)²) + ε"),
+    "B": ("m = EMA(g, β₁), no correction", "σ = √(EMA(g², α)) + ε, no correction"),
+    "C": ("m = EMA(g, β₁)", "σ = 1"),
+    "D": ("m = EMA(g, β₁)/(1 − β₁ᵗ⁺¹)", "σ = √(EMA(g², β₂)/(1 − β₂ᵗ⁺¹)) + ε"),
+    "E": ("m = gᵗ", "σ = √(EMA(g², α)) + ε"),
 }
 
 
@@ -557,7 +574,7 @@ def adam_options():
     """The choices of exercise 1, one per line."""
     width = max(len(m) for m, _ in ADAM_OPTION_TEXT.values())
     return "\n".join(f"{key}:  {m:{width}s}   {sigma}" for key, (m, sigma) in ADAM_OPTION_TEXT.items()) + \
-        "\n(η^t = η, constant, in every option)"
+        "\n(ηᵗ = η, constant, in every option; EMA(x, β): exponential moving average of x started from 0)"
 
 
 @check

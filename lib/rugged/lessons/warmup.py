@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from .. import nets, optim, plots, schedules, style, widgets
-from ..exercises import (Feedback, as_int, as_pair, check, close, read_as, right, rounded_digits, shown,
+from ..exercises import (Feedback, as_int, as_pair, check, close, plain_text, read_as, right, rounded_digits, shown,
                          unanswered, wrong)
 from ..runner import descend
 
@@ -28,6 +28,11 @@ METHOD_STYLE = {                                 # one colour per family; warmup
     "Adam + warmup": dict(color=ADAM, ls="--"),
     "RAdam": dict(color=RADAM, ls="-"),
 }
+
+
+def _at(symbol, t):
+    """`symbol` with the step t as a Unicode superscript, for printed text: η¹⁰⁰, ρ⁴."""
+    return plain_text(f"{symbol}^{{{t}}}")
 
 
 
@@ -58,12 +63,12 @@ def schedule_table(base_lr=RESNET_BASE_LR):
     paper's step k = t + 1 beside it)."""
     resnet = schedules.ResNetWarmup(RESNET_WARMUP_LR, RESNET_WARMUP)
     print(f"ResNet, base η = {base_lr:g}:  " + ",  ".join(
-        f"η^{t} = {resnet.lr_at(t, base_lr):g}" for t in (0, 100, RESNET_WARMUP - 1, RESNET_WARMUP, 1000)))
+        f"{_at('η', t)} = {resnet.lr_at(t, base_lr):g}" for t in (0, 100, RESNET_WARMUP - 1, RESNET_WARMUP, 1000)))
     step, peak = transformer_peak()
     print(f"Transformer, d_model = {PAPER_D_MODEL}, warmup_steps = {PAPER_WARMUP} (the paper's step k = t + 1):")
-    print("   " + ",  ".join(f"η^{k - 1:,} = {transformer_lr(k):.4e}" for k in (1, 1000, 16_000, 100_000)))
-    print(f"   peak: η^{step - 1:,} = {peak:.4e} (the paper's step {step:,}); "
-          f"(d_model·warmup_steps)^−0.5 = {(PAPER_D_MODEL * PAPER_WARMUP) ** -0.5:.4e}")
+    print("   " + ",  ".join(f"{_at('η', k - 1)} = {transformer_lr(k):.4e}" for k in (1, 1000, 16_000, 100_000)))
+    print(f"   peak: {_at('η', step - 1)} = {peak:.4e} at t = {step - 1:,} (the paper's step {step:,}); "
+          f"1/√(d_model·warmup_steps) = {(PAPER_D_MODEL * PAPER_WARMUP) ** -0.5:.4e}")
 
 
 def schedules_figure(base_lr=RESNET_BASE_LR, resnet_iters=1500, transformer_steps=100_000):
@@ -136,8 +141,8 @@ def variants_figure(steps=50_000):
 
 def variants_table(at=50_000):
     """Print the peak (t, η^t) of each variant in `variants_figure` and η^t at t = `at`."""
-    print(f"{'d_model':>8s} {'warmup_steps':>13s} {'peak at t':>10s} {'peak η^t':>11s} "
-          f"{f'η^t at t = {at:,}':>18s}")
+    print(f"{'d_model':>8s} {'warmup_steps':>13s} {'peak at t':>10s} {'peak ηᵗ':>11s} "
+          f"{f'ηᵗ at t = {at:,}':>18s}")
     seen = set()
     for name, values in VARIANTS.items():
         for value in values:
@@ -291,8 +296,8 @@ def variance_table(adam, radam, beta2=0.999, shown=(0, 1, 2, 3, 4, 5, 6, 9, 19, 
     gap = model_gap(adam, beta2)
     r = rectifier(t + 1, beta2)
     var_adam, var_radam = adam.var(axis=1), radam.var(axis=1)
-    print(f"{'t':>3s} {'k':>3s} {'ρ^t':>7s} {'Var[1/σ^t] Adam':>16s} {'χ² model':>10s} {'vs MC':>9s} "
-          f"{'r':>8s} {'Var[1/σ^t] RAdam':>17s}")
+    print(f"{'t':>3s} {'k':>3s} {'ρᵗ':>7s} {'Var[1/σᵗ] Adam':>16s} {'χ² model':>10s} {'vs MC':>9s} "
+          f"{'r':>8s} {'Var[1/σᵗ] RAdam':>17s}")
     for i in shown:
         model_text = "∞" if np.isinf(model[i]) else f"{model[i]:.4g}"
         gap_text = "–" if np.isinf(gap[i]) else f"{gap[i]:+.1%}"
@@ -418,7 +423,7 @@ def rho_figure(beta2=0.999, steps=50):
 
 def rho_table(beta2s=(0.9, 0.98, 0.999), steps=(0, 1, 2, 3, 4, 5, 6)):
     """Print ρ^t at a few t (from 0) and the first rectified t (torch, paper) for several β2."""
-    print(f"{'β2':>6s} {'ρ∞':>6s}" + "".join(f"{f'ρ^{t}':>8s}" for t in steps)
+    print(f"{'β2':>6s} {'ρ∞':>6s}" + "".join(f"{_at('ρ', t):>8s}" for t in steps)
           + f"{'torch (ρ > 5) from':>20s}{'paper (ρ > 4) from':>20s}")
     for b2 in beta2s:
         rho = rho_at(np.array(steps), b2)
@@ -465,22 +470,25 @@ def saturation(problem, params, layer=-1):
 
 
 def late_loss(path, last=50):
-    """Median loss over the last `last` steps, per start: robust to single spikes."""
-    return np.median(path.loss[-last:], axis=0)
+    """Median loss over the last `last` steps, per start: robust to single spikes.
+    `path` is a Path or its losses."""
+    return np.median(getattr(path, "loss", path)[-last:], axis=0)
 
 
 def early_peak(path, first=30):
-    """max over t ≤ first of L(θ^t) / L(θ^0), per start: how far the loss jumps up early."""
-    return np.max(path.loss[:first + 1], axis=0) / path.loss[0]
+    """max over t ≤ first of L(θ^t) / L(θ^0), per start: how far the loss jumps up early.
+    `path` is a Path or its losses."""
+    loss = getattr(path, "loss", path)
+    return np.max(loss[:first + 1], axis=0) / loss[0]
 
 
 def race_table(problem, runs, at=10):
     """Print per method (medians over the starts): the first step's smallest, median and
     largest |Δθ_i|, the early jump of the loss, the saturated share after `at` steps, the late
     loss, and how many starts failed (late loss above FAILED)."""
-    print(f"{'':14s} {'|Δθ_i| at t = 0 (over i):':>26s} {'early peak':>11s} {'saturated':>10s} "
+    print(f"{'':14s} {'|Δθᵢ| at t = 0 (over i):':>26s} {'early peak':>11s} {'saturated':>10s} "
           f"{'late':>8s} {'failed':>7s}")
-    print(f"{'':14s} {'smallest':>8s} {'median':>8s} {'largest':>8s} {'L/L(θ^0)':>11s} "
+    print(f"{'':14s} {'smallest':>8s} {'median':>8s} {'largest':>8s} {'L/L(θ⁰)':>11s} "
           f"{'at t = %d' % at:>10s} {'loss':>8s}")
     for name, path in runs.items():
         first = np.abs(path.params[1] - path.params[0])
@@ -489,6 +497,36 @@ def race_table(problem, runs, at=10):
               f"{np.median(first.max(axis=-1)):8.4f} {np.median(early_peak(path)):11.3g} "
               f"{np.median(saturation(problem, path.params[at])):10.0%} {np.median(late):8.4f} "
               f"{int(np.sum(late > FAILED)):3d} of {late.size}")
+
+
+def failures(runs):
+    """Print, per method, how many starts failed (late loss above FAILED) and how. A failed run
+    that was never below FAILED never fitted; one that was, fitted and then lost it: the line gives
+    its lowest loss, the step t of that lowest loss and the first step after it at which the loss
+    was back above FAILED. `runs`: name → Path or losses, shape (steps + 1, starts)."""
+    print(f"how the failed runs (late loss above {FAILED:g}) failed:")
+    for name, path in runs.items():
+        loss = getattr(path, "loss", path)
+        late = late_loss(loss)
+        failed = np.flatnonzero(late > FAILED)
+        if not len(failed):
+            print(f"{name:14s} none of {late.size}")
+            continue
+        never, lost = [], []
+        for k in failed:
+            if np.all(loss[:, k] > FAILED):
+                never.append(k)
+                continue
+            best = int(np.argmin(loss[:, k]))
+            lost.append(f"lowest {loss[best, k]:.2g} at t = {best}, above {FAILED:g} again from "
+                        f"t = {best + int(np.argmax(loss[best:, k] > FAILED))}")
+        parts = []
+        if never:
+            parts.append(f"{len(never)} never below {FAILED:g} (late loss {late[never].min():.3g} … "
+                         f"{late[never].max():.3g})")
+        if lost:
+            parts.append(f"{len(lost)} fitted, then lost it ({'; '.join(lost)})")
+        print(f"{name:14s} {len(failed)} of {late.size}: " + "; ".join(parts))
 
 
 def race_figure(problem, runs, eta, first=40):
@@ -539,18 +577,23 @@ def race_figure(problem, runs, eta, first=40):
 
 
 def eta_sweep(problem, starts, etas, steps, warmup, known=None):
-    """{η: {"Adam": Path, "Adam + warmup": Path, "RAdam": Path}} for each η, all starts at once.
+    """{η: {"Adam": losses, "Adam + warmup": losses, "RAdam": losses}} for each η, all starts
+    at once: the loss of every step and start (all the sweep uses; a whole Path of this
+    network would keep tens of MB of parameters and gradients in the kernel).
 
-    `known` (η → such a dict) reuses runs already made; the others are run with `descend`.
+    `known` (η → {name: Path}) reuses runs already made; the others are run with `descend`.
     """
     known = known or {}
     out = {}
     for eta in etas:
-        out[eta] = known.get(eta) or {
-            "Adam": descend(problem, optim.Adam(lr=eta), starts, steps),
-            "Adam + warmup": descend(problem, optim.Adam(lr=eta), starts, steps, schedule=warmup),
-            "RAdam": descend(problem, optim.RAdam(lr=eta), starts, steps),
-        }
+        runs = known.get(eta)
+        if runs is None:
+            runs = {
+                "Adam": descend(problem, optim.Adam(lr=eta), starts, steps),
+                "Adam + warmup": descend(problem, optim.Adam(lr=eta), starts, steps, schedule=warmup),
+                "RAdam": descend(problem, optim.RAdam(lr=eta), starts, steps),
+            }
+        out[eta] = {name: path.loss for name, path in runs.items()}
     return out
 
 
@@ -629,6 +672,11 @@ def check_transformer_peak(answer, d_model=PAPER_D_MODEL, warmup_steps=PAPER_WAR
         return right(f"Yes: the two branches of the min meet where 1/√step = step/√(warmup_steps³), "
                      f"at step = warmup_steps = {true_step:,}; there lr = 1/√(d_model·warmup_steps) "
                      f"= {true_lr:.4e}.")
+    if _whole(lr) == true_step and close(step, true_lr, 2e-3):
+        return wrong(f"The two are swapped: the step {true_step:,} comes first, then the lr; write (step, lr).")
+    if _whole(lr) is not None and true_lr < 1 <= lr and 0 < step < 1:
+        return wrong(f"The two look swapped: a step is a whole number 1, 2, 3, … and the peak lr is below 1, "
+                     f"but got step {shown(step)} and lr {shown(lr)}. Write (step, lr), the step first.")
     problems = []
     if not step_ok:
         if whole is None and not step.huge:
