@@ -155,8 +155,67 @@ def test_table_prints_every_optimizer(zigzag_gd):
     surface, gd = zigzag_gd
     text = tuning.table({"GD": gd})
     assert "GD" in text and f"{gd.best_eta:8.3g}" in text and f"{gd.best_steps}" in text
-    assert "5/5" in text and "median over 5 starts" in text
+    assert "5/5" in text and "median over the 5 starts" in text and "fastest: GD" in text
     assert max(len(line) for line in text.splitlines()) <= 140
+
+
+# ---------------------------------------------------------------------------------------
+# A robust winner: a score counts only if every start reaches the goal; near-ties are ties.
+
+def _fake(name, settle, budget=100, lost=None):
+    """A Tuned from per-(η, start) settle steps (inf: not reached), η = 0.1, 0.2, …"""
+    settle = np.asarray(settle, dtype=float)
+    etas = 0.1 * np.arange(1, len(settle) + 1)
+    lost = np.zeros(settle.shape, bool) if lost is None else np.asarray(lost)
+    result = dict(settle=settle, final=np.where(np.isfinite(settle), 0.0, 1.0), lost=lost)
+    return tuning._summarize(name, optim.GD, etas, result, None, np.zeros((settle.shape[1], 2)), budget)
+
+
+def test_a_score_counts_only_if_every_start_reaches_the_goal():
+    inf = math.inf
+    # η = 0.1: every start, slowly; η = 0.2: three of five, fast (the median alone would pick it)
+    t = _fake("X", [[50, 52, 55, 60, 61], [10, 11, 12, inf, inf]], lost=[[0] * 5, [0, 0, 0, 1, 1]])
+    assert t.steps[1] == inf and t.steps[0] == 55
+    assert t.best_eta == pytest.approx(0.1) and t.best_steps == 55 and t.best_reached == 5 and t.ranked
+    # no η gets every start there: not ranked; the best η is the one that gets the most there
+    u = _fake("Y", [[10, 11, 12, inf, inf], [30, 31, 32, 33, inf], [inf] * 5])
+    assert not u.ranked and u.best_steps is None and u.best_reached == 4
+    assert u.best_eta == pytest.approx(0.2) and u.working() is None and u.band() is None
+
+
+def test_winners_and_ties():
+    inf = math.inf
+    every = lambda n: [[n] * 5]                                     # noqa: E731
+    race = {"A": _fake("A", every(50)), "B": _fake("B", every(54)), "C": _fake("C", every(56)),
+            "D": _fake("D", [[1, 1, 1, inf, inf]])}
+    assert tuning.winners(race) == ["A", "B"]          # B is within 10 % of A, C is not; D is not ranked
+    assert tuning.verdict(race).startswith("tie: A, B")
+    assert tuning.winners(race, share=0.0, steps=0) == ["A"]
+    small = {"A": _fake("A", every(5)), "B": _fake("B", every(6)), "C": _fake("C", every(7))}
+    assert tuning.winners(small) == ["A", "B"]         # one step apart is a tie, two steps is not
+    assert tuning.verdict({"A": race["A"], "C": race["C"]}) == "fastest: A"
+    assert tuning.winners({"D": race["D"]}) == [] and "none" in tuning.verdict({"D": race["D"]})
+    assert "fastest: none" in tuning.table({"D": race["D"]}) and "3/5" in tuning.table({"D": race["D"]})
+    for share, steps in ((-0.1, 1), (0.1, -1), (math.nan, 1), (0.1, "1"), (math.inf, 1)):
+        with pytest.raises(ValueError, match="share and steps"):
+            tuning.winners(race, share, steps)
+
+
+def test_rosenbrocks_winner_reaches_the_goal_from_every_start():
+    """The median alone let momentum win Rosenbrock from three of five starts, at an η next to
+    divergence: the winner must get every start there, at its best η and at the η below it."""
+    valley = surfaces.rosenbrock()
+    racers = {"SGD": optim.SGD, **MOMENTUM, "Adam": optim.Adam}
+    results = tuning.surface_race(valley, racers)
+    names = tuning.winners(results)
+    assert names
+    for name in names:
+        t = results[name]
+        assert t.best_reached == t.n_starts and t.reached[t.best - 1] == t.n_starts
+        assert np.isfinite(t.steps[t.best - 1])
+    for t in results.values():              # every ranked racer's score is that of all its starts
+        finite = np.isfinite(t.steps)
+        assert np.all(t.reached[finite] == t.n_starts) and np.all(~finite[t.reached < t.n_starts])
 
 
 @pytest.mark.parametrize("kwargs, message", [

@@ -288,19 +288,20 @@ def sensitivity(results, ax=None, *, title=None, legend=True):
     """How each optimizer's score depends on η: median steps to the goal against η (log–log).
 
     results: dict name → `rugged.tuning.Tuned`. The best η of each is a large dot. An η at
-    which most starts do not reach the goal is drawn on the row "never" at the top: ○ if they
-    end above the goal, × if most were lost (diverged, or left the window).
+    which not every start reaches the goal (so that it has no score) is drawn on the row
+    "not all" at the top: × if a start was lost (diverged, or left the window), ○ if a start
+    ends above the goal.
     """
     if ax is None:
         ax = new_figure(figsize=(6, 3.8))[1]
     budget = max(t.budget for t in results.values())
-    never = budget * 3.0                               # the "never" row, above every score
+    never = budget * 3.0                               # the "not all" row, above every score
     for index, (name, t) in enumerate(results.items()):
         color = style.color_of(name, index)
         steps = np.where(np.isfinite(t.steps), np.maximum(t.steps, 1), np.nan)
         ax.plot(t.etas, steps, ".-", color=color, lw=1.6, ms=3, label=name, zorder=3)
         missed = ~np.isfinite(t.steps)
-        lost = missed & (t.lost * 2 > t.n_starts)
+        lost = missed & (t.lost > 0)
         ax.plot(t.etas[missed & ~lost], np.full((missed & ~lost).sum(), never), "o", mfc="none",
                 color=color, ms=4, zorder=3)
         ax.plot(t.etas[lost], np.full(lost.sum(), never), "x", color=color, ms=4, zorder=3)
@@ -311,7 +312,7 @@ def sensitivity(results, ax=None, *, title=None, legend=True):
     ax.set_yscale("log")
     ax.set_ylim(0.7, never * 1.8)
     decades = 10.0 ** np.arange(0, np.floor(np.log10(budget)) + 1)
-    ax.set_yticks(list(decades) + [never], [f"{d:,.0f}" for d in decades] + ["never"])
+    ax.set_yticks(list(decades) + [never], [f"{d:,.0f}" for d in decades] + ["not all"])
     ax.axhline(budget * 1.7, color="0.6", lw=0.8)
     ax.set_xlabel(r"learning rate $\eta$")
     ax.set_ylabel("median steps to the goal")
@@ -328,8 +329,9 @@ def _sensitivity_keys():
     """Legend entries for the marks of `sensitivity`."""
     from matplotlib.lines import Line2D
     return [Line2D([], [], ls="none", marker="o", color="0.3", markeredgecolor="black", ms=7, label="best η"),
-            Line2D([], [], ls="none", marker="o", mfc="none", color="0.3", ms=4, label="never: ends above"),
-            Line2D([], [], ls="none", marker="x", color="0.3", ms=4, label="never: lost")]
+            Line2D([], [], ls="none", marker="o", mfc="none", color="0.3", ms=4,
+                   label="not all: a start ends above"),
+            Line2D([], [], ls="none", marker="x", color="0.3", ms=4, label="not all: a start is lost")]
 
 
 def race(surface, paths, *, title=None, sensitivity=None, show=None, curve=None, curve_label=None,

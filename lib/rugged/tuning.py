@@ -5,15 +5,23 @@ range of useful learning rates. The course's races therefore share one definitio
 
 * **The score** of an optimizer at a learning rate η is the *median over several starts* of
   the number of steps it needs to get down to a goal and stay there: the first t from which
-  L(θ^t) ≤ goal holds to the end of the budget. A start that is above the goal at the end
-  counts as never (∞), and so does a *lost* one: a run that diverges, or whose path leaves
-  the surface's window widened by half its size on each side (`BOX`; the surface is only
-  drawn, and only meant, there). The mean over the starts (never counted as the budget)
-  and the median final loss are kept to break ties.
+  L(θ^t) ≤ goal holds to the end of the budget. It counts only if **every** start gets there:
+  otherwise the score is never (∞), so that a learning rate that works from a lucky start but
+  not from its neighbours (typically one at the edge of divergence) cannot win. A start that
+  is above the goal at the end does not get there, and neither does a *lost* one: a run that
+  diverges, or whose path leaves the surface's window widened by half its size on each side
+  (`BOX`; the surface is only drawn, and only meant, there). The number of starts that got
+  there, the mean over the starts (one that did not counting as the budget) and the median
+  final loss are kept to break ties.
 * **The best η** has the lowest score on a log grid: first a coarse grid (`COARSE` points
   per decade) over a wide range, then a fine one (`FINE` per decade, 48 per 3 decades)
-  between the coarse neighbours of the best coarse η. Ties go to the lower mean, then to
-  the lower median final loss (which also ranks optimizers that never reach the goal).
+  between the coarse neighbours of the best coarse η. Ties go to more starts that reach the
+  goal, then to the lower mean, then to the lower median final loss (which also ranks
+  optimizers that never reach the goal from every start).
+* **The winner** of a race (`winners`, `verdict`) is the racer with the lowest score among those
+  that reach the goal from every start at their best η; every racer whose score is within
+  `TIE_SHARE` (10%) or `TIE_STEPS` (1 step) of it ties with it. A difference that small is
+  within what another grid, other starts or another machine's last bits could change.
 * **The sensitivity curve** is the score at every η tried (`Tuned.etas`, `Tuned.steps`),
   drawn by `plots.sensitivity`; `Tuned.band` gives the range of η within a factor of the
   best score.
@@ -41,8 +49,9 @@ import numpy as np
 from .runner import Path, descend
 
 __all__ = ["Tuned", "log_grid", "starts_near", "goal_fraction", "settle_steps", "scores", "sweep",
-           "race", "tune", "settings", "surface_race", "table", "COARSE", "FINE", "BOX", "STARTS",
-           "BUDGET", "DEFAULT_BUDGET", "TOLERANCE", "DEFAULT_TOLERANCE"]
+           "race", "tune", "settings", "surface_race", "winners", "verdict", "table", "COARSE", "FINE",
+           "BOX", "STARTS", "BUDGET", "DEFAULT_BUDGET", "TOLERANCE", "DEFAULT_TOLERANCE", "TIE_SHARE",
+           "TIE_STEPS"]
 
 COARSE = 3    # η per decade of the first, wide grid
 FINE = 16     # η per decade of the second grid, around the best of the first (48 per 3 decades)
@@ -59,6 +68,10 @@ BUDGET = {"pokemon": 3000, "rosenbrock": 2000, "ravine": 1000}
 DEFAULT_BUDGET = 500
 TOLERANCE = {"pokemon": 1e-6}
 DEFAULT_TOLERANCE = 1e-3
+
+# Scores within TIE_SHARE of the fastest, or within TIE_STEPS steps of it, are a tie (`winners`).
+TIE_SHARE = 0.1
+TIE_STEPS = 1
 
 
 # ---------------------------------------------------------------------------------------
@@ -190,9 +203,9 @@ class Tuned:
     """One optimizer tuned on one surface: its score at every η tried, and the best η.
 
     etas: every η tried, increasing. steps: the score at each, the median over the starts of
-    the steps to reach the goal and stay (inf: at least half the starts did not). mean_steps:
-    the mean over the starts, a start that did not counting as the budget. reached, lost: how
-    many starts reached the goal to stay, and how many were lost (diverged or left the box).
+    the steps to reach the goal and stay (inf unless every start did). mean_steps: the mean
+    over the starts, a start that did not counting as the budget. reached, lost: how many
+    starts reached the goal to stay, and how many were lost (diverged or left the box).
     final: the median over the starts of L at the end of the budget (inf if most were lost).
     """
 
@@ -221,9 +234,20 @@ class Tuned:
 
     @property
     def best_steps(self):
-        """The score at the best η: median steps to reach the goal and stay; None if it does not."""
+        """The score at the best η: median steps to reach the goal and stay; None if not every
+        start gets there at any η (the racer is then not ranked)."""
         value = self.steps[self.best]
         return None if math.isinf(value) else int(round(value))
+
+    @property
+    def best_reached(self):
+        """How many starts reach the goal (and stay) at the best η."""
+        return int(self.reached[self.best])
+
+    @property
+    def ranked(self):
+        """True if every start reaches the goal at the best η: only then does the racer compete."""
+        return self.best_steps is not None
 
     @property
     def label(self):
@@ -262,19 +286,26 @@ class Tuned:
         return self.best in (0, len(self.etas) - 1)
 
     def working(self):
-        """(lowest, highest) η at which the median start reaches the goal at all; None if none does."""
+        """(lowest, highest) η at which every start reaches the goal; None if at none."""
         ok = np.isfinite(self.steps)
         return None if not ok.any() else (float(self.etas[ok][0]), float(self.etas[ok][-1]))
 
 
+def _key(t, i):
+    """What makes η = t.etas[i] better: the score, then more starts reaching the goal, the mean,
+    the median final loss and the lower η."""
+    return (t.steps[i], -t.reached[i], t.mean_steps[i], t.final[i], t.etas[i])
+
+
 def _summarize(name, make, etas, result, surface, starts, steps):
     settle, final, lost = result["settle"], result["final"], result["lost"]
-    median = np.median(settle, axis=1)
+    every = np.isfinite(settle).all(axis=1)
+    score = np.where(every, np.median(settle, axis=1), np.inf)
     mean = np.minimum(settle, steps).mean(axis=1)
-    medfinal = np.median(final, axis=1)
-    best = min(range(len(etas)), key=lambda i: (median[i], mean[i], medfinal[i], etas[i]))
-    return Tuned(name, np.asarray(etas, dtype=float), median, mean, np.isfinite(settle).sum(axis=1),
-                 lost.sum(axis=1), medfinal, float(etas[best]), steps, surface, make, starts)
+    tuned = Tuned(name, np.asarray(etas, dtype=float), score, mean, np.isfinite(settle).sum(axis=1),
+                  lost.sum(axis=1), np.median(final, axis=1), float(etas[0]), steps, surface, make, starts)
+    tuned.best_eta = float(tuned.etas[min(range(len(etas)), key=lambda i: _key(tuned, i))])
+    return tuned
 
 
 def _merge(a, b):
@@ -285,7 +316,7 @@ def _merge(a, b):
 
     def pick(name):
         return np.concatenate([getattr(a, name), getattr(b, name)])[keep]
-    key = lambda t: (t.steps[t.best], t.mean_steps[t.best], t.final[t.best], t.best_eta)  # noqa: E731
+    key = lambda t: _key(t, t.best)  # noqa: E731
     return Tuned(a.name, etas[keep], pick("steps"), pick("mean_steps"), pick("reached"), pick("lost"),
                  pick("final"), min(a, b, key=key).best_eta, a.budget, a.surface, a.make, a.starts)
 
@@ -387,22 +418,53 @@ def tune(surface, make, *, starts, steps, goal, lo=1e-4, hi=1e2, coarse=COARSE, 
 # ---------------------------------------------------------------------------------------
 # Reading the result.
 
+def _is_tie_rule(share, steps):
+    if not (_is_real(share) and 0 <= share < math.inf and _is_real(steps) and 0 <= steps < math.inf):
+        raise ValueError(f"share and steps must be numbers ≥ 0; got share={share!r}, steps={steps!r}")
+
+
+def winners(results, share=TIE_SHARE, steps=TIE_STEPS):
+    """The fastest racers of `results` (name → Tuned), fastest first: every ranked racer (one that
+    reaches the goal from every start) whose score is at most max((1 + share) × the lowest score,
+    the lowest + steps). One name: a win; several: a tie; none: no racer reaches the goal from
+    every start."""
+    _is_tie_rule(share, steps)
+    ranked = {name: t.best_steps for name, t in results.items() if t.ranked}
+    if not ranked:
+        return []
+    best = min(ranked.values())
+    limit = max(best * (1 + share), best + steps)
+    return sorted((name for name, n in ranked.items() if n <= limit), key=ranked.get)
+
+
+def verdict(results, share=TIE_SHARE, steps=TIE_STEPS):
+    """`winners` as a line of text: 'fastest: X', 'tie: X, Y' or 'fastest: none …'."""
+    names = winners(results, share, steps)
+    if not names:
+        return "fastest: none (no racer reaches the goal from every start)"
+    if len(names) == 1:
+        return f"fastest: {names[0]}"
+    return f"tie: {', '.join(names)} (within {share:.0%} or {steps:g} step{'s' if steps != 1 else ''})"
+
+
 def table(results, factor=2.0):
     """One line per optimizer: its best η, the score there, how many starts got there, the range
     of η whose score is within `factor` × the best (and its width as a factor), and the lowest
-    and highest η at which the goal is reached at all."""
+    and highest η at which every start reaches the goal; then the winner or the tie."""
     some = next(iter(results.values()))
     width = max(9, max(len(name) for name in results))
     lines = [f"{'':{width}s}  {'best η':>8s}  {'steps':>5s}  {'reached':>7s}  "
-             f"{'η with ≤ ' + format(factor, 'g') + '× the best steps':>29s}  {'η that reach the goal':>22s}"]
+             f"{'η with ≤ ' + format(factor, 'g') + '× the best steps':>29s}  {'η where all reach the goal':>26s}"]
     for name, t in results.items():
         band, works = t.band(factor), t.working()
         steps = "—" if t.best_steps is None else str(t.best_steps)
-        reached = f"{t.reached[t.best]}/{t.n_starts}"
+        reached = f"{t.best_reached}/{t.n_starts}"
         within = "—" if band is None else f"{band[0]:.3g} … {band[1]:.3g} (×{band[1] / band[0]:.2g})"
         where = "none" if works is None else f"{works[0]:.3g} … {works[1]:.3g}"
-        lines.append(f"{name:{width}s}  {t.best_eta:8.3g}  {steps:>5s}  {reached:>7s}  {within:>29s}  {where:>22s}")
-    lines.append(f"steps: median over {some.n_starts} starts of the steps to reach the goal and stay there "
-                 f"(budget {some.budget:,});")
+        lines.append(f"{name:{width}s}  {t.best_eta:8.3g}  {steps:>5s}  {reached:>7s}  {within:>29s}  {where:>26s}")
+    lines.append(verdict(results))
+    lines.append(f"steps: median over the {some.n_starts} starts of the steps to reach the goal and stay there "
+                 f"(budget {some.budget:,}),")
+    lines.append(f"  counted only if all {some.n_starts} get there (—: at no η); reached: starts that get there")
     lines.append(f"η: a log grid, {COARSE} per decade, then {FINE} per decade around the best")
     return "\n".join(lines)
