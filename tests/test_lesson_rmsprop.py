@@ -8,9 +8,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from rugged import descend, optim, surfaces, widgets
+from rugged import descend, optim, surfaces, tuning, widgets
 from rugged.lessons import rmsprop as lesson
+from rugged.runner import bursts
 
+import notebook_text
 from figure_checks import course_style, raw_notation, too_small
 
 ETA = lesson.CLIFF_ETA
@@ -32,12 +34,7 @@ def runs(cliff):
 @pytest.fixture(scope="module")
 def race():
     valley = surfaces.rosenbrock()
-    n = 4000
-    return valley, {
-        "GD": descend(valley, optim.GD(lr=0.0015), valley.start, n),
-        "Adagrad": descend(valley, optim.LectureAdagrad(lr=0.01), valley.start, n),
-        "RMSProp": descend(valley, optim.LectureRMSProp(lr=0.003, alpha=0.9), valley.start, n),
-    }
+    return valley, lesson.valley_race(valley)
 
 
 def largest_cliff_step(cliff, path):
@@ -148,21 +145,91 @@ def test_torch_overshoot_on_a_constant_gradient():
 # ---------------------------------------------------------------------------------------
 # The race
 
-def test_race_rmsprop_first_gd_bounces_and_the_floor(race):
-    valley, paths = race
-    reach = {k: (p.steps_to(0.1), p.steps_to(0.01)) for k, p in paths.items()}
-    assert reach["RMSProp"][0] < min(reach["GD"][0], reach["Adagrad"][0])
-    assert reach["RMSProp"][1] < min(reach["GD"][1], reach["Adagrad"][1])
-    distance = {k: np.linalg.norm(p.params[-1] - valley.minima[0]) for k, p in paths.items()}
-    assert distance["RMSProp"] < distance["Adagrad"] < distance["GD"]
-    assert np.max(paths["GD"].loss) > 200 and np.max(paths["RMSProp"].loss) == paths["RMSProp"].loss[0]
-    moves = np.abs(np.diff(paths["RMSProp"].params, axis=0))[-500:].mean(axis=0)
-    np.testing.assert_allclose(moves, 0.003, rtol=0.01)
-    # Adagrad's bursts: at least twice the loss climbs to 100x the lowest loss so far
-    for name, bursts in (("Adagrad", 3), ("RMSProp", 0)):
-        loss = paths[name].loss
-        high = loss > 100 * np.minimum.accumulate(loss)
-        assert np.sum(high[1:] & ~high[:-1]) == bursts, name
+def test_the_race_is_the_course_race(race):
+    """03's race is rugged.tuning's race with the course's settings, as in 04 and 07: every racer
+    tuned on its own grid, from the same 5 starts, with the same budget and goal."""
+    valley, results = race
+    settings = tuning.settings(valley)
+    assert list(results) == list(lesson.RACERS)
+    for t in results.values():
+        np.testing.assert_array_equal(t.starts, settings["starts"])
+        assert t.budget == settings["steps"] == 2000 and len(t.etas) > 20
+    assert [type(results[name].make(1.0)) for name in lesson.LECTURE_RACERS] == [
+        optim.GD, optim.LectureAdagrad, optim.LectureRMSProp]
+    assert results["RMSProp α=0.9"].make(1.0).alpha == 0.9
+
+
+def test_torch_rows_are_notebook_07s(race):
+    """03 says its torch rows are the ones 07's race gives on this valley: same racer, same result."""
+    from rugged.lessons import summary
+    valley, results = race
+    theirs = tuning.surface_race(valley, {name: summary.RACE_OPTIMIZERS[name]
+                                          for name in lesson.TORCH_RACERS.values()})
+    for ours, name in lesson.TORCH_RACERS.items():
+        a, b = results[ours], theirs[name]
+        assert type(a.make(1.0)) is type(b.make(1.0))
+        assert a.best_eta == b.best_eta and a.best_steps == b.best_steps
+        np.testing.assert_array_equal(a.steps, b.steps)
+        np.testing.assert_array_equal(a.reached, b.reached)
+
+
+def test_race_text_agrees_with_the_tuning_result(race):
+    """Every claim of 03's text on the race, checked against the race itself."""
+    valley, results = race
+    n = next(iter(results.values())).n_starts
+    goal = tuning.settings(valley)["goal"]
+    # "Only the lecture's RMSProp with α = 0.9 brings every start to the goal … even it needs most
+    # of the 2,000 steps"
+    assert tuning.winners(results) == ["RMSProp α=0.9"]
+    assert [name for name, t in results.items() if t.ranked] == ["RMSProp α=0.9"]
+    rms = results["RMSProp α=0.9"]
+    assert rms.best_steps > rms.budget / 2
+    # GD: a start lost just above its best η, too slow below; the first steps bounce far up
+    gd = results["GD"]
+    assert gd.reached.max() < n and gd.reached[gd.best] >= n - 1
+    assert gd.lost[gd.best + 1:].min() > 0 and gd.reached[:gd.best].max() < n - 1
+    assert gd.path.loss[:, 0].max() > 10 * gd.path.loss[0, 0]
+    # Adagrad misses a start at every η, and bursts
+    ada = results["Adagrad"]
+    assert ada.reached.max() == n - 1
+    assert len(bursts(ada.path.loss[:, 0], valley)) >= 1
+    # RMSProp still steps about η per parameter at the end: σ ≈ |g|
+    moves = np.abs(np.diff(rms.path.params[:, 0], axis=0))[-500:].mean(axis=0) / rms.best_eta
+    np.testing.assert_allclose(moves, 1.0, rtol=0.05)
+    # torch's Adagrad: best η about 1.8, its first step η per parameter far up the wall, and
+    # from the starts between under a hundred steps and never
+    torch_ada = results["Adagrad (torch)"]
+    assert not torch_ada.ranked and 1.6 < torch_ada.best_eta < 2.0
+    first = np.abs(torch_ada.path.params[1, 0] - torch_ada.path.params[0, 0])
+    np.testing.assert_allclose(first, torch_ada.best_eta, rtol=1e-6)
+    assert torch_ada.path.loss[:, 0].max() > 50 * torch_ada.path.loss[0, 0]
+    settle = tuning.settle_steps(torch_ada.path, goal)
+    assert None in settle and min(s for s in settle if s is not None) < 100
+    # torch's RMSprop misses one start at every η
+    assert results["RMSprop (torch, α=0.99)"].reached.max() == n - 1
+
+
+def _race_text():
+    texts = notebook_text.markdown("03_rmsprop")
+    return "\n".join(texts.values())
+
+
+def test_notebook_says_what_the_race_compares_and_finds(race):
+    import re
+    text = _race_text()
+    for stale in ("picked from a few tries", "reaches both thresholds first", "ends closest"):
+        assert stale not in text
+    sources = "\n".join("".join(c["source"]) for c in notebook_text.cells("03_rmsprop")
+                        if c["cell_type"] == "code")
+    assert "tuning.surface_race(valley, lesson.RACERS)" in sources
+    valley, results = race
+    (winner,) = tuning.winners(results)
+    assert winner == "RMSProp α=0.9" and "Only the lecture's RMSProp with α = 0.9 brings every start" in text
+    # the settings the text quotes are the ones the race ran with
+    assert f"budget of {tuning.BUDGET['rosenbrock']:,} steps" in text
+    assert f"4 near it" in text and tuning.STARTS == 5
+    assert re.search(r"3 per decade .* then\s+16 per decade", text, re.S)
+    assert (tuning.COARSE, tuning.FINE) == (3, 16)
 
 
 def test_gd_diverges_just_above_its_eta():
@@ -185,7 +252,7 @@ def test_figures_and_tables(cliff, runs, race, capsys):
     named = {"Adagrad": runs["Adagrad"], **{f"RMSProp α={a}": runs[a] for a in lesson.CLIFF_ALPHAS}}
     with course_style():
         figures = (lesson.memory_figure(), lesson.x_profile_figure(cliff), lesson.cliff_figure(cliff, named),
-                   lesson.transient_figure())
+                   lesson.transient_figure(), lesson.race_figure(*race))
     for fig in figures:
         assert not too_small(fig), too_small(fig)
         assert not raw_notation(fig), raw_notation(fig)
@@ -194,9 +261,11 @@ def test_figures_and_tables(cliff, runs, race, capsys):
     lesson.print_profile(cliff)
     lesson.cliff_table(cliff, named)
     lesson.print_overshoot()
-    lesson.race_table(race[0], race[1])
+    lesson.race_details(*race)
     out = capsys.readouterr().out
     assert "1239" in out and "RMSProp α=0.5" in out and "1750" in out
+    assert "RMSprop (torch, α=0.99)" in out
+    assert not [line for line in out.splitlines() if "^" in line]       # gᵗ, (σᵗ)², not g^t
 
 
 def test_cliff_figure_tells_the_alphas_apart(cliff, runs):
@@ -216,6 +285,45 @@ def test_cliff_figure_tells_the_alphas_apart(cliff, runs):
     assert sum(t.get_text() == "cliff" for ax in fig.axes for t in ax.texts) == 2   # paths and x^t
     assert sum(t.get_text() == "runs on\nthe cliff" for ax in fig.axes for t in ax.texts) == 2
     plt.close(fig)
+
+
+def test_cliff_figure_marks_every_curve_that_leaves_the_frame(cliff, runs):
+    """A σ or step curve that drops below its panel's frame gets a ▼ on the frame at the step it
+    leaves (once α = 0.5's σ near t = 95 and α = 0.9's step near t = 180 left unmarked)."""
+    named = {"Adagrad": runs["Adagrad"], **{f"RMSProp α={a}": runs[a] for a in lesson.CLIFF_ALPHAS}}
+    fig = lesson.cliff_figure(cliff, named, t_max=200)
+    marked = 0
+    for ax in fig.axes[2:]:
+        bottom = ax.get_ylim()[0]
+        marks = {(round(float(x)), float(y)) for line in ax.get_lines() if line.get_marker() == "v"
+                 for x, y in zip(line.get_xdata(), line.get_ydata())}
+        for line in ax.get_lines():
+            if not line.get_label().startswith(("Adagrad", "RMSProp")):
+                continue
+            y = np.asarray(line.get_ydata())
+            below = y < bottom
+            for t in np.flatnonzero(below & ~np.r_[False, below[:-1]]):
+                assert (int(t), bottom) in marks, (line.get_label(), int(t))
+                marked += 1
+    assert marked >= 1                     # α = 0.9's step leaves the step panel near t = 184
+    assert any(t.get_text() == "▼ leaves the frame" for ax in fig.axes for t in ax.texts)
+    plt.close(fig)
+
+
+def test_notebook_text_has_no_raw_notation():
+    """Maths in markdown is in $…$; printed text writes gᵗ, (σᵗ)², σₓ, not g^t, σ_x."""
+    assert notebook_text.raw_markdown("03_rmsprop") == []
+    assert notebook_text.raw_output("03_rmsprop") == []
+
+
+def test_notebook_describes_the_alpha_slider_it_has():
+    """The α slider stops at 0.5 … 0.999 on a log scale of 1 − α: the text says so, and no longer
+    that α = 0 is a value the panel takes."""
+    text = _race_text()
+    assert "α = 0 is outside" not in text
+    stops = widgets.forgetting_stops(0.5, 0.999)
+    assert ", ".join(f"{a:g}" for a in stops[:5]) in text and "0.999" in text
+    assert lesson.rmsprop_panel.__defaults__[0] == 0.9
 
 
 # ---------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -12,6 +14,7 @@ from rugged import descend, nets, optim, surfaces, widgets
 from rugged.curvature import census, find_critical_point
 from rugged.lessons import stalls as lesson
 
+import notebook_text
 from figure_checks import course_style, raw_notation, too_small
 
 ETA = nets.DEFAULT_ETA
@@ -192,16 +195,81 @@ def test_census_scatter_keeps_every_ratio_in_0_1(found):
 
 
 def test_the_search_without_decay_drifts_to_larger_weights(network):
-    """01 says: without weight decay, the search from the stall creeps towards ever larger
-    weights while ‖∇L‖ fades without vanishing. The notebook prints this table."""
+    """01 says: without weight decay, the search from the stall does not converge in its 100
+    iterations; from iteration 25 on it creeps towards larger weights while ‖∇L‖ fades without
+    vanishing. The notebook prints this table."""
     problem, gd = network
     rows = lesson.search_without_decay(problem, gd.endpoint)
-    assert [r[0] for r in rows] == [0, 25, 50, 100] and not any(r[4] for r in rows)
+    assert [r[0] for r in rows] == [0, 25, 50, 75, 100] and not any(r[4] for r in rows)
     norms, largest, grads = (np.array([r[k] for r in rows[1:]]) for k in (1, 2, 3))
     assert np.all(np.diff(norms) > 0) and np.all(np.diff(largest) > 0)
     assert np.all(np.diff(grads) < 0) and grads[-1] > 1e-6                   # fading, not vanishing
+    assert rows[1][1] < rows[0][1]             # the first jump shrinks ‖θ‖: why the claim starts at 25
     text = lesson.drift_summary(rows)
-    assert "converged (‖∇L‖ ≤ 1e-10): False" in text and text.endswith("True")
+    assert "converged (‖∇L‖ ≤ 1e-10): False" in text
+    assert text.endswith("from iteration 25 to 100, ‖θ‖ and max |θᵢ| grew from every row to the next: True")
+
+
+def _printed_rows(text):
+    return [tuple(float(v) for v in line.split()) for line in text.splitlines()
+            if line.strip() and line.split()[0].isdigit()]
+
+
+@pytest.mark.parametrize("rows", [
+    [(0, 5.0, 1.0, 0.1, False), (25, 4.0, 1.2, 0.01, False), (50, 4.5, 1.3, 0.005, False)],
+    [(0, 5.0, 1.0, 0.1, False), (25, 4.0, 1.2, 0.01, False), (50, 4.5, 1.1, 0.005, False),
+     (75, 4.6, 1.4, 0.004, False)],
+    [(0, 5.0, 1.0, 0.1, False), (25, 5.5, 1.2, 0.01, False), (50, 5.4, 1.3, 0.005, False)],
+])
+def test_the_printed_drift_claim_is_true_of_the_printed_rows(rows):
+    """The last line of `drift_summary` says which rows it speaks of, and is true of exactly those
+    rows as printed (once it said "at every chunk: True" above a row where ‖θ‖ fell)."""
+    text = lesson.drift_summary(rows)
+    printed = _printed_rows(text)
+    claim = text.splitlines()[-1]
+    first, last = (int(v) for v in re.match(r"from iteration (\d+) to (\d+),", claim).groups())
+    stretch = [r for r in printed if first <= r[0] <= last]
+    assert [r[0] for r in stretch] == [r[0] for r in rows[1:]]
+    truth = all(b[1] > a[1] and b[2] > a[2] for a, b in zip(stretch, stretch[1:]))
+    assert claim.endswith(f": {truth}")
+
+
+def test_notebook_prints_a_true_drift_claim_and_the_prose_matches_it():
+    """01's printed claim holds for the rows it prints, and the prose claims no more than the
+    100 iterations show (no "critical points at infinity" as a fact)."""
+    (text,) = [t for t in notebook_text.outputs("01_critical_points").values()
+               if "without weight decay, the search from the stall" in t]
+    drift = text[text.index("without weight decay"):]
+    printed = _printed_rows(drift)
+    claim = [line for line in drift.splitlines() if line.startswith("from iteration")][0]
+    first, last = (int(v) for v in re.match(r"from iteration (\d+) to (\d+),", claim).groups())
+    stretch = [r for r in printed if first <= r[0] <= last]
+    assert len(stretch) >= 3 and claim.endswith(": True")
+    assert all(b[1] > a[1] and b[2] > a[2] for a, b in zip(stretch, stretch[1:]))
+    prose = "\n".join(notebook_text.markdown("01_critical_points").values())
+    assert f"in its {int(printed[-1][0])} iterations" in prose and f"From iteration {first} on" in prose
+    assert "lies, if\nanywhere, at infinity" not in prose and "at infinity" not in prose
+    assert "cannot tell" in prose
+
+
+@pytest.mark.parametrize("name", ["00_index", "01_critical_points"])
+def test_notebook_text_has_no_raw_notation(name):
+    """Maths in markdown is in $…$ (00's map once wrote η^t = η/√(t+1) raw); printed text writes
+    gᵗ, λₘₐₓ, θᵢ, not g^t, λ_max, θ_i."""
+    assert notebook_text.raw_markdown(name) == []
+    assert notebook_text.raw_output(name) == []
+
+
+def test_printed_summaries_use_unicode_notation(network, ravine, ravine_runs):
+    problem, gd = network
+    texts = [lesson.bounce_summary(lesson.bounce(problem, gd, ETA)),
+             lesson.ravine_summary(ravine, ravine_runs[0], 1e-2),
+             lesson.one_rate_summary(ravine, {"GD": (1e-2, ravine_runs[0])}),
+             lesson.closed_form_reason(ravine, 1e-7, 100_000),
+             lesson.rate_table(ravine, [1e-3, 1e-2])]
+    for text in texts:
+        assert "^" not in text and "λ_" not in text and "θ_" not in text, text
+    assert "gᵗ · v_max" in texts[0] and "(1 − ηλ)ᴺ with N = 100,000" in texts[3]
 
 
 # ---------------------------------------------------------------------------------------

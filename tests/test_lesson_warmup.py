@@ -6,6 +6,7 @@ import pytest
 from rugged import descend, optim, schedules, widgets
 from rugged.lessons import warmup as lesson
 
+import notebook_text
 from figure_checks import course_style, raw_notation, too_small
 
 ETA, N = 0.3, 200
@@ -49,8 +50,10 @@ def test_tables_print(capsys):
     lesson.schedule_table()
     lesson.variants_table()
     out = capsys.readouterr().out
-    assert "peak: η^3,999 = 6.9877e-04 (the paper's step 4,000)" in out
-    assert "η^0 = 1.7469e-07" in out                  # the lecture's t = 0 is the paper's step 1
+    assert "peak: η³⁹⁹⁹ = 6.9877e-04 at t = 3,999 (the paper's step 4,000)" in out
+    assert "η⁰ = 1.7469e-07" in out                   # the lecture's t = 0 is the paper's step 1
+    assert "η¹⁰⁰ = 0.01" in out and "η⁴⁰⁰ = 0.1" in out
+    assert "^" not in out                               # ηᵗ as Unicode, not η^t
     assert out.count("1.9764e-04") == 3
     rows = [line.split() for line in out.splitlines() if line.strip().startswith("512")]
     assert [row[2] for row in rows] == ["999", "3,999", "15,999"]   # peaks at t = warmup_steps − 1
@@ -151,7 +154,7 @@ def test_tables_count_t_from_0(monte_carlo, capsys):
     assert "Var, t = 0" in capsys.readouterr().out
     lesson.rho_table()
     out = capsys.readouterr().out
-    assert "ρ^0" in out.splitlines()[0] and "t = 5 (step 6)" in out and "t = 4 (step 5)" in out
+    assert "ρ⁰" in out.splitlines()[0] and "t = 5 (step 6)" in out and "t = 4 (step 5)" in out
 
 
 @pytest.mark.parametrize("name", ["02_adagrad", "03_rmsprop", "05_lr_decay", "06_warmup"])
@@ -247,21 +250,22 @@ def test_adam_without_warmup_jumps_saturates_and_fails(race):
     adam = runs["Adam"]
     assert np.median(lesson.early_peak(adam)) > 20
     assert np.median(lesson.saturation(problem, adam.params[10])) > 0.7
-    assert int(np.sum(lesson.late_loss(adam) > lesson.FAILED)) == 3
-    stuck = lesson.late_loss(adam) > lesson.FAILED
-    assert np.all(np.abs(lesson.late_loss(adam)[stuck] - 0.089) < 0.005)   # the plateau
-    for name in ("Adam + warmup", "RAdam"):
+    # "Some runs never recover: they end on a plateau near 0.09 that they never leave"
+    never = np.all(adam.loss > lesson.FAILED, axis=0)
+    assert never.any()
+    plateau = adam.loss[-50:, never]
+    assert np.all(np.abs(plateau - 0.09) < 0.01) and np.all(plateau.max(axis=0) < 1.05 * plateau.min(axis=0))
+    for name in ("Adam + warmup", "RAdam"):                # "no large early jump, almost no saturation"
         path = runs[name]
-        assert np.median(lesson.early_peak(path)) == pytest.approx(1.0)
+        assert np.median(lesson.early_peak(path)) == pytest.approx(1.0) and lesson.early_peak(path).max() < 2
         assert np.median(lesson.saturation(problem, path.params[10])) < 0.05
-    assert int(np.sum(lesson.late_loss(runs["Adam + warmup"]) > lesson.FAILED)) == 1
-    assert int(np.sum(lesson.late_loss(runs["RAdam"]) > lesson.FAILED)) == 0
-    # the failed warmup run broke late, after a burst, not in the first steps
+    # "a run that has fitted can still lose it there … a failure that late is not the first
+    # steps' doing": every failed warmup run had fitted, and lost it after the warmup's 40 steps
     warm = runs["Adam + warmup"]
-    bad = int(np.argmax(lesson.late_loss(warm)))
-    assert warm.loss[:150, bad].max() < warm.loss[0, bad] * 1.5
-    assert warm.loss[150:, bad].max() > 10 * warm.loss[0, bad]
-    assert 170 <= int(np.argmax(warm.loss[:, bad])) <= 200
+    for k in np.flatnonzero(lesson.late_loss(warm) > lesson.FAILED):
+        best = int(np.argmin(warm.loss[:, k]))
+        assert warm.loss[best, k] < lesson.FAILED and best > 40
+        assert warm.loss[:41, k].max() < 1.5 * warm.loss[0, k]
 
 
 def test_saturation_matches_a_direct_forward_pass(race):
@@ -279,16 +283,20 @@ def sweep(race):
 
 def test_sweep(race, sweep):
     runs = race[3]
-    assert sweep[ETA] is runs
+    assert all(sweep[ETA][name] is path.loss for name, path in runs.items())      # reused, not rerun
     failed = {eta: {name: int(np.sum(lesson.late_loss(p) > lesson.FAILED)) for name, p in r.items()}
               for eta, r in sweep.items()}
     for eta in (0.01, 0.03, 0.1):
         assert set(failed[eta].values()) == {0}
-    assert failed[1.0]["Adam"] == 6 and failed[1.0]["RAdam"] == 0
-    assert failed[1.0]["Adam + warmup"] >= 4                  # "most of its runs fail"
+    assert failed[0.3]["Adam"] >= 1                           # "without warmup some runs fail"
+    assert failed[1.0]["Adam"] == 6                           # "every Adam run fails"
+    assert failed[1.0]["Adam + warmup"] > 3                   # "most of its runs fail"
+    assert failed[1.0]["RAdam"] < 3                           # "most of RAdam's runs still fit"
     peaks = [np.median(lesson.early_peak(sweep[eta]["Adam"])) for eta in sweep]
-    assert peaks[0] == pytest.approx(1.0) and np.all(np.diff(peaks) > 0)
-    assert peaks[1] > 1.1 and peaks[-1] > 200
+    assert peaks[0] == pytest.approx(1.0) and np.all(np.diff(peaks) > 0)   # "the more the larger η"
+    assert 1.05 < peaks[1] < 2 and 2 < peaks[2] < 10                       # "a little", "several times"
+    assert 10 < peaks[3] and 100 < peaks[4] < 1000                         # "tens to hundreds"
+    assert 1.5 < np.median(lesson.early_peak(sweep[1.0]["Adam + warmup"])) < 10   # "a few times"
     for eta in (0.01, 0.03, 0.1, 0.3):
         assert np.median(lesson.early_peak(sweep[eta]["Adam + warmup"])) == pytest.approx(1.0)
     # small η: warmup changes little, RAdam is a little behind
@@ -300,19 +308,65 @@ def test_sweep(race, sweep):
     assert late["Adam"] < late["Adam + warmup"] < late["RAdam"]
 
 
+def test_failures_say_how_each_failed_run_failed(capsys):
+    """`failures` sorts the failed runs (late loss above FAILED) into never fitted and fitted,
+    then lost it, with the lowest loss, its step and the first step back above FAILED."""
+    t = np.arange(201.0)
+    fine = 0.25 * np.exp(-t / 20) + 0.005
+    never = np.full(201, 0.09)
+    lost = fine.copy()
+    lost[150:] = 0.5
+    lesson.failures({"A": np.stack([fine, never, lost], axis=1), "B": np.stack([fine, fine], axis=1)})
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == ("A              2 of 3: 1 never below 0.03 (late loss 0.09 … 0.09); 1 fitted, then lost it "
+                      "(lowest 0.0051 at t = 149, above 0.03 again from t = 150)")
+    assert out[2] == "B              none of 2"
+
+
+def test_prose_quotes_no_count_of_failed_runs():
+    """Which of six chaotic runs fail depends on the last bits of the arithmetic (another CPU,
+    WebAssembly's libm), so 06 prints the counts (nbval checks them) and its prose only says
+    "some", "most", "every": never "three of the six runs", "one warmup run", "half of …"."""
+    import re
+    count = (r"\b(?:one|two|three|four|five|six|half|\d+)\s+(?:of\s+(?:the\s+)?(?:six\s+|\d+\s+)?)?"
+             r"(?:(?:Adam|RAdam|warmup|failed|Adam's|RAdam's)\s+)*runs?\b")
+    for text in notebook_text.markdown("06_warmup").values():
+        for sentence in re.split(r"(?<=[.;:])\s", text):
+            if re.search(r"fail|lose|loses|lost|plateau|burst", sentence):
+                assert not re.search(count, sentence), sentence
+    assert re.search(count, "half of the Adam runs fail") and re.search(count, "loses one run")
+    assert re.search(count, "three of the six runs end on a plateau")
+
+
+def test_notebook_text_has_no_raw_notation():
+    """Maths in markdown is in $…$ (warmup_steps too); printed text writes ηᵗ, ρ⁴, |Δθᵢ|."""
+    assert notebook_text.raw_markdown("06_warmup") == []
+    assert notebook_text.raw_output("06_warmup") == []
+
+
 def test_eta_sweep_runs_what_it_is_not_given(race):
     problem, starts, warmup, _ = race
     out = lesson.eta_sweep(problem, starts[:2], (0.05,), 5, warmup)
     direct = descend(problem, optim.RAdam(lr=0.05), starts[:2], 5)
-    np.testing.assert_array_equal(out[0.05]["RAdam"].params, direct.params)
+    np.testing.assert_array_equal(out[0.05]["RAdam"], direct.loss)
 
 
 def test_race_figures_and_tables(race, sweep, capsys):
     problem, _, _, runs = race
     lesson.race_table(problem, runs)
+    table = capsys.readouterr().out
+    assert "^" not in table and "θ_" not in table                     # |Δθᵢ|, L/L(θ⁰)
+    lesson.failures(runs)
+    lines = capsys.readouterr().out.splitlines()[1:]
+    for name, path in runs.items():                  # the lines count what the table counts
+        n = int(np.sum(lesson.late_loss(path) > lesson.FAILED))
+        row = next(line for line in table.splitlines() if line.startswith(name + " "))
+        line = next(line for line in lines if line.startswith(name + " "))
+        assert row.endswith(f"{n:3d} of 6")
+        assert line.endswith("none of 6") if n == 0 else f" {n} of 6: " in line
     lesson.sweep_table(sweep)
     out = capsys.readouterr().out
-    assert "3 of 6" in out and "6/6" in out
+    assert "6/6" in out
     with course_style():
         figures = (lesson.race_figure(problem, runs, ETA), lesson.sweep_figure(sweep))
     for fig in figures:

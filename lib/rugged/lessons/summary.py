@@ -599,7 +599,7 @@ def check_adam_ingredients(answer):
         why = "σ = 1: that is momentum SGD; Adam also divides by a root mean square of past g"
     elif not chosen["bias_correction"]:
         why = ("both averages start at 0 and nothing corrects that, so the first steps are off "
-               "(m⁰ = 0.1·g⁰); Adam divides m by 1 − β₁^{t+1} and v by 1 − β₂^{t+1}")
+               "(m⁰ = 0.1·g⁰); Adam divides m by 1 − β₁ᵗ⁺¹ and v by 1 − β₂ᵗ⁺¹")
     else:
         why = "its σ is not Adam's"
     return wrong(f"{key} is not Adam: {why}. (known_name calls {key} {name!r}.)")
@@ -671,4 +671,4 @@ def check_name_the_optimizer(answer):
     if target in given:
         return wrong(f"{shown(answer)} describes it, but torch's optimizer has the decay built in: "
                      f"answer with its torch.optim name alone.")
-    return wrong(f"{shown(answer)} is not it. Write ηᵗ/σᵗ = (η/√(t+1)) / √(Σₖ gₖ²/(t+1)) and simplify.")
+    return wrong(f"{shown(answer)} is not it. Write ηᵗ/σᵗ = (η/√(t+1)) / √(Σₖ (gᵏ)²/(t+1)) and simplify.")
