@@ -11,6 +11,7 @@ import inspect
 import io
 import math
 import random
+import threading
 
 import ipywidgets as w
 import matplotlib
@@ -284,6 +285,12 @@ def test_scenes_are_prepared_while_the_kernel_is_idle():
                 break
             await asyncio.sleep(0.05)
         return panel
-    panel = asyncio.run(build_and_wait())
+    # A thread of its own: its own event loop, even when the session already runs one
+    # (the browser tests' playwright keeps a loop in the main thread).
+    built = {}
+    worker = threading.Thread(target=lambda: built.update(panel=asyncio.run(build_and_wait())))
+    worker.start()
+    worker.join()
+    panel = built["panel"]
     assert set(lessons.warmup.PANEL_TOPS) <= set(panel._backgrounds)
     assert not panel.error
