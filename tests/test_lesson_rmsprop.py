@@ -227,7 +227,7 @@ def test_notebook_says_what_the_race_compares_and_finds(race):
     assert winner == "RMSProp α=0.9" and "Only the lecture's RMSProp with α = 0.9 brings every start" in text
     # the settings the text quotes are the ones the race ran with
     assert f"budget of {tuning.BUDGET['rosenbrock']:,} steps" in text
-    assert f"4 near it" in text and tuning.STARTS == 5
+    assert "4 near it" in text and tuning.STARTS == 5
     assert re.search(r"3 per decade .* then\s+16 per decade", text, re.S)
     assert (tuning.COARSE, tuning.FINE) == (3, 16)
 

@@ -745,6 +745,22 @@ def pick(name, table):
     return None
 
 
+def choose(answer, variable, options, table, unknown):
+    """The key of `table` (key → spellings) that the answer names, or Feedback.
+
+    variable: the name to set, e.g. "`which`"; options: what to set it to, for the unanswered
+    message, e.g. "to 'b' or 'w'"; unknown: the message when the answer names none of the
+    keys, with "{}" where the answer is shown.
+    """
+    if answer is None:
+        return unanswered(f"{variable} {options}")
+    name = as_name(answer, variable)
+    if isinstance(name, Feedback):
+        return name
+    key = pick(name, table)
+    return wrong(unknown.format(shown(answer))) if key is None else key
+
+
 # ---------------------------------------------------------------------------------------
 # Comparing
 

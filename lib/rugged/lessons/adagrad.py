@@ -16,8 +16,8 @@ import functools
 import numpy as np
 
 from .. import optim, plots, style, surfaces, widgets
-from ..exercises import (Feedback, as_name, as_number, check, close, pick, right, rounding_note,
-                         rounding_of, shown, unanswered, wrong)
+from ..exercises import (Feedback, as_number, check, choose, close, right, rounding_note,
+                         rounding_of, shown, wrong)
 from ..runner import descend
 
 ADAGRAD = style.FAMILY_COLORS["Adagrad"]
@@ -359,14 +359,10 @@ def larger_step(answer, path=None):
 
     `path` is the notebook's Adagrad run on the Pokémon surface (computed here if not given).
     """
-    if answer is None:
-        return unanswered("`which` to 'b' or 'w'")
-    name = as_name(answer, "`which`")
-    if isinstance(name, Feedback):
-        return name
-    choice = pick(name, PARAMETER_NAMES)
-    if choice is None:
-        return wrong(f"Answer with the name of a parameter, 'b' or 'w'; got {shown(answer)}.")
+    choice = choose(answer, "`which`", "to 'b' or 'w'", PARAMETER_NAMES,
+                    "Answer with the name of a parameter, 'b' or 'w'; got {}.")
+    if isinstance(choice, Feedback):
+        return choice
     steps = (path if path is not None else _pokemon_adagrad()).step_size[-1]
     ratio = steps[0] / steps[1]
     if choice == "b":

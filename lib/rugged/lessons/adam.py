@@ -18,8 +18,8 @@ import unicodedata
 import numpy as np
 
 from .. import optim, parity, plots, style, surfaces, tuning, widgets
-from ..exercises import (Feedback, as_name, as_number, as_pair, check, close, pick, right,
-                         rounding_of, shown, unanswered, wrong)
+from ..exercises import (Feedback, as_number, as_pair, check, choose, close, right,
+                         rounding_of, shown, wrong)
 from ..parity import cases
 from ..runner import descend, relative_error
 
@@ -692,14 +692,10 @@ _NAMES = {   # each default of Adam, and how a learner may write it (compared by
 @check
 def check_memory(answer):
     """Which default sets how long Adam remembers squared gradients: β2."""
-    if answer is None:
-        return unanswered('`answer` to one of "eta", "beta1", "beta2", "eps"')
-    name = as_name(answer, "`answer`")
-    if isinstance(name, Feedback):
-        return name
-    key = pick(name, _NAMES)
-    if key is None:
-        return wrong(f'{shown(answer)} is not one of the defaults: answer "eta", "beta1", "beta2" or "eps".')
+    key = choose(answer, "`answer`", 'to one of "eta", "beta1", "beta2", "eps"', _NAMES,
+                 '{} is not one of the defaults: answer "eta", "beta1", "beta2" or "eps".')
+    if isinstance(key, Feedback):
+        return key
     if key == "beta2":
         return right("Yes: β₂ = 0.999 weighs the old v against the new g², so v (and σ̂) average "
                      "about 1/(1 − β₂) = 1000 squared gradients.")

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from .. import optim, plots, schedules, style, surfaces, tuning, widgets
 from ..compose import NO_NAME, Composed, known_name
-from ..exercises import Feedback, as_name, check, name_key, pick, right, shown, unanswered, wrong
+from ..exercises import Feedback, as_name, check, choose, name_key, right, shown, unanswered, wrong
 from ..runner import descend, relative_error
 
 # ---------------------------------------------------------------------------------------
@@ -580,14 +580,11 @@ def adam_options():
 @check
 def check_adam_ingredients(answer):
     """Exercise 1: which (m, σ, η^t) is Adam? Answer a letter A–E."""
-    if answer is None:
-        return unanswered("`answer` to one of the letters 'A' … 'E'")
-    name = as_name(answer, "`answer`")
-    if isinstance(name, Feedback):
-        return name
-    key = pick(name, {letter: () for letter in ADAM_OPTIONS})
-    if key is None:
-        return wrong(f"Answer with one of the letters {', '.join(ADAM_OPTIONS)}; got {shown(answer)}.")
+    key = choose(answer, "`answer`", "to one of the letters 'A' … 'E'",
+                 {letter: () for letter in ADAM_OPTIONS},
+                 f"Answer with one of the letters {', '.join(ADAM_OPTIONS)}; got {{}}.")
+    if isinstance(key, Feedback):
+        return key
     chosen = ADAM_OPTIONS[key]
     name = known_name(chosen["momentum"], chosen["sigma"], bias_correction=chosen["bias_correction"])
     if name == "Adam":
@@ -616,14 +613,10 @@ ZIGZAG_ANSWERS = {   # each ingredient and how a learner may write it (compared 
 @check
 def check_zigzag_ingredient(answer):
     """Exercise 2: which ingredient removes the zig-zag, 'momentum', 'sigma' or 'schedule'?"""
-    if answer is None:
-        return unanswered("`answer` to 'momentum', 'sigma' or 'schedule'")
-    name = as_name(answer, "`answer`")
-    if isinstance(name, Feedback):
-        return name
-    key = pick(name, ZIGZAG_ANSWERS)
-    if key is None:
-        return wrong(f"Answer 'momentum', 'sigma' or 'schedule'; got {shown(answer)}.")
+    key = choose(answer, "`answer`", "to 'momentum', 'sigma' or 'schedule'", ZIGZAG_ANSWERS,
+                 "Answer 'momentum', 'sigma' or 'schedule'; got {}.")
+    if isinstance(key, Feedback):
+        return key
     stats = direction_statistics(zigzag_gradients())
     steep, flat = (np.mean(np.abs(stats[d]["ratio"][5:])) for d in ("steep", "flat"))
     surface, runs = zigzag_runs()
