@@ -80,7 +80,8 @@ def test_half_memory_and_the_early_slowness_of_large_alpha():
 # The plateau, the cliff and the basin
 
 def test_the_gradient_jumps_a_hundredfold_at_the_cliff(cliff):
-    g = lambda x: abs(cliff.grad([x, 0.0])[0])
+    def g(x):
+        return abs(cliff.grad([x, 0.0])[0])
     assert 0.05 < g(-5) < 0.1 and g(0) > 10 and g(2.5) < 0.01
 
 

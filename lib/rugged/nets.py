@@ -105,9 +105,9 @@ class MLP:
         act = ACTIVATIONS[self.activation][0]
         layers = self.unflatten(theta)
         a, z = [np.asarray(X)], []
-        for l, (W, b) in enumerate(layers):
+        for k, (W, b) in enumerate(layers):
             z.append(a[-1] @ W + b[..., None, :])
-            a.append(z[-1] if l == len(layers) - 1 else act(z[-1]))
+            a.append(z[-1] if k == len(layers) - 1 else act(z[-1]))
         return layers, a, z
 
     def backward(self, trace, d_out):
@@ -120,11 +120,11 @@ class MLP:
         layers, a, z = trace
         batch = d_out.shape[:-2]
         delta, grads = d_out, []
-        for l in reversed(range(len(layers))):
-            dW = (np.swapaxes(a[l], -1, -2) @ delta).reshape(batch + (-1,))
+        for k in reversed(range(len(layers))):
+            dW = (np.swapaxes(a[k], -1, -2) @ delta).reshape(batch + (-1,))
             grads = [dW, delta.sum(axis=-2)] + grads
-            if l > 0:
-                delta = (delta @ np.swapaxes(layers[l][0], -1, -2)) * act_prime(z[l - 1])
+            if k > 0:
+                delta = (delta @ np.swapaxes(layers[k][0], -1, -2)) * act_prime(z[k - 1])
         return np.concatenate(grads, axis=-1)
 
 
