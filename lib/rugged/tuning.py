@@ -49,7 +49,7 @@ import numpy as np
 from .runner import Path, descend
 
 __all__ = ["Tuned", "log_grid", "starts_near", "goal_fraction", "settle_steps", "scores", "sweep",
-           "race", "tune", "settings", "surface_race", "winners", "verdict", "table", "COARSE", "FINE",
+           "race", "settings", "surface_race", "winners", "verdict", "table", "COARSE", "FINE",
            "BOX", "STARTS", "BUDGET", "DEFAULT_BUDGET", "TOLERANCE", "DEFAULT_TOLERANCE", "TIE_SHARE",
            "TIE_STEPS"]
 
@@ -405,14 +405,6 @@ def race(surface, optimizers, *, starts, steps, goal, lo=1e-4, hi=1e2, coarse=CO
 def surface_race(surface, optimizers, n_starts=STARTS, **options):
     """`race` with the course's `settings` for `surface`; options (lo, hi, steps, goal, …) override them."""
     return race(surface, optimizers, **{**settings(surface, n_starts), **options})
-
-
-def tune(surface, make, *, starts, steps, goal, lo=1e-4, hi=1e2, coarse=COARSE, fine=FINE, box=BOX,
-         name=None):
-    """The best η of one optimizer, `make(lr)`, between lo and hi (see `race`): a `Tuned`."""
-    name = name or getattr(make, "__name__", "optimizer")
-    return race(surface, {name: make}, starts=starts, steps=steps, goal=goal, lo=lo, hi=hi,
-                coarse=coarse, fine=fine, box=box)[name]
 
 
 # ---------------------------------------------------------------------------------------

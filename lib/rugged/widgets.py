@@ -46,7 +46,7 @@ from matplotlib.ticker import FuncFormatter
 from PIL import Image
 
 from . import plots
-from .exercises import html_text, plain_text
+from .exercises import _SUPERSCRIPTS, html_text, plain_text
 
 PANELS = {}
 ERROR_COLOUR = "#D55E00"
@@ -486,7 +486,7 @@ def set_curve(line, values, t=None):
     line.set_data(t, values)
 
 
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_SUPERSCRIPT = str.maketrans({c: _SUPERSCRIPTS[c] for c in "0123456789-"})
 
 
 def power_text(value):
