@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from rugged import descend, optim, schedules, surfaces
-from rugged.compose import NO_NAME, Composed, Match, known_name, schedule_name
+from rugged.compose import NAMES, NO_NAME, Composed, Match, combination, known_name, match, schedule_name
 from rugged.runner import relative_error
 
 TOLERANCE = 1e-12
@@ -58,22 +58,22 @@ def make(momentum, bias_correction, sigma, form, extra):
 @pytest.mark.parametrize("combination, schedule", CASES, ids=IDS)
 def test_a_named_combination_walks_the_named_optimizers_path(combination, schedule):
     composed = make(*combination)
-    match = composed.match(SCHEDULES[schedule])
-    assert isinstance(match, Match)
-    if match.optimizer is None:
-        assert match.name.startswith(NO_NAME)
-        assert match.torch == "no exact torch equivalent"
+    found = match(composed, SCHEDULES[schedule])
+    assert isinstance(found, Match)
+    if found.optimizer is None:
+        assert found.name.startswith(NO_NAME)
+        assert found.torch == "no exact torch equivalent"
         return
-    assert not match.name.startswith(NO_NAME)
+    assert not found.name.startswith(NO_NAME)
     mine = descend(SURFACE, composed, START, STEPS, schedule=SCHEDULES[schedule])
-    theirs = descend(SURFACE, match.optimizer, START, STEPS, schedule=match.schedule)
+    theirs = descend(SURFACE, found.optimizer, START, STEPS, schedule=found.schedule)
     assert mine.diverged_at is None and theirs.diverged_at is None
     assert np.max(np.abs(theirs.params[-1] - theirs.params[0])) > 1e-3, "the reference must move"
     assert relative_error(mine.params, theirs.params) <= TOLERANCE
 
 
 def test_the_named_combinations_are_the_expected_ones():
-    names = {make(*c).known_name() for c in combinations()}
+    names = {match(make(*c)).name for c in combinations()}
     named = {n for n in names if not n.startswith(NO_NAME)}
     assert named == {"SGD (plain gradient descent)", "SGD with momentum (EMA form)", "Adagrad",
                      "Adagrad (lecture's mean form)", "RMSprop", "RMSProp (lecture form)",
@@ -85,11 +85,11 @@ def test_the_named_combinations_are_the_expected_ones():
                          ids=["constant", "warmup", "function", "array"])
 def test_ema_momentum_is_undampened_torch_sgd_at_a_scaled_lr(schedule):
     composed = Composed(1e-2, momentum=0.9)
-    match = composed.match(schedule)
-    assert (match.optimizer.momentum, match.optimizer.dampening) == (0.9, 0)
-    assert match.optimizer.lr == pytest.approx(1e-3)
+    found = match(composed, schedule)
+    assert (found.optimizer.momentum, found.optimizer.dampening) == (0.9, 0)
+    assert found.optimizer.lr == pytest.approx(1e-3)
     mine = descend(SURFACE, composed, START, STEPS, schedule=schedule)
-    theirs = descend(SURFACE, match.optimizer, START, STEPS, schedule=match.schedule)
+    theirs = descend(SURFACE, found.optimizer, START, STEPS, schedule=found.schedule)
     assert relative_error(mine.params, theirs.params) <= TOLERANCE
 
 
@@ -97,10 +97,9 @@ def test_ema_momentum_is_not_torchs_dampened_buffer():
     """torch's b^0 = g^0: with dampening = β1 the recursion is the EMA's, the start is not."""
     beta1 = 0.9
     g = np.random.default_rng(1).normal(size=(30, 2))
-    buffer, ema = optim.Momentum(beta1, dampening=beta1), optim.EMA(beta1, (2,))
-    for t, gt in enumerate(g):
-        gap = buffer.update(gt) - ema.update(gt)
-        np.testing.assert_allclose(gap, beta1 ** (t + 1) * g[0], rtol=1e-12, atol=1e-15)
+    gap = optim.HeavyBall(beta1, dampening=beta1).values(g) - optim.EMA(beta1).values(g)
+    for t in range(len(g)):
+        np.testing.assert_allclose(gap[t], beta1 ** (t + 1) * g[0], rtol=1e-12, atol=1e-15)
     composed = descend(SURFACE, Composed(1e-3, momentum=beta1), START, STEPS)
     dampened = descend(SURFACE, optim.SGD(1e-3, momentum=beta1, dampening=beta1), START, STEPS)
     assert composed.diverged_at is None and dampened.diverged_at is None
@@ -109,9 +108,9 @@ def test_ema_momentum_is_not_torchs_dampened_buffer():
 
 def test_lecture_adagrad_with_decay_is_torchs_adagrad():
     composed = Composed(0.1, sigma="adagrad", form="lecture")
-    match = composed.match(schedules.InverseSqrtDecay())
-    assert match.name.startswith("Adagrad (=")
-    assert isinstance(match.optimizer, optim.Adagrad) and match.schedule is None
+    found = match(composed, schedules.InverseSqrtDecay())
+    assert found.name.startswith("Adagrad (=")
+    assert isinstance(found.optimizer, optim.Adagrad) and found.schedule is None
     mine = descend(SURFACE, composed, START, STEPS, schedule=schedules.InverseSqrtDecay())
     theirs = descend(SURFACE, optim.Adagrad(0.1, eps=0.0), START, STEPS)
     assert relative_error(mine.params, theirs.params) <= TOLERANCE
@@ -119,8 +118,25 @@ def test_lecture_adagrad_with_decay_is_torchs_adagrad():
 
 def test_lecture_forms_with_eps_claim_no_name():
     assert known_name(None, "adagrad", form="lecture") == "Adagrad (lecture's mean form)"
-    match = Composed(0.1, sigma="adagrad", form="lecture", eps=1e-8).match()
-    assert match.optimizer is None and match.name.startswith(NO_NAME)
+    found = match(Composed(0.1, sigma="adagrad", form="lecture", eps=1e-8))
+    assert found.optimizer is None and found.name.startswith(NO_NAME)
+
+
+def test_the_table_of_names_is_read_both_ways():
+    """Each row's combination, built by Composed, is named by that row; and the presets'
+    own ingredients are named too (Adam(…) is 'Adam'), so the table is the one source."""
+    for row in NAMES:
+        assert combination(row.name) is row
+        momentum = None if row.momentum == "g" else 0.9
+        composed = Composed(0.1, momentum, row.sigma, form=row.form,
+                            bias_correction=row.momentum.endswith("bias-corrected"))
+        assert match(composed).name == row.name
+        assert row.composed.startswith("Composed(")
+    assert match(optim.Adam(0.1)).name == "Adam"
+    assert match(optim.LectureRMSProp(0.1)).name == "RMSProp (lecture form)"
+    assert match(optim.SGD(0.1, momentum=0.9)).name.startswith(NO_NAME)
+    with pytest.raises(ValueError, match="no optimizer named 'Adamax'"):
+        combination("Adamax")
 
 
 # --- names ---------------------------------------------------------------------------
@@ -212,20 +228,23 @@ def test_lr_is_checked_first_and_numpy_scalars_are_numbers():
         Composed("0.1", sigma="adamw")
     adam = Composed(np.float32(0.5), np.float64(0.9), "adam", bias_correction=np.bool_(True),
                     beta2=np.float32(0.99), eps=np.int64(0))
-    assert (type(adam.lr), type(adam.momentum), type(adam.beta2), type(adam.eps)) == (float, float, float, int)
-    assert adam.bias_correction is True and adam.known_name() == "Adam"
+    m, s = adam.parts()
+    assert (type(adam.lr), type(m.beta), type(s.alpha), type(s.eps)) == (float, float, float, int)
+    assert m.bias_correction is True and match(adam).name == "Adam"
 
 
-def test_defaults_repr_and_hyperparameters():
+def test_composed_is_an_optimizer_of_ingredients_with_the_defaults():
     adam = Composed(0.1, 0.9, "adam", bias_correction=True)
-    assert adam.hyperparameters() == dict(lr=0.1, momentum=0.9, bias_correction=True, sigma="adam",
-                                          form="torch", alpha=None, beta2=0.999, eps=1e-8)
-    assert repr(adam) == "Composed(lr=0.1, momentum=0.9, bias_correction=True, sigma='adam', beta2=0.999, eps=1e-08)"
-    assert Composed(1.0, sigma="rmsprop").alpha == 0.99
-    assert Composed(1.0, sigma="rmsprop", form="lecture").alpha == 0.9
-    assert Composed(1.0, sigma="adagrad").eps == 1e-10
-    assert Composed(1.0, sigma="adagrad", form="lecture").eps == 0.0
-    assert repr(Composed(0.5)) == "Composed(lr=0.5, sigma='none')"
+    assert type(adam) is optim.Optimizer
+    assert adam.parts() == (optim.EMA(0.9, bias_correction=True),
+                            optim.RootEMA(0.999, 1e-8, bias_correction=True))
+    assert repr(adam) == ("Optimizer(lr=0.1, momentum=EMA(beta=0.9, bias_correction=True), "
+                          "sigma=RootEMA(alpha=0.999, eps=1e-08, bias_correction=True))")
+    assert Composed(1.0, sigma="rmsprop").sigma_part.alpha == 0.99
+    assert Composed(1.0, sigma="rmsprop", form="lecture").sigma_part == optim.RootEMA(0.9, start="first")
+    assert Composed(1.0, sigma="adagrad").sigma_part == optim.RootSum(1e-10)
+    assert Composed(1.0, sigma="adagrad", form="lecture").sigma_part == optim.RootMean()
+    assert repr(Composed(0.5)) == "Optimizer(lr=0.5)"
 
 
 # --- what the ingredients keep -----------------------------------------------------------
@@ -275,7 +294,10 @@ def test_without_eps_the_steps_ignore_the_gradients_scale(grads, scale, kind):
 def test_bias_correction_makes_a_steady_gradient_its_own_average(g, beta1, steps):
     optimizer = Composed(0.1, beta1, "adam", bias_correction=True, eps=0.0)
     sigma, m = record(optimizer, np.tile(g, (steps, 1)))
-    np.testing.assert_allclose(m, np.tile(g, (steps, 1)), rtol=1e-12)
+    # as in torch, the record's m is the raw average and its lr carries the correction 1/(1 − β1^t)
+    np.testing.assert_allclose(m / (1 - beta1 ** np.arange(1, steps + 1))[:, None], np.tile(g, (steps, 1)),
+                               rtol=1e-12)
+    assert optimizer.effective_lr == pytest.approx(0.1 / (1 - beta1 ** steps), rel=1e-15)
     np.testing.assert_allclose(sigma, np.tile(np.abs(g), (steps, 1)), rtol=1e-12)
 
 

@@ -166,3 +166,44 @@ def test_parity_data_ships_with_the_package():
     assert len(parity.golden_schedules()) > 20
     wheel_data = (ROOT / "pyproject.toml").read_text()
     assert '"rugged.parity" = ["data/*"]' in wheel_data
+
+
+def _teaching_sources():
+    return {path.name: [source(c) for c in cells(path) if c["cell_type"] == "code"
+                        and "teaching" in c.get("metadata", {}).get("tags", [])] for path in NOTEBOOKS}
+
+
+def test_each_lesson_shows_its_key_formulas_in_teaching_cells():
+    """The lesson's few lines of formula are in the notebook (tagged `teaching`), not one `??` away."""
+    import ast
+    found = _teaching_sources()
+    lessons = [name for name in found if not name.startswith("00")]
+    assert all(found[name] for name in lessons), {n: len(found[n]) for n in lessons}
+    functions = []
+    for name, sources in found.items():
+        for text in sources:
+            tree = ast.parse(text)
+            for node in tree.body:   # a teaching cell only imports and defines: running it alone is cheap
+                assert isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef,
+                                         ast.Assign)) or (isinstance(node, ast.Expr) and
+                                                          isinstance(node.value, ast.Constant)), \
+                    f"{name}: a teaching cell does more than define names: {ast.dump(node)[:80]}"
+            functions += [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
+    assert len(functions) >= 12, functions
+
+
+def test_a_teaching_function_has_one_copy():
+    """No name a teaching cell defines is defined again in the library."""
+    import ast
+    defined = {}
+    for module in (ROOT / "lib").rglob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                defined.setdefault(node.name, []).append(str(module.relative_to(ROOT)))
+    twice = {}
+    for name, sources in _teaching_sources().items():
+        for text in sources:
+            for node in ast.parse(text).body:
+                if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in defined:
+                    twice[f"{name}: {node.name}"] = defined[node.name]
+    assert not twice, twice

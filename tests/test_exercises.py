@@ -635,3 +635,25 @@ def test_checks_read_the_default_arguments_of_their_notebook():
     assert adagrad.larger_step("b").ok
     assert adam.check_first_step(1).ok and decay.cosine_lr(0.05).ok
     assert summary.check_zigzag_ingredient("momentum").ok
+
+
+def test_reads_hands_the_check_a_read_value_or_returns_the_readers_feedback():
+    seen = []
+
+    @exercises.reads(exercises.as_number, "η")
+    def check(value, scale=1):
+        seen.append(value)
+        return exercises.right(f"{value * scale}")
+
+    assert check(None).message.startswith("Not answered yet: set η")
+    assert not check("abc").ok and "number" in check("abc").message
+    assert not seen
+    assert check("1/4", scale=2).message == "0.5" and seen == [0.25]
+
+
+def test_rounding_clause_names_too_few_digits_and_nothing_else():
+    assert exercises.rounding_clause(0.0007, 0.000698771, 1e-3, "the peak") == \
+        "is close: it is the peak rounded to 1 significant digit; give at least 3"
+    assert exercises.rounding_clause(0.00069, 0.000698771, 1e-3).startswith("is close: it is the answer cut to 2")
+    assert exercises.rounding_clause(0.000698771, 0.000698771, 1e-3) is None    # right: nothing to say
+    assert exercises.rounding_clause(0.5, 0.000698771, 1e-3) is None           # not a rounding of it

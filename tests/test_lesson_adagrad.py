@@ -11,6 +11,9 @@ from rugged import descend, optim, runner, surfaces, widgets
 from rugged.lessons import adagrad as lesson
 
 from figure_checks import course_style, raw_notation, too_small
+from teaching import definitions
+
+TEACHING = definitions("02_adagrad")      # the notebook's teaching cells: lecture_sigma, sum_sigma, lecture_adagrad
 
 
 # ---------------------------------------------------------------------------------------
@@ -29,19 +32,42 @@ def pokemon_runs(pokemon):
 
 
 # ---------------------------------------------------------------------------------------
-# σ is the root mean square of the parameter's own gradients
+# σ is the root mean square of the parameter's own gradients (the notebook's teaching code)
+
+def test_the_teaching_code_lives_in_the_notebook_only():
+    for name in ("lecture_sigma", "sum_sigma", "lecture_adagrad"):
+        assert callable(TEACHING[name]) and not hasattr(lesson, name), name
+
 
 def test_lecture_sigma_by_hand():
     grads = np.array([[3.0, -1.0], [4.0, 1.0]])
-    np.testing.assert_allclose(lesson.lecture_sigma(grads), [[3.0, 1.0], [np.sqrt(12.5), 1.0]])
+    np.testing.assert_allclose(TEACHING["lecture_sigma"](grads), [[3.0, 1.0], [np.sqrt(12.5), 1.0]])
+    np.testing.assert_allclose(TEACHING["sum_sigma"](grads), [[3.0, 1.0], [5.0, np.sqrt(2)]])
+
+
+def test_the_teaching_sigmas_are_the_librarys_denominators():
+    grads = np.random.default_rng(0).normal(size=(50, 3)) * [1, 100, 1e-4]
+    np.testing.assert_allclose(TEACHING["lecture_sigma"](grads), optim.RootMean().values(grads), rtol=1e-13)
+    np.testing.assert_allclose(TEACHING["sum_sigma"](grads), optim.RootSum(eps=0).values(grads), rtol=1e-13)
 
 
 def test_lecture_adagrad_records_the_lecture_sigma():
     ravine = surfaces.ravine()
     path = descend(ravine, optim.LectureAdagrad(lr=0.1), ravine.start, 300)
-    assert lesson.sigma_formula_gap(path) < 1e-12
+    sigma = TEACHING["lecture_sigma"](path.grad[:-1])
+    assert np.max(np.abs(path.sigma / sigma - 1)) < 1e-12
     np.testing.assert_allclose(path.sigma[0], np.abs(path.grad[0]))      # σ^0 = |g^0|
     np.testing.assert_allclose(np.abs(path.params[1] - path.params[0]), 0.1)   # first step = η
+
+
+def test_the_teaching_loop_is_the_lecture_adagrad():
+    ravine = surfaces.ravine()
+    path = descend(ravine, optim.LectureAdagrad(lr=0.1), ravine.start, 300)
+    by_hand = TEACHING["lecture_adagrad"](ravine.grad, ravine.start, 0.1, 300)
+    assert by_hand.shape == path.params.shape
+    assert runner.relative_error(by_hand, path.params) < 1e-12
+    torch_form = descend(ravine, optim.Adagrad(lr=0.1, eps=0), ravine.start, 300)
+    assert runner.relative_error(by_hand, torch_form.params) > 1e-3      # the comparison can tell them apart
 
 
 def test_ravine_steep_direction_gets_large_sigma_and_small_steps():
@@ -86,7 +112,7 @@ def test_sum_form_is_lecture_form_with_inverse_sqrt_decay(pokemon):
     sum_form = descend(pokemon, optim.Adagrad(lr=eta, eps=0), pokemon.start, 2000)
     mean_form = descend(pokemon, optim.LectureAdagrad(lr=eta), pokemon.start, 2000,
                         schedule=lambda t: eta / np.sqrt(t + 1))
-    assert lesson.max_relative_difference(sum_form, mean_form) < 1e-12
+    assert runner.relative_error(sum_form.params, mean_form.params) < 1e-12
     t = np.arange(2000)[:, None]
     np.testing.assert_allclose(sum_form.sigma / mean_form.sigma, np.sqrt(t + 1) * np.ones((1, 2)), rtol=1e-12)
     assert "31.6228" in lesson.sigma_ratio(sum_form, mean_form)
@@ -109,18 +135,22 @@ def test_lecture_form_bursts_and_sum_form_does_not(pokemon, pokemon_runs):
 def test_adagrad_sigma_remembers_the_cliff():
     cliff = surfaces.plateau_cliff()
     path = descend(cliff, optim.LectureAdagrad(lr=0.1), cliff.start, 1500)
-    entry = lesson.basin_entry(cliff, path)
+    entry = path.first(path.params[:, 0] > cliff.basin[0])
     assert entry == 74
     fresh = descend(cliff, optim.LectureAdagrad(lr=0.1), path.params[entry], 1500 - entry)
     x_star = cliff.minima[0, 0]
-    slow = lesson.steps_to_reach(path, x_star) - entry
-    fast = lesson.steps_to_reach(fresh, x_star)
+
+    def reach(path):
+        return path.first(np.abs(path.params[:, 0] - x_star) < 0.05)
+
+    slow = reach(path) - entry
+    fast = reach(fresh)
     assert slow > 10 * fast                                                # 1165 vs 77 in the notebook
     sigma, g = path.sigma[:, 0], np.abs(path.grad[:-1, 0])
     assert sigma[entry] > 10 * g[entry] and sigma[1000] > 250 * g[1000]
     assert np.all(sigma[entry:] > 0.25)                                   # σ stays of the cliff's size
     sum_form = descend(cliff, optim.Adagrad(lr=0.1), cliff.start, 1500)
-    assert lesson.steps_to_reach(sum_form, x_star) is None
+    assert reach(sum_form) is None
     assert np.all(np.diff(sum_form.sigma[:, 0]) >= 0)                     # the sum form's σ never shrinks
     assert 1.0 < sum_form.endpoint[0] < cliff.basin[0]                    # barely down the cliff
 
@@ -214,6 +244,28 @@ def test_panel_reports_leaving_the_window_and_max_steps(panel):
     assert not panel.error and "leaves the plotted window" in panel.message
     panel.set(form="torch", eta=10.0, b=-120.0, w=-4.0, steps=10_000)
     assert "L − L* = 0" in panel.message or "e-" in panel.message
+
+
+def test_panel_offers_the_lectures_100000_updates(pokemon, pokemon_runs):
+    """The steps slider reaches the lecture's demo (torch's form, η = 1, 100,000 updates); the
+    panel draws it from about 2,000 of its points, its start and end where the run's are, and
+    a shorter setting of the slider shows the start of that run, as a run of that length."""
+    _, ada = pokemon_runs
+    panel = lesson.pokemon_panel()
+    assert panel.controls["steps"].max == 100_000
+    panel.set(steps=100_000)
+    assert not panel.error and panel.message.startswith("after 100,000 steps")
+    assert f"(b, w) = ({ada.endpoint[0]:.2f}, {ada.endpoint[1]:.3f})" in panel.message
+    left = panel.figure.axes[0]
+    drawn = max(left.get_lines(), key=lambda line: len(line.get_xdata())).get_xydata()
+    assert 1000 < len(drawn) <= 2001
+    np.testing.assert_allclose(drawn[[0, -1]], ada.params[[0, -1]])
+    (end,) = [line for line in left.get_lines() if line.get_marker() == "s"]
+    np.testing.assert_allclose(end.get_xydata()[0], ada.endpoint)
+    panel.set(steps=20_000)
+    short = descend(pokemon, optim.Adagrad(lr=1.0), pokemon.start, 20_000)
+    assert f"(b, w) = ({short.endpoint[0]:.2f}, {short.endpoint[1]:.3f})" in panel.message
+    np.testing.assert_allclose(end.get_xydata()[0], short.endpoint)
 
 
 def test_make_optimizer_rejects_unknown_form():

@@ -9,47 +9,78 @@ import pytest
 from rugged import descend, optim, surfaces, tuning
 from rugged.lessons import adam as lesson
 
+from teaching import definitions
+
+TAUGHT = ("moments", "correction_steps", "pure_memory")    # 04's teaching cells define these
+
+
+@pytest.fixture(scope="module")
+def taught():
+    return definitions("04_adam")
+
+
+def adam_from_parts(lr, beta2=0.999, corrected=True):
+    """Adam from its ingredients, as notebook 04 builds it, with both corrections on or off."""
+    return optim.Optimizer(lr, momentum=optim.EMA(0.9, bias_correction=corrected),
+                           sigma=optim.RootEMA(beta2, eps=1e-8, bias_correction=corrected))
+
+
+def test_the_teaching_cells_are_the_only_copy(taught):
+    """The notebook defines the lesson's formulas; the lesson module no longer does."""
+    for name in TAUGHT:
+        assert callable(taught[name]) and not hasattr(lesson, name), name
+    for gone in ("PartsAdam", "DEFAULTS", "Scaled", "first_steps_runs"):
+        assert not hasattr(lesson, gone), gone
+
 
 # ---------------------------------------------------------------------------------------
 # Adam from its pieces
 
-def test_hand_built_adam_matches_library_and_torch():
+def test_hand_built_adam_matches_library_and_torch(taught):
+    """Notebook 04's Adam by hand: the update from `moments` of the gradients so far."""
     eta, beta1, beta2, eps = 0.1, 0.9, 0.999, 1e-8
-    m, v = optim.EMA(beta1, shape=1), optim.SquareEMA(beta2, shape=1)
-    theta, by_hand = np.array([1.0]), []
-    for t in range(3):                                   # the lecture's t, from 0
-        g = 2 * theta
-        m_hat = m.update(g) / (1 - beta1**(t + 1))
-        sigma = np.sqrt(v.update(g) / (1 - beta2**(t + 1))) + eps
-        theta = theta - eta / sigma * m_hat
-        by_hand.append(theta[0])
+    theta, grads, by_hand = 1.0, [], []
+    for _ in range(3):
+        grads.append(2 * theta)
+        mo = taught["moments"](grads, (beta1, beta2))
+        theta = theta - eta / (mo["sigma_hat"][-1] + eps) * mo["m_hat"][-1]
+        by_hand.append(theta)
     library = lesson.on_square(optim.Adam(lr=eta), steps=3)
     assert np.max(np.abs(np.array(by_hand) - library)) < 1e-15
     assert np.allclose(library, lesson.TORCH_SQUARE, rtol=0, atol=1e-10)
 
 
-def test_parts_adam_equals_optim_adam():
+def test_adam_from_its_ingredients_is_optim_adam():
     surface = surfaces.rosenbrock()
     a = descend(surface, optim.Adam(lr=0.05), surface.start, 300)
-    b = descend(surface, lesson.PartsAdam(lr=0.05), surface.start, 300)
-    assert np.max(np.abs(a.params - b.params)) < 1e-12
+    b = descend(surface, adam_from_parts(0.05), surface.start, 300)
+    np.testing.assert_array_equal(a.params, b.params)
+    np.testing.assert_array_equal(lesson.on_square(adam_from_parts(0.1), 3), lesson.on_square(optim.Adam(lr=0.1), 3))
 
 
 def test_optim_adam_bookkeeping():
     opt = optim.Adam(lr=0.1)
     opt.step(np.array([1.0]), np.array([2.0]))
-    assert opt.m[0] == pytest.approx(0.2)
-    assert opt.effective_lr == pytest.approx(1.0)
-    assert opt.sigma[0] == pytest.approx(2.0 + 1e-8, rel=1e-15)
+    assert opt.last.m[0] == pytest.approx(0.2)                      # raw m
+    assert opt.last.lr == pytest.approx(1.0)                        # η/(1 − β1): m's correction
+    assert opt.last.sigma[0] == pytest.approx(2.0 + 1e-8, rel=1e-15)
 
 
 # ---------------------------------------------------------------------------------------
 # Bias correction
 
-def test_corrected_moments_are_right_from_the_first_step():
-    mo = lesson.moments(np.full(50, 3.0))
+def test_corrected_moments_are_right_from_the_first_step(taught):
+    mo = taught["moments"](np.full(50, 3.0))
     assert np.allclose(mo["m_hat"], 3.0) and np.allclose(mo["sigma_hat"], 3.0)
     assert mo["m"][0] == pytest.approx(0.3) and mo["rms"][0] == pytest.approx(3 * math.sqrt(0.001))
+    g = np.random.default_rng(0).normal(size=40)                  # the recursions, written out
+    m = v = 0.0
+    for t, gt in enumerate(g):
+        m, v = 0.8 * m + 0.2 * gt, 0.99 * v + 0.01 * gt**2
+    mo = taught["moments"](g, (0.8, 0.99))
+    assert mo["m"][-1] == pytest.approx(m, rel=1e-12) and mo["rms"][-1] == pytest.approx(math.sqrt(v), rel=1e-12)
+    assert mo["m_hat"][-1] == pytest.approx(m / (1 - 0.8**40), rel=1e-12)
+    assert mo["sigma_hat"][-1] == pytest.approx(math.sqrt(v / (1 - 0.99**40)), rel=1e-12)
 
 
 def test_step_ratios_of_the_variants():
@@ -72,16 +103,25 @@ def test_first_steps_on_the_square(capsys):
     out = capsys.readouterr().out
     assert " 0   2.0000   2.0000   2.00000   1.000   0.9000" in out      # rows count t from 0
     assert " 5 " not in out and "θᵗ⁺¹" in out
-    corrected = lesson.on_square(lesson.PartsAdam(lr=0.1), steps=5)
-    uncorrected = lesson.on_square(lesson.PartsAdam(lr=0.1, correct_m=False, correct_v=False), steps=5)
+    corrected = lesson.on_square(adam_from_parts(0.1), steps=5)
+    uncorrected = lesson.on_square(adam_from_parts(0.1, corrected=False), steps=5)
     assert np.all(np.diff(np.r_[1.0, corrected]) < 0) and np.all(corrected > 0)
     assert uncorrected[2] == pytest.approx(-0.1621, abs=1e-4)    # jumped past the minimum at 0
     steps = np.abs(np.diff(np.r_[1.0, uncorrected])) / 0.1
     assert steps[:3] == pytest.approx([3.162, 4.136, 4.323], abs=1e-3)
 
 
+def first_steps_runs(steps=80):
+    """Notebook 04's runs: Adam, and its ingredients without correction with β2 = 0.999 and 0.9999."""
+    valley = surfaces.rosenbrock()
+    return {label: descend(valley, opt, valley.start, steps) for label, opt in (
+        ("Adam (bias-corrected), β2 = 0.999", optim.Adam(lr=0.1)),
+        ("no bias correction, β2 = 0.999", adam_from_parts(0.1, corrected=False)),
+        ("no bias correction, β2 = 0.9999", adam_from_parts(0.1, 0.9999, corrected=False)))}
+
+
 def test_uncorrected_adam_jumps_up_in_the_valley():
-    runs = lesson.first_steps_runs(eta=0.1, steps=80)
+    runs = first_steps_runs(80)
     corrected, plain, high = runs.values()
     start = corrected.loss[0]
     assert corrected.loss.max() == start
@@ -90,17 +130,22 @@ def test_uncorrected_adam_jumps_up_in_the_valley():
     assert plain.loss[-1] < corrected.loss[-1] and high.loss[-1] < corrected.loss[-1]
 
 
-def test_defaults_table(capsys):
-    lesson.defaults_table()
+def test_defaults_table(taught, capsys):
+    correction_steps = taught["correction_steps"]
+    lesson.defaults_table(correction_steps)
     out = capsys.readouterr().out
     assert "10 gradients; m̂ needs correcting for 44 steps" in out
     assert "1000 squared gradients; v̂ needs correcting for 4603 steps" in out
     assert 1 - 0.9**44 >= 0.99 > 1 - 0.9**43
+    for beta in (0.5, 0.9, 0.99, 0.999):          # the weights 1 − β^k: within 1% of 1 from k on, not before
+        k = correction_steps(beta)
+        weights = optim.EMA(beta).values(np.ones(k))     # the average of a constant 1 is its weights' sum
+        assert weights[-1] >= 0.99 - 1e-12 and (k == 1 or weights[-2] < 0.99), beta
 
 
 def test_adam_ignores_the_scale_of_the_loss(capsys):
     valley = surfaces.rosenbrock()
-    big = lesson.Scaled(valley, 1000)
+    big = surfaces.Scaled(valley, 1000)
     a = descend(valley, optim.Adam(lr=0.1), valley.start, 200)
     b = descend(big, optim.Adam(lr=0.1), valley.start, 200)
     assert np.max(np.abs(a.params - b.params)) < 1e-8
@@ -202,10 +247,18 @@ def test_valley_race_claims(valley_race):
     assert 8 < high / low < 20
 
 
-def test_late_steps_show_what_the_takeaway_says(valley_race, capsys):
+def test_pure_memory_is_what_adam_does_without_new_gradients(taught):
+    """σ̂ of the library's Adam after gradients that stop at step `first`: it shrinks by pure_memory."""
+    g = np.r_[np.random.default_rng(1).normal(size=301), np.zeros(500)]
+    sigma = optim.RootEMA(0.999, bias_correction=True).values(g)
+    assert sigma[800] / sigma[300] == pytest.approx(taught["pure_memory"](300, 800), rel=1e-12)
+
+
+def test_late_steps_show_what_the_takeaway_says(valley_race, taught, capsys):
     """RMSprop's gradient flips nearly every step and σ ≈ |g|; Adam's does not flip, and its σ̂
     is the memory of earlier, larger gradients (it decays as if no new gradient counted)."""
-    late = lesson.late_steps(valley_race, first=1000)
+    pure_memory = taught["pure_memory"]
+    late = lesson.late_steps(valley_race, pure_memory, first=1000)
     out = capsys.readouterr().out
     rms, adam = late["RMSprop"], late["Adam"]
     assert np.all(rms["flips"] > 0.8)
@@ -215,8 +268,8 @@ def test_late_steps_show_what_the_takeaway_says(valley_race, capsys):
     assert np.all(adam["sigma"] > 1) and np.all(adam["sigma"] / adam["grad"] > 1e4)
     assert np.all(adam["step"] < 1e-4)
     budget = valley_race["Adam"].budget
-    assert np.allclose(adam["memory"], lesson.pure_memory(1000, budget - 1), rtol=0, atol=1e-3)
-    assert lesson.pure_memory(1000, budget - 1) < 0.9
+    assert np.allclose(adam["memory"], pure_memory(1000, budget - 1), rtol=0, atol=1e-3)
+    assert pure_memory(1000, budget - 1) < 0.9
     assert "g flips sign" in out and "if no gradient after t = 1000 counted at all" in out
     valley = surfaces.rosenbrock()                 # RMSprop ends inside the goal but no closer
     goal = tuning.goal_fraction(valley, tuning.DEFAULT_TOLERANCE) - valley.min_loss
@@ -240,14 +293,14 @@ def test_first_steps_of_adam_and_rmsprop_on_the_saddle(saddle_race):
         assert table[name][:3] == [2, 2, 2] and table[name][3] == 3
 
 
-def test_race_figures_are_readable(saddle_race, valley_race):
+def test_race_figures_are_readable(saddle_race, valley_race, taught):
     import figure_checks
     for surface, results, escape in ((surfaces.saddle(), saddle_race, True),
                                      (surfaces.rosenbrock(), valley_race, False)):
         fig = lesson.race_figure(surface, results, escape=escape)
         assert fig.get_figwidth() <= 9.5
         assert figure_checks.too_small(fig) == [] and figure_checks.raw_notation(fig) == []
-    for fig in (lesson.bias_figure(steps=300), lesson.first_steps_figure(lesson.first_steps_runs(steps=20))):
+    for fig in (lesson.bias_figure(taught["moments"], steps=300), lesson.first_steps_figure(first_steps_runs(20))):
         assert figure_checks.too_small(fig) == [] and figure_checks.raw_notation(fig) == []
 
 

@@ -9,8 +9,18 @@ from rugged import descend, optim, runner, schedules, surfaces, widgets
 from rugged.lessons import decay as lesson
 
 from figure_checks import course_style, raw_notation, too_small
+from teaching import definitions
 
 N = 20_000
+TEACHING = definitions("05_lr_decay")      # the notebook's teaching cells
+
+
+def stability_number(path, surface):
+    return TEACHING["stability_number"](path.step_size, surface.H)
+
+
+def step_growth(path):
+    return TEACHING["step_growth"](path.step_size[:, 1])
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +54,7 @@ def test_lecture_adagrad_bursts_again_and_again(pokemon, lecture):
 
 def test_every_burst_follows_an_unstable_step(pokemon, lecture):
     bursts = runner.bursts(lecture, pokemon)
-    stability = lesson.stability_number(lecture, pokemon)
+    stability = stability_number(lecture, pokemon)
     rose = lesson.crossings(stability, bursts)
     assert np.all(rose < bursts.starts)
     assert np.all(stability[bursts.starts - 1] > 2)
@@ -57,7 +67,17 @@ def test_stability_number_is_the_spectrum_of_DH(pokemon, lecture):
     t = 700
     D = np.diag(lecture.step_size[t])
     expected = np.max(np.linalg.eigvals(D @ pokemon.H).real)
-    assert lesson.stability_number(lecture, pokemon)[t] == pytest.approx(expected, rel=1e-10)
+    assert stability_number(lecture, pokemon)[t] == pytest.approx(expected, rel=1e-10)
+
+
+def test_the_teaching_code_lives_in_the_notebook_only():
+    for name in ("stability_number", "step_growth"):
+        assert callable(TEACHING[name]) and not hasattr(lesson, name), name
+
+
+def test_step_growth_by_hand():
+    assert TEACHING["step_growth"](np.array([1.0, 2.0, 3.0, 1.5])) == pytest.approx(2.0)
+    assert TEACHING["step_growth"](np.array([4.0, 2.0, 1.0])) == pytest.approx(0.5)
 
 
 # ---------------------------------------------------------------------------------------
@@ -65,8 +85,8 @@ def test_stability_number_is_the_spectrum_of_DH(pokemon, lecture):
 
 def test_decay_removes_the_bursts(pokemon, decayed):
     assert len(runner.bursts(decayed, pokemon)) == 0
-    assert lesson.step_growth(decayed) <= 1 + 1e-12
-    assert lesson.stability_number(decayed, pokemon).max() < 0.2
+    assert step_growth(decayed) <= 1 + 1e-12
+    assert stability_number(decayed, pokemon).max() < 0.2
     assert decayed.loss[-1] - pokemon.min_loss > 100      # but with η = 1 it is slow
 
 
@@ -78,7 +98,7 @@ def test_decay_with_a_larger_eta_reaches_the_minimum_smoothly(pokemon):
 
 
 def test_constant_lr_step_grows(lecture):
-    assert lesson.step_growth(lecture) > 1.05
+    assert step_growth(lecture) > 1.05
 
 
 def test_decayed_lecture_adagrad_is_torch_adagrad(pokemon, decayed):
@@ -130,7 +150,9 @@ def test_other_figures_are_readable(pokemon, lecture, decayed):
     bursts = runner.bursts(lecture, pokemon)
     with course_style():
         figures = (lesson.burst_figure(pokemon, lecture, bursts),
-                   lesson.why_figure(pokemon, {"constant": lecture, "1/sqrt(t+1)": decayed}, bursts),
+                   lesson.why_figure(pokemon, {"constant": (lecture, stability_number(lecture, pokemon)),
+                                               "1/sqrt(t+1)": (decayed, stability_number(decayed, pokemon))},
+                                     bursts),
                    lesson.fix_figure(pokemon, {"constant": (lecture, "C0"), "decayed": (decayed, "C1")}))
     for fig in figures:
         assert not too_small(fig), too_small(fig)

@@ -14,8 +14,15 @@ from rugged.runner import bursts
 
 import notebook_text
 from figure_checks import course_style, raw_notation, too_small
+from teaching import definitions
 
 ETA = lesson.CLIFF_ETA
+TAUGHT = ("memory_weights", "half_memory", "torch_overshoot")   # 03's teaching cells define these
+
+
+@pytest.fixture(scope="module")
+def taught():
+    return definitions("03_rmsprop")
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +62,16 @@ def test_lecture_rmsprop_sigma_follows_the_recursion(runs):
     np.testing.assert_allclose(path.sigma[:, 0], sigma, rtol=1e-12)
 
 
+def test_the_teaching_cells_are_the_only_copy(taught):
+    """The notebook defines the lesson's formulas; the lesson module no longer does."""
+    for name in TAUGHT:
+        assert callable(taught[name]) and not hasattr(lesson, name), name
+
+
 @pytest.mark.parametrize("alpha", [None, 0.5, 0.9, 0.99])
-def test_memory_weights_sum_to_one_and_reproduce_sigma(alpha):
+def test_memory_weights_sum_to_one_and_reproduce_sigma(taught, alpha):
     t = 40
-    weights = lesson.memory_weights(t, alpha)
+    weights = taught["memory_weights"](t, alpha)
     assert weights.sum() == pytest.approx(1.0)
     rng = np.random.default_rng(0)
     grads = rng.normal(size=t + 1)
@@ -69,11 +82,15 @@ def test_memory_weights_sum_to_one_and_reproduce_sigma(alpha):
     assert opt.sigma[0] ** 2 == pytest.approx(np.sum(weights * grads**2))
 
 
-def test_half_memory_and_the_early_slowness_of_large_alpha():
-    assert [lesson.half_memory(a) for a in (0.5, 0.9, 0.99)] == [1, 7, 69]
+def test_half_memory_and_the_early_slowness_of_large_alpha(taught):
+    memory_weights, half_memory = taught["memory_weights"], taught["half_memory"]
+    assert [half_memory(a) for a in (0.5, 0.9, 0.99)] == [1, 7, 69]
+    for alpha in (0.5, 0.9, 0.99):      # the newest n carry at least half of (σ^t)², the newest n − 1 less
+        n, weights = half_memory(alpha), memory_weights(2000, alpha)
+        assert weights[len(weights) - n:].sum() >= 0.5 > weights[len(weights) - n + 1:].sum()
     # at t = 40, α = 0.99 weighs the newest gradient less than Adagrad does, and g^0 at 0.67
-    assert lesson.memory_weights(40, 0.99)[-1] < lesson.memory_weights(40)[-1]
-    assert lesson.memory_weights(40, 0.99)[0] == pytest.approx(0.99**40)
+    assert memory_weights(40, 0.99)[-1] < memory_weights(40)[-1]
+    assert memory_weights(40, 0.99)[0] == pytest.approx(0.99**40)
 
 
 # ---------------------------------------------------------------------------------------
@@ -135,12 +152,18 @@ def test_first_steps_lecture_eta_sign_g_torch_ten_eta():
     assert np.all(np.abs(torch_step[1]) > 6) and np.all(np.abs(torch_step[2]) > 5)
 
 
-def test_torch_overshoot_on_a_constant_gradient():
-    path = descend(lesson.Slope(1.0), optim.RMSprop(lr=0.01, alpha=0.99, eps=0.0), [0.0], 200)
+def test_torch_overshoot_on_a_constant_gradient(taught):
+    torch_overshoot = taught["torch_overshoot"]
+    slope = surfaces.Slope(1.0)
+    path = descend(slope, optim.RMSprop(lr=0.01, alpha=0.99, eps=0.0), slope.start, 200)
     steps = -np.diff(path.params[:, 0]) / 0.01
     t = np.arange(200)
     np.testing.assert_allclose(steps, 1 / np.sqrt(1 - 0.99 ** (t + 1)), rtol=1e-10)
-    assert [lesson.torch_overshoot(a) for a in (0.9, 0.99, 0.999)] == [16, 174, 1750]
+    assert [torch_overshoot(a) for a in (0.9, 0.99, 0.999)] == [16, 174, 1750]
+    for alpha, within in ((0.9, 0.1), (0.99, 0.1), (0.9, 0.01), (0.5, 0.5)):   # what the library's RMSprop does
+        ratio = -np.diff(descend(slope, optim.RMSprop(lr=0.01, alpha=alpha, eps=0.0), slope.start, 400)
+                         .params[:, 0]) / 0.01
+        assert torch_overshoot(alpha, within) == np.flatnonzero(ratio <= 1 + within)[0], (alpha, within)
 
 
 # ---------------------------------------------------------------------------------------
@@ -163,10 +186,11 @@ def test_the_race_is_the_course_race(race):
 def test_torch_rows_are_notebook_07s(race):
     """03 says its torch rows are the ones 07's race gives on this valley: same racer, same result."""
     from rugged.lessons import summary
+    torch_racers = {"Adagrad (torch)": "Adagrad", "RMSprop (torch, α=0.99)": "RMSprop"}   # 03's name → 07's
     valley, results = race
     theirs = tuning.surface_race(valley, {name: summary.RACE_OPTIMIZERS[name]
-                                          for name in lesson.TORCH_RACERS.values()})
-    for ours, name in lesson.TORCH_RACERS.items():
+                                          for name in torch_racers.values()})
+    for ours, name in torch_racers.items():
         a, b = results[ours], theirs[name]
         assert type(a.make(1.0)) is type(b.make(1.0))
         assert a.best_eta == b.best_eta and a.best_steps == b.best_steps
@@ -249,19 +273,20 @@ def test_rmsprop_steps_are_bounded(alpha):
 # ---------------------------------------------------------------------------------------
 # Figures and tables run without warnings
 
-def test_figures_and_tables(cliff, runs, race, capsys):
+def test_figures_and_tables(cliff, runs, race, taught, capsys):
     named = {"Adagrad": runs["Adagrad"], **{f"RMSProp α={a}": runs[a] for a in lesson.CLIFF_ALPHAS}}
     with course_style():
-        figures = (lesson.memory_figure(), lesson.x_profile_figure(cliff), lesson.cliff_figure(cliff, named),
+        figures = (lesson.memory_figure(taught["memory_weights"]), lesson.x_profile_figure(cliff),
+                   lesson.cliff_figure(cliff, named),
                    lesson.transient_figure(), lesson.race_figure(*race))
     for fig in figures:
         assert not too_small(fig), too_small(fig)
         assert not raw_notation(fig), raw_notation(fig)
     plt.close("all")
-    lesson.print_memory()
+    lesson.print_memory(taught["half_memory"])
     lesson.print_profile(cliff)
     lesson.cliff_table(cliff, named)
-    lesson.print_overshoot()
+    lesson.print_overshoot(taught["torch_overshoot"])
     lesson.race_details(*race)
     out = capsys.readouterr().out
     assert "1239" in out and "RMSProp α=0.5" in out and "1750" in out
@@ -393,7 +418,8 @@ def test_check_brakes_hardest():
 
 def test_check_torch_first_step():
     assert "Not answered" in lesson.check_torch_first_step(None).message
-    assert lesson.torch_first_step(0.01, 0.99, 5.0) == pytest.approx(0.1, rel=1e-6)
+    assert lesson.torch_first_step(0.01, 0.99, 5.0) == pytest.approx(0.01 * 5 / (np.sqrt(0.01 * 25) + 1e-8), rel=1e-12)
+    assert lesson.rmsprop_sigma(2.0, 6.0, 0.9) == pytest.approx(np.sqrt(0.9 * 4 + 0.1 * 36), rel=1e-15)
     assert lesson.check_torch_first_step(0.1).ok
     negative = lesson.check_torch_first_step(-0.1)
     assert negative.ok and "size" in negative.message

@@ -16,8 +16,16 @@ from rugged.lessons import stalls as lesson
 
 import notebook_text
 from figure_checks import course_style, raw_notation, too_small
+from teaching import definitions
 
 ETA = nets.DEFAULT_ETA
+TEACHING = definitions("01_critical_points")      # the notebook's teaching cells: bounce, closed_form
+closed_form = TEACHING["closed_form"]
+
+
+def bounce(problem, path, eta=ETA):
+    """The notebook's `bounce` at the end of a run."""
+    return TEACHING["bounce"](problem.hessian(path.endpoint), path.grad, eta)
 
 
 # ---------------------------------------------------------------------------------------
@@ -54,6 +62,11 @@ def ravine_runs(ravine):
 
 # ---------------------------------------------------------------------------------------
 # 1. The stall: the loss flattens, ‖∇L‖ does not go to zero
+
+def test_the_teaching_code_lives_in_the_notebook_only():
+    for name in ("bounce", "closed_form"):
+        assert callable(TEACHING[name]) and not hasattr(lesson, name), name
+
 
 def test_training_stalls_far_from_a_critical_point(network):
     _, gd = network
@@ -97,14 +110,14 @@ def test_without_weight_decay_the_search_from_the_stall_does_not_converge(networ
 
 def test_gd_bounces_across_the_steep_directions_at_the_stall(network):
     problem, gd = network
-    b = lesson.bounce(problem, gd, ETA)
-    lam = b.eigenvalues
+    lam, share, along, flips = bounce(problem, gd)
+    assert np.all(np.diff(lam) >= 0) and along.shape == (gd.steps + 1,)
     assert abs(lam[-1] - 2 / ETA) < 0.1 * (2 / ETA)                            # λ_max ≈ 2/η
-    assert np.sum(lam > 1 / ETA) == 3 and b.share > 0.99                       # ‖g‖ lies in the overshooting directions
-    assert b.flips == 1.0                                                      # g·v_max flips every step
+    assert np.sum(lam > 1 / ETA) == 3 and share > 0.99                         # ‖g‖ lies in the overshooting directions
+    assert flips == 1.0                                                        # g·v_max flips every step
     assert np.sum(np.abs(lam) < 1e-2) > len(lam) / 2                           # most directions are flat
     assert np.sum(lam < 0) > 20                                                # the stall is no minimum
-    text = lesson.bounce_summary(b)
+    text = lesson.bounce_summary(lam, share, flips, eta=ETA)
     assert "3 of 97" in text and "99.9%" in text and "100% of the last 100" in text
 
 
@@ -127,20 +140,20 @@ def test_a_tiny_eta_is_still_far_after_100000_updates(ravine, ravine_runs):
     _, slow = ravine_runs
     assert slow.steps == 100_000
     assert slow.distance(ravine.minima[0]) > 8.9
-    np.testing.assert_allclose(slow.endpoint, lesson.closed_form(ravine, 1e-7, 100_000), rtol=1e-9)
+    np.testing.assert_allclose(slow.endpoint, closed_form(ravine, 1e-7, 100_000), rtol=1e-9)
     assert slow.endpoint[0] == pytest.approx(-9 * (1 - 1e-8) ** 100_000)
-    text = lesson.closed_form_reason(ravine, 1e-7, 100_000)
+    text = lesson.closed_form_reason(ravine, 1e-7, 100_000, closed_form)
     assert "-8.9910" in text and "+0.1085" in text
 
 
 def test_steps_to_reach_agrees_with_descend(ravine):
-    n = lesson.steps_to_reach(ravine, 1e-2)
+    n = lesson.steps_to_reach(ravine, 1e-2, closed_form)
     path = descend(ravine, optim.GD(lr=1e-2), ravine.start, n + 10)
-    dist = np.linalg.norm(path.params - ravine.minima[0], axis=1)
-    assert int(np.argmax(dist <= 1e-2)) == n
-    assert lesson.steps_to_reach(ravine, 1.1e-2) is None                       # diverges
-    assert lesson.steps_to_reach(ravine, 1e-3) > 9 * n                         # 10× smaller η, ~10× slower
-    table = lesson.rate_table(ravine, [1e-7, 1e-2, 1.1e-2])
+    assert path.first(np.linalg.norm(path.params - ravine.minima[0], axis=1) <= 1e-2) == n
+    assert lesson.steps_to_reach(ravine, 1.1e-2, closed_form) is None          # diverges
+    assert lesson.steps_to_reach(ravine, 2 / 199.8, closed_form) is None       # bounces for ever (1 − ηλ = −1)
+    assert lesson.steps_to_reach(ravine, 1e-3, closed_form) > 9 * n            # 10× smaller η, ~10× slower
+    table = lesson.rate_table(ravine, [1e-7, 1e-2, 1.1e-2], closed_form)
     assert "6,799" in table and "never: diverges" in table
 
 
@@ -169,7 +182,7 @@ def test_figures_draw(network, critical, found, ravine, ravine_runs):
     with course_style():
         figures = [
             lesson.stall_figure(gd, label="GD (η = 0.7)"),
-            lesson.bounce_figure(lesson.bounce(problem, gd, ETA), point),
+            lesson.bounce_figure(*bounce(problem, gd)[::2], point, eta=ETA),
             lesson.ravine_figure(ravine, bouncing, label="GD (η = 1e-2)"),
             lesson.census_figure(found, title="census"),
             lesson.one_rate_figure(ravine, {"GD (η = 1e-2)": (1e-2, bouncing), "GD (η = 1e-7)": (1e-7, slow)}),
@@ -262,11 +275,12 @@ def test_notebook_text_has_no_raw_notation(name):
 
 def test_printed_summaries_use_unicode_notation(network, ravine, ravine_runs):
     problem, gd = network
-    texts = [lesson.bounce_summary(lesson.bounce(problem, gd, ETA)),
+    lam, share, _, flips = bounce(problem, gd)
+    texts = [lesson.bounce_summary(lam, share, flips, eta=ETA),
              lesson.ravine_summary(ravine, ravine_runs[0], 1e-2),
-             lesson.one_rate_summary(ravine, {"GD": (1e-2, ravine_runs[0])}),
-             lesson.closed_form_reason(ravine, 1e-7, 100_000),
-             lesson.rate_table(ravine, [1e-3, 1e-2])]
+             lesson.one_rate_summary(ravine, {"GD": (1e-2, ravine_runs[0])}, closed_form),
+             lesson.closed_form_reason(ravine, 1e-7, 100_000, closed_form),
+             lesson.rate_table(ravine, [1e-3, 1e-2], closed_form)]
     for text in texts:
         assert "^" not in text and "λ_" not in text and "θ_" not in text, text
     assert "gᵗ · v_max" in texts[0] and "(1 − ηλ)ᴺ with N = 100,000" in texts[3]
@@ -288,6 +302,25 @@ def test_panel_draws_extreme_settings(eta, steps):
         assert "diverged at step" in panel.message and "|1 − ηλ_max| > 1" in panel.message
     else:
         assert "distance to ★" in panel.message
+    plt.close("all")
+
+
+def test_panel_offers_the_100000_updates_of_section_5(ravine, ravine_runs):
+    """The steps slider reaches section 5's run (η = 1e-7, 100,000 updates), drawn from about
+    2,000 of its points with its ends where the run's are."""
+    _, slow = ravine_runs
+    panel = lesson.ravine_panel()
+    assert panel.controls["steps"].max == 100_000
+    panel.set(eta=1e-7, steps=100_000)
+    assert not panel.error and f"(x, y) = ({slow.endpoint[0]:.3f}, {slow.endpoint[1]:+.3f})" in panel.message
+    contour, loss_ax = panel.figure.axes[:2]
+    drawn = max(contour.get_lines(), key=lambda line: len(line.get_xdata())).get_xydata()
+    assert 1000 < len(drawn) <= 2001 and np.allclose(drawn[[0, -1]], slow.params[[0, -1]])
+    loss = max(loss_ax.get_lines(), key=lambda line: len(line.get_xdata()))
+    assert len(loss.get_xdata()) <= 2001 and loss.get_xdata()[-1] == 100_001
+    panel.set(eta=1e-2, steps=100_000)                      # the band, thinned
+    band = [patch for patch in contour.patches if len(patch.get_xy()) > 10]
+    assert band and len(band[0].get_xy()) <= 2002
     plt.close("all")
 
 

@@ -6,9 +6,29 @@ import re
 import numpy as np
 import pytest
 
-from rugged import descend, optim, schedules, surfaces, tuning, widgets
+from rugged import compose, descend, optim, schedules, surfaces, tuning, widgets
 from rugged.compose import Composed
 from rugged.lessons import summary as lesson
+
+from teaching import definitions
+
+statistics = definitions("07_summary")["statistics"]      # 07's teaching cell
+
+
+def test_the_teaching_cell_is_the_only_copy():
+    assert callable(statistics) and not hasattr(lesson, "statistics") and not hasattr(lesson, "sign_symmetry")
+
+
+def test_statistics_are_what_adams_steps_use():
+    """θ^t − θ^{t+1} = η·m̂^t/σ^t for the composer's Adam (ε = 0) fed the same gradients."""
+    g = np.random.default_rng(2).normal(size=(30, 2))
+    m_hat, sigma = statistics(g)
+    adam = Composed(0.1, momentum=0.9, sigma="adam", bias_correction=True, eps=0.0)
+    theta = np.zeros(2)
+    for t, gt in enumerate(g):
+        new = adam.step(theta, gt)
+        np.testing.assert_allclose(theta - new, 0.1 * m_hat[t] / sigma[t], rtol=1e-12)
+        theta = new
 
 
 # --- 1. one ingredient at a time -------------------------------------------------------
@@ -42,7 +62,7 @@ def test_gd_at_three_times_the_lr_diverges_on_rosenbrock():
 
 
 def test_the_momentum_of_the_build_up_is_torchs_sgd_at_the_gds_lr():
-    assert Composed(1e-2, momentum=0.9).match().optimizer.lr == pytest.approx(1e-3)
+    assert compose.match(Composed(1e-2, momentum=0.9)).optimizer.lr == pytest.approx(1e-3)
 
 
 def test_the_dampening_identities_hold():
@@ -57,11 +77,12 @@ def test_momentum_cancels_the_flipping_component_and_sigma_does_not():
     g = lesson.zigzag_gradients()
     steep = g @ lesson.STEEP
     assert np.all(np.sign(steep[1:]) != np.sign(steep[:-1])), "GD's steep component flips every step"
-    stats = lesson.direction_statistics(g)
+    stats = lesson.direction_statistics(g, statistics)
     ratio = {d: np.mean(np.abs(stats[d]["ratio"][5:])) for d in stats}
     assert ratio["steep"] < 0.05 and ratio["flat"] > 0.3 and ratio["flat"] / ratio["steep"] > 10
     assert np.all(stats["steep"]["sigma"][5:] > 4 * np.abs(stats["steep"]["g"][5:]).mean())
-    assert lesson.sign_symmetry(g) == (0.0, 0.0)
+    (m, sigma), (m_neg, sigma_neg) = statistics(g), statistics(-g)     # σ ignores the sign, m flips with it
+    assert np.max(np.abs(sigma_neg - sigma)) == 0.0 and np.max(np.abs(m_neg + m)) == 0.0
 
 
 def test_zigzag_paths():
@@ -80,7 +101,7 @@ def test_zigzag_paths():
     # … but it does not stay: the loss bursts back above the goal (the table's "stays" is —)
     assert tuning.settle_steps(half, goal) is None
     assert half.loss[half.steps_to(goal):].max() > 10 * goal
-    names = {label: opt.known_name() for label, opt in lesson.zigzag_variants().items()}
+    names = {label: compose.match(opt).name for label, opt in lesson.zigzag_variants().items()}
     assert names["momentum + σ"] == "Adam" and names["GD"].startswith("SGD")
 
 

@@ -8,8 +8,18 @@ from rugged.lessons import warmup as lesson
 
 import notebook_text
 from figure_checks import course_style, raw_notation, too_small
+from teaching import definitions
 
 ETA, N = 0.3, 200
+TAUGHT = ("adaptive_lr", "chi_variance", "saturation")      # 06's teaching cells define these
+TAUGHT_NAMESPACE = definitions("06_warmup")
+adaptive_lr, chi_variance, saturation = (TAUGHT_NAMESPACE[name] for name in TAUGHT)
+
+
+def test_the_teaching_cells_are_the_only_copy():
+    """The notebook defines the lesson's formulas; the lesson module no longer does."""
+    for name in TAUGHT:
+        assert callable(TAUGHT_NAMESPACE[name]) and not hasattr(lesson, name), name
 
 
 # ---------------------------------------------------------------------------------------
@@ -65,7 +75,7 @@ def test_tables_print(capsys):
 @pytest.fixture(scope="module")
 def monte_carlo():
     grads = lesson.random_gradients(runs=10_000, steps=50, seed=0)
-    return grads, lesson.adaptive_lr(optim.Adam(), grads), lesson.adaptive_lr(optim.RAdam(), grads)
+    return grads, adaptive_lr(optim.Adam(), grads), adaptive_lr(optim.RAdam(), grads)
 
 
 def test_adaptive_lr_is_adams_bias_corrected_sigma(monte_carlo):
@@ -94,18 +104,27 @@ def test_chi_model_matches_monte_carlo(monte_carlo, capsys):
     _, adam, radam = monte_carlo
     t = np.arange(50)
     np.testing.assert_array_equal(lesson.rho_at(t), optim.radam_rho(t + 1))
-    model = lesson.chi_variance(lesson.rho_at(t))
+    model = chi_variance(lesson.rho_at(t))
     var = adam.var(axis=1)
     assert np.isinf(model[:2]).all()
-    gap = lesson.model_gap(adam)
+    gap = lesson.model_gap(adam, chi_variance)
     np.testing.assert_allclose(gap[2:], model[2:] / var[2:] - 1)
     assert 0.2 < gap[2] < 0.25                           # t = 2: about a fifth too high
     assert np.max(np.abs(gap[5:])) < 0.04                # from t = 5 on: a few percent
-    lesson.variance_table(adam, radam)
+    lesson.variance_table(adam, radam, chi_variance)
     out = capsys.readouterr().out
     last = out.strip().splitlines()[-1]
     assert f"{gap[2]:+.1%} at t = 2" in last and f"±{np.max(np.abs(gap[5:])):.1%} for t = 5 … 49" in last
-    assert lesson.chi_variance(lesson.rho_inf())[0] == pytest.approx(2.506e-4, rel=1e-3)
+    assert chi_variance(lesson.rho_inf())[0] == pytest.approx(2.506e-4, rel=1e-3)
+
+
+def test_chi_variance_is_the_variance_of_sqrt_rho_over_chi_square():
+    """The formula against a direct Monte Carlo of ψ = sqrt(ρ/χ²_ρ) and against the known E[ψ²]."""
+    rng = np.random.default_rng(3)
+    for rho in (6.0, 10.0, 40.0):
+        psi = np.sqrt(rho / rng.chisquare(rho, size=400_000))
+        assert chi_variance(rho)[0] == pytest.approx(psi.var(), rel=0.03), rho
+    assert np.isinf(chi_variance([1.0, 2.0])).all() and np.isfinite(chi_variance(2.0 + 1e-9)).all()
 
 
 def test_the_estimate_settles_only_where_the_variance_is_finite(monte_carlo):
@@ -120,7 +139,7 @@ def test_radam_rectified_variance_stays_below_the_long_run(monte_carlo):
     _, _, radam = monte_carlo
     np.testing.assert_array_equal(radam[:5], 1.0)          # momentum SGD: σ = 1
     var = radam[5:].var(axis=1)
-    limit = lesson.chi_variance(lesson.rho_inf())[0]
+    limit = chi_variance(lesson.rho_inf())[0]
     assert np.all(var < limit)
     assert var[0] == pytest.approx(1.136e-4, rel=1e-3) and var[-1] > 0.9 * limit
 
@@ -129,11 +148,11 @@ def test_variance_figure_and_tables(monte_carlo, capsys):
     _, adam, radam = monte_carlo
     lesson.spread_table(adam)
     lesson.settling_table(adam)
-    lesson.variance_table(adam, radam)
+    lesson.variance_table(adam, radam, chi_variance)
     out = capsys.readouterr().out
     assert "37.5%" in out and "– (SGD step)" in out
     with course_style():
-        fig = lesson.variance_figure(adam, radam)
+        fig = lesson.variance_figure(adam, radam, chi_variance)
     assert len(fig.axes) == 2
     assert not too_small(fig) and not raw_notation(fig), (too_small(fig), raw_notation(fig))
     lesson.plots.plt.close(fig)
@@ -146,7 +165,7 @@ def test_tables_count_t_from_0(monte_carlo, capsys):
     lesson.spread_table(adam)
     first = capsys.readouterr().out.splitlines()[1].split()
     assert first[0] == "0" and first[-1] == f"{np.mean(1 / np.abs(grads[0]) > 2):.1%}"
-    lesson.variance_table(adam, radam)
+    lesson.variance_table(adam, radam, chi_variance)
     first = capsys.readouterr().out.splitlines()[1].split()
     assert first[:3] == ["0", "1", "1.000"] and first[4] == "∞"        # t = 0, k = 1, ρ^0 = 1
     assert float(first[3]) == pytest.approx((1 / (np.abs(grads[0]) + 1e-8)).var(), rel=1e-3)
@@ -249,7 +268,7 @@ def test_adam_without_warmup_jumps_saturates_and_fails(race):
     problem, _, _, runs = race
     adam = runs["Adam"]
     assert np.median(lesson.early_peak(adam)) > 20
-    assert np.median(lesson.saturation(problem, adam.params[10])) > 0.7
+    assert np.median(saturation(problem, adam.params[10])) > 0.7
     # "Some runs never recover: they end on a plateau near 0.09 that they never leave"
     never = np.all(adam.loss > lesson.FAILED, axis=0)
     assert never.any()
@@ -258,7 +277,7 @@ def test_adam_without_warmup_jumps_saturates_and_fails(race):
     for name in ("Adam + warmup", "RAdam"):                # "no large early jump, almost no saturation"
         path = runs[name]
         assert np.median(lesson.early_peak(path)) == pytest.approx(1.0) and lesson.early_peak(path).max() < 2
-        assert np.median(lesson.saturation(problem, path.params[10])) < 0.05
+        assert np.median(saturation(problem, path.params[10])) < 0.05
     # "a run that has fitted can still lose it there … a failure that late is not the first
     # steps' doing": every failed warmup run had fitted, and lost it after the warmup's 40 steps
     warm = runs["Adam + warmup"]
@@ -272,7 +291,11 @@ def test_saturation_matches_a_direct_forward_pass(race):
     problem, starts, _, _ = race
     (W1, b1), (W2, b2), _ = problem.net.unflatten(starts[0])
     z2 = np.tanh(problem.X @ W1 + b1) @ W2 + b2
-    assert lesson.saturation(problem, starts[0]) == pytest.approx(np.mean(np.abs(z2) > 3))
+    assert saturation(problem, starts[0]) == pytest.approx(np.mean(np.abs(z2) > 3))
+    z1 = problem.X @ W1 + b1
+    assert saturation(problem, starts[0], layer=0) == pytest.approx(np.mean(np.abs(z1) > 3))
+    np.testing.assert_allclose(saturation(problem, starts[:3]),
+                               [saturation(problem, theta) for theta in starts[:3]], rtol=1e-15)
 
 
 @pytest.fixture(scope="module")
@@ -353,7 +376,7 @@ def test_eta_sweep_runs_what_it_is_not_given(race):
 
 def test_race_figures_and_tables(race, sweep, capsys):
     problem, _, _, runs = race
-    lesson.race_table(problem, runs)
+    lesson.race_table(problem, runs, saturation)
     table = capsys.readouterr().out
     assert "^" not in table and "θ_" not in table                     # |Δθᵢ|, L/L(θ⁰)
     lesson.failures(runs)
@@ -368,7 +391,7 @@ def test_race_figures_and_tables(race, sweep, capsys):
     out = capsys.readouterr().out
     assert "6/6" in out
     with course_style():
-        figures = (lesson.race_figure(problem, runs, ETA), lesson.sweep_figure(sweep))
+        figures = (lesson.race_figure(problem, runs, ETA, saturation), lesson.sweep_figure(sweep))
     for fig in figures:
         assert not too_small(fig) and not raw_notation(fig), (too_small(fig), raw_notation(fig))
         lesson.plots.plt.close(fig)
@@ -426,6 +449,9 @@ def test_check_transformer_peak():
     assert not fb.ok and "uses √d_model instead" in fb.message
     fb = lesson.check_transformer_peak((1, 512 ** -0.5 * 4000 ** -1.5))
     assert not fb.ok and "lr at step 1" in fb.message
+    fb = lesson.check_transformer_peak((4000, 6.9e-4))
+    assert not fb.ok and "lr = 0.00069 is close: it is the peak value cut to 2 significant digits; give at least" \
+        in fb.message
     fb = lesson.check_transformer_peak((2000, 1e-3))
     assert not fb.ok and "Step 2000 is not the peak" in fb.message and "not the peak value" in fb.message
     assert lesson.check_transformer_peak((3999.999999999998, 6.988e-4)).ok   # a computed 4000

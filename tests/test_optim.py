@@ -264,3 +264,77 @@ def test_plain_adagrad_and_rmsprop_steps_go_against_the_gradient(gs):
             new = opt.step(x, g)
             assert np.all(np.sign(new - x) == -np.sign(g))
             x = new
+
+
+# --- the one rule: ingredients, presets, records ------------------------------------------
+
+RNG_GRADS = np.random.default_rng(7).normal(size=(40, 3)) * np.array([1.0, 1e-3, 50.0])
+
+
+def run_steps(optimizer, grads=RNG_GRADS):
+    """Parameters and records of stepping `optimizer` through fixed gradients."""
+    params, out = np.zeros(grads.shape[1]), []
+    for g in grads:
+        params = optimizer.step(params, g)
+        out.append((params, optimizer.last))
+    return out
+
+
+@pytest.mark.parametrize("preset, parts", [
+    (optim.SGD(0.1), (optim.Gradient(), optim.Ones())),
+    (optim.SGD(0.1, momentum=0.9, dampening=0.1), (optim.HeavyBall(0.9, 0.1), optim.Ones())),
+    (optim.Adagrad(0.1, initial_accumulator_value=0.2), (optim.Gradient(), optim.RootSum(1e-10, 0.2))),
+    (optim.RMSprop(0.01, centered=True), (optim.Gradient(), optim.RootEMA(0.99, 1e-8, centered=True))),
+    (optim.Adam(0.1, amsgrad=True), (optim.EMA(0.9, True), optim.RootEMA(0.999, 1e-8, bias_correction=True,
+                                                                         amsgrad=True))),
+    (optim.LectureAdagrad(1.0), (optim.Gradient(), optim.RootMean())),
+    (optim.LectureRMSProp(0.1, alpha=0.8), (optim.Gradient(), optim.RootEMA(0.8, start="first"))),
+], ids=repr)
+def test_a_preset_is_its_ingredients_under_the_one_rule(preset, parts):
+    assert preset.parts() == parts
+    built = optim.Optimizer(preset.lr, *parts, weight_decay=preset.weight_decay)
+    built.torch_form = preset.torch_form
+    for (p, step), (q, other) in zip(run_steps(preset), run_steps(built)):
+        np.testing.assert_array_equal(p, q)
+        np.testing.assert_array_equal(step.sigma, other.sigma)
+
+
+def test_a_step_record_is_never_changed_by_later_steps():
+    """`opt.m` after step 1 stays what step 1 used (it is a fresh array, not the buffer)."""
+    opt = optim.Adam(0.1)
+    x = opt.step(np.ones(2), np.array([1.0, -2.0]))
+    first, m1 = opt.last, opt.m
+    kept = (first.m.copy(), first.sigma.copy())
+    opt.step(x, np.array([5.0, 7.0]))
+    np.testing.assert_array_equal(m1, kept[0])
+    np.testing.assert_array_equal(first.sigma, kept[1])
+    assert opt.last is not first and opt.t == 2
+
+
+def test_an_ingredient_alone_gives_its_statistic_per_step():
+    g = RNG_GRADS
+    ema = optim.EMA(0.9).values(g)
+    by_hand = np.zeros(3)
+    for t in range(len(g)):
+        by_hand = 0.9 * by_hand + 0.1 * g[t]
+        np.testing.assert_allclose(ema[t], by_hand, rtol=1e-12)
+    corrected = optim.EMA(0.9, bias_correction=True).values(g)
+    np.testing.assert_allclose(corrected, ema / (1 - 0.9 ** np.arange(1, 41))[:, None], rtol=1e-15)
+    mean = optim.RootMean().values(g)
+    np.testing.assert_allclose(mean, np.sqrt(np.cumsum(g * g, axis=0) / np.arange(1, 41)[:, None]), rtol=1e-12)
+    np.testing.assert_allclose(optim.RootSum(eps=0).values(g), np.sqrt(np.cumsum(g * g, axis=0)), rtol=1e-12)
+    np.testing.assert_array_equal(optim.RootEMA(0.9, start="first").values(g)[0], np.abs(g[0]))
+    np.testing.assert_array_equal(optim.Ones().values(g), np.ones_like(g))
+    heavy = optim.HeavyBall(0.9).values(g)               # torch's undampened buffer is the EMA / (1 − β)
+    np.testing.assert_allclose(heavy, ema / 0.1, rtol=1e-9)
+    with pytest.raises(ValueError, match="one gradient per step"):
+        optim.EMA(0.9).values(np.zeros((2, 2, 2)))
+
+
+def test_the_optimizer_takes_only_ingredients():
+    with pytest.raises(TypeError, match="^momentum must be a momentum ingredient"):
+        optim.Optimizer(0.1, momentum=0.9)
+    with pytest.raises(TypeError, match="^sigma must be a denominator ingredient"):
+        optim.Optimizer(0.1, sigma=optim.EMA(0.9))
+    with pytest.raises(ValueError, match="^Invalid start: 'one'"):
+        optim.RootEMA(0.9, start="one")

@@ -7,7 +7,7 @@ The reference trajectories were recorded by tools/make_golden.py and ship in the
 import numpy as np
 import pytest
 
-from rugged import optim
+from rugged import descend, optim
 from rugged.parity import TOLERANCE, golden_optim
 from rugged.parity.cases import CASES, PROBLEMS, case_id, run
 from rugged.runner import relative_error
@@ -52,3 +52,29 @@ def test_matches_live_torch():
         reference = run(torch_stepper(name, kwargs), problem)
         error = relative_error(run(rugged_stepper(name, kwargs), problem), reference)
         assert error <= TOLERANCE, f"{case_id(name, kwargs)} on {problem}: {error:.1e}"
+
+
+class _Problem:
+    """A parity problem as a surface for `descend`: its gradient as arrays and, for the 2-D
+    one, as floats, so that `descend` takes its fast path there and its array path on the
+    8-parameter one."""
+
+    def __init__(self, name):
+        self.grad, start = PROBLEMS[name]
+        self.start = np.array(start, dtype=float)
+        self.dim = len(self.start)
+        if name == "rosenbrock":
+            self.scalar_grad = lambda x, y: (-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x))
+
+    def loss(self, p):
+        return np.zeros(np.shape(p)[:-1])
+
+
+@pytest.mark.parametrize("name, kwargs, problem", PARAMS, ids=IDS)
+def test_descend_matches_recorded_torch_on_both_paths(name, kwargs, problem):
+    """The same cases through `descend`: the float walk (2-D) and the array walk (8-D)."""
+    reference = GOLDEN[f"{case_id(name, kwargs)} on {problem}"]
+    surface = _Problem(problem)
+    path = descend(surface, getattr(optim, name)(**kwargs), surface.start, len(reference) - 1)
+    assert path.params.shape == reference.shape
+    assert relative_error(path.params, reference) <= TOLERANCE

@@ -52,14 +52,18 @@ def test_sigma_and_step_uses_log_axes_without_minor_ticks():
     assert all(ax.get_yscale() == "log" and ax.get_xscale() == "log" for ax in axes)
     assert len(axes[0].get_lines()[0].get_xdata()) < 5000          # thinned
     assert axes[0].yaxis.get_minor_locator().tick_values(1, 100) == []
+    axes[0].figure.canvas.draw()
+    labels = [label.get_text() for ax in axes for label in ax.get_xticklabels() + ax.get_yticklabels()]
+    assert "10⁰" in labels and not [text for text in labels if "$" in text]    # plain text, no mathtext to lay out
 
 
 def test_lecture_style_is_larger():
     style.use()
     normal = matplotlib.rcParams["font.size"]
-    style.lecture()
+    style.use(lecture=True)
     assert matplotlib.rcParams["font.size"] > normal and matplotlib.rcParams["lines.linewidth"] > 2.5
     style.use()
+    assert not hasattr(style, "lecture")          # one way to the projector look: use(lecture=True)
 
 
 def _panel(draw, **extra):
@@ -161,6 +165,74 @@ def test_set_path_marks_the_ends_of_what_is_finite():
 
 
 def test_log_tick_labels_are_plain_text():
-    assert widgets.power_text(1e-4) == "10⁻⁴" and widgets.power_text(1.0) == "10⁰"
-    assert widgets.power_text(2e3) == "2×10³" and widgets.power_text(0.0) == ""
-    assert "$" not in widgets.power_text(1e-12)
+    assert plots.power_text(1e-4) == "10⁻⁴" and plots.power_text(1.0) == "10⁰"
+    assert plots.power_text(2e3) == "2×10³" and plots.power_text(0.0) == ""
+    assert "$" not in plots.power_text(1e-12)
+
+
+def test_surface_axes_contours_the_surfaces_own_grid(monkeypatch):
+    """The contours come from `Surface.grid` over the window drawn (no second meshgrid)."""
+    surface = surfaces.ravine()
+    asked, grid = [], surface.grid
+    monkeypatch.setattr(surface, "grid", lambda n=101, window=None: asked.append((n, window)) or grid(n, window))
+    window = ((-5.0, 5.0), (-0.5, 0.5))
+    ax = plots.surface_axes(surface, window=window, n=30)
+    assert (30, window) in asked
+    assert ax.get_xlim() == window[0] and ax.get_ylim() == window[1]
+
+
+def test_draw_path_keeps_a_long_paths_ends_and_thins_the_rest():
+    surface = surfaces.pokemon()
+    path = descend(surface, optim.Adagrad(lr=1.0), surface.start, 20_000)
+    ax = plots.surface_axes(surface, n=20)
+    line = plots.draw_path(ax, path, "Adagrad", keep=1000)
+    xy = line.get_xydata()
+    assert len(xy) <= 1001 and np.allclose(xy[[0, -1]], path.params[[0, -1]])
+    assert len(plots.draw_path(ax, path, "all").get_xydata()) == len(path.params)
+
+
+def test_new_figure_lays_out_named_axes():
+    fig, axes = plots.new_figure(static=False, mosaic=[["a", "b"], ["a", "c"]], width_ratios=(2, 1))
+    assert set(axes) == {"a", "b", "c"} and all(ax.figure is fig for ax in axes.values())
+    fig.canvas.draw()
+    assert axes["a"].get_position().height > 1.5 * axes["b"].get_position().height    # "a" spans both rows
+    assert axes["a"].get_position().width > 1.5 * axes["b"].get_position().width
+
+
+@pytest.mark.parametrize("value, error, words", [
+    (10**400, ValueError, "Invalid steps: 1e+400; the control covers 1 … 10"),   # once an OverflowError
+    (2.5, ValueError, "2.5 is not a whole number"),
+    (float("inf"), ValueError, "inf is not a whole number"),
+    ("7", TypeError, "steps must be a whole number, got str '7'"),
+    (np.array([1.0, 2.0]), TypeError, "got ndarray of shape (2,) array([1.0, 2.0])"),
+])
+def test_check_number_names_the_problem(value, error, words):
+    with pytest.raises(error) as caught:
+        widgets.check_number("steps", value, 1, 10, integer=True)
+    assert words in str(caught.value)
+
+
+def test_runs_show_part_of_a_kept_run_when_only_the_steps_move():
+    """A panel's steps slider slides within one run: a new setting runs its steps, the slider
+    moving past them runs `max_steps` once, and a part of a run equals a run of that length."""
+    surface = surfaces.pokemon()
+    made = []
+
+    def run(eta, steps):
+        made.append((eta, steps))
+        return descend(surface, optim.Adagrad(lr=eta), surface.start, steps)
+
+    runs = widgets.Runs(run, max_steps=5000, size=2)
+    assert runs(1.0, 300).steps == 300 and made == [(1.0, 300)]
+    part = runs(1.0, 800)                                    # past the kept run: all of max_steps
+    assert made[-1] == (1.0, 5000) and part.steps == 800 and part.diverged_at is None
+    whole = descend(surface, optim.Adagrad(lr=1.0), surface.start, 800)
+    for name in ("params", "loss", "grad", "lr", "sigma", "m", "step_size"):
+        np.testing.assert_array_equal(getattr(part, name), getattr(whole, name))
+    assert runs(1.0, 4000).steps == 4000 and len(made) == 2  # no new run
+    runs(2.0, 300), runs(3.0, 300)                           # keeps two: 1.0 is dropped
+    runs(1.0, 300)
+    assert made[-1] == (1.0, 300)
+    diverged = widgets.Runs(lambda eta, steps: descend(surface, optim.GD(lr=eta), surface.start, steps), 5000)
+    first = diverged(1e-3, 300)
+    assert first.diverged_at is not None and diverged(1e-3, 3000) is first    # no longer run to make

@@ -242,3 +242,68 @@ def test_gap_and_distance_measure_against_the_surface():
     assert path.gap(ravine) == pytest.approx(np.maximum(path.loss - ravine.min_loss, 1e-16))
     assert path.gap(ravine, floor=1e3).min() == 1e3
     assert path.distance(ravine.minima[0]) == pytest.approx(np.linalg.norm(path.params[-1] - ravine.minima[0]))
+
+
+# --- the fast path: one start on floats, the same numbers as the array walk ----------------
+
+class ArraysOnly:
+    """A surface without `scalar_grad`: `descend` walks it on arrays."""
+
+    def __init__(self, surface):
+        self.surface, self.dim, self.min_loss = surface, 2, surface.min_loss
+
+    def loss(self, p):
+        return self.surface.loss(p)
+
+    def grad(self, p):
+        return self.surface.grad(p)
+
+    def fast_grad(self, p):
+        return self.surface.fast_grad(p)
+
+
+FAST_OPTIMIZERS = [
+    optim.SGD(0.01), optim.SGD(0.01, momentum=0.9, nesterov=True),
+    optim.SGD(0.01, momentum=0.9, dampening=0.5, weight_decay=0.1),
+    optim.Adagrad(0.5, lr_decay=0.01, initial_accumulator_value=0.1), optim.Adagrad(0.5, eps=0.0),
+    optim.RMSprop(0.01, centered=True, momentum=0.5), optim.Adam(0.1, amsgrad=True),
+    optim.AdamW(0.1), optim.RAdam(0.1), optim.NAdam(0.1), optim.LectureAdagrad(1.0),
+    optim.LectureRMSProp(0.1), optim.Optimizer(0.1, optim.EMA(0.9, True), optim.RootEMA(0.999, bias_correction=True)),
+]
+
+
+@pytest.mark.parametrize("name", ["pokemon", "rosenbrock", "saddle", "plateau_cliff", "zigzag"])
+def test_the_float_walk_gives_the_array_walks_numbers_bit_for_bit(name):
+    from rugged import surfaces
+    surface = surfaces.all_surfaces()[name]
+    assert hasattr(surface, "scalar_grad")
+    for optimizer in FAST_OPTIMIZERS:
+        for eta_scale in (1.0, 300.0):                  # a run that stays, and one that diverges
+            opt = type(optimizer)(**optimizer.hyperparameters()) if type(optimizer) is not optim.Optimizer \
+                else optimizer
+            schedule = np.full(600, opt.lr * eta_scale)
+            fast = descend(surface, opt, surface.start, 600, schedule=schedule)
+            slow = descend(ArraysOnly(surface), opt, surface.start, 600, schedule=schedule)
+            assert fast.diverged_at == slow.diverged_at, (name, opt, eta_scale)
+            for field in ("params", "grad", "loss", "sigma", "m", "lr", "step_size"):
+                np.testing.assert_array_equal(getattr(fast, field), getattr(slow, field),
+                                              err_msg=f"{field} of {opt} on {name} (η × {eta_scale})")
+
+
+def test_where_floats_would_raise_the_array_walk_keeps_torchs_nan():
+    """Adagrad with eps = 0 at a zero gradient: 0/0, NaN in torch; Python would raise."""
+    from rugged import surfaces
+    surface = surfaces.saddle()
+    path = descend(surface, optim.Adagrad(0.1, eps=0.0), (1.0, 0.0), 5)
+    assert path.diverged_at == 1 and path.steps == 0
+
+
+def test_descend_leaves_the_optimizer_as_it_was():
+    from rugged import surfaces
+    opt = optim.Adam(0.1)
+    x = opt.step(np.ones(2), np.ones(2))
+    before = (opt.t, opt.last)
+    descend(surfaces.pokemon(), opt, (0.0, 0.0), 50)
+    assert (opt.t, opt.last) == before
+    opt.step(x, np.ones(2))
+    assert opt.t == 2

@@ -318,3 +318,56 @@ def test_rugged_has_many_local_minima_and_one_global():
     assert is_local_min.sum() >= 10
     wide = s.grid(401) * 3  # three times the window: the bowl keeps anything lower away
     assert s.loss(wide).min() > s.min_loss
+
+
+def test_scaled_and_slope():
+    """Scaled(L, c) is c·L with L's minima, saddles, window and start; Slope(c) has the gradient c
+    everywhere. Bad arguments are named."""
+    from rugged import descend, optim
+    from rugged.surfaces import Scaled, Slope
+    for s in (saddle(), rosenbrock(), pokemon()):
+        big = Scaled(s, 1000)
+        p = window_points(s)
+        np.testing.assert_allclose(big.loss(p), 1000 * s.loss(p), rtol=1e-15)
+        np.testing.assert_allclose(big.grad(p), 1000 * s.grad(p), rtol=1e-15)
+        np.testing.assert_allclose(big.fast_grad(p), 1000 * s.grad(p), rtol=1e-15)
+        np.testing.assert_allclose(big.hessian(p), 1000 * s.hessian(p), rtol=1e-15)
+        np.testing.assert_array_equal(big.minima, s.minima)
+        np.testing.assert_array_equal(big.saddles, s.saddles)
+        assert big.min_loss == pytest.approx(1000 * s.min_loss, rel=1e-15, abs=1e-300)
+        assert (big.window, big.start, big.labels) == (s.window, s.start, s.labels)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                 # an overflow is +inf, not inf − inf = NaN
+        assert Scaled(saddle(), 2).loss([0.0, 1e200]) == np.inf
+    valley = rosenbrock()                              # Adam ignores the scale, GD does not
+    adam = [descend(s, optim.Adam(lr=0.1), valley.start, 50).params for s in (valley, Scaled(valley, 1000))]
+    assert np.max(np.abs(adam[0] - adam[1])) < 1e-8
+    assert descend(Scaled(valley, 1000), optim.GD(lr=1e-3), valley.start, 50).diverged_at is not None
+    slope = Slope(2.5)
+    points = np.array([[-3.0], [0.0], [7.0]])
+    np.testing.assert_array_equal(slope.loss(points), 2.5 * points[:, 0])
+    np.testing.assert_array_equal(slope.grad(points), np.full((3, 1), 2.5))
+    assert slope.dim == 1 and slope.min_loss is None and len(slope.minima) == 0
+    path = descend(slope, optim.GD(lr=0.1), slope.start, 4)
+    np.testing.assert_allclose(path.params[:, 0], -0.25 * np.arange(5), rtol=1e-15)
+    for make, error, message in [
+            (lambda: Scaled("rosenbrock", 2), TypeError, "surface must be a rugged Surface; got str"),
+            (lambda: Scaled(valley, 0), ValueError, "c must be positive and finite; got 0"),
+            (lambda: Scaled(valley, -1), ValueError, "c must be positive and finite; got -1"),
+            (lambda: Scaled(valley, np.inf), ValueError, "c must be positive and finite; got inf"),
+            (lambda: Slope(np.nan), ValueError, "c must be finite; got nan"),
+            (lambda: Slope("1"), TypeError, "c must be a real number, got str"),
+            (lambda: slope.loss([1.0, 2.0]), ValueError, "points must have shape (..., 1); got (2,)")]:
+        with pytest.raises(error, match=f"^{re.escape(message)}"):
+            make()
+
+
+def test_grid_covers_the_window_or_the_one_given():
+    s = ravine()
+    g = s.grid(5)
+    assert g.shape == (5, 5, 2)
+    np.testing.assert_allclose(g[0, 0], [-10, -1])
+    np.testing.assert_allclose(g[-1, -1], [10, 1])
+    g = s.grid(3, window=((0, 2), (5, 6)))
+    np.testing.assert_allclose(g[..., 0], [[0, 1, 2]] * 3)
+    np.testing.assert_allclose(g[..., 1], [[5] * 3, [5.5] * 3, [6] * 3])

@@ -849,9 +849,36 @@ def read_as(answer, whole):
     return f" (reading {shown(answer)} as {_int_text(whole)})"
 
 
+
+
+def reads(reader, *args, **kwargs):
+    """Decorator for a check, written under `@check`: the check receives the answer as
+    `reader(answer, *args, **kwargs)` reads it (`as_number`, `as_pair`, `choose`, …), and an
+    answer the reader refuses gets the reader's Feedback ("Not answered yet", "should be a
+    number"), so that the check itself starts with a value it can compare."""
+    def decorate(function):
+        @functools.wraps(function)
+        def read(answer, *more, **options):
+            value = reader(answer, *args, **kwargs)
+            return value if isinstance(value, Feedback) else function(value, *more, **options)
+        return read
+    return decorate
+
+
+def rounding_clause(value, target, rel, what="the answer"):
+    """`rounding_of` as a clause for a message that lists several problems ("lr = 0.0007 is
+    close: it is the peak value rounded to 1 significant digit; give at least 4"): the clause
+    when `value` is `target` rounded (or cut) to too few digits, else None."""
+    found = rounded_digits(value, target, rel)
+    if found is None:
+        return None
+    how, k, need = found
+    return f"is close: it is {what} {how} to {k} significant digit{'s' * (k != 1)}; give at least {need}"
+
+
 __all__ = [
     "Feedback", "right", "wrong", "unanswered", "plain_text", "html_text", "CHECKS", "check",
     "shown", "Number", "as_number", "as_int", "as_pair", "MISSING", "pair_from_dict", "pair_parts", "as_choice", "as_bool", "name_key",
     "Name", "as_name", "pick", "close", "significant_digits", "rounded_digits", "rounding_of", "rounding_note",
-    "read_as",
+    "read_as", "reads", "rounding_clause",
 ]

@@ -6,26 +6,31 @@ The lecture's summary of every optimizer is one line,
 
 with three ingredients: the **momentum** m (a weighted sum of past gradients: it keeps
 their direction), the **denominator** σ (a root mean square of past gradients: it keeps
-only their magnitude) and the **schedule** η^t. In this module the ingredients are small
-objects (`Momentum`, `EMA`, `SquareSum`, `SquareEMA`, ...) and each named optimizer is a
-few lines that combine them. Schedules live in `rugged.schedules`; `rugged.descend` sets
-`optimizer.lr` to η^t before every step.
+only their magnitude) and the **schedule** η^t. In this module that line is the code's
+structure:
 
-Two families share the ingredients:
+* the ingredients are objects, each written once: the momenta `Gradient`, `HeavyBall` and
+  `EMA`, the denominators `Ones`, `RootSum`, `RootMean` and `RootEMA` (schedules live in
+  `rugged.schedules`);
+* `Optimizer(lr, momentum=…, sigma=…)` is the one rule θ − η^t·m/σ (with a weight-decay
+  hook), shared by every optimizer;
+* the named optimizers are presets of ingredients with torch.optim's signatures,
+  defaults and error messages: `SGD`, `Adagrad`, `RMSprop`, `Adam`, `AdamW`, and the
+  lecture's `GD`, `LectureAdagrad` (σ the root *mean* square, no eps) and
+  `LectureRMSProp` (σ^0 = |g^0|). Three of torch's algorithms leave the formula and say
+  how in their docstrings: `RAdam`, `NAdam` and `RMSprop` with momentum.
 
-* torch.optim's optimizers, with its class names, argument names, defaults and error
-  messages: `SGD`, `Adagrad`, `RMSprop`, `Adam`, `AdamW`, `RAdam`, `NAdam`. In float64
-  they reproduce torch 2.13's trajectories to a relative error below 1e-12 (see
-  tests/test_optim_parity.py), because every update line does torch's arithmetic in
-  torch's order.
-* the lecture's own forms: `GD`, `LectureAdagrad` (σ is the root *mean* square, no eps)
-  and `LectureRMSProp` (σ^0 = |g^0|).
+In float64 every optimizer reproduces torch 2.13's trajectories to a relative error
+below 1e-12 (tests/test_optim_parity.py), because every ingredient does torch's arithmetic
+in torch's order. An ingredient's arithmetic is written as Python statements on one
+parameter's numbers; `rugged._compile` runs them on NumPy arrays (any shape) and, for a
+point of a few coordinates, on plain floats (the fast path `rugged.descend` takes).
 
-Every optimizer works on a NumPy array of parameters of any shape (one point of shape
-(d,) or several of shape (k, d): each element is a parameter i) and, after each step,
-exposes what the notebooks plot: `sigma` (σ^t, the per-parameter denominator), `m` (the
-momentum the step used) and `step_size` (η^t/σ^t, the effective per-parameter learning
-rate), so that the step taken is −step_size · m.
+An optimizer works on a NumPy array of parameters of any shape (one point of shape (d,)
+or several of shape (k, d): each element is a parameter i). `step(params, grad)` returns
+the new parameters, and `last` is the step's record `Step(m, sigma, lr)`: the m^t and σ^t
+it used and η^t, fresh arrays that no later step changes, so that the step taken is
+−(lr/σ)·m. `m`, `sigma`, `effective_lr` and `step_size` (η^t/σ^t) read it.
 
 Usage::
 
@@ -33,18 +38,26 @@ Usage::
     theta = np.array([1.0])
     for t in range(3):
         theta = opt.step(theta, 2 * theta)   # gradient of f(x) = x²
+    opt.last.sigma                            # σ of the third step
+
+    # the same Adam, put together from its ingredients
+    Optimizer(0.1, momentum=EMA(0.9, bias_correction=True),
+              sigma=RootEMA(0.999, eps=1e-8, bias_correction=True))
 """
 
+import functools
 import inspect
+from typing import NamedTuple
 
 import numpy as np
 
-from . import _checks
+from . import _checks, _compile
 
 __all__ = [
-    "Optimizer", "GD", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "RAdam", "NAdam",
-    "LectureAdagrad", "LectureRMSProp",
-    "Momentum", "EMA", "SquareSum", "SquareEMA", "LectureSquareMean",
+    "Optimizer", "Step", "GD", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "RAdam", "NAdam",
+    "LectureAdagrad", "LectureRMSProp", "Ingredient", "Momentum", "Denominator",
+    "Gradient", "HeavyBall", "EMA", "Ones", "RootSum", "RootMean", "RootEMA",
+    "radam_rho", "radam_rectification",
 ]
 
 
@@ -86,123 +99,405 @@ def _check_betas(betas):
 
 
 # ---------------------------------------------------------------------------------------
-# Ingredients. Each holds one running statistic of the gradients, shaped like the
-# parameters, and updates it with torch's arithmetic.
+# Ingredients. Each keeps one running statistic of a parameter's gradients. Its arithmetic
+# is written once, as Python statements on one parameter's numbers, in torch's order:
+# `g` is the gradient, `state` names what is kept between steps (with its value before the
+# first step), `first` the statements of the first step where they differ from `update`,
+# and `value` the expression the rule reads (this ingredient's m_i^t or σ_i^t). Numbers
+# that depend only on the step (bias corrections) come from `per_step(t)`, computed for
+# every step at once, with t torch's step count (from 1).
 
-class Momentum:
-    """Heavy-ball momentum, torch's SGD buffer: b^0 = g^0, b^t = μ b^{t−1} + (1 − dampening) g^t."""
+class Ingredient:
+    """One of the lecture's ingredients (see the comment above); `values` runs it alone."""
 
-    def __init__(self, momentum, dampening=0.0):
-        self.momentum, self.dampening = momentum, dampening
-        self.value = None
+    kind = ""            # "momentum" or "denominator"
+    state = {}
+    first = None
+    update = ()
+    value = ""
+    eps = 0.0
 
-    def update(self, g):
-        if self.value is None:
-            self.value = g.copy()
-        else:
-            self.value = self.value * self.momentum + (1 - self.dampening) * g
-        return self.value
+    def constants(self):
+        """Numbers fixed for the run, by the names the statements use."""
+        return {}
+
+    def per_step(self, t):
+        """Arrays over torch's steps t = 1, 2, … by the names the statements use."""
+        return {}
+
+    def lr_divisor(self, t):
+        """What η^t is divided by at torch's step t, or None (torch folds Adam's 1 − β1^t into η)."""
+        return None
+
+    def arguments(self):
+        """The constructor's arguments, as a dict."""
+        return {}
+
+    def values(self, grads):
+        """The statistic at each step for gradients g^0 … g^{n−1} (shape (n,) or (n, d)).
+
+        For a momentum m^t (m̂^t = m^t/(1 − β^{t+1}) when bias-corrected, as the lecture
+        writes it), for a denominator σ^t; fresh arrays shaped like `grads`.
+        """
+        grads = np.asarray(grads, dtype=float)
+        if grads.ndim not in (1, 2):
+            raise ValueError(f"grads must have shape (n,) or (n, d): one gradient per step; got {grads.shape}")
+        if not self.value:                               # σ = 1
+            return np.ones_like(grads)
+        t = np.arange(1.0, len(grads) + 1)
+        per_step = self.per_step(t)
+        names = list(per_step)
+        first, update = _compile.array_steps(
+            self.state, (self.first or self.update) + (f"r_ = {self.value}",),
+            self.update + (f"r_ = {self.value}",), names, self.constants(), ("r_",))
+        state = {name: np.full(grads.shape[1:], float(v)) for name, v in self.state.items()}
+        out = np.empty_like(grads)
+        with np.errstate(all="ignore"):
+            for k, g in enumerate(grads):
+                out[k] = (first if k == 0 else update)(state, None, g, *(per_step[n][k] for n in names))
+            divisor = self.lr_divisor(t)
+            if divisor is not None:
+                out /= divisor.reshape((-1,) + (1,) * (grads.ndim - 1))
+        return out
+
+    def _key(self):
+        return (type(self).__name__, tuple(sorted(self.arguments().items())))
+
+    def __eq__(self, other):
+        return isinstance(other, Ingredient) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __repr__(self):
+        defaults = {name: p.default for name, p in inspect.signature(type(self).__init__).parameters.items()}
+        args = ", ".join(f"{k}={v!r}" for k, v in self.arguments().items()
+                         if k not in defaults or defaults[k] is inspect.Parameter.empty or defaults[k] != v)
+        return f"{type(self).__name__}({args})"
 
 
-# The three running statistics below are updated in place, in a scratch array: the
-# runner calls them a hundred thousand times on arrays of two numbers, where NumPy's
-# cost is per call, not per number. Each line still does torch's arithmetic in its order.
+class Momentum(Ingredient):
+    """A momentum m: a weighted sum of past gradients, which keeps their direction."""
 
-class EMA:
-    """Exponential moving average from 0: m^t = β m^{t−1} + (1 − β) g^t (torch's `lerp_`).
+    kind = "momentum"
 
-    torch evaluates lerp(m, g, w) with w = 1 − β as m + w (g − m) when w < 0.5 and as
-    g − (g − m)(1 − w) otherwise; both are done here, in that order, for parity.
+
+class Denominator(Ingredient):
+    """A denominator σ: a root mean square of past gradients, which keeps only their magnitude."""
+
+    kind = "denominator"
+
+
+def _fraction(name, value, low_open=False):
+    ok = (lambda v: 0 < v < 1) if low_open else (lambda v: 0 <= v < 1)
+    bounds = "0 < {0} < 1" if low_open else "0 ≤ {0} < 1"
+    return _checks.number(name, value, ok, f"Invalid {name}: {{}}; allowed: {bounds.format(name)}")
+
+
+class Gradient(Momentum):
+    """No momentum: m^t = g^t."""
+
+    value = "g"
+
+    def __init__(self):
+        pass
+
+
+class HeavyBall(Momentum):
+    """torch's SGD momentum buffer: b^0 = g^0, b^t = μ b^{t−1} + (1 − dampening) g^t.
+
+    m^t = b^t, or g^t + μ b^t with Nesterov's look-ahead. With dampening 0 the buffer is
+    the plain sum Σ_k μ^{t−k} g^k: an EMA of the gradients times 1/(1 − μ).
     """
 
-    def __init__(self, beta, shape):
-        self.beta = beta
-        self.value, self.scratch = np.zeros(shape), np.empty(shape)
+    state = {"b": 0.0}
+    first = ("b = g",)
+    update = ("b = b * mu + damp1 * g",)
 
-    def update(self, g):
-        weight, m, scratch = 1 - self.beta, self.value, self.scratch
-        np.subtract(g, m, out=scratch)          # g − m
-        if abs(weight) < 0.5:
-            scratch *= weight
-            m += scratch                        # m + w (g − m)
-        else:
-            scratch *= 1 - weight
-            np.subtract(g, scratch, out=m)      # g − (g − m)(1 − w)
-        return m
+    def __init__(self, momentum, dampening=0.0, nesterov=False):
+        self.momentum = _check_momentum(momentum)
+        self.dampening = _checks.number("dampening", dampening, lambda v: True, "Invalid dampening value: {}")
+        self.nesterov = _checks.flag("nesterov", nesterov)
+        self.value = "g + mu * b" if self.nesterov else "b"
 
+    def arguments(self):
+        return {"momentum": self.momentum, "dampening": self.dampening, "nesterov": self.nesterov}
 
-class SquareSum:
-    """Adagrad's accumulator: s^t = s^{t−1} + (g^t)², so sqrt(s^t) grows with every gradient."""
-
-    def __init__(self, shape, initial=0.0):
-        self.value, self.scratch = np.full(shape, float(initial)), np.empty(shape)
-
-    def update(self, g):
-        self.value += np.multiply(g, g, out=self.scratch)
-        return self.value
+    def constants(self):
+        return {"mu": self.momentum, "damp1": 1 - self.dampening}
 
 
-class SquareEMA:
-    """Moving average of squared gradients from 0: v^t = α v^{t−1} + (1 − α)(g^t)²."""
-
-    def __init__(self, alpha, shape):
-        self.alpha = alpha
-        self.value, self.scratch = np.zeros(shape), np.empty(shape)
-
-    def update(self, g):
-        v, square = self.value, self.scratch
-        np.multiply(g, 1 - self.alpha, out=square)
-        square *= g                             # (1 − α) g²
-        v *= self.alpha
-        v += square                             # α v + (1 − α) g²
-        return v
+def _lerp(name, weight):
+    """torch's lerp(x, g, w) = x + w (g − x) for |w| < 0.5, else g − (g − x)(1 − w)."""
+    if abs(weight) < 0.5:
+        return (f"{name} = {name} + (g - {name}) * w1",)
+    return (f"{name} = g - (g - {name}) * (1 - w1)",)
 
 
-class LectureSquareMean:
-    """The lecture's σ² as a running average of squared gradients.
+class EMA(Momentum):
+    """m^t = β m^{t−1} + (1 − β) g^t from m^{−1} = 0, as torch's lerp computes it.
 
-    With `alpha=None` it is the plain mean (Adagrad): (σ^t)² = (1/(t+1)) Σ_{k≤t} (g^k)².
-    With 0 < alpha < 1 it is RMSProp's weighting: (σ^0)² = (g^0)² and
-    (σ^t)² = α (σ^{t−1})² + (1 − α)(g^t)².
+    With bias correction the lecture's m̂^t = m^t/(1 − β^{t+1}) (t from 0) is what the rule
+    uses; as in torch, the factor is folded into the learning rate (`lr_divisor`).
     """
 
-    def __init__(self, alpha=None):
-        self.alpha = alpha
-        self.value, self.count = None, 0
+    state = {"m": 0.0}
+    value = "m"
 
-    def update(self, g):
-        square = g * g
-        if self.value is None:
-            self.value = square
-        elif self.alpha is None:
-            self.value = self.value + (square - self.value) / (self.count + 1)
+    def __init__(self, beta, bias_correction=False):
+        self.beta = _fraction("beta", beta)
+        self.bias_correction = _checks.flag("bias_correction", bias_correction)
+        self.update = _lerp("m", 1 - self.beta)
+
+    def arguments(self):
+        return {"beta": self.beta, "bias_correction": self.bias_correction}
+
+    def constants(self):
+        return {"w1": 1 - self.beta}
+
+    def lr_divisor(self, t):
+        return 1 - self.beta ** t if self.bias_correction else None
+
+
+class Ones(Denominator):
+    """σ = 1: no adaptive learning rate."""
+
+    value = None
+
+    def __init__(self):
+        pass
+
+
+class RootSum(Denominator):
+    """torch's Adagrad: s^t = s^{t−1} + (g^t)² from s^{−1} = initial, σ^t = sqrt(s^t) + eps."""
+
+    update = ("s = s + g * g",)
+
+    def __init__(self, eps=1e-10, initial=0.0):
+        self.eps = _check_eps(eps)
+        self.initial = _non_negative("initial", initial, "Invalid initial_accumulator_value value: {}")
+        self.state = {"s": float(self.initial)}
+        self.value = "sqrt(s)" + (" + eps" if self.eps else "")
+
+    def arguments(self):
+        return {"eps": self.eps, "initial": self.initial}
+
+    def constants(self):
+        return {"eps": self.eps}
+
+
+class RootMean(Denominator):
+    """The lecture's Adagrad: σ^t = sqrt((1/(t+1)) Σ_{k≤t} (g^k)²), the root of the running
+    mean of squares, so σ^0 = |g^0| (plus eps, 0 in the lecture)."""
+
+    state = {"v": 0.0}
+    first = ("v = g * g",)
+    update = ("v = v + (g * g - v) / n",)
+
+    def __init__(self, eps=0.0):
+        self.eps = _check_eps(eps)
+        self.value = "sqrt(v)" + (" + eps" if self.eps else "")
+
+    def arguments(self):
+        return {"eps": self.eps}
+
+    def constants(self):
+        return {"eps": self.eps}
+
+    def per_step(self, t):
+        return {"n": np.asarray(t, dtype=float)}
+
+
+class RootEMA(Denominator):
+    """σ^t = sqrt(v^t) (+ eps) with v^t = α v^{t−1} + (1 − α)(g^t)²: RMSProp's and Adam's σ.
+
+    start: "zero" (torch: v^{−1} = 0) or "first" (the lecture: v^0 = (g^0)², σ^0 = |g^0|);
+    bias_correction: σ = sqrt(v^t)/sqrt(1 − α^{t+1}) + eps (Adam's, in torch's order);
+    centered: sqrt(v − ḡ²), ḡ the same average of g (torch's RMSprop);
+    amsgrad: the running maximum of v instead of v (torch's Adam).
+    """
+
+    state = {"v": 0.0}
+
+    def __init__(self, alpha, eps=0.0, start="zero", bias_correction=False, centered=False,
+                 amsgrad=False):
+        self.alpha = _checks.number("alpha", alpha, lambda v: 0 <= v <= 1, "Invalid alpha value: {}")
+        self.eps = _check_eps(eps)
+        if start not in ("zero", "first"):
+            raise ValueError(f"Invalid start: {start!r}; allowed: 'zero' (torch) or 'first' (the lecture)")
+        self.start = start
+        self.bias_correction = _checks.flag("bias_correction", bias_correction)
+        self.centered = _checks.flag("centered", centered)
+        self.amsgrad = _checks.flag("amsgrad", amsgrad)
+        if start == "first":                  # the lecture's form, in its own order
+            self.first, self.update = ("v = g * g",), ("v = alpha * v + w2 * (g * g)",)
         else:
-            self.value = self.alpha * self.value + (1 - self.alpha) * square
-        self.count += 1
-        return self.value
+            self.update = ("v = v * alpha + w2 * g * g",)
+        root = "v"
+        if self.centered:
+            self.state = {"v": 0.0, "ga": 0.0}
+            self.update += tuple(s.replace("w1", "w2") for s in _lerp("ga", 1 - self.alpha))
+            root = "v + -1 * ga * ga"
+        if self.amsgrad:
+            self.state = {**self.state, "vmax": 0.0}
+            self.update += ("vmax = maximum(vmax, v)",)
+            root = "vmax"
+        if self.first is not None and (self.centered or self.amsgrad):
+            self.first += self.update[1:]
+        self.value = (f"sqrt({root})" + (" / rc2" if self.bias_correction else "")
+                      + (" + eps" if self.eps else ""))
+
+    def arguments(self):
+        return {"alpha": self.alpha, "eps": self.eps, "start": self.start,
+                "bias_correction": self.bias_correction, "centered": self.centered,
+                "amsgrad": self.amsgrad}
+
+    def constants(self):
+        return {"alpha": self.alpha, "w2": 1 - self.alpha, "eps": self.eps}
+
+    def per_step(self, t):
+        return {"rc2": np.sqrt(1 - self.alpha ** np.asarray(t, dtype=float))} if self.bias_correction else {}
 
 
 # ---------------------------------------------------------------------------------------
-# The optimizers.
+# The one rule
+
+class Step(NamedTuple):
+    """What one step used: m^t and σ^t (per parameter) and η^t, so the step was −(lr/σ)·m."""
+
+    m: np.ndarray
+    sigma: np.ndarray
+    lr: float
+
 
 class Optimizer:
-    """What every optimizer shares: the learning rate, the step count and the last step's record.
+    r"""θ^{t+1} = θ^t − (η^t/σ^t)·m^t, with the momentum and the denominator as ingredients.
 
-    `step(params, grad)` returns the new parameters and leaves its inputs alone. The state
-    (momentum, accumulators) is created at the first step, shaped like `params`; `reset()`
-    forgets it. `t` counts the steps taken so far (torch's `state['step']`).
-    After a step, `sigma`, `m` and `step_size` describe it (see the module docstring).
+    lr: the base η (a schedule given to `rugged.descend` scales it into η^t);
+    momentum: a `Momentum` ingredient (default `Gradient()`: m = g);
+    sigma: a `Denominator` ingredient (default `Ones()`: σ = 1);
+    weight_decay: λ, the weight-decay hook: g ← g + λθ before the ingredients see g, or,
+        with decoupled_weight_decay, θ ← θ(1 − η^tλ) first (AdamW's).
+
+    `step(params, grad)` returns the new parameters and leaves its inputs alone; `last`
+    is the step's `Step` record. The state (the ingredients' running statistics) is
+    created at the first step, shaped like `params`; `reset()` forgets it; `t` counts the
+    steps taken (torch's `state['step']`). Where σ = 0 (eps = 0, before any non-zero
+    gradient) the step is 0; torch's presets keep torch's inf and NaN instead.
     """
 
-    def __init__(self, lr):
-        self.lr = _check_lr(lr)
+    _arguments = None           # the presets list their constructor's arguments
+    torch_form = False          # True for torch's presets: no guard where σ = 0
+    lr_decay = 0                # Adagrad's built-in decay η/(1 + (t − 1)·lr_decay)
+    rule_state = {}             # what an overriding rule keeps between steps
+
+    def __init__(self, lr, momentum=None, sigma=None, weight_decay=0, decoupled_weight_decay=False):
+        lr = _check_lr(lr)
+        momentum = Gradient() if momentum is None else momentum
+        sigma = Ones() if sigma is None else sigma
+        if not isinstance(momentum, Momentum):
+            raise TypeError(f"momentum must be a momentum ingredient (Gradient, HeavyBall or EMA); "
+                            f"got {_checks.describe(momentum)}")
+        if not isinstance(sigma, Denominator):
+            raise TypeError(f"sigma must be a denominator ingredient (Ones, RootSum, RootMean or "
+                            f"RootEMA); got {_checks.describe(sigma)}")
+        self._build(lr, momentum, sigma, weight_decay, decoupled_weight_decay)
+
+    def _build(self, lr, momentum, sigma, weight_decay=0, decoupled_weight_decay=False):
+        """Set the ingredients and the weight decay (checked here) and forget any state."""
+        self.lr = lr
+        self.momentum_part, self.sigma_part = momentum, sigma
+        self.weight_decay = _check_weight_decay(weight_decay)
+        self.decoupled_weight_decay = _checks.flag("decoupled_weight_decay", decoupled_weight_decay)
+        self._program_cache = None
         self.reset()
+
+    # --- the statements -----------------------------------------------------------------
+
+    def parts(self):
+        """The ingredients: (momentum, denominator)."""
+        return (self.momentum_part, self.sigma_part)
+
+    def rule(self):
+        """The rule's statements: m and σ from the ingredients, then θ − η^t·m/σ."""
+        m, s = self.momentum_part.value, self.sigma_part.value
+        if s is None:
+            return (f"m_ = {m}", "s_ = 1.0", "p = p - lr_t * m_")
+        if self.sigma_part.eps == 0 and not self.torch_form:    # σ may be 0: that step is 0
+            return (f"m_ = {m}", f"s_ = {s}", "p = p - lr_t * guarded(m_, s_)")
+        return (f"m_ = {m}", f"s_ = {s}", "p = p - lr_t * m_ / s_")
+
+    def rule_constants(self):
+        """Numbers an overriding rule uses."""
+        return {}
+
+    def _decay(self):
+        if not self.weight_decay:
+            return ()
+        return ("p = p * (1 - lr * wd)",) if self.decoupled_weight_decay else ("g = g + wd * p",)
+
+    def program(self):
+        """(state, first, update, per-step names, constants): the statements of a step."""
+        if self._program_cache is None:
+            parts, decay, rule = self.parts(), self._decay(), self.rule()
+            first = decay + sum((tuple(p.first if p.first is not None else p.update) for p in parts), ()) + rule
+            update = decay + sum((tuple(p.update) for p in parts), ()) + rule
+            state = {}
+            constants = {"wd": self.weight_decay, **self.rule_constants()}
+            for part in parts:
+                state.update(part.state)
+                constants.update(part.constants())
+            state.update(self.rule_state)
+            names = tuple(self.per_step(np.ones(1), np.ones(1)))
+            self._program_cache = (state, first, update, names, constants)
+        return self._program_cache
+
+    def per_step(self, lrs, t):
+        """The numbers of each step, by name, for scheduled rates `lrs` at torch's steps `t`.
+
+        lr: η^t as scheduled; lr_t: η^t as the rule uses it (divided by the ingredients'
+        bias corrections and by Adagrad's decay); the ingredients' own numbers.
+        """
+        lrs = np.asarray(lrs, dtype=float)
+        t = np.asarray(t, dtype=float)
+        lr_t = lrs
+        if self.lr_decay:
+            lr_t = lr_t / (1 + (t - 1) * self.lr_decay)
+        for part in self.parts():
+            divisor = part.lr_divisor(t)
+            if divisor is not None:
+                lr_t = lr_t / divisor
+        out = {"lr": lrs, "lr_t": lr_t}
+        for part in self.parts():
+            out.update(part.per_step(t))
+        return out
+
+    def compiled(self):
+        """(first_step, step) on arrays: f(state, p, g, *per-step numbers) → (p, m, σ)."""
+        return _array_steps(*self._program_key())
+
+    def float_walk(self, dim, gradient=None):
+        """The whole-path walk on floats for `dim` coordinates (see `rugged._compile.float_walk`);
+        gradient: None, or (statements, numbers) that compute the gradient inside the loop."""
+        statements, numbers = gradient or ((), {})
+        return _float_walk(dim, *self._program_key(), tuple(statements), tuple(sorted(numbers.items())))
+
+    def _program_key(self):
+        state, first, update, names, constants = self.program()
+        return (tuple(state.items()), first, update, names, tuple(sorted(constants.items())))
+
+    def fresh_state(self, shape):
+        """The ingredients' state before the first step, for parameters of this shape."""
+        return {name: np.full(shape, float(value)) for name, value in self.program()[0].items()}
+
+    # --- stepping -----------------------------------------------------------------------
 
     def reset(self):
         """Forget all state: the next step is a first step."""
         self.t = 0
         self.shape = None
-        self.sigma = self.m = self.effective_lr = None
+        self.last = None
+        self._state = None
 
     def step(self, params, grad):
         """Take one step from `params` with gradient `grad`; return the new parameters."""
@@ -212,109 +507,99 @@ class Optimizer:
             raise ValueError(
                 f"grad must have the shape of the parameters, {params.shape}; got {grad.shape}")
         if self.shape is None:
-            self.start(params.shape)
+            self.shape, self._state = params.shape, self.fresh_state(params.shape)
         elif params.shape != self.shape:
             raise ValueError(
                 f"params must keep the shape of the first step, {self.shape}; got {params.shape}")
-        with np.errstate(all="ignore"):     # an inf or NaN gradient gives inf or NaN, quietly
-            return self.update(params, grad)
-
-    def start(self, shape):
-        """Create the state for parameters of this shape (called by the first step)."""
-        self.shape = shape
-        self.t = 0
-        self.init_state(shape)
-
-    def init_state(self, shape):
-        """Subclasses create their ingredients here."""
-
-    def update(self, params, grad):
-        """One step on arrays already checked: count it, then apply the optimizer's rule.
-
-        `effective_lr`, the η^t the step divides by σ, is the lr unless the rule changes it.
-        """
+        self.lr = _check_lr(self.lr)
         self.t += 1
-        self.effective_lr = self.lr
-        return self.rule(params, grad)
+        numbers = self.per_step([self.lr], [self.t])
+        names = self.program()[3]
+        first, later = self.compiled()
+        with np.errstate(all="ignore"):          # an inf or NaN gradient gives inf or NaN, quietly
+            p, m, s = (first if self.t == 1 else later)(self._state, params, grad,
+                                                         *(float(numbers[n][0]) for n in names))
+        shape = params.shape
+        self.last = Step(np.array(np.broadcast_to(m, shape), dtype=float),
+                         np.array(np.broadcast_to(s, shape), dtype=float), float(numbers["lr_t"][0]))
+        return np.array(np.broadcast_to(p, shape), dtype=float)
 
-    def rule(self, params, grad):
-        raise NotImplementedError
+    @property
+    def m(self):
+        """m^t of the last step (None before any)."""
+        return None if self.last is None else self.last.m
+
+    @property
+    def sigma(self):
+        """σ^t of the last step (None before any)."""
+        return None if self.last is None else self.last.sigma
+
+    @property
+    def effective_lr(self):
+        """η^t as the last step's rule used it (None before any)."""
+        return None if self.last is None else self.last.lr
 
     @property
     def step_size(self):
         """η^t / σ_i^t of the last step: the effective learning rate of each parameter (inf where σ = 0)."""
         with np.errstate(divide="ignore", invalid="ignore"):
-            return self.effective_lr / self.sigma
+            return self.last.lr / self.last.sigma
+
+    # --- description --------------------------------------------------------------------
 
     def hyperparameters(self):
         """The constructor's arguments, as a dict."""
+        if self._arguments is None:
+            return {"lr": self.lr, "momentum": self.momentum_part, "sigma": self.sigma_part,
+                    "weight_decay": self.weight_decay,
+                    "decoupled_weight_decay": self.decoupled_weight_decay}
         return {name: getattr(self, name) for name in self._arguments}
 
     def __repr__(self):
         """The class and the arguments that differ from the defaults (lr always), e.g. Adam(lr=0.1)."""
         defaults = {name: p.default for name, p in inspect.signature(type(self).__init__).parameters.items()}
+        defaults.update(momentum=Gradient(), sigma=Ones()) if self._arguments is None else None
         args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items()
                          if k == "lr" or defaults.get(k) != v)
         return f"{type(self).__name__}({args})"
 
 
-class _WeightDecay:
-    """Mixin for L2 weight decay: coupled (g ← g + λθ) or decoupled (θ ← θ(1 − ηλ))."""
-
-    decoupled_weight_decay = False
-
-    def decay(self, params, grad):
-        if self.weight_decay == 0:
-            return params, grad
-        if self.decoupled_weight_decay:
-            return params * (1 - self.lr * self.weight_decay), grad
-        return params, grad + self.weight_decay * params
+@functools.lru_cache(maxsize=256)
+def _array_steps(state, first, update, names, constants):
+    return _compile.array_steps(dict(state), first, update, names, dict(constants), ("p", "m_", "s_"))
 
 
-class _Moments:
-    """Mixin for the Adam family: the running averages m (of g, with β1) and v (of g², with β2)."""
-
-    def init_state(self, shape):
-        beta1, beta2 = self.betas
-        self.first = EMA(beta1, shape)
-        self.second = SquareEMA(beta2, shape)
+@functools.lru_cache(maxsize=256)
+def _float_walk(dim, state, first, update, names, constants, gradient, numbers):
+    return _compile.float_walk(dim, dict(state), first, update, names, {**dict(numbers), **dict(constants)},
+                               ("m_", "s_"), gradient)[0]
 
 
-class SGD(_WeightDecay, Optimizer):
+# ---------------------------------------------------------------------------------------
+# The presets: torch.optim's optimizers and the lecture's forms, as ingredients
+
+class SGD(Optimizer):
     r"""Gradient descent with optional momentum: torch.optim.SGD.
 
-    Lecture: θ^{t+1} = θ^t − η m^t, where m^t = g^t without momentum, and with momentum
-    μ: b^t = μ b^{t−1} + (1 − dampening) g^t (b^0 = g^0) and m^t = b^t, or, with
-    nesterov, m^t = g^t + μ b^t. σ = 1 for every parameter.
+    m^t = g^t without momentum; with momentum μ, torch's buffer `HeavyBall`:
+    b^t = μ b^{t−1} + (1 − dampening) g^t (b^0 = g^0) and m^t = b^t, or, with nesterov,
+    m^t = g^t + μ b^t. σ = 1.
     """
 
     _arguments = ("lr", "momentum", "dampening", "weight_decay", "nesterov")
+    torch_form = True
 
     def __init__(self, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False):
         lr = _check_lr(lr)
         momentum = _check_momentum(momentum)
         weight_decay = _check_weight_decay(weight_decay)
-        dampening = _checks.number("dampening", dampening, lambda v: True,
-                                   "Invalid dampening value: {}")
+        dampening = _checks.number("dampening", dampening, lambda v: True, "Invalid dampening value: {}")
         nesterov = _checks.flag("nesterov", nesterov)
         _checks.check(not nesterov or (momentum > 0 and dampening == 0),
                       "Nesterov momentum requires a momentum and zero dampening")
-        self.momentum, self.dampening = momentum, dampening
-        self.weight_decay, self.nesterov = weight_decay, nesterov
-        super().__init__(lr)
-
-    def init_state(self, shape):
-        self.sigma = np.ones(shape)
-        self.buffer = Momentum(self.momentum, self.dampening) if self.momentum else None
-
-    def rule(self, params, grad):
-        params, g = self.decay(params, grad)
-        m = g
-        if self.buffer is not None:
-            b = self.buffer.update(g)
-            m = g + self.momentum * b if self.nesterov else b
-        self.m = m
-        return params - self.lr * m
+        self.momentum, self.dampening, self.nesterov = momentum, dampening, nesterov
+        m = HeavyBall(momentum, dampening, nesterov) if momentum else Gradient()
+        self._build(lr, m, Ones(), weight_decay)
 
 
 class GD(SGD):
@@ -326,8 +611,8 @@ class GD(SGD):
         super().__init__(lr)
 
 
-class Adagrad(_WeightDecay, Optimizer):
-    r"""Adagrad as torch.optim.Adagrad computes it.
+class Adagrad(Optimizer):
+    r"""Adagrad as torch.optim.Adagrad computes it: m = g, σ = `RootSum`.
 
     s^t = s^{t−1} + (g^t)² (s^{−1} = initial_accumulator_value),
     σ^t = sqrt(s^t) + eps,  η^t = lr / (1 + t·lr_decay),  θ^{t+1} = θ^t − (η^t/σ^t) g^t.
@@ -338,9 +623,9 @@ class Adagrad(_WeightDecay, Optimizer):
     """
 
     _arguments = ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps")
+    torch_form = True
 
-    def __init__(self, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
-                 eps=1e-10):
+    def __init__(self, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10):
         lr = _check_lr(lr)
         lr_decay = _non_negative("lr_decay", lr_decay, "Invalid lr_decay value: {}")
         weight_decay = _check_weight_decay(weight_decay)
@@ -348,30 +633,21 @@ class Adagrad(_WeightDecay, Optimizer):
             "initial_accumulator_value", initial_accumulator_value,
             "Invalid initial_accumulator_value value: {}")
         eps = _check_eps(eps)
-        self.lr_decay, self.weight_decay = lr_decay, weight_decay
-        self.initial_accumulator_value, self.eps = initial_accumulator_value, eps
-        super().__init__(lr)
-
-    def init_state(self, shape):
-        self.squares = SquareSum(shape, self.initial_accumulator_value)
-
-    def rule(self, params, grad):
-        params, g = self.decay(params, grad)
-        self.m = g
-        self.sigma = np.sqrt(self.squares.update(g)) + self.eps
-        self.effective_lr = self.lr / (1 + (self.t - 1) * self.lr_decay)   # torch's clr, t from 1
-        return params - self.effective_lr * g / self.sigma
+        self.lr_decay, self.initial_accumulator_value, self.eps = lr_decay, initial_accumulator_value, eps
+        self._build(lr, Gradient(), RootSum(eps, initial_accumulator_value), weight_decay)
 
 
-class RMSprop(_WeightDecay, Optimizer):
-    r"""RMSprop as torch.optim.RMSprop computes it.
+class RMSprop(Optimizer):
+    r"""RMSprop as torch.optim.RMSprop computes it: m = g, σ = `RootEMA` from 0.
 
     v^t = α v^{t−1} + (1 − α)(g^t)² with v^{−1} = 0; σ^t = sqrt(v^t) + eps, or, when
     centered, sqrt(v^t − (ḡ^t)²) + eps with ḡ^t the moving average of g.
-    θ^{t+1} = θ^t − (η/σ^t) g^t. With momentum μ > 0 torch keeps the momentum of the
-    already divided gradient, b^t = μ b^{t−1} + g^t/σ^t, and steps θ^{t+1} = θ^t − η b^t;
-    then `m` is b^t, the step is −η·m, and `step_size` η/σ is what the newest gradient
-    gets.
+    θ^{t+1} = θ^t − (η/σ^t) g^t.
+
+    **Where it leaves the formula:** with momentum μ > 0 torch keeps the momentum of the
+    already divided gradient, b^t = μ b^{t−1} + g^t/σ^t, and steps θ^{t+1} = θ^t − η b^t:
+    the momentum comes after σ, not before. Then `m` is b^t and the step is −η·m
+    (`sigma` is still σ^t, what the newest gradient is divided by).
 
     Differences from the lecture's RMSProp (`LectureRMSProp`): v starts at 0 instead of
     (g^0)², eps sits outside the square root, and there is no bias correction, so the
@@ -379,53 +655,44 @@ class RMSprop(_WeightDecay, Optimizer):
     """
 
     _arguments = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered")
+    torch_form = True
 
-    def __init__(self, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
-                 centered=False):
+    def __init__(self, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False):
         lr = _check_lr(lr)
         eps = _check_eps(eps)
         momentum = _check_momentum(momentum)
         weight_decay = _check_weight_decay(weight_decay)
         alpha = _non_negative("alpha", alpha, "Invalid alpha value: {}")
         centered = _checks.flag("centered", centered)
-        self.alpha, self.eps, self.weight_decay = alpha, eps, weight_decay
-        self.momentum, self.centered = momentum, centered
-        super().__init__(lr)
+        self.alpha, self.eps, self.momentum, self.centered = alpha, eps, momentum, centered
+        self.rule_state = {"b": 0.0} if momentum > 0 else {}
+        self._build(lr, Gradient(), RootEMA(alpha, eps, centered=centered), weight_decay)
 
-    def init_state(self, shape):
-        self.squares = SquareEMA(self.alpha, shape)
-        self.mean = EMA(self.alpha, shape) if self.centered else None
-        self.buffer = np.zeros(shape)
+    def rule(self):
+        if self.momentum <= 0:
+            return super().rule()
+        return (f"s_ = {self.sigma_part.value}", "b = b * mu + g / s_", "m_ = b", "p = p - lr_t * b")
 
-    def rule(self, params, grad):
-        params, g = self.decay(params, grad)
-        v = self.squares.update(g)
-        if self.mean is not None:
-            mean = self.mean.update(g)
-            v = v + -1 * mean * mean
-        self.sigma = np.sqrt(v) + self.eps
-        if self.momentum > 0:
-            self.m = self.buffer = self.buffer * self.momentum + g / self.sigma
-            return params - self.lr * self.m
-        self.m = g
-        return params - self.lr * g / self.sigma
+    def rule_constants(self):
+        return {"mu": self.momentum}
 
 
-class Adam(_Moments, _WeightDecay, Optimizer):
+class Adam(Optimizer):
     r"""Adam (Kingma & Ba 2015, Algorithm 1) as torch.optim.Adam computes it: RMSProp + momentum.
 
+    m = `EMA`(β1, bias-corrected), σ = `RootEMA`(β2, bias-corrected):
     m^t = β1 m^{t−1} + (1 − β1) g^t,   v^t = β2 v^{t−1} + (1 − β2)(g^t)²  (both from 0),
-    bias correction m̂^t = m^t/(1 − β1^{t+1}), v̂^t = v^t/(1 − β2^{t+1}) (t from 0),
-    σ^t = sqrt(v̂^t) + eps,   θ^{t+1} = θ^t − (η/σ^t) m̂^t.
+    m̂^t = m^t/(1 − β1^{t+1}), σ^t = sqrt(v^t)/sqrt(1 − β2^{t+1}) + eps (t from 0),
+    θ^{t+1} = θ^t − (η/σ^t) m̂^t.
 
     With amsgrad, v is replaced by its running maximum. weight_decay adds λθ to the
     gradient, or, with decoupled_weight_decay (AdamW), shrinks θ by (1 − ηλ) first.
-    As in torch, the bias correction of m is folded into the learning rate:
-    `effective_lr` = η/(1 − β1^t) (t from 1), `m` is the raw average m^t and `sigma` the
-    bias-corrected σ, so the step −(effective_lr/σ)·m is the lecture's −(η/σ)·m̂.
+    As in torch, the bias correction of m is folded into the learning rate: the record's
+    `lr` is η/(1 − β1^t) (t from 1) and its `m` the raw average m^t.
     """
 
     _arguments = ("lr", "betas", "eps", "weight_decay", "amsgrad", "decoupled_weight_decay")
+    torch_form = True
 
     def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False,
                  decoupled_weight_decay=False):
@@ -434,29 +701,10 @@ class Adam(_Moments, _WeightDecay, Optimizer):
         betas = _check_betas(betas)
         weight_decay = _check_weight_decay(weight_decay)
         amsgrad = _checks.flag("amsgrad", amsgrad)
-        decoupled_weight_decay = _checks.flag("decoupled_weight_decay", decoupled_weight_decay)
-        self.betas, self.eps, self.weight_decay = betas, eps, weight_decay
-        self.amsgrad, self.decoupled_weight_decay = amsgrad, decoupled_weight_decay
-        super().__init__(lr)
-
-    def init_state(self, shape):
-        super().init_state(shape)
-        self.max_second = np.zeros(shape)
-
-    def rule(self, params, grad):
-        params, g = self.decay(params, grad)
-        beta1, beta2 = self.betas
-        m = self.first.update(g)
-        v = self.second.update(g)
-        if self.amsgrad:
-            v = self.max_second = np.maximum(self.max_second, v)
-        correction2 = 1 - beta2 ** self.t
-        sigma = self.sigma = np.sqrt(v)
-        sigma /= correction2 ** 0.5
-        sigma += self.eps                       # σ = sqrt(v / (1 − β2^t)) + eps
-        self.m = m
-        self.effective_lr = self.lr / (1 - beta1 ** self.t)   # m̂ = m/(1 − β1^t), folded into η
-        return params - self.effective_lr * m / sigma
+        self.betas, self.eps, self.amsgrad = betas, eps, amsgrad
+        self._build(lr, EMA(betas[0], bias_correction=True),
+                    RootEMA(betas[1], eps, bias_correction=True, amsgrad=amsgrad),
+                    weight_decay, decoupled_weight_decay)
 
 
 class AdamW(Adam):
@@ -464,8 +712,7 @@ class AdamW(Adam):
 
     _arguments = ("lr", "betas", "eps", "weight_decay", "amsgrad")
 
-    def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
-                 amsgrad=False):
+    def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False):
         super().__init__(lr, betas, eps, weight_decay, amsgrad, decoupled_weight_decay=True)
 
 
@@ -484,21 +731,25 @@ def radam_rectification(rho_t, beta2=0.999):
     r"""r_t = sqrt((ρ_t − 4)(ρ_t − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρ_t)), defined for ρ_t > 4 (NaN elsewhere)."""
     rho_t = np.asarray(rho_t, dtype=float)
     rho_inf = 2 / (1 - beta2) - 1
-    ratio = (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
-    return np.sqrt(np.where(rho_t > 4, ratio, np.nan))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
+        return np.sqrt(np.where(rho_t > 4, ratio, np.nan))
 
 
-class RAdam(_Moments, _WeightDecay, Optimizer):
+class RAdam(Optimizer):
     r"""Rectified Adam (Liu et al., ICLR 2020) as torch.optim.RAdam computes it.
 
-    m̂^t as in Adam. While ρ_t ≤ 5 (torch's threshold; the paper says 4) the step is
-    momentum SGD, θ^{t+1} = θ^t − η m̂^t (σ = 1). After that,
-    σ^t = (sqrt(v^t) + eps) / (sqrt(1 − β2^t) r_t) and θ^{t+1} = θ^t − (η/σ^t) m̂^t,
-    with r_t from `radam_rectification`. With β2 = 0.999 the first rectified step is the
-    6th. Note eps is added before the bias correction, unlike Adam.
+    Ingredients m = `EMA`(β1), σ = `RootEMA`(β2), with m̂ = m/(1 − β1^t) (t from 1).
+    **Where it leaves the formula:** while ρ_t ≤ 5 (`radam_rho`; torch's threshold, the
+    paper says 4) the step is momentum SGD, θ^{t+1} = θ^t − η m̂^t (σ = 1). After that
+    the adaptive step is rectified by r_t (`radam_rectification`):
+    σ^t = (sqrt(v^t) + eps) / (sqrt(1 − β2^t) r_t) and θ^{t+1} = θ^t − (η/σ^t) m̂^t.
+    With β2 = 0.999 the first rectified step is the 6th. eps is added before the bias
+    correction, unlike Adam.
     """
 
     _arguments = ("lr", "betas", "eps", "weight_decay", "decoupled_weight_decay")
+    torch_form = True
     threshold = 5.0
 
     def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
@@ -507,40 +758,44 @@ class RAdam(_Moments, _WeightDecay, Optimizer):
         eps = _check_eps(eps)
         betas = _check_betas(betas)
         weight_decay = _check_weight_decay(weight_decay)
-        decoupled_weight_decay = _checks.flag("decoupled_weight_decay", decoupled_weight_decay)
-        self.betas, self.eps, self.weight_decay = betas, eps, weight_decay
-        self.decoupled_weight_decay = decoupled_weight_decay
-        super().__init__(lr)
+        self.betas, self.eps = betas, eps
+        self._build(lr, EMA(betas[0]), RootEMA(betas[1], eps), weight_decay, decoupled_weight_decay)
 
-    def rule(self, params, grad):
-        params, g = self.decay(params, grad)
+    @property
+    def rectified(self):
+        """Whether the last step was rectified (ρ_t > threshold), False before any step."""
+        return bool(self.t and radam_rho(self.t, self.betas[1]) > self.threshold)
+
+    def rule(self):
+        return ("m_ = m / bc1",
+                "s_ = 1 / ((rc2 / (sqrt(v) + eps)) * rect) if rect else 1.0",
+                "p = p - m_ * lr * (rc2 / (sqrt(v) + eps)) * rect if rect else p - m_ * lr")
+
+    def per_step(self, lrs, t):
+        out = super().per_step(lrs, t)
         beta1, beta2 = self.betas
-        self.m = self.first.update(g) / (1 - beta1 ** self.t)
-        v = self.second.update(g)
-        correction2 = 1 - beta2 ** self.t
-        rho_inf = 2 / (1 - beta2) - 1
-        rho_t = rho_inf - 2 * self.t * (beta2 ** self.t) / correction2
-        self.rectified = rho_t > self.threshold
-        if not self.rectified:
-            self.sigma = np.ones(self.shape)
-            return params - self.m * self.lr
-        rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
-        adaptive = correction2 ** 0.5 / (np.sqrt(v) + self.eps)
-        self.sigma = 1 / (adaptive * rect)
-        return params - self.m * self.lr * adaptive * rect
+        t = np.asarray(t, dtype=float)
+        rho = radam_rho(t, beta2)
+        out["bc1"] = 1 - beta1 ** t
+        out["rc2"] = (1 - beta2 ** t) ** 0.5
+        out["rect"] = np.where(rho > self.threshold, np.nan_to_num(radam_rectification(rho, beta2)), 0.0)
+        return out
 
 
-class NAdam(_Moments, _WeightDecay, Optimizer):
+class NAdam(Optimizer):
     r"""Adam with Nesterov momentum (Dozat 2016) as torch.optim.NAdam computes it.
 
-    μ_t = β1 (1 − 0.5·0.96^{t·momentum_decay}) (t from 1), Π_t = μ_1⋯μ_t,
-    σ^t = sqrt(v^t/(1 − β2^t)) + eps and
-    θ^{t+1} = θ^t − η(1 − μ_t)/(1 − Π_t) · g^t/σ^t − η μ_{t+1}/(1 − Π_{t+1}) · m^t/σ^t:
-    the momentum is looked at one step ahead. `m` is the combination
-    (1 − μ_t)/(1 − Π_t) g^t + μ_{t+1}/(1 − Π_{t+1}) m^t that the step multiplies by η/σ.
+    Ingredients m = `EMA`(β1), σ = `RootEMA`(β2) with σ^t = sqrt(v^t/(1 − β2^t)) + eps.
+    **Where it leaves the formula:** the momentum is looked at one step ahead, with a
+    momentum coefficient that changes with the step, μ_t = β1 (1 − 0.5·0.96^{t·momentum_decay})
+    (t from 1), Π_t = μ_1⋯μ_t:
+    θ^{t+1} = θ^t − η(1 − μ_t)/(1 − Π_t) · g^t/σ^t − η μ_{t+1}/(1 − Π_{t+1}) · m^t/σ^t.
+    The record's `m` is (1 − μ_t)/(1 − Π_t) g^t + μ_{t+1}/(1 − Π_{t+1}) m^t, what the step
+    multiplies by η/σ.
     """
 
     _arguments = ("lr", "betas", "eps", "weight_decay", "momentum_decay", "decoupled_weight_decay")
+    torch_form = True
 
     def __init__(self, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  momentum_decay=4e-3, decoupled_weight_decay=False):
@@ -548,68 +803,56 @@ class NAdam(_Moments, _WeightDecay, Optimizer):
         eps = _check_eps(eps)
         betas = _check_betas(betas)
         weight_decay = _check_weight_decay(weight_decay)
-        momentum_decay = _non_negative("momentum_decay", momentum_decay,
-                                       "Invalid momentum_decay value: {}")
-        decoupled_weight_decay = _checks.flag("decoupled_weight_decay", decoupled_weight_decay)
-        self.betas, self.eps, self.weight_decay = betas, eps, weight_decay
-        self.momentum_decay = momentum_decay
-        self.decoupled_weight_decay = decoupled_weight_decay
-        super().__init__(lr)
-
-    def init_state(self, shape):
-        super().init_state(shape)
-        self.mu_product = 1.0
+        momentum_decay = _non_negative("momentum_decay", momentum_decay, "Invalid momentum_decay value: {}")
+        self.betas, self.eps, self.momentum_decay = betas, eps, momentum_decay
+        self._products = np.empty(0)
+        self._build(lr, EMA(betas[0]), RootEMA(betas[1], eps), weight_decay, decoupled_weight_decay)
 
     def mu(self, t):
-        """μ_t, the momentum coefficient of step t (from 1)."""
-        return self.betas[0] * (1.0 - 0.5 * (0.96 ** (t * self.momentum_decay)))
+        """μ_t, the momentum coefficient of torch's step t (from 1)."""
+        return self.betas[0] * (1.0 - 0.5 * (0.96 ** (np.asarray(t, dtype=float) * self.momentum_decay)))
 
-    def rule(self, params, grad):
-        params, g = self.decay(params, grad)
-        beta2 = self.betas[1]
-        correction2 = 1 - beta2 ** self.t
-        mu, mu_next = self.mu(self.t), self.mu(self.t + 1)
-        self.mu_product *= mu
-        m = self.first.update(g)
-        v = self.second.update(g)
-        self.sigma = np.sqrt(v / correction2) + self.eps
-        mu_product_next = self.mu_product * mu_next
-        self.m = (1.0 - mu) / (1.0 - self.mu_product) * g + mu_next / (1.0 - mu_product_next) * m
-        params = params + (-self.lr * (1.0 - mu) / (1.0 - self.mu_product)) * g / self.sigma
-        return params + ((-self.lr * mu_next) / (1.0 - mu_product_next)) * m / self.sigma
+    def _mu_product(self, n):
+        """Π_{k≤t} μ_k for t = 1 … n (at least), multiplied in torch's order, and kept."""
+        if len(self._products) < n:
+            self._products = np.cumprod(self.mu(np.arange(1, max(n, 2 * len(self._products)) + 1)))
+        return self._products
 
+    def rule(self):
+        return ("s_ = sqrt(v / bc2) + eps", "m_ = k_g * g + k_m * m",
+                "p = p + c_g * g / s_", "p = p + c_m * m / s_")
 
-class _LectureForm(Optimizer):
-    """θ^{t+1} = θ^t − (η/σ^t) g^t with σ from `LectureSquareMean`; where σ = 0 (every past g was 0) the step is 0."""
-
-    alpha = None
-
-    def init_state(self, shape):
-        self.squares = LectureSquareMean(self.alpha)
-
-    def rule(self, params, grad):
-        self.m = grad
-        self.sigma = np.sqrt(self.squares.update(grad))
-        step = np.divide(grad, self.sigma, out=np.zeros(self.shape), where=self.sigma > 0)
-        return params - self.lr * step
+    def per_step(self, lrs, t):
+        out = super().per_step(lrs, t)
+        lr, t = out["lr"], np.asarray(t, dtype=float)
+        mu, mu_next = self.mu(t), self.mu(t + 1)
+        product = self._mu_product(int(t.max()))[t.astype(int) - 1]
+        product_next = product * mu_next
+        out["bc2"] = 1 - self.betas[1] ** t
+        out["c_g"] = (-lr * (1.0 - mu)) / (1.0 - product)
+        out["c_m"] = (-lr * mu_next) / (1.0 - product_next)
+        out["k_g"] = (1.0 - mu) / (1.0 - product)
+        out["k_m"] = mu_next / (1.0 - product_next)
+        return out
 
 
-class LectureAdagrad(_LectureForm):
-    r"""The lecture's Adagrad: σ_i^t = sqrt((1/(t+1)) Σ_{k=0..t} (g_i^k)²), so σ_i^0 = |g_i^0|.
+class LectureAdagrad(Optimizer):
+    r"""The lecture's Adagrad: m = g, σ = `RootMean`, σ_i^t = sqrt((1/(t+1)) Σ_{k=0..t} (g_i^k)²).
 
-    θ_i^{t+1} = θ_i^t − (η/σ_i^t) g_i^t, no eps. The first step moves every parameter by
-    exactly η. torch's Adagrad divides by sqrt(Σ g²) instead: the same thing with the
-    decay η/sqrt(t+1) built in.
+    θ_i^{t+1} = θ_i^t − (η/σ_i^t) g_i^t, no eps, so σ_i^0 = |g_i^0| and the first step
+    moves every parameter by exactly η. torch's Adagrad divides by sqrt(Σ g²) instead: the
+    same thing with the decay η/sqrt(t+1) built in.
     """
 
     _arguments = ("lr",)
 
     def __init__(self, lr=1e-2):
-        super().__init__(lr)
+        self._build(_check_lr(lr), Gradient(), RootMean())
 
 
-class LectureRMSProp(_LectureForm):
-    r"""The lecture's RMSProp: σ_i^0 = |g_i^0|, σ_i^t = sqrt(α(σ_i^{t−1})² + (1 − α)(g_i^t)²).
+class LectureRMSProp(Optimizer):
+    r"""The lecture's RMSProp: m = g, σ = `RootEMA`(α, start="first"):
+    σ_i^0 = |g_i^0|, σ_i^t = sqrt(α(σ_i^{t−1})² + (1 − α)(g_i^t)²).
 
     θ_i^{t+1} = θ_i^t − (η/σ_i^t) g_i^t, 0 < α < 1. A small α forgets fast: σ follows the
     newest gradient, braking when it grows and speeding up when it shrinks.
@@ -621,4 +864,4 @@ class LectureRMSProp(_LectureForm):
         lr = _check_lr(lr)
         self.alpha = _checks.number("alpha", alpha, lambda v: 0 < v < 1,
                                     "Invalid alpha value: {} (the lecture's α is in (0, 1))")
-        super().__init__(lr)
+        self._build(lr, Gradient(), RootEMA(self.alpha, start="first"))

@@ -5,23 +5,29 @@ so that a panel can keep the artists and update them in place. Paths are `rugged
 objects; several are passed as a dict label → path.
 """
 
+import math
 import warnings
 
 import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import NullLocator
+from matplotlib.ticker import FuncFormatter, NullLocator
 import matplotlib.pyplot as plt
 
 from . import style
+from .exercises import _SUPERSCRIPTS
 
 
-def new_figure(nrows=1, ncols=1, *, figsize=None, static=True, **kwargs):
+def new_figure(nrows=1, ncols=1, *, figsize=None, static=True, mosaic=None, **kwargs):
     """A figure and its axes: through pyplot for a notebook's static figure, or a bare
-    `Figure` (not shown by the notebook backend) for a panel that renders it itself."""
-    if static:
-        return plt.subplots(nrows, ncols, figsize=figsize, layout="constrained", **kwargs)
-    fig = Figure(figsize=figsize, layout="constrained")
+    `Figure` (not shown by the notebook backend) for a panel that renders it itself.
+
+    mosaic: a layout of named axes as `Figure.subplot_mosaic` takes it (e.g. one axes
+    spanning two rows beside two stacked ones); the axes then come as a dict by name.
+    """
+    fig = plt.figure(figsize=figsize, layout="constrained") if static else Figure(figsize=figsize, layout="constrained")
+    if mosaic is not None:
+        return fig, fig.subplot_mosaic(mosaic, **kwargs)
     return fig, fig.subplots(nrows, ncols, **kwargs)
 
 
@@ -29,10 +35,11 @@ def surface_axes(surface, ax=None, *, window=None, levels=None, n=160, filled=Tr
     """Contours of `surface` over its window (or `window`), its minima ★ and saddles ✕ marked."""
     if ax is None:
         ax = new_figure()[1]
-    (x0, x1), (y0, y1) = window or surface.window
-    X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    (x0, x1), (y0, y1) = window = window or surface.window
+    points = surface.grid(n, window)
+    X, Y = points[..., 0], points[..., 1]
     with np.errstate(all="ignore"):
-        Z = surface.loss(np.stack([X, Y], axis=-1))
+        Z = surface.loss(points)
     levels = surface.levels() if levels is None else levels
     if filled:
         ax.contourf(X, Y, Z, levels=levels, cmap=style.SURFACE_CMAP, alpha=0.35, extend="both")
@@ -51,18 +58,21 @@ def surface_axes(surface, ax=None, *, window=None, levels=None, n=160, filled=Tr
     return ax
 
 
-def draw_path(ax, path, label=None, color=None, index=0):
+def draw_path(ax, path, label=None, color=None, index=0, keep=None):
     """The path of the first two parameters as a line with its start ● and end ■; returns the line.
 
-    A batch path (k starts) draws one line per start, all in one colour.
+    A batch path (k starts) draws one line per start, all in one colour. keep: for a long
+    path, draw about that many of its points (`thin`: every early one, then log-spaced).
     """
     label = path.label if label is None else label
     color = color or style.color_of(label, index)
     xy = path.params[..., :2]
     if xy.ndim == 3:
-        lines = [draw_path(ax, _single(path, k), label if k == 0 else "_", color) for k in range(xy.shape[1])]
+        lines = [draw_path(ax, _single(path, k), label if k == 0 else "_", color, keep=keep)
+                 for k in range(xy.shape[1])]
         return lines[0]
-    (line,) = ax.plot(xy[:, 0], xy[:, 1], color=color, label=label, lw=1.2, zorder=3)
+    drawn = xy if keep is None else xy[thin(len(xy), keep)]
+    (line,) = ax.plot(drawn[:, 0], drawn[:, 1], color=color, label=label, lw=1.2, zorder=3)
     if len(xy):
         ax.plot(*xy[0], "o", color=color, markersize=6, zorder=4)
         ax.plot(*xy[-1], "s", color=color, markeredgecolor="black", markersize=7, zorder=4)
@@ -162,6 +172,33 @@ def no_minor_ticks(*axes):
                 axis.set_minor_locator(NullLocator())
 
 
+_SUPERSCRIPT = str.maketrans({c: _SUPERSCRIPTS[c] for c in "0123456789-"})
+
+
+def power_text(value):
+    """A log axis' tick label as plain text: 10⁻⁴, 2×10³ (no mathtext, which is slow to lay out)."""
+    if not (np.isfinite(value) and value > 0):
+        return ""
+    exponent = math.floor(math.log10(value) + 1e-9)
+    mantissa = value / 10.0 ** exponent
+    power = "10" + str(exponent).translate(_SUPERSCRIPT)
+    return power if abs(mantissa - 1) < 1e-6 else f"{mantissa:.3g}×{power}"
+
+
+def plain_log_ticks(*axes):
+    """Label the log axes of `axes` with `power_text` and drop their minor ticks.
+
+    Matplotlib labels log axes with mathtext, and laying out a label it has not seen
+    before takes tens of milliseconds: that, not the contours, is most of what the first
+    drawing of a panel's scene costs, and a good part of a static figure's.
+    """
+    for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() == "log":
+                axis.set_major_formatter(FuncFormatter(lambda value, _: power_text(value)))
+    no_minor_ticks(*axes)
+
+
 def log_safe(*axes):
     """Give a log axis that has nothing positive and finite to show (a path that diverged at
     its first step, a loss that is exactly 0) the limits 1 … 10, instead of failing to draw
@@ -217,7 +254,7 @@ def sigma_and_step(path, *, names=None, axes=None, log_steps=True, title=None,
         ax.set_xlabel("step t + 1" if log_steps else "step t")
         ax.set_ylabel(ylabel)
         ax.legend(fontsize="small")
-    no_minor_ticks(*axes)
+    plain_log_ticks(*axes)
     if title:
         axes[0].figure.suptitle(title)
     return axes

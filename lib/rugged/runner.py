@@ -1,15 +1,17 @@
 """The runner: `descend` walks an optimizer over a surface and records every step in a `Path`."""
 
+import dataclasses
 import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from . import _checks
+from . import _checks, _compile, optim
 
 __all__ = ["descend", "Path", "relative_error"]
 
 CHECK_EVERY = 64   # steps between divergence checks inside the loop
+FAST_DIM = 4       # a start of at most this many coordinates walks on floats, if the surface allows
 MAX_RECORD_BYTES = 2 * 10**9   # descend refuses a run whose record would need more memory
 RECORD_ARRAYS = 6   # float64 values per parameter and step that a run holds (params, grad, σ, m, …)
 
@@ -68,13 +70,39 @@ class Path:
         """‖θ^end − point‖: how far the last point is from `point` (e.g. a minimum)."""
         return float(np.linalg.norm(self.endpoint - np.asarray(point), axis=-1).max())
 
-    def steps_to(self, threshold):
-        """First t with loss ≤ threshold (per start for a batch); None where never reached."""
-        reached = self.loss <= threshold
-        first = np.where(reached.any(axis=0), reached.argmax(axis=0), -1)
+    def until(self, steps):
+        """The first `steps` updates of a one-start path, as a Path (the whole path if it holds
+        no more, having diverged): what a shorter run from the same start would have recorded."""
+        if steps >= self.steps:
+            return self
+        n = len(self.params)
+        return dataclasses.replace(self, diverged_at=None, **{
+            field.name: value[:steps + 1] if len(value) == n else value[:steps]
+            for field in dataclasses.fields(self) if isinstance(value := getattr(self, field.name), np.ndarray)})
+
+    def first(self, condition):
+        """The first t at which `condition` holds: None if it never does.
+
+        condition: booleans per recorded point, shape (n + 1,) (or (n + 1, k) for a batch,
+        giving one answer per start), e.g. `path.first(path.params[:, 0] > 3)`.
+        """
+        condition = np.asarray(condition, dtype=bool)
+        first = np.where(condition.any(axis=0), condition.argmax(axis=0), -1)
         if first.ndim == 0:
             return None if first < 0 else int(first)
         return tuple(None if f < 0 else int(f) for f in first)
+
+    def steps_to(self, threshold):
+        """First t with loss ≤ threshold (per start for a batch); None where never reached."""
+        return self.first(self.loss <= threshold)
+
+    def leaves(self, window):
+        """The first t at which θ^t is outside `window` ((x0, x1), (y0, y1)) on its first two
+        coordinates (per start for a batch); None if the path stays inside."""
+        (x0, x1), (y0, y1) = window
+        x, y = self.params[..., 0], self.params[..., 1]
+        finite = np.isfinite(x) & np.isfinite(y)
+        return self.first(finite & ~((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)))
 
 
 def relative_error(params, reference):
@@ -234,9 +262,11 @@ def descend(surface, optimizer, start, steps, schedule=None, limit=1e10):
     """Run `optimizer` on `surface` for `steps` steps from `start` and return the `Path`.
 
     surface: any object with `loss(p)` and `grad(p)` (a rugged surface, a network problem…);
-        if it has `fast_grad(p)` (the gradient without input checks) that is used instead.
-    optimizer: a rugged.optim optimizer; its state is reset first, and its `lr` is the
-        base η that a schedule scales.
+        if it has `fast_grad(p)` (the gradient without input checks) that is used instead,
+        and one start of at most FAST_DIM coordinates walks on Python floats if it has
+        `scalar_grad(x, y, …)` (the gradient's coordinates as floats, in `grad`'s arithmetic).
+    optimizer: a rugged.optim optimizer: its `lr` is the base η that a schedule scales. The
+        run keeps its own state and leaves the optimizer as it was.
     start: one point, shape (d,), or k points, shape (k, d), run side by side.
     schedule: None (constant η), a rugged.schedules schedule, a function t → η^t, or an
         array of `steps` learning rates; step t uses η^t (t counts from 0).
@@ -257,14 +287,21 @@ def descend(surface, optimizer, start, steps, schedule=None, limit=1e10):
         point = _point(start if k is None else start[k])
         raise ValueError(f"start{'' if k is None else f'[{k}]'} = {point} is beyond limit={limit:g}, "
                          f"where descend counts a point as diverged; pass a larger limit")
+    if not isinstance(optimizer, optim.Optimizer):
+        raise TypeError(f"optimizer must be a rugged.optim optimizer (e.g. optim.Adam(lr=0.1)); "
+                        f"got {_checks.describe(optimizer)}")
     base_lr = optimizer.lr
     _checks.number("the optimizer's lr", base_lr, lambda v: v >= 0, "Invalid learning rate: {}")
     lrs = _learning_rates(schedule, base_lr, steps)
     with np.errstate(all="ignore"):
-        try:
+        record = None
+        scalar_grad = getattr(surface, "scalar_grad", None)
+        if start.ndim == 1 and len(start) <= FAST_DIM and scalar_grad is not None:
+            statements = getattr(surface, "gradient_statements", None)
+            record = _walk_floats(scalar_grad, optimizer, start, lrs, limit,
+                                  statements() if statements is not None else None)
+        if record is None:
             record = _walk(getattr(surface, "fast_grad", surface.grad), optimizer, start, lrs, limit)
-        finally:
-            optimizer.lr = base_lr
         params, grads, sigma, m, effective_lr = record
         loss = _losses(surface, params)
         step_size = effective_lr.reshape(effective_lr.shape + (1,) * start.ndim) / sigma
@@ -296,40 +333,71 @@ def _cannot_start(p, g, loss, where):
     raise ValueError(f"descend cannot begin at {name} = {_point(p)}: {problem}")
 
 
-def _walk(grad, optimizer, start, lrs, limit):
-    """The loop itself: record θ^t and g^t at every point, σ^t, m^t and η^t at every step.
+def _step_numbers(optimizer, lrs):
+    """The optimizer's per-step numbers for the whole run, and their names in its order."""
+    numbers = optimizer.per_step(lrs, np.arange(1.0, len(lrs) + 1))
+    return numbers, optimizer.program()[3]
 
+
+def _walk(grad, optimizer, start, lrs, limit):
+    """The loop on arrays: record θ^t and g^t at every point, σ^t, m^t and η^t at every step.
+
+    Each step is the optimizer's compiled rule, called with the step's numbers: the record
+    it returns (p, m, σ) is written into the path, and the optimizer itself is not changed.
     Stops early once every start has diverged (checked every CHECK_EVERY steps). Returns
-    the arrays cut to the points reached. This is the hot loop of the course: it does
-    nothing that could be done once before or after it.
+    the arrays cut to the points reached.
     """
     steps, shape = len(lrs), start.shape
     params = np.full((steps + 1,) + shape, np.nan)
     grads = np.full((steps + 1,) + shape, np.nan)
     sigma, m = np.full((steps,) + shape, np.nan), np.full((steps,) + shape, np.nan)
-    effective_lr = np.full(steps, np.nan)
-    optimizer.reset()
-    optimizer.start(shape)
-    update = optimizer.update
+    numbers, names = _step_numbers(optimizer, lrs)
+    rule, later = optimizer.compiled()
+    state = optimizer.fresh_state(shape)
     p = start
     g, grad = _checked_first_gradient(grad(p), grad, shape)
     reached = steps
-    for t, lr in enumerate(lrs.tolist()):       # Python floats: cheaper arithmetic in the rule
+    for t, step_numbers in enumerate(zip(*(numbers[n].tolist() for n in names))):
         params[t] = p
         grads[t] = g
         if not t % CHECK_EVERY and _bad_rows(p, g, limit).all():
             reached = t
             break
-        optimizer.lr = lr
-        p = update(p, g)
-        sigma[t] = optimizer.sigma
-        m[t] = optimizer.m
-        effective_lr[t] = optimizer.effective_lr
+        p, m[t], sigma[t] = rule(state, p, g, *step_numbers)
+        rule = later
         g = grad(p)
     else:
         params[steps], grads[steps] = p, g
     n = reached + 1
-    return params[:n], grads[:n], sigma[:n - 1], m[:n - 1], effective_lr[:n - 1]
+    return params[:n], grads[:n], sigma[:n - 1], m[:n - 1], numbers["lr_t"][:n - 1]
+
+
+def _walk_floats(grad, optimizer, start, lrs, limit, gradient=None):
+    """The same loop on Python floats, for one start of a few coordinates (the fast path).
+
+    grad(*coordinates) gives the gradient's coordinates; `gradient` (statements, numbers), if
+    the surface has them, computes it inside the loop instead. None where the arithmetic raises
+    (a division by zero, the root of a negative number: NumPy's inf or NaN is wanted there),
+    and the caller then runs `_walk`.
+    """
+    steps = len(lrs)
+    numbers, names = _step_numbers(optimizer, lrs)
+    walk = optimizer.float_walk(len(start), gradient)
+    try:
+        k, points, gradients, (ms, sigmas) = walk(tuple(start.tolist()), grad, steps, limit,
+                                                  *(numbers[n].tolist() for n in names))
+    except _compile.FLOAT_ERRORS:
+        return None
+    columns = lambda buffers, n: np.column_stack([np.frombuffer(b)[:n] for b in buffers])  # noqa: E731
+    params, grads = columns(points, k + 1), columns(gradients, k + 1)
+
+    def record(buffers):              # "g": the gradient itself; a number: that constant
+        if buffers == "g":
+            return grads[:k].copy()
+        if isinstance(buffers, float):
+            return np.full((k, len(start)), buffers)
+        return columns(buffers, k)
+    return params, grads, record(sigmas), record(ms), numbers["lr_t"][:k]
 
 
 # ---------------------------------------------------------------------------------------

@@ -46,11 +46,6 @@ def use(lecture=None):
         mpl.rcParams.update(_LECTURE)
 
 
-def lecture():
-    """Switch to the projector look: large fonts, thick lines."""
-    use(lecture=True)
-
-
 def color_of(label, index=0):
     """The colour of an optimizer, found by its family name at the start of `label`; else the cycle."""
     name = re.split(r"[\s(,:]", str(label), maxsplit=1)[0]

@@ -7,13 +7,15 @@ Every surface evaluates points of shape (..., 2): `loss` returns shape (...), `g
 The factories build the course's surfaces; `all_surfaces()` returns them by name.
 """
 
+import math
+
 import numpy as np
 
 from . import _checks
 
 __all__ = [
     "Surface", "Quadratic", "LeastSquares", "Rosenbrock", "Saddle", "PlateauCliff",
-    "EggCrate", "pokemon", "ravine", "zigzag", "rosenbrock", "saddle", "plateau_cliff",
+    "EggCrate", "Scaled", "Slope", "pokemon", "ravine", "zigzag", "rosenbrock", "saddle", "plateau_cliff",
     "rugged", "all_surfaces",
 ]
 
@@ -90,13 +92,13 @@ class Surface:
                     value[redo] = overflow(p[redo])
             return value
 
-    def grid(self, n=101):
-        """Points of an n × n grid over the window, shape (n, n, 2).
+    def grid(self, n=101, window=None):
+        """Points of an n × n grid over the window (or `window`, ((x0, x1), (y0, y1))), shape (n, n, 2).
 
         `grid[..., 0]` varies along axis 1 and `grid[..., 1]` along axis 0, like
         `np.meshgrid`, so `contour(g[..., 0], g[..., 1], loss(g))` draws the surface.
         """
-        (x0, x1), (y0, y1) = self.window
+        (x0, x1), (y0, y1) = self.window if window is None else window
         return np.stack(np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n)), axis=-1)
 
     def levels(self, n=20):
@@ -167,6 +169,20 @@ class Quadratic(Surface):
     def _grad(self, p):
         return p @ self.H - self._c
 
+    def scalar_grad(self, x, y):
+        """∇L at one point as two floats, in `_grad`'s arithmetic (for `descend`'s fast path)."""
+        (h00, h01), (h10, h11) = self.H.tolist()
+        c0, c1 = self._c.tolist()
+        return x * h00 + y * h10 - c0, x * h01 + y * h11 - c1
+
+    def gradient_statements(self):
+        """`scalar_grad` as statements on p_0, p_1 giving g_0, g_1, and the numbers they use:
+        `descend`'s fast path writes them into its loop instead of calling a function."""
+        (h00, h01), (h10, h11) = self.H.tolist()
+        c0, c1 = self._c.tolist()
+        return (("g_0 = p_0 * h00 + p_1 * h10 - c0", "g_1 = p_0 * h01 + p_1 * h11 - c1"),
+                {"h00": h00, "h01": h01, "h10": h10, "h11": h11, "c0": c0, "c1": c1})
+
     def _hessian(self, p):
         return np.broadcast_to(self.H, p.shape[:-1] + (2, 2)).copy()
 
@@ -224,6 +240,11 @@ class Rosenbrock(Surface):
         return np.stack([-2 * (self.a - x) - 4 * self.b * x * (y - x**2),
                          2 * self.b * (y - x**2)], axis=-1)
 
+    def scalar_grad(self, x, y):
+        """∇L at one point as two floats, in `_grad`'s arithmetic (for `descend`'s fast path)."""
+        a, b = self.a, self.b
+        return -2 * (a - x) - 4 * b * x * (y - x * x), 2 * b * (y - x * x)
+
     def _hessian(self, p):
         x, y = p[..., 0], p[..., 1]
         return _symmetric(2 - 4 * self.b * y + 12 * self.b * x**2, -4 * self.b * x,
@@ -256,6 +277,10 @@ class Saddle(Surface):
     def _grad(self, p):
         x, y = p[..., 0], p[..., 1]
         return np.stack([x, y**3 - y], axis=-1)
+
+    def scalar_grad(self, x, y):
+        """∇L at one point as two floats, in `_grad`'s arithmetic (for `descend`'s fast path)."""
+        return x, y**3 - y
 
     def _hessian(self, p):
         x, y = p[..., 0], p[..., 1]
@@ -292,6 +317,11 @@ class PlateauCliff(Surface):
         sech2 = 1 / np.cosh(self.s * (x - self.c)) ** 2
         return np.stack([-self.h * self.s / 2 * sech2 + 2 * self.q * (x - self.m),
                          self.k * y], axis=-1)
+
+    def scalar_grad(self, x, y):
+        """∇L at one point as two floats, in `_grad`'s arithmetic (for `descend`'s fast path)."""
+        ch = math.cosh(self.s * (x - self.c))
+        return -self.h * self.s / 2 * (1 / ch**2) + 2 * self.q * (x - self.m), self.k * y
 
     def _hessian(self, p):
         x = p[..., 0]
@@ -345,6 +375,83 @@ class EggCrate(Surface):
 
     def _hessian_overflow(self, p):
         return self._hessian(p, overflow=True)
+
+
+class Scaled(Surface):
+    """c·L: a surface's loss times a factor c > 0.
+
+    The minima, saddles and paths of steepest descent are those of `surface`; the loss, the
+    gradient and the Hessian are c times larger. An optimizer that divides by a root mean
+    square of the gradients (Adam) takes the same steps on c·L as on L, up to ε; gradient
+    descent's steps grow c times. Drawn and raced like `surface` (its window, start, labels);
+    `surface` and `c` are kept.
+    """
+
+    def __init__(self, surface, c):
+        if not isinstance(surface, Surface):
+            raise TypeError(f"surface must be a rugged Surface; got {_checks.describe(surface)}")
+        self.surface = surface
+        self.c = float(_checks.number("c", c, lambda v: v > 0, "c must be positive and finite; got {}"))
+        for overflow in ("_loss_overflow", "_grad_overflow", "_hessian_overflow"):
+            inner = getattr(surface, overflow)
+            if inner is not None:             # c > 0 keeps the sign of an overflow's infinity
+                setattr(self, overflow, lambda p, inner=inner: self.c * inner(p))
+        super().__init__(name=f"{self.c:g}·{surface.name}", title=f"{self.c:g} × {surface.title}",
+                         window=surface.window, start=surface.start, minima=surface.minima,
+                         saddles=surface.saddles, labels=surface.labels, level_scale=surface.level_scale)
+
+    def _loss(self, p):
+        return self.c * self.surface._loss(p)
+
+    def _grad(self, p):
+        return self.c * self.surface._grad(p)
+
+    def _hessian(self, p):
+        return self.c * self.surface._hessian(p)
+
+
+class Slope:
+    """A straight 1-D slope, L(θ) = c·θ: the gradient is c at every point.
+
+    The simplest gradient sequence there is, g^t = c at every step, to watch what an
+    optimizer's running statistics make of it (torch's RMSprop overshoots in its first steps,
+    notebook 03). Not a 2-D `Surface`: points have shape (..., 1), and the loss falls for
+    ever, so there is no minimum (`minima` is empty, `min_loss` None). `descend(Slope(),
+    optimizer, [0.0], steps)` walks it from its `start`.
+    """
+
+    dim = 1
+
+    def __init__(self, c=1.0):
+        self.c = float(_checks.number("c", c, lambda v: True, "c must be finite; got {}"))
+        self.name, self.title, self.labels = "slope", f"Straight slope L(θ) = {self.c:g}·θ", ("θ",)
+        self.start = (0.0,)
+        self.minima, self.saddles, self.min_loss = np.empty((0, 1)), np.empty((0, 1)), None
+
+    @staticmethod
+    def _points(p):
+        p = np.asarray(p, dtype=np.float64)
+        if p.shape[-1:] != (1,):
+            raise ValueError(f"points must have shape (..., 1); got {p.shape}")
+        return p
+
+    def loss(self, p):
+        """L(p) = c·p_0: shape (...) for points of shape (..., 1)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self.c * self._points(p)[..., 0]
+
+    def grad(self, p):
+        """∇L(p) = c: shape (..., 1) for points of shape (..., 1)."""
+        return np.full(self._points(p).shape, self.c)
+
+    def fast_grad(self, p):
+        """∇L(p) for a float64 array p of shape (..., 1), unchecked (for `rugged.descend`)."""
+        return np.full(p.shape, self.c)
+
+    def __repr__(self):
+        return f"<Slope {self.name!r}: {self.title}>"
+
+
 
 
 def _finite_array(name, value, shape=None):

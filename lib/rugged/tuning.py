@@ -162,10 +162,13 @@ def scores(surface, blocks, starts, steps, goal, box=BOX):
         etas = np.asarray(etas, dtype=float)
         optimizer = make(1.0)
         rows = slice(first, first + len(etas) * k)
-        optimizer.reset()
-        optimizer.start((len(etas) * k, starts.shape[1]))
-        optimizer.lr = np.repeat(etas, k)[:, None]        # one η per row; every rule broadcasts it
-        runs.append((optimizer, rows))
+        lr = np.repeat(etas, k)[:, None]                  # one η per row; every rule broadcasts it
+        state = optimizer.fresh_state((len(etas) * k, starts.shape[1]))
+        # every step's numbers at once, with the step on the first axis: numbers[t - 1] is step t's
+        numbers = optimizer.per_step(np.broadcast_to(lr, (steps,) + lr.shape),
+                                     np.arange(1.0, steps + 1).reshape(-1, 1, 1))
+        numbers = list(zip(*(numbers[name] for name in optimizer.program()[3])))
+        runs.append((rows, state, optimizer.compiled(), numbers))
         first = rows.stop
     params = np.tile(starts, (first // k, 1))
     lo, hi = _box(surface, box)
@@ -180,8 +183,9 @@ def scores(surface, blocks, starts, steps, goal, box=BOX):
         new = np.empty_like(params)
         for t in range(1, steps + 1):
             g = grad(params)
-            for optimizer, rows in runs:
-                new[rows] = optimizer.update(params[rows], g[rows])
+            for rows, state, (rule, later), numbers in runs:
+                step = rule if t == 1 else later
+                new[rows] = step(state, params[rows], g[rows], *numbers[t - 1])[0]
             params, new = new, params
             np.minimum(low, params, out=low)         # a NaN, once there, stays
             np.maximum(high, params, out=high)
@@ -191,8 +195,8 @@ def scores(surface, blocks, starts, steps, goal, box=BOX):
             | (low < lo).any(axis=1) | (high > hi).any(axis=1) | ~np.isfinite(final))
     settle = np.where((last_above < steps) & ~lost, last_above + 1, np.inf)
     final = np.where(lost, np.inf, final)
-    return [{name: value[rows].reshape(-1, k) for name, value in
-             (("settle", settle), ("final", final), ("lost", lost))} for _, rows in runs]
+    return [{name: value[run[0]].reshape(-1, k) for name, value in
+             (("settle", settle), ("final", final), ("lost", lost))} for run in runs]
 
 
 # ---------------------------------------------------------------------------------------

@@ -31,22 +31,21 @@ benchmarks/widget_latency.py and the browser tests can drive each one.
 
 import asyncio
 import base64
+import collections
 import html
 import io
 import math
 import numbers
-import reprlib
 import time
 import warnings
 
 import ipywidgets as w
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.ticker import FuncFormatter
 from PIL import Image
 
-from . import plots
-from .exercises import _SUPERSCRIPTS, html_text, plain_text
+from . import _checks, plots
+from .exercises import html_text, plain_text, shown
 
 PANELS = {}
 ERROR_COLOUR = "#D55E00"
@@ -63,39 +62,34 @@ def register(name):
 
 
 # ---------------------------------------------------------------------------------------
-# Checking the values given to a control
-
-_short = reprlib.Repr()
-_short.maxstring, _short.maxother, _short.maxlong = 40, 40, 40
-
-
-def _shown(value):
-    """A short repr of a value for an error message (a 300-digit number is cut)."""
-    return _short.repr(value)
-
+# Checking the values given to a control (values shown as `exercises.shown` shows an answer)
 
 def check_number(description, value, low=None, high=None, *, integer=False):
     """`value` as a float (an int with `integer`), or a TypeError for a value that is not a
     real number (bools included) and a ValueError for NaN or a value outside [low, high]."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         kind = "a whole number" if integer else "a number"
-        raise TypeError(f"{description} must be {kind}, got {type(value).__name__} {_shown(value)}")
-    number = float(value)
+        raise TypeError(f"{description} must be {kind}, got {_checks.describe(value)} {shown(value)}")
+    try:
+        number = float(value)
+    except OverflowError:                    # an int beyond float64: out of every range
+        number = math.inf if value > 0 else -math.inf
     if math.isnan(number):
         raise ValueError(f"Invalid {description}: nan")
-    if integer:
-        if not number.is_integer():
-            raise ValueError(f"Invalid {description}: {_shown(value)} is not a whole number")
-        number = int(value)
+    whole = isinstance(value, numbers.Integral) or (math.isfinite(number) and number.is_integer())
+    if integer and not whole:
+        raise ValueError(f"Invalid {description}: {shown(value)} is not a whole number")
     below = low is not None and number < low - 1e-9 * abs(low)       # 10**-8 against 1e-8
     above = high is not None and number > high + 1e-9 * abs(high)
     if below or above:
         covers = (f"{low:g} … {high:g}" if low is not None and high is not None
                   else f"≥ {low:g}" if low is not None else f"≤ {high:g}")
-        raise ValueError(f"Invalid {description}: {_shown(value)}; the control covers {covers}")
-    if not integer and low is not None:       # within rounding of a bound: the bound itself
+        raise ValueError(f"Invalid {description}: {shown(value)}; the control covers {covers}")
+    if integer:
+        return int(value)
+    if low is not None:       # within rounding of a bound: the bound itself
         number = max(number, low)
-    if not integer and high is not None:
+    if high is not None:
         number = min(number, high)
     return number
 
@@ -122,7 +116,7 @@ def check_control_value(control, value):
             except (TypeError, ValueError):      # e.g. an array compared with a string
                 continue
         allowed = ", ".join(repr(v) for v in control._options_values)
-        raise ValueError(f"Invalid {description}: {_shown(value)}; choose one of {allowed}")
+        raise ValueError(f"Invalid {description}: {shown(value)}; choose one of {allowed}")
     return value
 
 
@@ -443,6 +437,31 @@ def _blank_png(figure):
     return buffer.getvalue()
 
 
+class Runs:
+    """The last few runs of a panel, by setting, so that a steps slider shows part of a run
+    already made instead of running again.
+
+    run(key, steps) makes the `rugged.Path` of `steps` updates for the setting `key` (the
+    other controls' values, hashable). `runs(key, steps)` returns the first `steps` updates:
+    of a kept run of `key` when it is long enough (or diverged before), else of a new run, of
+    `steps` updates for a setting not seen, or of `max_steps` when the steps slider moved past
+    a kept run (the slider then moves within that one run). `size` runs are kept.
+    """
+
+    def __init__(self, run, max_steps, size=4):
+        self.run, self.max_steps, self.size = run, max_steps, size
+        self.paths = collections.OrderedDict()
+
+    def __call__(self, key, steps):
+        path = self.paths.pop(key, None)
+        if path is None or (path.steps < steps and path.diverged_at is None):
+            path = self.run(key, steps if path is None else max(steps, self.max_steps))
+        self.paths[key] = path
+        while len(self.paths) > self.size:
+            self.paths.popitem(last=False)
+        return path.until(steps)
+
+
 def diverged_message(path, what="the run"):
     """'… diverged at step N' for a path that diverged, else ''."""
     marks = path.diverged_at if isinstance(path.diverged_at, tuple) else (path.diverged_at,)
@@ -461,6 +480,17 @@ def drawable(values, log=False):
         bad |= values <= 0
     values[bad] = np.nan
     return values
+
+
+def path_artists(ax, color=None, *, lw=1.6, label=None):
+    """The artists of a path on a panel's contour: its line, a round start marker and a
+    square end marker, empty until `set_path(line, path, markers)` points them at a path.
+    Returns (line, (start, end))."""
+    (line,) = ax.plot([], [], color=color, lw=lw, zorder=3, label=label)
+    color = line.get_color()
+    start = ax.plot([], [], "o", color=color, markeredgecolor="black", markersize=6, zorder=4)[0]
+    end = ax.plot([], [], "s", color=color, markeredgecolor="black", markersize=7, zorder=4)[0]
+    return line, (start, end)
 
 
 def set_path(line, path, markers=()):
@@ -485,32 +515,6 @@ def set_curve(line, values, t=None):
     t = np.arange(len(values)) if t is None else drawable(t, axes is not None and axes.get_xscale() == "log")
     line.set_data(t, values)
 
-
-_SUPERSCRIPT = str.maketrans({c: _SUPERSCRIPTS[c] for c in "0123456789-"})
-
-
-def power_text(value):
-    """A log axis' tick label as plain text: 10⁻⁴, 2×10³ (no mathtext, which is slow to lay out)."""
-    if not (np.isfinite(value) and value > 0):
-        return ""
-    exponent = math.floor(math.log10(value) + 1e-9)
-    mantissa = value / 10.0 ** exponent
-    power = "10" + str(exponent).translate(_SUPERSCRIPT)
-    return power if abs(mantissa - 1) < 1e-6 else f"{mantissa:.3g}×{power}"
-
-
-def plain_log_ticks(*axes):
-    """Label the log axes of `axes` with `power_text` and drop their minor ticks.
-
-    Matplotlib labels log axes with mathtext, and laying out a label it has not seen
-    before takes tens of milliseconds: that, not the contours, is most of what the first
-    drawing of a panel's scene costs.
-    """
-    for ax in axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            if axis.get_scale() == "log":
-                axis.set_major_formatter(FuncFormatter(lambda value, _: power_text(value)))
-    plots.no_minor_ticks(*axes)
 
 
 class SurfaceScenes:
@@ -545,7 +549,7 @@ class SurfaceScenes:
     def show(self, name):
         """Show surface `name` (drawing its contours the first time); returns the surface."""
         if name not in self.surfaces:
-            raise ValueError(f"Invalid surface: {_shown(name)}; choose one of {', '.join(self.surfaces)}")
+            raise ValueError(f"Invalid surface: {shown(name)}; choose one of {', '.join(self.surfaces)}")
         self._layer(name)
         surface = self.surfaces[name]
         for other, artists in self.layers.items():

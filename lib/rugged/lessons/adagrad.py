@@ -6,9 +6,10 @@ own past gradients:
     σ_i^t = sqrt( (1/(t+1)) Σ_{k=0..t} (g_i^k)² ),   θ_i^{t+1} = θ_i^t − (η/σ_i^t) g_i^t.
 
 `optim.LectureAdagrad` is that formula; `optim.Adagrad` is torch's, which divides by
-sqrt(Σ g²) instead (the "sum form"). The notebook runs the optimizers itself; this module
-turns the paths into tables and figures and holds what the notebook should not show:
-the panel's wiring and the answer checks.
+sqrt(Σ g²) instead (the "sum form"). The notebook writes the lecture's σ itself (its
+`teaching` cells: `lecture_sigma`, `sum_sigma`, `lecture_adagrad`) and runs the optimizers;
+this module turns the paths into tables and figures and holds what the notebook should not
+show: the panel's wiring and the answer checks.
 """
 
 import functools
@@ -21,27 +22,10 @@ from ..exercises import (Feedback, as_number, check, choose, close, right, round
 from ..runner import descend
 
 ADAGRAD = style.FAMILY_COLORS["Adagrad"]
-GD_COLOR = style.FAMILY_COLORS["GD"]
-PARAM_COLORS = plots.PARAM_COLORS
 
 
 # ---------------------------------------------------------------------------------------
-# σ from its definition
-
-def lecture_sigma(grads):
-    """σ_i^t = sqrt(mean of (g_i^k)² for k ≤ t), from the gradients g^0 … g^T (shape (T+1, d))."""
-    grads = np.asarray(grads, dtype=float)
-    t = np.arange(1, len(grads) + 1).reshape((-1,) + (1,) * (grads.ndim - 1))
-    return np.sqrt(np.cumsum(grads**2, axis=0) / t)
-
-
-def sigma_formula_gap(path):
-    """Largest relative difference between the σ an optimizer recorded and `lecture_sigma` of its gradients."""
-    sigma = lecture_sigma(path.grad[:len(path.sigma)])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rel = np.abs(path.sigma - sigma) / np.where(sigma > 0, sigma, 1.0)
-    return float(np.max(rel))
-
+# Tables
 
 def first_steps(path, names, rows=4):
     """A table of the first steps: g_i^t, σ_i^t and the effective step η/σ_i^t of each parameter."""
@@ -101,12 +85,9 @@ def pokemon_figure(surface, paths):
     fig, (left, right) = plots.new_figure(1, 2, figsize=(11, 4.3))
     plots.surface_axes(surface, left)
     for index, (label, path) in enumerate(paths.items()):
-        keep = plots.thin(len(path.loss))
         color = style.color_of(label, index)
-        xy = path.params[keep]
-        left.plot(xy[:, 0], xy[:, 1], color=color, lw=1.6, label=label, zorder=3)
-        left.plot(*xy[0], "o", color=color, markersize=6, zorder=4)
-        left.plot(*xy[-1], "s", color=color, markeredgecolor="black", markersize=7, zorder=4)
+        plots.draw_path(left, path, label, color, keep=4000).set_linewidth(1.6)
+        keep = plots.thin(len(path.loss))
         right.plot(keep + 1, path.gap(surface, 1e-12)[keep], label=label, color=color)
     left.set_title(f"Pokémon: paths over {next(iter(paths.values())).steps:,} updates")
     left.legend(loc="lower left", fontsize="small")
@@ -116,7 +97,7 @@ def pokemon_figure(surface, paths):
     right.set_ylabel(r"$L(\theta^t) - L^*$")
     right.set_title("distance to the minimum loss")
     right.legend(fontsize="small")
-    plots.no_minor_ticks(right)
+    plots.plain_log_ticks(right)
     return fig
 
 
@@ -132,7 +113,7 @@ def forms_figure(surface, torch_path, lecture_path, *, torch_label, lecture_labe
     ax.set_ylabel(r"$L(\theta^t) - L^*$")
     ax.set_title(f"Pokémon, η = 1, constant: the mean form bursts, the sum form glides ({n - 1:,} updates)")
     ax.legend(loc="upper right", fontsize="small")
-    plots.no_minor_ticks(ax)
+    plots.plain_log_ticks(ax)
     return fig
 
 
@@ -145,25 +126,8 @@ def sigma_ratio(torch_path, lecture_path, steps=(0, 1, 3, 99, 999)):
     return "\n".join(lines)
 
 
-def max_relative_difference(a, b):
-    """max |a − b| / max(|b|, 1) over two paths' parameters (of equal length)."""
-    return float(np.max(np.abs(a.params - b.params) / np.maximum(np.abs(b.params), 1.0)))
-
-
 # ---------------------------------------------------------------------------------------
 # The limit: a plateau, a cliff and a basin
-
-def basin_entry(surface, path):
-    """The first t at which the path's x is past the cliff (in the basin); None if never."""
-    past = path.params[:, 0] > surface.basin[0]
-    return int(np.argmax(past)) if past.any() else None
-
-
-def steps_to_reach(path, target, tol=0.05):
-    """The first t with |x^t − target| < tol; None if never."""
-    near = np.abs(path.params[:, 0] - target) < tol
-    return int(np.argmax(near)) if near.any() else None
-
 
 def plateau_figure(surface, adagrad, fresh, *, entry, eta):
     """x^t of Adagrad and of a fresh Adagrad started at the basin entry (left); σ_x^t against |g_x^t| (right)."""
@@ -199,7 +163,7 @@ def plateau_figure(surface, adagrad, fresh, *, entry, eta):
     right.set_ylabel(r"$\sigma_x^t$ and $|g_x^t|$")
     right.set_title("σ remembers the cliff")
     right.legend(loc="upper right", fontsize="small")
-    plots.no_minor_ticks(right)
+    plots.plain_log_ticks(right)
     return fig
 
 
@@ -230,10 +194,15 @@ def make_optimizer(form, eta):
     raise ValueError(f"unknown form {form!r}: choose 'torch' or 'lecture'")
 
 
-def pokemon_panel(eta=1.0, b=-120.0, w=-4.0, form="torch", steps=5_000, max_steps=10_000):
+@widgets.register("02 adagrad")
+def pokemon_panel(eta=1.0, b=-120.0, w=-4.0, form="torch", steps=10_000, max_steps=100_000):
     """Panel: η (log), start (b, w), form and steps → Adagrad's path on the Pokémon contour and L − L* per step.
 
-    A value outside a control's range (or `max_steps` outside 500 … 100,000) is a ValueError.
+    The steps go up to the lecture's 100,000 updates. A setting of η, start and form runs
+    `steps` updates; moving the steps slider past them runs `max_steps` once, and from then on
+    the slider shows a part of that run (`widgets.Runs`). The path and the curve are drawn
+    from about 2,000 of their points (`plots.thin`). A value outside a control's range (or
+    `max_steps` outside 500 … 100,000) is a ValueError.
     """
     max_steps = widgets.check_number("max_steps", max_steps, 500, 100_000, integer=True)
     controls = dict(
@@ -246,9 +215,7 @@ def pokemon_panel(eta=1.0, b=-120.0, w=-4.0, form="torch", steps=5_000, max_step
     surface = surfaces.pokemon()
     fig, (left, right) = plots.new_figure(1, 2, figsize=(10.5, 4.2), static=False)
     plots.surface_axes(surface, left)
-    (path_line,) = left.plot([], [], color=ADAGRAD, lw=1.6, zorder=3)
-    start_marker = left.plot([], [], "o", color=ADAGRAD, markeredgecolor="black", zorder=4)[0]
-    end_marker = left.plot([], [], "s", color=ADAGRAD, markeredgecolor="black", markersize=7, zorder=4)[0]
+    path_line, ends = widgets.path_artists(left, ADAGRAD)
     (loss_line,) = right.plot([], [], color=ADAGRAD)
     right.set_xscale("log")
     right.set_yscale("log")
@@ -257,34 +224,30 @@ def pokemon_panel(eta=1.0, b=-120.0, w=-4.0, form="torch", steps=5_000, max_step
     right.set_xlabel("step t + 1")
     right.set_ylabel(r"$L(\theta^t) - L^*$")
     right.set_title("distance to the minimum loss")
-    widgets.plain_log_ticks(right)
+    plots.plain_log_ticks(right)
     b_star, w_star = surface.minima[0]
+    runs = widgets.Runs(lambda key, steps: descend(surface, make_optimizer(key[0], key[1]), key[2:], steps),
+                        max_steps)
 
     def draw(eta, b, w, form, steps):
-        path = descend(surface, make_optimizer(form, eta), (b, w), int(steps))
-        widgets.set_path(path_line, path, (start_marker, end_marker))
-        gap = path.gap(surface, 1e-12)
-        keep = plots.thin(len(gap), keep=2000)
-        widgets.set_curve(loss_line, gap[keep], keep + 1)
+        path = runs((form, eta, b, w), int(steps))
+        keep = plots.thin(len(path.params), keep=2000)
+        widgets.set_path(path_line, path, ends)           # then the line keeps ~2,000 of its points
+        path_line.set_data(path_line.get_xdata()[keep], path_line.get_ydata()[keep])
+        widgets.set_curve(loss_line, path.gap(surface, 1e-12)[keep], keep + 1)
         name = "Adagrad" if form == "torch" else "LectureAdagrad"
         left.set_title(f"{name}, η = {eta:.2g}, {int(steps):,} steps")
         message = widgets.diverged_message(path, f"{name} with η = {eta:.2g}")
         if message:
             return message
-        end = path.endpoint
-        (lo_b, hi_b), (lo_w, hi_w) = surface.window
-        outside = ~((path.params[:, 0] >= lo_b) & (path.params[:, 0] <= hi_b)
-                    & (path.params[:, 1] >= lo_w) & (path.params[:, 1] <= hi_w))
-        note = f" (the path leaves the plotted window at step {int(np.argmax(outside))})" if outside.any() else ""
+        end, leaves = path.endpoint, path.leaves(surface.window)
+        note = "" if leaves is None else f" (the path leaves the plotted window at step {leaves})"
         return (f"after {path.steps:,} steps: (b, w) = ({end[0]:.2f}, {end[1]:.3f}), minimum "
                 f"({b_star:.2f}, {w_star:.3f}); L − L* = {path.loss[-1] - surface.min_loss:.3g}{note}")
 
-    animated = [path_line, start_marker, end_marker, left.title, loss_line]
+    animated = [path_line, *ends, left.title, loss_line]
     return widgets.Panel(controls, fig, draw, animated=animated,
-                         title=f"Adagrad on the Pokémon surface (at most {max_steps:,} steps, to stay fast)")
-
-
-widgets.register("02 adagrad")(pokemon_panel)
+                         title=f"Adagrad on the Pokémon surface, up to {max_steps:,} updates")
 
 
 # ---------------------------------------------------------------------------------------
@@ -315,11 +278,11 @@ def sigma_zero(answer, g0=-3.0):
 @check
 def sigma_one(answer, grads=(3.0, 4.0)):
     """The lecture's σ^1 after the gradients g^0, g^1: sqrt(((g^0)² + (g^1)²)/2)."""
+    squares = sum(g * g for g in grads)
+    target = float(np.sqrt(squares / len(grads)))
     value = as_number(answer, "`sigma1`")
     if isinstance(value, Feedback):
         return value
-    squares = sum(g * g for g in grads)
-    target = float(np.sqrt(squares / len(grads)))
     if close(value, target, 2e-3):
         return right(f"Yes: σ¹ = sqrt(({grads[0]:g}² + {grads[1]:g}²)/2) = sqrt({squares / 2:g}) ≈ {target:.4f}. "
                      f"torch's sum form would give sqrt({squares:g}) = {np.sqrt(squares):g}, √2 times more.")

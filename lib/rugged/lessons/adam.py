@@ -8,8 +8,11 @@ torch number the same step k = t + 1):
     m̂^t = m^t / (1 − β1^{t+1}),  σ̂^t = sqrt(v^t / (1 − β2^{t+1})) + ε
     θ^{t+1} = θ^t − (η / σ̂^t) m̂^t
 
-`optim.Adam` builds it from `optim.EMA` (m) and `optim.SquareEMA` (v); `PartsAdam` below
-does the same with the bias corrections switchable, to show what they are for.
+`optim.Adam` is the one rule of `optim.Optimizer` with the ingredients `optim.EMA(β1)` (m) and
+`optim.RootEMA(β2)` (σ = sqrt(v) + ε), both bias-corrected; the notebook puts them together
+itself, with each correction on or off, and holds the lesson's formulas in its teaching cells
+(`moments`, `correction_steps`, `pure_memory`), which it passes to this module's figures and
+tables.
 """
 
 import math
@@ -18,24 +21,21 @@ import unicodedata
 import numpy as np
 
 from .. import optim, parity, plots, style, surfaces, tuning, widgets
-from ..exercises import (Feedback, as_number, as_pair, check, choose, close, right,
+from ..exercises import (as_number, as_pair, check, choose, close, reads, right,
                          rounding_of, shown, wrong)
 from ..parity import cases
 from ..runner import descend, relative_error
 
 __all__ = [
-    "DEFAULTS", "TORCH_SQUARE", "PartsAdam", "on_square", "first_steps", "moments",
-    "step_ratio", "bias_figure", "first_steps_runs", "first_steps_figure", "peak_losses",
-    "defaults_table", "Scaled", "scale_check",
+    "TORCH_SQUARE", "on_square", "first_steps",
+    "step_ratio", "bias_figure", "first_steps_figure", "peak_losses",
+    "defaults_table", "scale_check",
     "torch_version", "replay", "relative_error", "parity_rows", "parity_summary",
     "live_torch_parity", "error_bucket",
     "RACERS", "race", "saddle_race", "valley_race", "race_paths", "escape_step", "race_figure",
-    "escape_table", "late_statistics", "late_steps", "pure_memory", "largest_step", "adam_panel",
+    "escape_table", "late_statistics", "late_steps", "largest_step", "adam_panel",
     "check_first_moment", "check_first_step", "check_memory",
 ]
-
-#: Kingma & Ba's defaults, which are torch.optim.Adam's.
-DEFAULTS = dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
 
 #: torch 2.13's Adam(lr=0.1) on f(θ) = θ², θ^0 = 1, float64 (COURSE.md's sanity values).
 TORCH_SQUARE = (0.9000000005, 0.8004122287, 0.7015862729)
@@ -44,40 +44,11 @@ TORCH_SQUARE = (0.9000000005, 0.8004122287, 0.7015862729)
 # ---------------------------------------------------------------------------------------
 # Adam from its ingredients, with the bias corrections switchable.
 
-class PartsAdam(optim.Optimizer):
-    r"""Adam assembled from `optim.EMA` (m) and `optim.SquareEMA` (v).
-
-    correct_m: divide m by 1 − β1^{t+1} (Adam does); correct_v: divide v by 1 − β2^{t+1}
-    (Adam does); t counts from 0 (the optimizer's own `t` is torch's step number, t + 1). With both False this is "Adam without bias correction"; with both True it is
-    Adam (equal to `optim.Adam` up to the last bits of float64, which does the same
-    arithmetic in torch's order). After a step `m` is the m the step used (m̂ if
-    corrected) and `sigma` is sqrt(v or v̂) + ε, so the step is −(η/σ)·m.
-    """
-
-    _arguments = ("lr", "betas", "eps", "correct_m", "correct_v")
-
-    def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, correct_m=True, correct_v=True):
-        optim._check_eps(eps)
-        optim._check_betas(betas)
-        self.betas, self.eps = tuple(betas), eps
-        self.correct_m, self.correct_v = bool(correct_m), bool(correct_v)
-        super().__init__(lr)
-
-    def init_state(self, shape):
-        beta1, beta2 = self.betas
-        self.first = optim.EMA(beta1, shape)
-        self.second = optim.SquareEMA(beta2, shape)
-
-    def rule(self, params, grad):
-        beta1, beta2 = self.betas
-        m = self.first.update(grad).copy()
-        v = self.second.update(grad).copy()
-        if self.correct_m:
-            m /= 1 - beta1 ** self.t
-        if self.correct_v:
-            v /= 1 - beta2 ** self.t
-        self.m, self.sigma = m, np.sqrt(v) + self.eps
-        return params - self.lr * m / self.sigma
+def _adam(lr, betas=(0.9, 0.999), eps=1e-8, correct=(True, True)):
+    """Adam from its ingredients, `correct` = (correct m, correct v): (True, True) is `optim.Adam`."""
+    (beta1, beta2), (correct_m, correct_v) = betas, correct
+    return optim.Optimizer(lr, momentum=optim.EMA(beta1, bias_correction=correct_m),
+                           sigma=optim.RootEMA(beta2, eps=eps, bias_correction=correct_v))
 
 
 VARIANTS = {   # label → (correct_m, correct_v)
@@ -108,13 +79,15 @@ def first_steps(eta=0.1, steps=5, theta0=1.0):
     """Print Adam's first steps on f(θ) = θ² with and without bias correction, and what m and σ were
     (row t is the lecture's step t, from 0: torch's step t + 1)."""
     rows = {}
-    for label, (cm, cv) in (("corrected", (True, True)), ("uncorrected", (False, False))):
-        opt = PartsAdam(lr=eta, correct_m=cm, correct_v=cv)
+    for label, correct in (("corrected", (True, True)), ("uncorrected", (False, False))):
+        opt = _adam(eta, correct=correct)
         theta, rows[label] = np.array([float(theta0)]), []
         for t in range(steps):
             g = 2 * theta
             new = opt.step(theta, g)
-            rows[label].append((t, g[0], opt.m[0], opt.sigma[0], (theta - new)[0] / eta, new[0]))
+            used = opt.last        # the m, σ and ηᵗ of this step: with a corrected m, ηᵗ = η/(1 − β1ᵗ⁺¹)
+            m = used.m[0] * used.lr / eta                # the m the step moves by: m̂ when corrected
+            rows[label].append((t, g[0], m, used.sigma[0], (theta - new)[0] / eta, new[0]))
             theta = new
     widths = (2, 7, 7, 8, 6, 7, 7, 7, 8, 6, 7)
     heads = ("t", "gᵗ", "m̂ᵗ", "σ̂ᵗ", "step/η", "θᵗ⁺¹", "gᵗ", "mᵗ", "σᵗ", "step/η", "θᵗ⁺¹")
@@ -130,42 +103,20 @@ def _rjust(text, width):
     return " " * max(width - len(text) + sum(1 for c in text if unicodedata.combining(c)), 0) + text
 
 
-def moments(grads, betas=(0.9, 0.999)):
-    """Raw and bias-corrected moments over a sequence of gradients g^0, g^1, … (the k-th, k = t + 1,
-    is corrected by 1 − β^k).
-
-    Returns a dict of arrays: m, m_hat, rms (sqrt v), sigma_hat (sqrt v̂), computed with
-    `optim.EMA` and `optim.SquareEMA`.
-    """
-    beta1, beta2 = betas
-    first, second = optim.EMA(beta1, 1), optim.SquareEMA(beta2, 1)
-    out = {k: [] for k in ("m", "m_hat", "rms", "sigma_hat")}
-    for t, g in enumerate(np.asarray(grads, dtype=float), start=1):
-        m = float(first.update(np.array([g]))[0])
-        v = float(second.update(np.array([g]))[0])
-        out["m"].append(m)
-        out["m_hat"].append(m / (1 - beta1 ** t))
-        out["rms"].append(math.sqrt(v))
-        out["sigma_hat"].append(math.sqrt(v / (1 - beta2 ** t)))
-    return {k: np.array(v) for k, v in out.items()}
-
-
 def step_ratio(steps, betas=(0.9, 0.999), eps=1e-8, g=1.0):
-    """Step size / η of each bias-correction variant under a constant gradient g: label → array (t = 0 … steps − 1)."""
-    out = {}
-    for label, (cm, cv) in VARIANTS.items():
-        opt = PartsAdam(lr=1.0, betas=betas, eps=eps, correct_m=cm, correct_v=cv)
-        theta, sizes = np.zeros(1), []
-        for _ in range(steps):
-            new = opt.step(theta, np.array([g]))
-            sizes.append(abs(float(new[0] - theta[0])))
-            theta = new
-        out[label] = np.array(sizes)
-    return out
+    """Step size / η of each bias-correction variant under a constant gradient g (η = 1 on the slope
+    L(θ) = g·θ): label → array (t = 0 … steps − 1)."""
+    slope = surfaces.Slope(g)
+    return {label: np.abs(np.diff(descend(slope, _adam(1.0, betas, eps, correct), slope.start, steps).params[:, 0]))
+            for label, correct in VARIANTS.items()}
 
 
-def bias_figure(steps=3000, seed=0, betas=(0.9, 0.999), noise=0.3):
-    """m and σ raw and corrected on noisy gradients g^t = 1 + noise·ξ, and the step/η of each variant."""
+def bias_figure(moments, steps=3000, seed=0, betas=(0.9, 0.999), noise=0.3):
+    """m and σ raw and corrected on noisy gradients g^t = 1 + noise·ξ, and the step/η of each variant.
+
+    moments(grads, betas): dict of arrays m, m_hat, rms (sqrt v) and sigma_hat over the gradients
+    (the notebook's teaching function).
+    """
     rng = np.random.default_rng(seed)
     grads = 1 + noise * rng.standard_normal(steps)
     mo = moments(grads, betas)
@@ -196,32 +147,19 @@ def bias_figure(steps=3000, seed=0, betas=(0.9, 0.999), noise=0.3):
     axes[2].set_ylabel(r"step size / $\eta$")
     axes[2].set_title("step size, constant gradient", fontsize="medium")
     axes[2].legend(fontsize="small", loc="lower right")
+    plots.no_minor_ticks(*axes)
     return fig
 
 
-FIRST_STEPS_RUNS = (   # label, (correct_m, correct_v), β2, line style
-    ("Adam (bias-corrected), β2 = 0.999", (True, True), 0.999, "-"),
-    ("no bias correction, β2 = 0.999", (False, False), 0.999, "-"),
-    ("no bias correction, β2 = 0.9999", (False, False), 0.9999, "--"),
-)
-
-
-def first_steps_runs(eta=0.1, steps=80, surface=None):
-    """Adam with and without bias correction from the surface's start: label → Path."""
-    surface = surface or surfaces.rosenbrock()
-    return {label: descend(surface, PartsAdam(lr=eta, betas=(0.9, beta2), correct_m=cm, correct_v=cv),
-                           surface.start, steps)
-            for label, (cm, cv), beta2, _ in FIRST_STEPS_RUNS}
-
-
 def first_steps_figure(paths, surface=None, eta=0.1):
-    """The paths of `first_steps_runs` on the contours, and their loss per step."""
+    """Adam's paths with and without bias correction (label → Path: Adam, then without correction
+    with β2 = 0.999 and with a larger β2) on the contours, and their loss per step."""
     surface = surface or surfaces.rosenbrock()
     fig, axes = plots.new_figure(1, 2, figsize=(9.5, 4), gridspec_kw=dict(width_ratios=[1.1, 1]))
     plots.surface_axes(surface, axes[0], window=((-2.5, 2.5), (-0.6, 3.3)))
     colors = [VARIANT_COLORS["Adam (m and v corrected)"], VARIANT_COLORS["no bias correction"],
               style.OKABE_ITO["purple"]]
-    for (label, path), color, (*_, ls) in zip(paths.items(), colors, FIRST_STEPS_RUNS):
+    for (label, path), color, ls in zip(paths.items(), colors, ("-", "-", "--")):
         axes[0].plot(*path.params.T, ls, marker="o", color=color, ms=2.5, lw=1.2, label=label)
         axes[1].plot(np.arange(len(path.loss)), path.loss, ls, color=color, label=label)
     axes[0].set_title(f"first {len(path.loss) - 1} steps, η = {eta:g}")
@@ -232,6 +170,7 @@ def first_steps_figure(paths, surface=None, eta=0.1):
     axes[1].set_ylabel(r"loss $L(\theta^t)$")
     axes[1].set_title(surface.title)
     axes[1].legend(fontsize="small", loc="upper right")
+    plots.no_minor_ticks(*axes)
     return fig
 
 
@@ -243,41 +182,23 @@ def peak_losses(paths):
               f"{path.loss[-1]:13.4g}")
 
 
-def defaults_table(betas=(0.9, 0.999), eps=1e-8):
-    """Print what each default does, with the numbers computed here."""
+def defaults_table(correction_steps, betas=(0.9, 0.999), eps=1e-8):
+    """Print what each default does, with the numbers computed here.
+
+    correction_steps(beta): for how many steps the bias correction of an average with this β
+    matters (the notebook's teaching function).
+    """
     beta1, beta2 = betas
-
-    def settle(beta):          # first t with 1 − β^t ≥ 0.99: when bias correction stops mattering
-        return int(math.ceil(math.log(0.01) / math.log(beta)))
-
     first = step_ratio(1, betas, eps)["Adam (m and v corrected)"][0]
     sigma_1pct = eps * 99      # ε/(σ + ε) = 1 % at σ = 99ε
     print(f"{'setting':8s} {'default':>8s}   what it does, computed")
     print(f"{'η':8s} {1e-3:>8g}   first step of every parameter = {first:.4f}·η, whatever g⁰ is")
     print(f"{'β₁':8s} {beta1:>8g}   m averages ≈ 1/(1 − β₁) = {1 / (1 - beta1):.0f} gradients; "
-          f"m̂ needs correcting for {settle(beta1)} steps")
+          f"m̂ needs correcting for {correction_steps(beta1)} steps")
     print(f"{'β₂':8s} {beta2:>8g}   v averages ≈ 1/(1 − β₂) = {1 / (1 - beta2):.0f} squared gradients; "
-          f"v̂ needs correcting for {settle(beta2)} steps")
+          f"v̂ needs correcting for {correction_steps(beta2)} steps")
     print(f"{'ε':8s} {eps:>8g}   shrinks a step by 1% only where σ̂ ≈ {sigma_1pct:.0e}; "
           f"keeps η/σ̂ finite when g = 0")
-
-
-class Scaled:
-    """The surface c·L: same minima and paths of steepest descent, gradients c times larger."""
-
-    def __init__(self, surface, c):
-        self.surface, self.c = surface, float(c)
-        self.dim, self.start, self.window = surface.dim, surface.start, surface.window
-        self.min_loss = None if surface.min_loss is None else self.c * surface.min_loss
-
-    def loss(self, p):
-        return self.c * self.surface.loss(p)
-
-    def grad(self, p):
-        return self.c * self.surface.grad(p)
-
-    def fast_grad(self, p):
-        return self.c * self.surface.fast_grad(p)
 
 
 def scale_check(paths, c=1000):
@@ -410,9 +331,8 @@ def race_paths(results):
 
 def escape_step(path, y=0.5):
     """First t with |θ_y^t| > y (the path has left the saddle), None if never (start 0 of a batch)."""
-    ys = path.params[:, 1] if path.params.ndim == 2 else path.params[:, 0, 1]
-    out = np.abs(ys) > y
-    return int(np.argmax(out)) if out.any() else None
+    first = path.first(np.abs(path.params[..., 1]) > y)
+    return first[0] if isinstance(first, tuple) else first
 
 
 ESCAPE_SHOWN = 80   # steps shown by the escape curves of the saddle race
@@ -462,9 +382,13 @@ def late_statistics(path, first=1000):
                 step=np.median(step, axis=0), memory=sigma[-1] / sigma[0])
 
 
-def late_steps(results, first=1000, names=("RMSprop", "Adam")):
+def late_steps(results, pure_memory, first=1000, names=("RMSprop", "Adam")):
     """Print, for RMSprop and Adam at their best η from the surface's start, what their steps
-    look like from step `first` on (see `late_statistics`); returns name → statistics."""
+    look like from step `first` on (see `late_statistics`); returns name → statistics.
+
+    pure_memory(first, last): σ̂^last/σ̂^first for Adam if no gradient after `first` counted (the
+    notebook's teaching function), printed beside what Adam's σ did.
+    """
     surface = surfaces.rosenbrock()
     out = {}
     budget = next(iter(results.values())).budget
@@ -487,12 +411,6 @@ def late_steps(results, first=1000, names=("RMSprop", "Adam")):
                      f"if no gradient after t = {first} counted at all: {pure_memory(first, budget - 1):.3f}")
     print("\n".join(lines))
     return out
-
-
-def pure_memory(first, last, beta2=0.999):
-    """σ̂^last / σ̂^first for Adam if every gradient after step `first` were 0 (ε aside): the old
-    v only decays, √(β2^(last − first)), and the bias correction 1 − β2^(t+1) (t from 0) grows."""
-    return math.sqrt(beta2 ** (last - first) * (1 - beta2 ** (first + 1)) / (1 - beta2 ** (last + 1)))
 
 
 def largest_step(paths):
@@ -540,9 +458,7 @@ def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle"):
     scenes = widgets.SurfaceScenes(left, all_surfaces, n=100)
     scenes.prepare()
     (ref_line,) = left.plot([], [], color="0.2", ls="--", lw=1.3, label="Adam with default β₁, β₂, ε")
-    (path_line,) = left.plot([], [], color=blue, lw=1.8, label="your Adam")
-    start_marker = left.plot([], [], "o", color=blue, zorder=4)[0]
-    end_marker = left.plot([], [], "s", color=blue, markeredgecolor="black", zorder=4)[0]
+    path_line, ends = widgets.path_artists(left, blue, lw=1.8, label="your Adam")
     left.legend(handles=[path_line, ref_line], loc="lower right", fontsize="small", framealpha=0.8,
                 frameon=True)
     (ref_curve,) = right.plot([], [], color="0.2", ls="--", lw=1.3, label="default β₁, β₂, ε")
@@ -551,7 +467,7 @@ def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle"):
     right.set_xlabel("step t")
     right.set_ylabel(r"$L(\theta^t) - L^*$")
     right.legend(loc="lower left", fontsize="small")
-    widgets.plain_log_ticks(right)
+    plots.plain_log_ticks(right)
     floor = 1e-14
     reference = {}      # (surface, η) → Adam with the defaults, the last few kept
 
@@ -584,7 +500,7 @@ def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle"):
             path, gap = run(s, optim.Adam(lr=eta, betas=(beta1, beta2), eps=eps), steps)
         widgets.set_path(ref_line, ref)
         widgets.set_curve(ref_curve, ref_gap)
-        widgets.set_path(path_line, path, (start_marker, end_marker))
+        widgets.set_path(path_line, path, ends)
         widgets.set_curve(loss_curve, gap)
         left.set_title(f"η = {eta:.1e}, β₁ = {beta1:.2f}, β₂ = {beta2:.6g}, ε = {eps:.0e}",
                        fontsize="medium")
@@ -599,14 +515,12 @@ def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle"):
                      else "; still on the saddle (|θ_{y}| ≤ 0.5)")
             if ref_escaped is not None:
                 text += f" (defaults: {ref_escaped})"
-        (x0, x1), (y0, y1) = s.window
-        outside = ((path.params[:, 0] < x0) | (path.params[:, 0] > x1)
-                   | (path.params[:, 1] < y0) | (path.params[:, 1] > y1))
-        if outside.any():
-            text += f"; the path leaves the window at step {int(np.argmax(outside))}"
+        leaves = path.leaves(s.window)
+        if leaves is not None:
+            text += f"; the path leaves the window at step {leaves}"
         return text
 
-    animated = [ref_line, path_line, start_marker, end_marker, left.title, ref_curve, loss_curve]
+    animated = [ref_line, path_line, *ends, left.title, ref_curve, loss_curve]
     return widgets.Panel(controls, fig, draw, animated=animated, scene=lambda surface, **_: surface,
                          stage=show_surface, scenes=list(PANEL_SURFACES), title="Adam: η, β_{1}, β_{2}, ε")
 
@@ -619,14 +533,14 @@ FIRST_MOMENT_NAMES = (("m", "m0", "m⁰", "m_0", "m^0", "m1", "m_1"),   # keys o
 
 
 @check
-def check_first_moment(answer, g=2.0, beta1=0.9):
+@reads(as_pair, "`answer = (m, m_hat)`", names=FIRST_MOMENT_NAMES)
+def check_first_moment(pair, g=2.0, beta1=0.9):
     """(m^0, m̂^0) after the first step (t = 0, torch's step 1) for a first gradient g:
-    m^0 = (1 − β1) g, m̂^0 = m^0/(1 − β1) = g."""
-    pair = as_pair(answer, "`answer = (m, m_hat)`", names=FIRST_MOMENT_NAMES)
-    if isinstance(pair, Feedback):
-        return pair
+    m^0 = (1 − β1) g, m̂^0 = m^0/(1 − β1) = g, as the library's `optim.EMA` computes them."""
     m0, m0_hat = pair
-    m_true, hat_true = (1 - beta1) * g, (1 - beta1) * g / (1 - beta1)
+    first = np.array([float(g)])
+    m_true = float(optim.EMA(beta1).values(first)[0])
+    hat_true = float(optim.EMA(beta1, bias_correction=True).values(first)[0])
     ok_m, ok_hat = close(m0, m_true, 1e-3), close(m0_hat, hat_true, 1e-3)
     if ok_m and ok_hat:
         return right(f"Yes: m⁰ = (1 − β₁)·g = {m_true:g}, only a tenth of the gradient because "
@@ -653,11 +567,9 @@ def check_first_moment(answer, g=2.0, beta1=0.9):
 
 
 @check
-def check_first_step(answer, g=5.0, betas=(0.9, 0.999)):
+@reads(as_number, "`answer` (the first step's size divided by η)")
+def check_first_step(value, g=5.0, betas=(0.9, 0.999)):
     """The size of Adam's first step, in units of η, for gradient g ≠ 0 and ε ≈ 0: 1."""
-    value = as_number(answer, "`answer` (the first step's size divided by η)")
-    if isinstance(value, Feedback):
-        return value
     ratios = {label: r[0] for label, r in step_ratio(1, betas, 0.0, g).items()}
     target = ratios["Adam (m and v corrected)"]
     if close(value, target, 1e-3):
@@ -690,12 +602,10 @@ _NAMES = {   # each default of Adam, and how a learner may write it (compared by
 
 
 @check
-def check_memory(answer):
+@reads(choose, "`answer`", 'to one of "eta", "beta1", "beta2", "eps"', _NAMES,
+       '{} is not one of the defaults: answer "eta", "beta1", "beta2" or "eps".')
+def check_memory(key):
     """Which default sets how long Adam remembers squared gradients: β2."""
-    key = choose(answer, "`answer`", 'to one of "eta", "beta1", "beta2", "eps"', _NAMES,
-                 '{} is not one of the defaults: answer "eta", "beta1", "beta2" or "eps".')
-    if isinstance(key, Feedback):
-        return key
     if key == "beta2":
         return right("Yes: β₂ = 0.999 weighs the old v against the new g², so v (and σ̂) average "
                      "about 1/(1 − β₂) = 1000 squared gradients.")

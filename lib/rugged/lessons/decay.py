@@ -5,11 +5,11 @@ The lecture's Adagrad divides by the root *mean* square σ_i^t of past gradients
 path has settled, new gradients are tiny, the mean keeps shrinking like 1/sqrt(t+1), the
 effective step η/σ_i^t grows like sqrt(t+1) until the steep direction becomes unstable,
 and the loss bursts up; the large gradients of the burst raise σ again and the path
-recovers. `runner.bursts` (the course's one definition of a burst) finds these episodes,
-`stability_number` shows when each one is coming.
+recovers. `runner.bursts` (the course's one definition of a burst) finds these episodes;
+the notebook's teaching code, `stability_number` (λ_max(D^t H), unstable above 2) and
+`step_growth`, shows when each one is coming. This module draws and tabulates them and holds
+the schedule panel and the exercise checks.
 """
-
-from collections import OrderedDict
 
 import numpy as np
 
@@ -28,19 +28,8 @@ SCHEDULE_COLORS = {kind: style.CYCLE[i] for i, kind in enumerate(SCHEDULE_KINDS)
 
 
 # ---------------------------------------------------------------------------------------
-# Bursts (found by `runner.bursts`) and why they come
-
-def stability_number(path, surface):
-    """λ_max(D^t H) at every step, D^t = diag(η^t/σ_i^t), H the surface's (constant) Hessian.
-
-    Near a minimum of a quadratic, the step θ ← θ − D^t g multiplies the error by
-    I − D^t H; the mode with the largest eigenvalue flips sign every step and grows as
-    soon as λ_max(D^t H) > 2.
-    """
-    root = np.sqrt(path.step_size)
-    scaled = root[:, :, None] * surface.H[None] * root[:, None, :]   # D^½ H D^½, same spectrum
-    return np.linalg.eigvalsh(scaled)[:, -1]
-
+# Bursts (found by `runner.bursts`) and why they come; `stability` below is the notebook's
+# stability_number, λ_max(D^t H) at every step
 
 def crossings(stability, bursts):
     """For each burst, the step where the stability number last rose above 2 before it."""
@@ -65,12 +54,6 @@ def warning_table(stability, bursts, shown=6):
           f"{bool(np.all(rose < bursts.starts) and np.all(stability[bursts.starts - 1] > 2))}")
 
 
-def step_growth(path, i=1):
-    """The largest one-step growth factor of the effective step η^t/σ_i^t."""
-    steps = path.step_size[:, i]
-    return float(np.max(steps[1:] / steps[:-1]))
-
-
 def gap_text(path, surface):
     """The final L − L* as text: '< 1e-09' where it is rounding, else 3 significant digits."""
     value = path.loss[-1] - surface.min_loss
@@ -80,11 +63,18 @@ def gap_text(path, surface):
 # ---------------------------------------------------------------------------------------
 # Figures
 
-def _mark_bursts(ax_path, ax_loss, path, surface, bursts, t_offset=0):
+def _gap_curve(ax, path, surface, color, *, lw, label=None, bursts=None, burst_label=None):
+    """L − L* per step of `path` on `ax`, a log axis, with the peaks of its bursts ▲
+    (`runner.bursts` unless `bursts` is given); returns the bursts."""
+    bursts = runner.bursts(path, surface) if bursts is None else bursts
+    gap = path.gap(surface, GAP_FLOOR)
+    ax.plot(np.arange(len(gap)), gap, color=color, lw=lw, label=label)
     if len(bursts):
-        peaks = bursts.peaks
-        ax_path.plot(path.params[peaks, 0], path.params[peaks, 1], **BURST_MARK)
-        ax_loss.plot(peaks + t_offset, path.gap(surface, GAP_FLOOR)[peaks], **BURST_MARK, label="burst")
+        ax.plot(bursts.peaks, gap[bursts.peaks], **BURST_MARK, label=burst_label)
+    ax.set_yscale("log")
+    ax.set_xlabel("step t")
+    plots.plain_log_ticks(ax)
+    return bursts
 
 
 def burst_figure(surface, path, bursts, color=SCHEDULE_COLORS["constant"]):
@@ -92,27 +82,28 @@ def burst_figure(surface, path, bursts, color=SCHEDULE_COLORS["constant"]):
     fig, (left, right) = plots.new_figure(1, 2, figsize=(12, 4.6), width_ratios=(1, 1.35))
     plots.surface_axes(surface, left, window=WINDOW)
     plots.draw_path(left, path, label="path", color=color)
-    right.plot(path.gap(surface, GAP_FLOOR), color=color, lw=1.2, label=r"$L(\theta^t) - L^*$")
-    _mark_bursts(left, right, path, surface, bursts)
+    left.plot(path.params[bursts.peaks, 0], path.params[bursts.peaks, 1], **BURST_MARK)
+    _gap_curve(right, path, surface, color, lw=1.2, label=r"$L(\theta^t) - L^*$", bursts=bursts,
+              burst_label="burst")
     left.set_title(f"{path.label} on the Pokémon surface")
-    right.set_yscale("log")
-    right.set_xlabel("step t")
     right.set_ylabel(r"$L(\theta^t) - L^*$")
     right.set_title(f"{len(bursts)} bursts in {path.steps:,} steps (▲ = peak of a burst)")
     right.legend(loc="lower left", fontsize="small")
     return fig
 
 
-def why_figure(surface, paths, bursts, until=5000):
-    """σ_w^t, the effective step η^t/σ_w^t, and the stability number λ_max(D^t H), per step
-    (thin vertical lines: the starts of `bursts`, from `runner.bursts`)."""
+def why_figure(surface, runs, bursts, until=5000):
+    """σ_w^t, the effective step η^t/σ_w^t, and the stability number λ_max(D^t H), per step.
+
+    runs: schedule kind → (path, its stability number per step); thin vertical lines mark
+    the starts of `bursts` (from `runner.bursts`)."""
     fig, axes = plots.new_figure(3, 1, figsize=(10, 6.6), sharex=True)
-    for label, path in paths.items():
+    for label, (path, stability) in runs.items():
         color = SCHEDULE_COLORS[label]
         t = np.arange(min(until, path.steps))
         axes[0].plot(t, path.sigma[t, 1], color=color, label=label)
         axes[1].plot(t, path.step_size[t, 1], color=color, label=label)
-        axes[2].plot(t, stability_number(path, surface)[t], color=color, label=label)
+        axes[2].plot(t, stability[t], color=color, label=label)
     axes[1].axhline(2 / surface.H[1, 1], color="0.3", ls=":", lw=1.2)
     axes[1].annotate(r"$2/H_{ww}$", (until, 2 / surface.H[1, 1]), xytext=(4, 0),
                      textcoords="offset points", va="center", fontsize="small", color="0.3",
@@ -134,6 +125,7 @@ def why_figure(surface, paths, bursts, until=5000):
     axes[0].set_title("w, the steep parameter: σ shrinks, the step grows, the path becomes unstable")
     axes[0].legend(loc="upper right", fontsize="small")
     axes[2].set_xlim(0, until)
+    plots.plain_log_ticks(*axes)
     return fig
 
 
@@ -141,12 +133,7 @@ def fix_figure(surface, paths):
     """L − L* per step for several runs: a dict label → (path, colour)."""
     fig, ax = plots.new_figure(figsize=(10, 4.2))
     for label, (path, color) in paths.items():
-        ax.plot(path.gap(surface, GAP_FLOOR), color=color, lw=1.3, label=label)
-        b = runner.bursts(path, surface)
-        if len(b):
-            ax.plot(b.peaks, path.gap(surface, GAP_FLOOR)[b.peaks], **BURST_MARK)
-    ax.set_yscale("log")
-    ax.set_xlabel("step t")
+        _gap_curve(ax, path, surface, color, lw=1.3, label=label)
     ax.set_ylabel(r"$L(\theta^t) - L^*$")
     ax.set_title(r"Lecture Adagrad with and without the decay $\eta^t = \eta/\sqrt{t+1}$   (▲ = burst)")
     ax.legend(loc="lower left", fontsize="small")
@@ -180,18 +167,13 @@ def gallery_figure(surface, runs, ncols=3):
         ax.sharey(loss_axes[0])
     for (name, path), ax in zip(runs.items(), loss_axes):
         color = schedule_color(name)
-        found = runner.bursts(path, surface)
         lr_ax.plot(np.arange(len(path.lr)), path.lr, color=color, label=name)
-        gap = path.gap(surface, GAP_FLOOR)
-        ax.plot(np.arange(len(gap)), gap, color=color, lw=1.1)
-        if len(found):
-            ax.plot(found.peaks, gap[found.peaks], **BURST_MARK)
+        found = _gap_curve(ax, path, surface, color, lw=1.1)
         noun = "burst" if len(found) == 1 else "bursts"
         ax.set_title(f"{name}\n{len(found)} {noun}, end $L - L^*$ {_relation(path, surface)}",
                      fontsize="medium")
-        ax.set_yscale("log")
+    lr_ax.set_xlabel("step t")
     for ax in (lr_ax, *loss_axes):
-        ax.set_xlabel("step t")
         ax.xaxis.set_major_locator(plots.plt.MaxNLocator(3))
     lr_ax.set_yscale("log")
     lr_ax.set_ylabel(r"learning rate $\eta^t$")
@@ -199,7 +181,7 @@ def gallery_figure(surface, runs, ncols=3):
     lr_ax.legend(fontsize="small", loc="lower left")
     for ax in (loss_axes[0], *axes[ncols:n:ncols]):      # the first loss panel of each row
         ax.set_ylabel(r"$L(\theta^t) - L^*$")
-    plots.no_minor_ticks(*axes[:n])
+    plots.plain_log_ticks(*axes[:n])
     return fig
 
 
@@ -223,7 +205,7 @@ def parity_table(lecture, torch_form, shown=(0, 1, 2, 10, 1000)):
     for t in (*shown, n - 1):
         a, b = a_all[t], b_all[t]
         print(f"{t:7,d}  ({a[0]:12.6f}, {a[1]:10.6f})  ({b[0]:12.6f}, {b[1]:10.6f})")
-    relative = (np.abs(a_all - b_all) / np.abs(b_all)).max()
+    relative = runner.relative_error(a_all, b_all)
     shown_gap = "< 1e-12 (rounding)" if relative < 1e-12 else f"{relative:.1e}"
     print(f"largest relative gap over all {n:,} points: {shown_gap}")
 
@@ -250,6 +232,7 @@ RELEVANT = {"constant": (), "1/sqrt(t+1)": (), "step": ("step_size", "step_gamma
             "exponential": ("exp_gamma",), "cosine": ("T_max",)}
 
 
+@widgets.register("05 decay")
 def decay_panel(kind="constant", eta=1.0, steps=2500):
     """Panel: a schedule and its parameters → η^t, Lecture Adagrad's path on the Pokémon
     surface with its bursts ▲, and L − L* per step; the status line counts the bursts.
@@ -273,9 +256,7 @@ def decay_panel(kind="constant", eta=1.0, steps=2500):
                                                         width_ratios=(1, 1.15, 1.2))
     plots.surface_axes(surface, ax_path, window=WINDOW, n=120)
     (lr_line,) = ax_lr.plot([], [], lw=2)
-    (path_line,) = ax_path.plot([], [], lw=1.4, zorder=3)
-    start_marker = ax_path.plot([], [], "o", markersize=6, zorder=4)[0]
-    end_marker = ax_path.plot([], [], "s", markeredgecolor="black", markersize=7, zorder=4)[0]
+    path_line, ends = widgets.path_artists(ax_path, lw=1.4)
     (path_bursts,) = ax_path.plot([], [], **BURST_MARK)
     (loss_line,) = ax_loss.plot([], [], lw=1.2)
     (loss_bursts,) = ax_loss.plot([], [], **BURST_MARK)
@@ -290,32 +271,23 @@ def decay_panel(kind="constant", eta=1.0, steps=2500):
     ax_loss.set_xlabel("step t")
     ax_loss.set_ylabel(r"$L(\theta^t) - L^*$")
     ax_loss.set_title("loss gap (▲ = burst)")
-    widgets.plain_log_ticks(ax_lr, ax_loss)
-    cache = OrderedDict()
-
-    def run(kind, eta, params):
-        key = (kind, round(eta, 12), params)
-        if key not in cache:
-            schedule = make_schedule(kind, **dict(params))
-            path = descend(surface, optim.LectureAdagrad(lr=eta), surface.start, steps,
-                           schedule=schedule)
-            cache[key] = (schedule.lr_at(t, eta), path)
-            if len(cache) > 64:
-                cache.popitem(last=False)
-        return cache[key]
+    plots.plain_log_ticks(ax_lr, ax_loss)
+    runs = widgets.Runs(lambda key, n: descend(surface, optim.LectureAdagrad(lr=key[1]), surface.start, n,
+                                               schedule=make_schedule(key[0], **dict(key[2]))), steps, size=64)
 
     def draw(kind, eta, step_size, step_gamma, exp_gamma, T_max):
         values = dict(step_size=step_size, step_gamma=step_gamma, exp_gamma=exp_gamma, T_max=T_max)
         for name in values:
             controls[name].layout.display = None if name in RELEVANT[kind] else "none"
         params = tuple((name, values[name]) for name in RELEVANT[kind])
-        lrs, path = run(kind, eta, params)
+        path = runs((kind, eta, params), steps)
+        lrs = make_schedule(kind, **dict(params)).lr_at(t, eta)
         color = SCHEDULE_COLORS[kind]
-        for artist in (lr_line, path_line, start_marker, end_marker, loss_line):
+        for artist in (lr_line, path_line, *ends, loss_line):
             artist.set_color(color)
         widgets.set_curve(lr_line, lrs)
         ax_lr.set_title(f"{kind}, η = {eta:.2g}")
-        widgets.set_path(path_line, path, (start_marker, end_marker))
+        widgets.set_path(path_line, path, ends)
         loss_gap = path.gap(surface, GAP_FLOOR)
         widgets.set_curve(loss_line, loss_gap)
         bursts = runner.bursts(path, surface)
@@ -328,13 +300,9 @@ def decay_panel(kind="constant", eta=1.0, steps=2500):
         return (f"{bursts.summary(shown=5)}; after {steps:,} steps L − L* = "
                 f"{path.loss[-1] - surface.min_loss:.3g}")
 
-    animated = [lr_line, ax_lr.title, path_line, start_marker, end_marker, path_bursts, ax_path.title,
-                loss_line, loss_bursts]
+    animated = [lr_line, ax_lr.title, path_line, *ends, path_bursts, ax_path.title, loss_line, loss_bursts]
     return widgets.Panel(controls, fig, draw, animated=animated,
                          title="Decay schedules for the lecture's Adagrad on the Pokémon surface")
-
-
-widgets.register("05 decay")(decay_panel)
 
 
 # ---------------------------------------------------------------------------------------
@@ -389,23 +357,20 @@ def adagrad_sigmas(answer, gradients=(3.0, 4.0)):
                                      (lecture_value, lecture_sigma, "the lecture's σ", "mean")):
         if close(value, target, 2e-3):
             continue
-        if close(value, target**2, 2e-3):
-            problems.append(f"{who} = {shown(value)} is the {kind} of squares itself: take its square root")
-        elif close(value, np.mean(np.abs(gradients)), 2e-3) or close(value, sum(np.abs(gradients)), 2e-3):
-            rounded = rounded_digits(value, target, 2e-3)
-            problems.append(f"{who} = {shown(value)} averages or adds |g|; σ is a root of squares"
-                            + ("" if rounded is None else f" (or, if you rounded the right σ to {rounded[1]} "
-                               f"digits, give at least {rounded[2]})"))
-        elif close(value, np.sqrt(squares) / n, 2e-3):
-            problems.append(f"{who} = {shown(value)} divides the root by {n}; the lecture divides the "
-                            f"squares by t+1 = {n} under the root")
-        elif rounded_digits(value, target, 2e-3):
-            how, k, need = rounded_digits(value, target, 2e-3)
-            problems.append(f"{who} = {shown(value)} is close: it is the right σ {how} to {k} significant "
-                            f"digit{'s' * (k != 1)}; give at least {need}")
+        slips = ((target**2, f"is the {kind} of squares itself: take its square root"),
+                 (np.mean(np.abs(gradients)), "averages or adds |g|; σ is a root of squares"),
+                 (sum(np.abs(gradients)), "averages or adds |g|; σ is a root of squares"),
+                 (np.sqrt(squares) / n, f"divides the root by {n}; the lecture divides the squares by "
+                                        f"t+1 = {n} under the root"))
+        slip = next((text for slip_value, text in slips if close(value, slip_value, 2e-3)), None)
+        rounded = rounded_digits(value, target, 2e-3)
+        if slip is not None:
+            problems.append(f"{who} = {shown(value)} {slip}" + ("" if rounded is None else
+                            f" (or, if you rounded the right σ to {rounded[1]} digits, give at least {rounded[2]})"))
         else:
-            problems.append(f"{who} = {shown(value)} is not the root of the {kind} of the squares "
-                            f"{' and '.join(f'{g:g}²' for g in gradients)}")
+            problems.append((rounding_of(value, target, 2e-3, what=who) or
+                             f"{who} = {shown(value)} is not the root of the {kind} of the squares "
+                             f"{' and '.join(f'{g:g}²' for g in gradients)}").rstrip("."))
     return wrong("; ".join(problems) + ".")
 
 

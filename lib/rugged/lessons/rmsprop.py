@@ -10,8 +10,10 @@ the gradient suddenly grows (the step brakes) and drops when it shrinks (the ste
 up). `optim.LectureRMSProp` is that formula, `optim.LectureAdagrad` the plain mean and
 `optim.RMSprop` torch's version (average from 0, eps outside the root, no bias correction).
 
-The notebook runs the optimizers itself; this module turns the paths into figures and
-tables and holds the panel's wiring and the answer checks.
+The notebook runs the optimizers itself and holds the lesson's formulas in its teaching cells
+(`memory_weights`, `half_memory`, `torch_overshoot`), which it passes to this module's figures
+and tables; this module turns the paths into figures and tables and holds the panel's wiring
+and the answer checks.
 """
 
 import functools
@@ -19,8 +21,8 @@ import functools
 import numpy as np
 
 from .. import optim, plots, style, surfaces, tuning, widgets
-from ..exercises import (Feedback, as_choice, as_number, check, close, right, rounding_note, rounding_of,
-                         shown, wrong)
+from ..exercises import (Feedback, as_choice, as_number, check, close, reads, right, rounding_note,
+                         rounding_of, shown, wrong)
 from ..runner import bursts, descend
 
 GREEN = style.FAMILY_COLORS["RMSProp"]
@@ -63,32 +65,18 @@ def run_style(label, index=0):
 
 
 # ---------------------------------------------------------------------------------------
-# How much each past gradient counts in (σ^t)²
+# How much each past gradient counts in (σ^t)²: the weights w_k and the half memory come from
+# the notebook's teaching cell (`memory_weights(t, alpha)`, `half_memory(alpha)`).
 
-def memory_weights(t, alpha=None):
-    """Weights w_k (k = 0 … t) with (σ^t)² = Σ_k w_k (g^k)²: Adagrad (alpha None) or RMSProp.
+def memory_figure(memory_weights, t=40, alphas=CLIFF_ALPHAS):
+    """Weight of each past gradient g^k in (σ^t)², Adagrad against RMSProp with several α.
 
-    Adagrad: w_k = 1/(t+1). RMSProp (σ^0 = |g^0|): w_0 = α^t, w_k = (1 − α) α^{t−k} for k ≥ 1.
-    Both sum to 1.
+    memory_weights(t, alpha): the weights w_0 … w_t with (σ^t)² = Σ_k w_k (g^k)², Adagrad's for
+    alpha None (the notebook's teaching function).
     """
-    k = np.arange(t + 1)
-    if alpha is None:
-        return np.full(t + 1, 1 / (t + 1))
-    weights = (1 - alpha) * alpha ** (t - k).astype(float)
-    weights[0] = alpha**t
-    return weights
-
-
-def half_memory(alpha):
-    """How many of the newest gradients carry half of (σ^t)² for large t: ln ½ / ln α, rounded up."""
-    return int(np.ceil(np.log(0.5) / np.log(alpha)))
-
-
-def memory_figure(t=40, alphas=CLIFF_ALPHAS):
-    """Weight of each past gradient g^k in (σ^t)², Adagrad against RMSProp with several α."""
     fig, ax = plots.new_figure(figsize=(8.5, 3.6))
     k = np.arange(t + 1)
-    ax.plot(k, memory_weights(t), color=ADAGRAD, marker="o", markersize=3.5,
+    ax.plot(k, memory_weights(t, None), color=ADAGRAD, marker="o", markersize=3.5,
             label=f"Adagrad: every $g^k$ weighs 1/(t+1) = 1/{t + 1}")
     for alpha in alphas:
         ax.plot(k, memory_weights(t, alpha), marker="o", markersize=3.5, **alpha_style(alpha),
@@ -100,16 +88,21 @@ def memory_figure(t=40, alphas=CLIFF_ALPHAS):
     ax.set_ylabel(f"weight of $(g^k)^2$ in $(\\sigma^{{{t}}})^2$")
     ax.set_title(f"What $\\sigma^{{{t}}}$ remembers: RMSProp forgets geometrically, by α per step")
     ax.legend(fontsize="small", loc="lower left")
+    plots.no_minor_ticks(ax)
     return fig
 
 
-def print_memory(t=40, alphas=CLIFF_ALPHAS):
-    """The newest gradient's weight and how many recent gradients make half of (σ^t)²."""
+def print_memory(half_memory, t=40, alphas=CLIFF_ALPHAS):
+    """The newest gradient's weight and how many recent gradients make half of (σ^t)².
+
+    half_memory(alpha): that number for RMSProp once t is large (the notebook's teaching function).
+    """
     lines = [f"{'σ kind':<16} {'newest gᵗ weighs':>18}   half of (σᵗ)² is the newest …",
              f"{'Adagrad, t=' + str(t):<16} {1 / (t + 1):>18.4f}   {int(np.ceil((t + 1) / 2)):>3d} gradients (grows with t)"]
     for alpha in alphas:
-        lines.append(f"{'RMSProp α=' + str(alpha):<16} {1 - alpha:>18.4f}   {half_memory(alpha):>3d} "
-                     f"gradient{'s' if half_memory(alpha) > 1 else ''} (for large t)")
+        n = half_memory(alpha)
+        lines.append(f"{'RMSProp α=' + str(alpha):<16} {1 - alpha:>18.4f}   {n:>3d} "
+                     f"gradient{'s' if n > 1 else ''} (for large t)")
     print("\n".join(lines))
 
 
@@ -144,6 +137,7 @@ def x_profile_figure(surface):
     axes[1].set_ylabel(r"$|\partial L/\partial x|$, the size of $g_x$")
     axes[0].set_title("The loss along x (★ the minimum)")
     axes[1].set_title("The gradient jumps ×100 at the cliff, then shrinks")
+    plots.no_minor_ticks(*axes)
     return fig
 
 
@@ -169,15 +163,12 @@ def print_profile(surface):
 def cliff_steps(surface, path):
     """(first t on the cliff, first t past it) for a path; None where it never gets there."""
     x = path.params[:, 0]
-    on = np.flatnonzero(x > surface.cliff[0])
-    past = np.flatnonzero(x >= surface.cliff[1])
-    return (int(on[0]) if len(on) else None), (int(past[0]) if len(past) else None)
+    return path.first(x > surface.cliff[0]), path.first(x >= surface.cliff[1])
 
 
 def steps_to_x(surface, path, tol=X_TOLERANCE):
     """First t with |x^t − x*| ≤ tol (None if never)."""
-    near = np.flatnonzero(np.abs(path.params[:, 0] - surface.minima[0, 0]) <= tol)
-    return int(near[0]) if len(near) else None
+    return path.first(np.abs(path.params[:, 0] - surface.minima[0, 0]) <= tol)
 
 
 def x_steps(path):
@@ -245,6 +236,7 @@ def cliff_figure(surface, runs, t_max=200):
             ax.text(0.01, 0.02, "▼ leaves the frame", ha="left", va="bottom", fontsize="small",
                     transform=ax.transAxes)
     x_ax.legend(fontsize="small", loc="lower right", handlelength=3.2)
+    plots.no_minor_ticks(*fig.axes)
     return fig
 
 
@@ -303,21 +295,6 @@ def cliff_table(surface, runs, tol=X_TOLERANCE):
 # ---------------------------------------------------------------------------------------
 # The first steps: the lecture's σ^0 = |g^0| against torch's average from 0
 
-class Slope:
-    """A 1-D straight slope, L(θ) = c·θ, so the gradient is the constant c at every step."""
-
-    dim = 1
-
-    def __init__(self, c=1.0):
-        self.c = float(c)
-
-    def loss(self, p):
-        return self.c * np.asarray(p, dtype=float)[..., 0]
-
-    def grad(self, p):
-        return np.full(np.shape(p), self.c)
-
-
 def first_steps_table(paths, eta, names=("x", "y"), rows=3):
     """The first steps of several runs: θ_i^{t+1} − θ_i^t of each parameter, in units of η."""
     width = 14
@@ -334,14 +311,14 @@ def first_steps_table(paths, eta, names=("x", "y"), rows=3):
 
 def transient_figure(alphas=(0.9, 0.99, 0.999), eta=0.01, steps=600):
     """Step/η on a constant slope (g = 1 every step): torch's RMSprop against the lecture form."""
-    slope = Slope(1.0)
+    slope = surfaces.Slope(1.0)
     fig, ax = plots.new_figure(figsize=(8.5, 3.6))
     for index, alpha in enumerate(alphas):
-        path = descend(slope, optim.RMSprop(lr=eta, alpha=alpha, eps=0.0), [0.0], steps)
+        path = descend(slope, optim.RMSprop(lr=eta, alpha=alpha, eps=0.0), slope.start, steps)
         look = alpha_style(alpha, index + 1)
         ax.plot(np.arange(1, steps + 1), -np.diff(path.params[:, 0]) / eta, **look,
                 label=f"torch RMSprop, α = {alpha}: starts at 1/sqrt(1 − α) = {1 / np.sqrt(1 - alpha):.3g}")
-    lecture = descend(slope, optim.LectureRMSProp(lr=eta, alpha=alphas[-1]), [0.0], steps)
+    lecture = descend(slope, optim.LectureRMSProp(lr=eta, alpha=alphas[-1]), slope.start, steps)
     ax.plot(np.arange(1, steps + 1), -np.diff(lecture.params[:, 0]) / eta, color="black", ls="--",
             label="lecture RMSProp, any α: exactly 1")
     ax.set_yscale("log")
@@ -352,20 +329,17 @@ def transient_figure(alphas=(0.9, 0.99, 0.999), eta=0.01, steps=600):
     ax.set_ylabel("step size / η")
     ax.set_title("A constant gradient: torch's first steps are too large for about 1/(1 − α) steps")
     ax.legend(fontsize="small", loc="upper right")
+    plots.no_minor_ticks(ax)
     return fig
 
 
-def print_overshoot(alphas=(0.9, 0.99, 0.999), within=0.1):
-    """torch's first step on a constant gradient, in units of η, and the steps until it is within 10% of η."""
+def print_overshoot(torch_overshoot, alphas=(0.9, 0.99, 0.999), within=0.1):
+    """torch's first step on a constant gradient, in units of η, and the steps until it is within 10% of η.
+
+    torch_overshoot(alpha, within): those steps (the notebook's teaching function).
+    """
     print("\n".join(f"α = {alpha:<5}: first step {1 / np.sqrt(1 - alpha):6.2f}η; within {within:.0%} of η "
                     f"after {torch_overshoot(alpha, within):4d} steps" for alpha in alphas))
-
-
-def torch_overshoot(alpha, within=0.1):
-    """Steps until torch's RMSprop step on a constant gradient is within `within` of η:
-    1/sqrt(1 − α^{t+1}) ≤ 1 + within."""
-    t = np.arange(100_000)
-    return int(np.argmax(1 / np.sqrt(1 - alpha ** (t + 1.0)) <= 1 + within))
 
 
 # ---------------------------------------------------------------------------------------
@@ -384,7 +358,6 @@ RACERS = {
     "RMSprop (torch, α=0.99)": lambda lr: optim.RMSprop(lr=lr),
 }
 LECTURE_RACERS = ("GD", "Adagrad", "RMSProp α=0.9")       # the lecture's forms: the figure's racers
-TORCH_RACERS = {"Adagrad (torch)": "Adagrad", "RMSprop (torch, α=0.99)": "RMSprop"}   # → 07's names
 
 
 def valley_race(surface=None):
@@ -447,6 +420,7 @@ def step_bound_table(surface, eta, alphas=CLIFF_ALPHAS, steps=4000):
 # ---------------------------------------------------------------------------------------
 # The panel: α and η on the plateau-and-cliff surface
 
+@widgets.register("03 rmsprop")
 def rmsprop_panel(alpha=0.9, eta=0.1, steps=400):
     """Panel: α (slider) and η (log slider) → RMSProp's path on the plateau and cliff, its σ_x^t
     and its step |x^{t+1} − x^t|, with Adagrad at the same η as the reference.
@@ -467,15 +441,14 @@ def rmsprop_panel(alpha=0.9, eta=0.1, steps=400):
     step_ax = fig.add_subplot(grid[1, 1], sharex=sigma_ax)
     plots.surface_axes(surface, path_ax, n=120)
     path_ax.axvspan(*surface.cliff, color=CLIFF_GREY, alpha=0.45, zorder=0)
-    path_ax.plot(*surface.start, "o", color="black", markersize=6, zorder=4)
 
     def lines(ax, **look):
         return ax.plot([], [], **look)[0]
 
     ada = dict(color=ADAGRAD, label="Adagrad (same η)")
     rms = dict(color=GREEN, label="RMSProp")
-    ada_path, rms_path = lines(path_ax, **ada), lines(path_ax, **rms)
-    rms_end = path_ax.plot([], [], "s", color=GREEN, markeredgecolor="black", markersize=7, zorder=5)[0]
+    ada_path = lines(path_ax, **ada)
+    rms_path, rms_ends = widgets.path_artists(path_ax, GREEN, label="RMSProp")
     ada_sigma, rms_sigma = lines(sigma_ax, **ada), lines(sigma_ax, **rms)
     ada_step, rms_step = lines(step_ax, **ada), lines(step_ax, **rms)
     eta_line = step_ax.axhline(eta, color="black", lw=0.8, ls=":")
@@ -485,7 +458,7 @@ def rmsprop_panel(alpha=0.9, eta=0.1, steps=400):
         ax.set_xlim(0, steps)
     sigma_ax.set_ylim(1e-4, 40)
     step_ax.set_ylim(1e-4, 40)
-    widgets.plain_log_ticks(sigma_ax, step_ax)
+    plots.plain_log_ticks(sigma_ax, step_ax)
     sigma_ax.set_ylabel(r"$\sigma_x^t$")
     step_ax.set_ylabel(r"$|x^{t+1} - x^t|$")
     step_ax.set_xlabel("step t (grey: on the cliff)")
@@ -503,9 +476,8 @@ def rmsprop_panel(alpha=0.9, eta=0.1, steps=400):
     def draw(alpha, eta):
         reference = adagrad(eta)
         path = descend(surface, optim.LectureRMSProp(lr=eta, alpha=alpha), surface.start, steps)
-        for line, p in ((ada_path, reference), (rms_path, path)):
-            line.set_data(p.params[:, 0], p.params[:, 1])
-        rms_end.set_data([path.params[-1, 0]], [path.params[-1, 1]])
+        widgets.set_path(ada_path, reference)
+        widgets.set_path(rms_path, path, rms_ends)
         widgets.set_curve(ada_sigma, reference.sigma[:, 0])
         widgets.set_curve(rms_sigma, path.sigma[:, 0])
         widgets.set_curve(ada_step, np.maximum(x_steps(reference), 1e-12))
@@ -519,24 +491,21 @@ def rmsprop_panel(alpha=0.9, eta=0.1, steps=400):
         if problem:
             return problem
         reach, ref_reach = steps_to_x(surface, path), steps_to_x(surface, reference)
-        (x0, x1), (y0, y1) = surface.window
-        xy = path.params
-        outside = ((xy[:, 0] < x0) | (xy[:, 0] > x1) | (xy[:, 1] < y0) | (xy[:, 1] > y1)).any()
+
         def when(n):
             return f"after {n} steps" if n is not None else f"not within {steps} steps"
         words = [f"|x − x*| ≤ {X_TOLERANCE:g}: RMSProp {when(reach)}, Adagrad {when(ref_reach)}"]
         if enter is not None and leave is not None:
-            steps_x = x_steps(path)
-            words.append(f"largest step on the cliff {steps_x[enter:leave].max() / eta:.2f}η "
+            words.append(f"largest step on the cliff {_largest_cliff_step(surface, path) / eta:.2f}η "
                          f"(Adagrad {_largest_cliff_step(surface, reference) / eta:.2f}η)")
         elif enter is None:
             words.append("RMSProp never reaches the cliff")
         message = f"α = {alpha:.4g}, η = {eta:.2g}. " + "; ".join(words) + "."
-        if outside:
+        if path.leaves(surface.window) is not None:
             message += " The path leaves the plotted window."
         return message
 
-    animated = [*spans, ada_path, rms_path, rms_end, ada_sigma, rms_sigma, ada_step, rms_step,
+    animated = [*spans, ada_path, rms_path, *rms_ends, ada_sigma, rms_sigma, ada_step, rms_step,
                 eta_line]
     return widgets.Panel(controls, fig, draw, animated=animated,
                          title="RMSProp on the plateau and cliff: move α and η")
@@ -549,23 +518,20 @@ def _largest_cliff_step(surface, path):
     return float(x_steps(path)[enter:leave].max())
 
 
-widgets.register("03 rmsprop")(rmsprop_panel)
-
-
 # ---------------------------------------------------------------------------------------
 # Exercises
 
 def rmsprop_sigma(sigma_prev, g, alpha):
-    """One RMSProp update of σ, by the lecture's formula."""
-    return float(np.sqrt(alpha * sigma_prev**2 + (1 - alpha) * g**2))
+    """σ^1 of the lecture's RMSProp from σ^0 = sigma_prev and the gradient g^1 = g, as the library
+    computes it (`optim.RootEMA` from its first gradient, σ^0 = |g^0|)."""
+    grads = np.array([sigma_prev, g], dtype=float)
+    return float(optim.RootEMA(alpha, start="first").values(grads)[-1])
 
 
 @check
-def check_sigma_update(answer, sigma_prev=2.0, g=6.0, alpha=0.9):
+@reads(as_number, "`sigma_1`")
+def check_sigma_update(value, sigma_prev=2.0, g=6.0, alpha=0.9):
     """σ^1 = sqrt(α(σ^0)² + (1 − α)(g^1)²), with feedback for the usual slips."""
-    value = as_number(answer, "`sigma_1`")
-    if isinstance(value, Feedback):
-        return value
     target = rmsprop_sigma(sigma_prev, g, alpha)
     a, b = alpha, 1 - alpha
     if close(value, target, 0.005):
@@ -625,16 +591,15 @@ def check_brakes_hardest(answer, choices=(0.5, 0.99)):
 
 
 def torch_first_step(lr, alpha, g, eps=1e-8):
-    """How far torch's RMSprop moves θ at its first step: lr·|g|/(sqrt((1 − α)g²) + eps)."""
-    return lr * abs(g) / (np.sqrt((1 - alpha) * g * g) + eps)
+    """How far torch's RMSprop moves θ at its first step with the gradient g, as the library's
+    `optim.RMSprop` (torch's arithmetic) moves it."""
+    return float(abs(optim.RMSprop(lr=lr, alpha=alpha, eps=eps).step(np.zeros(1), np.array([float(g)]))[0]))
 
 
 @check
-def check_torch_first_step(answer, lr=0.01, alpha=0.99, g=5.0):
+@reads(as_number, "`first_step`")
+def check_torch_first_step(value, lr=0.01, alpha=0.99, g=5.0):
     """The size of torch's first RMSprop step, with feedback for the usual slips."""
-    value = as_number(answer, "`first_step`")
-    if isinstance(value, Feedback):
-        return value
     target = torch_first_step(lr, alpha, g)
     note, typed = "", value
     if value < 0:
@@ -663,10 +628,10 @@ def check_torch_first_step(answer, lr=0.01, alpha=0.99, g=5.0):
 
 
 __all__ = [
-    "memory_weights", "half_memory", "memory_figure", "print_memory", "x_profile_figure",
+    "memory_figure", "print_memory", "x_profile_figure",
     "print_profile", "cliff_steps", "steps_to_x", "x_steps", "cliff_figure", "cliff_table",
-    "Slope", "first_steps_table", "transient_figure", "print_overshoot", "torch_overshoot", "RACERS",
-    "LECTURE_RACERS", "TORCH_RACERS", "valley_race", "race_figure", "race_details",
+    "first_steps_table", "transient_figure", "print_overshoot", "RACERS",
+    "LECTURE_RACERS", "valley_race", "race_figure", "race_details",
     "step_bound_table", "rmsprop_panel", "rmsprop_sigma",
     "check_sigma_update", "cliff_brakes", "check_brakes_hardest", "torch_first_step",
     "check_torch_first_step",

@@ -7,15 +7,13 @@ flattens out while ‖∇L‖ stays far from zero; a search built to drive ∇L 
 reason is a ravine: along its steep directions 1 − ηλ < 0, so every step overshoots and
 the path bounces from wall to wall, while along its flat directions it hardly moves.
 
-The notebook runs the optimizers and the search itself; this module turns their results
-into tables and figures and holds the panel's wiring and the answer checks.
+The notebook runs the optimizers and the search itself, and writes the lesson's two formulas
+in its `teaching` cells: `bounce` (the Hessian where GD stalled, and how its gradient flips)
+and `closed_form` (GD on a quadratic, (1 − ηλ_i)^N per parameter). This module turns their
+results into tables and figures and holds the panel's wiring and the answer checks.
 """
 
-from dataclasses import dataclass
-
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .. import optim, plots, style, surfaces, widgets
@@ -81,7 +79,7 @@ def stall_figure(path, *, label):
     axes[0].set_ylabel(r"loss $L(\theta^t)$")
     axes[1].set_ylabel(r"gradient norm $\|g^t\|$")
     axes[0].set_title(f"{label}: loss and gradient norm per step")
-    plots.no_minor_ticks(axes[0])
+    plots.plain_log_ticks(axes[0])
     return fig
 
 
@@ -150,45 +148,19 @@ def critical_summary(problem, regularised, stall, point):
     return "\n".join(lines)
 
 
-@dataclass
-class Bounce:
-    """The curvature where GD stalled and how its gradient behaves there."""
-
-    eta: float
-    eigenvalues: np.ndarray      # of the Hessian at the stall, ascending
-    steep: np.ndarray            # the direction of the largest eigenvalue
-    along: np.ndarray            # g^t · steep for every step of the run
-    share: float                 # ‖g‖ share in the directions with 1 − ηλ < 0, at the stall
-    flips: float                 # fraction of the last `window` steps where g·steep changes sign
-    window: int
-
-
-def bounce(problem, path, eta, window=100):
-    """The Hessian at the path's endpoint, the gradient's share in its overshooting
-    directions (1 − ηλ < 0, i.e. λ > 1/η), and how often the gradient's component along
-    the steepest direction flips sign over the last `window` steps."""
-    lam, Q = np.linalg.eigh(problem.hessian(path.endpoint))
-    g = path.grad[-1]
-    coefficients = Q.T @ g
-    share = float(np.linalg.norm(coefficients[lam > 1 / eta]) / np.linalg.norm(g))
-    along = path.grad @ Q[:, -1]
-    signs = np.sign(along[-window - 1:])
-    return Bounce(eta=eta, eigenvalues=lam, steep=Q[:, -1], along=along, share=share,
-                  flips=float(np.mean(signs[1:] != signs[:-1])), window=window)
-
-
-def bounce_summary(b):
-    """λ_max at the stall against GD's limit 2/η, the gradient's share in the steep directions, the flips."""
-    lam = b.eigenvalues
-    n_steep = int(np.sum(lam > 1 / b.eta))
+def bounce_summary(eigenvalues, share, flips, *, eta, window=100):
+    """λ_max at the stall against GD's limit 2/η, the gradient's share in the steep directions
+    and how often it flipped over the last `window` steps (what the notebook's `bounce` gives)."""
+    lam = np.sort(eigenvalues)
+    n_steep = int(np.sum(lam > 1 / eta))
     n_negative = int(np.sum(lam < -EIG_TOL * np.abs(lam).max()))
     return "\n".join([
-        f"at the stall: λₘₐₓ = {lam[-1]:.4f}, GD's limit 2/η = {2 / b.eta:.4f}; "
-        f"1 − ηλₘₐₓ = {1 - b.eta * lam[-1]:.3f}",
-        f"{n_steep} of {len(lam)} directions have λ > 1/η = {1 / b.eta:.4f} (1 − ηλ < 0: each step overshoots); "
-        f"they carry {b.share:.1%} of ‖g‖",
-        f"gᵗ · v_max changes sign at {b.flips:.0%} of the last {b.window} steps",
-        f"{int(np.sum(np.abs(lam) < 1e-2))} of {len(lam)} eigenvalues have |λ| < 0.01 (flat: |ηλ| < {b.eta * 1e-2:.3g}); "
+        f"at the stall: λₘₐₓ = {lam[-1]:.4f}, GD's limit 2/η = {2 / eta:.4f}; "
+        f"1 − ηλₘₐₓ = {1 - eta * lam[-1]:.3f}",
+        f"{n_steep} of {len(lam)} directions have λ > 1/η = {1 / eta:.4f} (1 − ηλ < 0: each step overshoots); "
+        f"they carry {share:.1%} of ‖g‖",
+        f"gᵗ · v_max changes sign at {flips:.0%} of the last {window} steps",
+        f"{int(np.sum(np.abs(lam) < 1e-2))} of {len(lam)} eigenvalues have |λ| < 0.01 (flat: |ηλ| < {eta * 1e-2:.3g}); "
         f"{n_negative} are negative (down to {lam[0]:.3f})",
     ])
 
@@ -210,17 +182,18 @@ def spectrum_axes(ax, eigenvalues, *, eta, labels, colors):
     return ax
 
 
-def bounce_figure(b, point, *, steps=40):
-    """Left: the Hessian spectra at the stall and at the critical point. Right: the gradient's
-    component along the steepest direction over the last `steps` steps, flipping sign."""
+def bounce_figure(eigenvalues, along, point, *, eta, steps=40):
+    """Left: the Hessian spectra at the stall (`eigenvalues`) and at the critical point `point`.
+    Right: `along`, the gradient's component g^t · v_max along the steepest direction, over the
+    last `steps` steps, flipping sign."""
     fig, (left, right) = plots.new_figure(1, 2, figsize=(11, 4.2), width_ratios=(1.25, 1))
-    spectrum_axes(left, [b.eigenvalues, point.eigenvalues], eta=b.eta,
+    spectrum_axes(left, [eigenvalues, point.eigenvalues], eta=eta,
                   labels=["at the stall (data loss)", "at the critical point (with decay)"],
                   colors=[GD_COLOR, POINT_COLOR])
     left.set_title("Hessian eigenvalues", fontsize="medium")
-    n = len(b.along)
+    n = len(along)
     t = np.arange(n - steps, n)
-    right.plot(t, b.along[-steps:], "-o", color=GD_COLOR, ms=3.5, lw=0.8)
+    right.plot(t, along[-steps:], "-o", color=GD_COLOR, ms=3.5, lw=0.8)
     right.axhline(0, color="0.4", lw=0.8)
     right.set_xlabel("step t")
     right.set_ylabel(r"$g^t \cdot v_{\max}$")
@@ -233,14 +206,10 @@ def bounce_figure(b, point, *, steps=40):
 
 def ravine_layout(surface, *, static=True, figsize=(11, 4.4)):
     """A figure with the surface's contours on the left and loss / ‖g‖ stacked on the right."""
-    if static:
-        fig = plt.figure(figsize=figsize, layout="constrained")
-    else:
-        fig = Figure(figsize=figsize, layout="constrained")
-    grid = fig.add_gridspec(2, 2, width_ratios=(1.5, 1))
-    contour = fig.add_subplot(grid[:, 0])
-    loss_ax = fig.add_subplot(grid[0, 1])
-    grad_ax = fig.add_subplot(grid[1, 1], sharex=loss_ax)
+    fig, axes = plots.new_figure(figsize=figsize, static=static, width_ratios=(1.5, 1),
+                                 mosaic=[["contour", "loss"], ["contour", "grad"]])
+    contour, loss_ax, grad_ax = axes["contour"], axes["loss"], axes["grad"]
+    grad_ax.sharex(loss_ax)
     plots.surface_axes(surface, contour)
     loss_ax.set_yscale("log")
     grad_ax.set_yscale("log")
@@ -358,24 +327,15 @@ def census_figure(c, *, title):
 
 # ---------------------------------------------------------------------------------------
 # 4. One learning rate for a flat and a steep direction
+# (`closed_form(surface, eta, steps)`, GD's point after `steps` updates on a quadratic with a
+# diagonal Hessian, is the notebook's teaching code; the tables below are given it.)
 
-def closed_form(surface, eta, steps, start=None):
-    """GD on the diagonal quadratic: θ_i^N − θ_i* = (1 − ηλ_i)^N (θ_i^0 − θ_i*), per parameter."""
-    start = np.asarray(surface.start if start is None else start, dtype=float)
-    factors = 1 - eta * np.diag(surface.H)
-    with np.errstate(over="ignore"):
-        return surface.minima[0] + factors ** steps * (start - surface.minima[0])
-
-
-def steps_to_reach(surface, eta, tol=1e-2, limit=10**9):
-    """First N with ‖θ^N − θ*‖ ≤ tol for GD with η on the diagonal quadratic (closed form), None if
-    GD diverges or oscillates without decaying (|1 − ηλ| ≥ 1), or N would exceed `limit`."""
-    factors = np.abs(1 - eta * np.diag(surface.H))
-    if np.any(factors >= 1):
-        return None
-
+def steps_to_reach(surface, eta, closed_form, tol=1e-2, limit=10**9):
+    """First N with ‖θ^N − θ*‖ ≤ tol for GD with η on the diagonal quadratic, from the notebook's
+    `closed_form`; None if GD never gets there (it diverges, or bounces without decaying:
+    |1 − ηλ| ≥ 1) or N would exceed `limit`."""
     def far(n):
-        return np.linalg.norm(closed_form(surface, eta, n) - surface.minima[0]) > tol
+        return not np.linalg.norm(closed_form(surface, eta, n) - surface.minima[0]) <= tol
 
     if far(limit):
         return None
@@ -386,8 +346,9 @@ def steps_to_reach(surface, eta, tol=1e-2, limit=10**9):
     return high
 
 
-def one_rate_summary(surface, paths):
-    """For each GD run (label → (η, path)): endpoint, distance to ★ and the closed form's endpoint."""
+def one_rate_summary(surface, paths, closed_form):
+    """For each GD run (label → (η, path)): endpoint, distance to ★ and the notebook's
+    `closed_form` endpoint."""
     lines = [f"{'':18s} {'steps':>8s} {'final x':>9s} {'final y':>9s} {'distance to ★':>14s} {'closed form (x, y)':>22s}"]
     for label, (eta, path) in paths.items():
         x, y = path.endpoint
@@ -397,24 +358,27 @@ def one_rate_summary(surface, paths):
     return "\n".join(lines)
 
 
-def closed_form_reason(surface, eta, steps):
-    """Why GD with η ends where it does after `steps` steps: the factor (1 − ηλ_i)^N per parameter."""
+def closed_form_reason(surface, eta, steps, closed_form):
+    """Why GD with η ends where it does after `steps` steps: the factor (1 − ηλ_i)^N per parameter,
+    read off the notebook's `closed_form` as (θ_i^N − θ_i*)/(θ_i^0 − θ_i*)."""
     start = np.asarray(surface.start, dtype=float)
+    factors = (closed_form(surface, eta, steps) - surface.minima[0]) / (start - surface.minima[0])
     lines = []
     for i, (name, lam) in enumerate(zip(surface.labels, np.diag(surface.H))):
-        f, gap = (1 - eta * lam) ** steps, start[i] - surface.minima[0, i]
+        f, gap = factors[i], start[i] - surface.minima[0, i]
         lines.append(f"{name}: (1 − ηλ)ᴺ with N = {steps:,}: (1 − {eta * lam:.4g})ᴺ ≈ "
                      f"exp(−{eta * lam * steps:.4g}) = {f:.4f}, so the final {name} − {name}* = "
                      f"{f:.4f} × ({gap:+g}) = {f * gap:+.4f}")
     return "\n".join(lines)
 
 
-def rate_table(surface, etas, tol=1e-2):
-    """For each η: both GD factors and the steps to get within `tol` of the minimum (closed form)."""
+def rate_table(surface, etas, closed_form, tol=1e-2):
+    """For each η: both GD factors and the steps to get within `tol` of the minimum (from the
+    notebook's `closed_form`)."""
     lam_min, lam_max = surface.eigenvalues
     lines = [f"{'η':>10s} {'1 − ηλₘᵢₙ':>12s} {'1 − ηλₘₐₓ':>12s}   steps until ‖θ − θ*‖ ≤ {tol:g}"]
     for eta in etas:
-        n = steps_to_reach(surface, eta, tol)
+        n = steps_to_reach(surface, eta, closed_form, tol)
         f_max = 1 - eta * lam_max
         if n is None:
             what = "never: diverges" if abs(f_max) > 1 else "more than 10⁹"
@@ -433,7 +397,7 @@ def one_rate_figure(surface, runs):
         if index == 0:                      # the first run bounces: the band it sweeps
             plots.draw_band(left, path, label, color=color)
         else:
-            line = plots.draw_path(left, path, label, color=color)
+            line = plots.draw_path(left, path, label, color=color, keep=4000)
             line.set_linewidth(3.0)
             line.set_zorder(6)
         t = np.arange(1, len(path.params) + 1)
@@ -450,7 +414,7 @@ def one_rate_figure(surface, runs):
     right.set_ylabel("distance to ★")
     right.set_title("x flat, y steep", fontsize="medium")
     right.legend(loc="lower left", fontsize="small")
-    plots.no_minor_ticks(right)
+    plots.plain_log_ticks(right)
     return fig
 
 
@@ -462,15 +426,18 @@ def factor(eta, lam):
     return f"1 − {eta * lam:.2g}" if eta * lam < 1e-3 else f"{1 - eta * lam:.4f}"
 
 
-def ravine_panel(eta=1e-2, steps=300, max_steps=5000):
+@widgets.register("01 ravine")
+def ravine_panel(eta=1e-2, steps=300, max_steps=100_000):
     """Panel: η on a log slider and the number of steps → GD's path on the ravine, its loss and
     gradient norm per step, and in the status line the two factors 1 − ηλ and the distance to ★.
 
-    The loss and ‖g‖ axes are fixed (log t from 1 to `max_steps`, log values over ranges that
-    hold every stable run; a diverging run leaves through the top), so a slider move redraws
-    only the lines, the markers and the title. A path that bounces from wall to wall
-    (η > 1/λ_max) is drawn as the band it sweeps, as in the static figure (`plots.draw_band`).
-    A value outside a control's range is a ValueError.
+    The steps go up to section 5's 100,000 updates; moving the steps slider shows part of
+    one run (`widgets.Runs`), and the lines are drawn from about 2,000 of their points
+    (`plots.thin`). The loss and ‖g‖ axes are fixed (log t from 1 to `max_steps`, log values
+    over ranges that hold every stable run; a diverging run leaves through the top), so a
+    slider move redraws only the lines, the markers and the title. A path that bounces from
+    wall to wall (η > 1/λ_max) is drawn as the band it sweeps, as in the static figure
+    (`plots.draw_band`). A value outside a control's range is a ValueError.
     """
     from matplotlib.colors import to_rgba
 
@@ -480,12 +447,10 @@ def ravine_panel(eta=1e-2, steps=300, max_steps=5000):
     surface = surfaces.ravine()
     lam_min, lam_max = surface.eigenvalues
     fig, contour, loss_ax, grad_ax = ravine_layout(surface, static=False, figsize=(10.5, 4.2))
-    (path_line,) = contour.plot([], [], color=GD_COLOR, lw=1.2, zorder=3)
+    path_line, ends = widgets.path_artists(contour, GD_COLOR, lw=1.2)
     (band,) = contour.fill(np.empty(0), np.empty(0), facecolor=to_rgba(GD_COLOR, 0.3), edgecolor=GD_COLOR,
                            hatch="||||", lw=0, zorder=2)
     edges = [contour.plot([], [], color=GD_COLOR, lw=0.8, zorder=2)[0] for _ in range(2)]
-    start_marker = contour.plot([], [], "o", color=GD_COLOR, ms=6, zorder=4)[0]
-    end_marker = contour.plot([], [], "s", color=GD_COLOR, markeredgecolor="black", ms=7, zorder=4)[0]
     (loss_line,) = loss_ax.plot([], [], color=GD_COLOR)
     (grad_line,) = grad_ax.plot([], [], color=GD_COLOR)
     loss_ax.set_xscale("log")
@@ -494,15 +459,17 @@ def ravine_panel(eta=1e-2, steps=300, max_steps=5000):
     grad_ax.set_ylim(1e-3, 1e5)
     grad_ax.set_xlabel("step t + 1")
     loss_ax.set_title("loss and gradient norm", fontsize="medium")
-    widgets.plain_log_ticks(loss_ax, grad_ax)
+    plots.plain_log_ticks(loss_ax, grad_ax)
+    runs = widgets.Runs(lambda eta, steps: descend(surface, optim.GD(lr=eta), surface.start, steps), max_steps)
 
     def draw(eta, steps):
         steps = int(steps)
-        path = descend(surface, optim.GD(lr=eta), surface.start, steps)
-        widgets.set_path(path_line, path, (start_marker, end_marker))
+        path = runs(eta, steps)
+        keep = plots.thin(len(path.params), keep=2000)
+        widgets.set_path(path_line, path, ends)
         xy = path.params[:, :2]
         if eta * lam_max > 1 and len(xy) >= 3:     # 1 − ηλ_max < 0: y changes sign every step
-            even, odd = xy[0::2], xy[1::2]
+            even, odd = (side[plots.thin(len(side), keep=1000)] for side in (xy[0::2], xy[1::2]))
             band.set_xy(np.concatenate([even, odd[::-1]]))
             for edge, points in zip(edges, (even, odd)):
                 edge.set_data(points[:, 0], points[:, 1])
@@ -511,9 +478,9 @@ def ravine_panel(eta=1e-2, steps=300, max_steps=5000):
             band.set_xy(np.empty((0, 2)))
             for edge in edges:
                 edge.set_data([], [])
-        t = np.arange(1, len(path.loss) + 1)
-        widgets.set_curve(loss_line, path.loss, t)
-        widgets.set_curve(grad_line, path.grad_norm, t)
+            path_line.set_data(xy[keep, 0], xy[keep, 1])
+        widgets.set_curve(loss_line, path.loss[keep], keep + 1)
+        widgets.set_curve(grad_line, path.grad_norm[keep], keep + 1)
         contour.set_title(f"GD, η = {eta:.2e}: {steps:,} steps")
         factors = f"1 − ηλ_{{min}} = {factor(eta, lam_min)}, 1 − ηλ_{{max}} = {factor(eta, lam_max)}"
         message = widgets.diverged_message(path, f"GD with η = {eta:.2e}")
@@ -523,12 +490,9 @@ def ravine_panel(eta=1e-2, steps=300, max_steps=5000):
         return (f"{factors}; after {path.steps:,} steps (x, y) = ({x:.3f}, {y:+.3f}), "
                 f"distance to ★ {path.distance(surface.minima[0]):.3g}, ‖g‖ {path.grad_norm[-1]:.3g}")
 
-    animated = [band, *edges, path_line, start_marker, end_marker, contour.title, loss_line, grad_line]
+    animated = [band, *edges, path_line, *ends, contour.title, loss_line, grad_line]
     return widgets.Panel(controls, fig, draw, animated=animated,
                          title="Gradient descent on the ravine: one η for a flat x and a steep y")
-
-
-widgets.register("01 ravine")(ravine_panel)
 
 
 # ---------------------------------------------------------------------------------------

@@ -3,17 +3,18 @@ torch.optim optimizers as (m, σ, η^t), and a race of every optimizer on every 
 
     θ_i^{t+1} = θ_i^t − (η^t / σ_i^t) · m_i^t
 
-The composition itself is `rugged.compose.Composed`; this module holds the notebook's
-experiments, figures, the "07 composer" panel and the exercise checks.
+The composition itself is `rugged.compose.Composed` (an `optim.Optimizer` built from named
+ingredients) and `rugged.compose.match` names it; this module holds the notebook's experiments,
+figures, the "07 composer" panel and the exercise checks. The statistics m̂ and σ that Adam's
+step uses are the notebook's teaching cell (`statistics`), which it passes to this module.
 """
 
 
 import numpy as np
-from matplotlib.figure import Figure
 
-from .. import optim, plots, schedules, style, surfaces, tuning, widgets
+from .. import compose, optim, plots, schedules, style, surfaces, tuning, widgets
 from ..compose import NO_NAME, Composed, known_name
-from ..exercises import Feedback, as_name, check, choose, name_key, right, shown, unanswered, wrong
+from ..exercises import Feedback, as_name, check, choose, name_key, reads, right, shown, unanswered, wrong
 from ..runner import descend, relative_error
 
 # ---------------------------------------------------------------------------------------
@@ -22,10 +23,10 @@ from ..runner import descend, relative_error
 def run_recipes(surface, recipes, steps):
     """Run each (Composed, schedule) of `recipes` from the surface's start: name → Path.
 
-    The name is the one `known_name` gives the combination (e.g. 'Adam + warmup').
+    The name is the one `compose.match` gives the combination (e.g. 'Adam + warmup').
     """
-    return {optimizer.known_name(schedule): descend(surface, optimizer, surface.start, steps,
-                                                     schedule=schedule)
+    return {compose.match(optimizer, schedule).name: descend(surface, optimizer, surface.start, steps,
+                                                             schedule=schedule)
             for optimizer, schedule in recipes}
 
 
@@ -50,15 +51,12 @@ def dampening_gap(beta1=0.9, steps=200, seed=0):
     the first and last are rounding, the middle is not.
     """
     g = np.random.default_rng(seed).normal(size=(steps, 3))
-    dampened, undampened = optim.Momentum(beta1, beta1), optim.Momentum(beta1)
-    ema = optim.EMA(beta1, (3,))
-    worst_identity = worst_gap = worst_scaled = 0.0
-    for t, gt in enumerate(g):
-        b, u, m = dampened.update(gt), undampened.update(gt), ema.update(gt)
-        worst_identity = max(worst_identity, np.max(np.abs(b - m - beta1 ** (t + 1) * g[0])))
-        worst_gap = max(worst_gap, np.max(np.abs(b - m)))
-        worst_scaled = max(worst_scaled, np.max(np.abs(u * (1 - beta1) - m)))
-    return float(worst_identity), float(worst_gap), float(worst_scaled)
+    b = optim.HeavyBall(beta1, dampening=beta1).values(g)      # torch's buffer, dampened
+    u = optim.HeavyBall(beta1).values(g)                       # and undampened
+    m = optim.EMA(beta1).values(g)
+    first = beta1 ** np.arange(1, steps + 1)[:, None] * g[0]    # β1^{t+1} g^0
+    return (float(np.max(np.abs(b - m - first))), float(np.max(np.abs(b - m))),
+            float(np.max(np.abs(u * (1 - beta1) - m))))
 
 
 def describe_dampening(beta1=0.9):
@@ -93,6 +91,7 @@ def build_up_figure(surface, runs):
     right_ax.set_xlabel("step t")
     right_ax.set_ylabel(r"$L(\theta^t) - L^*$")
     right_ax.set_title(f"{surface.title}: {next(iter(runs.values())).steps} steps")
+    plots.no_minor_ticks(right_ax)
     return fig
 
 
@@ -121,36 +120,22 @@ def zigzag_gradients(eta=0.18, steps=ZIGZAG_STEPS):
     return descend(surface, optim.GD(lr=eta), surface.start, steps).grad[:-1]
 
 
-def statistics(g, beta1=BETA1, beta2=BETA2):
-    """m̂^t and σ^t that Adam's step (β1, β2, no ε) would use for a sequence of gradients g (T, d)."""
-    g = np.asarray(g, dtype=float)
-    adam = Composed(1.0, beta1, "adam", bias_correction=True, beta2=beta2, eps=0.0)
-    params, m, sigma = np.zeros(g.shape[1:]), np.empty_like(g), np.empty_like(g)
-    for t, gt in enumerate(g):
-        adam.step(params, gt)
-        m[t], sigma[t] = adam.m, adam.sigma
-    return m, sigma
-
-
 def split_directions(g):
     """Components of vectors g (…, 2) along the valley's steep and flat directions."""
     return {"steep": g @ STEEP, "flat": g @ FLAT}
 
 
-def direction_statistics(g):
-    """For the steep and flat components of g: the component g, m̂, σ and m̂/σ per step."""
+def direction_statistics(g, statistics):
+    """For the steep and flat components of g: the component g, m̂, σ and m̂/σ per step.
+
+    statistics(g): (m̂, σ) that Adam's step uses for gradients g of shape (T, d) (the notebook's
+    teaching function).
+    """
     out = {}
     for name, component in split_directions(g).items():
         m, sigma = statistics(component[:, None])
         out[name] = dict(g=component, m=m[:, 0], sigma=sigma[:, 0], ratio=m[:, 0] / sigma[:, 0])
     return out
-
-
-def sign_symmetry(g):
-    """(max |σ(−g) − σ(g)|, max |m(−g) + m(g)|): σ ignores the sign, m flips with it."""
-    m, sigma = statistics(g)
-    m_neg, sigma_neg = statistics(-np.asarray(g))
-    return float(np.max(np.abs(sigma_neg - sigma))), float(np.max(np.abs(m_neg + m)))
 
 
 def describe_statistics(stats, start=5):
@@ -224,7 +209,7 @@ def describe_zigzag(surface, runs, steps=100):
     for label, opt in variants.items():
         path = runs[label]
         first, settled = path.steps_to(goal), tuning.settle_steps(path, goal)
-        lines.append(f"{label:14s} {opt.known_name():48s} {opt.lr:5.2f}  {reversals(path):12d}  "
+        lines.append(f"{label:14s} {compose.match(opt).name:48s} {opt.lr:5.2f}  {reversals(path):12d}  "
                      f"{'—' if first is None else first:>7}  {'—' if settled is None else settled:>5}")
     lines.append(f"reaches: first t with L ≤ 1e-3·L(θ⁰); stays: first t from which L stays that low up to "
                  f"step {steps}; —: never")
@@ -264,13 +249,6 @@ TORCH_TABLE = [
     ("RAdam", "as Adam", "1 while ρᵗ ≤ 5, then ≈ Adam's", "η·rᵗ once ρᵗ > 5", None),
     ("NAdam", "Adam's, one step ahead", "as Adam", "η (μᵗ ramps up)", None),
 ]
-COMPOSER_CALLS = {  # how each composable row reads as a composition, with torch's lr η and momentum μ
-    "SGD": "Composed(η)",
-    "SGD(momentum=μ)": "Composed(η/(1 − μ), momentum=μ)",
-    "Adagrad": "Composed(η, sigma='adagrad')",
-    "RMSprop": "Composed(η, sigma='rmsprop')",
-    "Adam": "Composed(η, momentum=β1, sigma='adam', bias_correction=True)",
-}
 
 
 def torch_table():
@@ -293,7 +271,7 @@ def verify_table(steps=50):
         if kwargs is None:
             continue
         composed = Composed(**kwargs)
-        match = composed.match()
+        match = compose.match(composed)
         mine = descend(surface, composed, surface.start, steps)
         theirs = descend(surface, match.optimizer, surface.start, steps)
         errors[row] = (match.name, relative_error(mine.params, theirs.params))
@@ -301,12 +279,13 @@ def verify_table(steps=50):
 
 
 def describe_verification(errors, tolerance=1e-12):
-    """One line per composable row: its composition, its name, and whether the paths agree."""
+    """One line per composable row: its composition (as `compose.NAMES` writes it, with torch's lr η
+    and momentum μ) and whether its path is the named optimizer's."""
     lines = [f"checked on {surfaces.rosenbrock().title}, 50 steps: path of the composition vs the "
              f"named rugged.optim optimizer (= torch.optim)"]
     for row, (name, err) in errors.items():
         verdict = "same path (relative error ≤ 1e-12)" if err <= tolerance else f"DIFFERENT: {err:.1e}"
-        lines.append(f"  {row:16s} {COMPOSER_CALLS[row]:60s} {verdict}")
+        lines.append(f"  {row:16s} {compose.combination(name).composed:60s} {verdict}")
     return "\n".join(lines)
 
 
@@ -478,6 +457,7 @@ def composed_from(momentum, beta1, sigma, eta):
                     bias_correction=momentum == "corrected", form=form)
 
 
+@widgets.register("07 composer")
 def composer_panel(surface="rosenbrock", momentum="corrected", beta1=0.9, sigma=("adam", "torch"),
                    schedule="warmup_cosine", eta=0.5):
     """Panel: compose m, σ and η^t, pick a surface; the path, L − L* and η^t/η, and the optimizer's name.
@@ -497,24 +477,25 @@ def composer_panel(surface="rosenbrock", momentum="corrected", beta1=0.9, sigma=
         schedule=widgets.choice("schedule ηᵗ", SCHEDULE_OPTIONS, schedule),
         eta=widgets.log_slider("η", eta, -7, 2),
     )
-    fig = Figure(figsize=(11, 4.4), dpi=90)
+    fig, unused = plots.new_figure(static=False, figsize=(11, 4.4))
+    unused.remove()
+    fig.set_layout_engine("none")           # the axes are placed by hand below
+    fig.set_dpi(90)
     blue, vermillion = style.OKABE_ITO["blue"], style.OKABE_ITO["vermillion"]
     name_text = fig.text(0.5, 0.95, "", ha="center", va="center", fontsize=13, fontweight="bold")
     ax = fig.add_axes((0.065, 0.12, 0.40, 0.74))
     contours = widgets.SurfaceScenes(ax, all_surfaces, n=100)
     contours.prepare()
-    (line,) = ax.plot([], [], color=blue, lw=1.8, zorder=3)
-    (start,) = ax.plot([], [], "o", color=blue, markersize=6, zorder=4)
-    (end,) = ax.plot([], [], "s", color=blue, markeredgecolor="black", markersize=7, zorder=4)
+    line, ends = widgets.path_artists(ax, blue, lw=1.8)
     loss_ax = fig.add_axes((0.57, 0.42, 0.41, 0.44))
     (loss_line,) = loss_ax.plot([], [], color=blue, lw=1.8)
     loss_ax.set(yscale="log", ylabel=r"$L(\theta^t) - L^*$")
     loss_ax.tick_params(labelbottom=False)
-    widgets.plain_log_ticks(loss_ax)
+    plots.plain_log_ticks(loss_ax)
     lr_ax = fig.add_axes((0.57, 0.12, 0.41, 0.2))
     (lr_line,) = lr_ax.plot([], [], color=vermillion, lw=1.8)
     lr_ax.set(ylim=(0, 1.1), xlabel="step t", ylabel=r"$\eta^t/\eta$")
-    changing = [line, start, end, name_text, loss_line, lr_line]
+    changing = [line, *ends, name_text, loss_line, lr_line]
 
     def stage(name):
         """The static part of a surface's scene: its contours and the axes' limits."""
@@ -531,10 +512,10 @@ def composer_panel(surface="rosenbrock", momentum="corrected", beta1=0.9, sigma=
         steps = panel_steps(surface)
         sched = make_schedule(schedule, steps)
         optimizer = composed_from(momentum, beta1, sigma, eta)
-        match = optimizer.match(sched)
+        match = compose.match(optimizer, sched)
         name_text.set_text(match.name)
         path = descend(surface_, optimizer, surface_.start, steps, schedule=sched)
-        widgets.set_path(line, path, (start, end))
+        widgets.set_path(line, path, ends)
         widgets.set_curve(loss_line, path.gap(surface_))
         widgets.set_curve(lr_line, path.lr / eta)
         diverged = widgets.diverged_message(path, match.name)
@@ -546,9 +527,6 @@ def composer_panel(surface="rosenbrock", momentum="corrected", beta1=0.9, sigma=
     return widgets.Panel(controls, fig, draw, animated=changing, scene=lambda surface, **_: surface,
                          stage=stage, scenes=list(all_surfaces),
                          title="The composer: θᵗ⁺¹ = θᵗ − (ηᵗ/σᵗ)·mᵗ")
-
-
-widgets.register("07 composer")(composer_panel)
 
 
 # ---------------------------------------------------------------------------------------
@@ -578,13 +556,10 @@ def adam_options():
 
 
 @check
-def check_adam_ingredients(answer):
+@reads(choose, "`answer`", "to one of the letters 'A' … 'E'", {letter: () for letter in ADAM_OPTIONS},
+       f"Answer with one of the letters {', '.join(ADAM_OPTIONS)}; got {{}}.")
+def check_adam_ingredients(key):
     """Exercise 1: which (m, σ, η^t) is Adam? Answer a letter A–E."""
-    key = choose(answer, "`answer`", "to one of the letters 'A' … 'E'",
-                 {letter: () for letter in ADAM_OPTIONS},
-                 f"Answer with one of the letters {', '.join(ADAM_OPTIONS)}; got {{}}.")
-    if isinstance(key, Feedback):
-        return key
     chosen = ADAM_OPTIONS[key]
     name = known_name(chosen["momentum"], chosen["sigma"], bias_correction=chosen["bias_correction"])
     if name == "Adam":
@@ -611,19 +586,15 @@ ZIGZAG_ANSWERS = {   # each ingredient and how a learner may write it (compared 
 
 
 @check
-def check_zigzag_ingredient(answer):
+@reads(choose, "`answer`", "to 'momentum', 'sigma' or 'schedule'", ZIGZAG_ANSWERS,
+       "Answer 'momentum', 'sigma' or 'schedule'; got {}.")
+def check_zigzag_ingredient(key):
     """Exercise 2: which ingredient removes the zig-zag, 'momentum', 'sigma' or 'schedule'?"""
-    key = choose(answer, "`answer`", "to 'momentum', 'sigma' or 'schedule'", ZIGZAG_ANSWERS,
-                 "Answer 'momentum', 'sigma' or 'schedule'; got {}.")
-    if isinstance(key, Feedback):
-        return key
-    stats = direction_statistics(zigzag_gradients())
-    steep, flat = (np.mean(np.abs(stats[d]["ratio"][5:])) for d in ("steep", "flat"))
     surface, runs = zigzag_runs()
     counts = {label: reversals(path) for label, path in runs.items()}
     if key == "momentum":
-        return right(f"Yes: m sums signed gradients, so the flipping steep component cancels "
-                     f"(|m̂/σ| ≈ {steep:.2f} there, {flat:.2f} along the valley): "
+        return right(f"Yes: m sums signed gradients, so the steep component, which flips sign every step, "
+                     f"cancels, while the flat one, which keeps its sign, adds up: "
                      f"{counts['momentum only']} reversals in 30 steps instead of GD's {counts['GD']}.")
     if key == "sigma":
         return wrong(f"σ is a root mean square: it is the same for +g and −g, so it cannot tell a "

@@ -6,15 +6,17 @@ Step counts: tables, figures and the notebook use the lecture's t, counted from 
 `rugged.schedules` and `descend` do). The papers and torch count steps from 1: their step
 k is the lecture's t + 1. Functions that take or return such a step say so
 (`transformer_lr`, `transformer_peak`, `rectifier`, `first_rectified_step`).
-"""
 
-import math
+The lesson's formulas are the notebook's teaching cells (`adaptive_lr`, `chi_variance`,
+`saturation`); the notebook computes with them and passes them to this module's tables and
+figures.
+"""
 
 import numpy as np
 
 from .. import nets, optim, plots, schedules, style, widgets
-from ..exercises import (Feedback, as_int, as_pair, check, close, plain_text, read_as, right, rounded_digits, shown,
-                         unanswered, wrong)
+from ..exercises import (Feedback, as_int, as_pair, check, close, plain_text, read_as, right, rounding_clause,
+                         shown, unanswered, wrong)
 from ..runner import descend
 
 PAPER_D_MODEL, PAPER_WARMUP = 512, 4000        # Vaswani et al. 2017
@@ -33,8 +35,6 @@ METHOD_STYLE = {                                 # one colour per family; warmup
 def _at(symbol, t):
     """`symbol` with the step t as a Unicode superscript, for printed text: η¹⁰⁰, ρ⁴."""
     return plain_text(f"{symbol}^{{{t}}}")
-
-
 
 
 # ---------------------------------------------------------------------------------------
@@ -168,6 +168,7 @@ def panel_top(d_model, warmup_steps):
     return next((top for top in PANEL_TOPS if top >= need), PANEL_TOPS[-1])
 
 
+@widgets.register("06 transformer schedule")
 def transformer_panel(d_model=PAPER_D_MODEL, warmup_steps=PAPER_WARMUP, steps=50_000):
     """Panel: d_model and warmup_steps → the Transformer schedule, with the paper's curve
     (d_model = 512, warmup_steps = 4000) as a fixed grey reference; the peak is marked ▼.
@@ -216,40 +217,12 @@ def transformer_panel(d_model=PAPER_D_MODEL, warmup_steps=PAPER_WARMUP, steps=50
                          title="The Transformer's schedule")
 
 
-widgets.register("06 transformer schedule")(transformer_panel)
-
-
 # ---------------------------------------------------------------------------------------
 # 2 · Why warmup: the variance of the adaptive learning rate
 
 def random_gradients(runs=10_000, steps=50, seed=0):
     """Gradients g ~ N(0, 1), i.i.d.: shape (steps, runs), row t is the gradient g^t of step t."""
     return np.random.default_rng(seed).standard_normal((steps, runs))
-
-
-def adaptive_lr(optimizer, grads):
-    """1/σ^t for every step t = 0 … steps − 1 and every run (one run = one parameter), shape
-    (steps, runs), as `optimizer` computes σ^t (`optim.Adam`: sqrt(v̂^t) + ε; `optim.RAdam`:
-    σ^t = 1 while it is not rectifying, else 1/(r · sqrt(1 − β2^(t+1))/(sqrt(v^t) + ε)))."""
-    optimizer.reset()
-    theta = np.zeros(grads.shape[1])
-    out = np.empty(grads.shape)
-    for t, g in enumerate(grads):
-        optimizer.step(theta, g)                  # θ is irrelevant: only σ is kept
-        out[t] = 1 / optimizer.sigma
-    return out
-
-
-def chi_variance(rho):
-    """Var[sqrt(ρ/χ²_ρ)]: RAdam's model of 1/σ for unit gradients, with ρ degrees of
-    freedom; infinite for ρ ≤ 2. E[ψ²] = ρ/(ρ−2), E[ψ] = sqrt(ρ/2)·Γ((ρ−1)/2)/Γ(ρ/2)."""
-    rho = np.atleast_1d(np.asarray(rho, dtype=float))
-    out = np.full(rho.shape, np.inf)
-    for i, r in enumerate(rho):
-        if r > 2:
-            ratio = math.exp(math.lgamma((r - 1) / 2) - math.lgamma(r / 2))
-            out[i] = r / (r - 2) - r / 2 * ratio ** 2
-    return out
 
 
 def rho_inf(beta2=0.999):
@@ -280,20 +253,24 @@ def first_rectified_step(beta2=0.999, threshold=TORCH_THRESHOLD, t_max=10_000):
     return int(t[np.argmax(above)])
 
 
-def model_gap(adam, beta2=0.999):
-    """(χ² model / Monte Carlo) − 1 of Var[1/σ^t] at every t (inf where the model is infinite)."""
+def model_gap(adam, chi_variance, beta2=0.999):
+    """(χ² model / Monte Carlo) − 1 of Var[1/σ^t] at every t (inf where the model is infinite).
+
+    adam: 1/σ^t, shape (steps, runs); chi_variance(ρ): the model's Var[1/σ] with ρ degrees of
+    freedom (the notebook's teaching function).
+    """
     return chi_variance(rho_at(np.arange(len(adam)), beta2)) / adam.var(axis=1) - 1
 
 
-def variance_table(adam, radam, beta2=0.999, shown=(0, 1, 2, 3, 4, 5, 6, 9, 19, 49), close_from=5):
+def variance_table(adam, radam, chi_variance, beta2=0.999, shown=(0, 1, 2, 3, 4, 5, 6, 9, 19, 49), close_from=5):
     """Print, for a few t (from 0, torch's step k = t + 1): ρ^t, the Monte-Carlo Var[1/σ^t] of
     Adam, the χ² model's value and how far it is from the Monte Carlo, r and the Monte-Carlo
     Var[1/σ^t] of RAdam (rectified; '–' while torch does not rectify). Then the largest gap
-    between model and Monte Carlo from t = `close_from` on."""
+    between model and Monte Carlo from t = `close_from` on. chi_variance: see `model_gap`."""
     t = np.arange(len(adam))
     rho = rho_at(t, beta2)
     model = chi_variance(rho)
-    gap = model_gap(adam, beta2)
+    gap = model_gap(adam, chi_variance, beta2)
     r = rectifier(t + 1, beta2)
     var_adam, var_radam = adam.var(axis=1), radam.var(axis=1)
     print(f"{'t':>3s} {'k':>3s} {'ρᵗ':>7s} {'Var[1/σᵗ] Adam':>16s} {'χ² model':>10s} {'vs MC':>9s} "
@@ -332,9 +309,9 @@ def settling_table(adam, shown=(0, 1, 4, 19), runs=(100, 1_000, 10_000)):
         print(f"{n:7,d}" + "".join(f"{adam[t, :n].var():14.4g}" for t in shown))
 
 
-def variance_figure(adam, radam, beta2=0.999, hist_steps=(0, 5, 49)):
+def variance_figure(adam, radam, chi_variance, beta2=0.999, hist_steps=(0, 5, 49)):
     """Left: histograms of 1/σ^t at a few t. Right: Var[1/σ^t] over t (log y) for Adam and
-    RAdam (Monte Carlo) with the χ² model and its long-run level."""
+    RAdam (Monte Carlo) with the χ² model (`chi_variance`, see `model_gap`) and its long-run level."""
     fig, (left, right) = plots.new_figure(1, 2, figsize=(12, 4.3), width_ratios=(1, 1.25))
     bins = np.geomspace(0.1, 1e4, 61)
     hist_colors = (style.OKABE_ITO["orange"], style.OKABE_ITO["green"], style.OKABE_ITO["black"])
@@ -437,7 +414,6 @@ def rho_table(beta2s=(0.9, 0.98, 0.999), steps=(0, 1, 2, 3, 4, 5, 6)):
 
 NOISE_FLOOR = 0.5 * 0.1 ** 2     # ½·E[noise²] for synthetic_data's noise of std 0.1
 FAILED = 0.03                    # a run whose late loss is above this has not fitted the sine
-SATURATED = 3.0                  # |z| > 3: tanh'(z) < 0.01, the unit barely passes gradients
 
 
 def network_problem(n=40, seed=0, sizes=(1, 16, 16, 1)):
@@ -458,17 +434,6 @@ def update_sizes(path):
     return np.max(delta, axis=-1), np.median(delta, axis=-1)
 
 
-def saturation(problem, params, layer=-1):
-    """Share of hidden pre-activations z with |z| > 3 (tanh'(z) < 0.01) over the data, for the
-    hidden layer `layer` (default: the last), for θ of shape (..., d)."""
-    a, shares = problem.X, []
-    for W, b in problem.net.unflatten(params)[:-1]:
-        z = a @ W + b[..., None, :]
-        shares.append(np.mean(np.abs(z) > SATURATED, axis=(-2, -1)))
-        a = np.tanh(z)
-    return shares[layer]
-
-
 def late_loss(path, last=50):
     """Median loss over the last `last` steps, per start: robust to single spikes.
     `path` is a Path or its losses."""
@@ -482,10 +447,14 @@ def early_peak(path, first=30):
     return np.max(loss[:first + 1], axis=0) / loss[0]
 
 
-def race_table(problem, runs, at=10):
+def race_table(problem, runs, saturation, at=10):
     """Print per method (medians over the starts): the first step's smallest, median and
     largest |Δθ_i|, the early jump of the loss, the saturated share after `at` steps, the late
-    loss, and how many starts failed (late loss above FAILED)."""
+    loss, and how many starts failed (late loss above FAILED).
+
+    saturation(problem, params): the share of saturated units of the last hidden layer, per
+    start (the notebook's teaching function).
+    """
     print(f"{'':14s} {'|Δθᵢ| at t = 0 (over i):':>26s} {'early peak':>11s} {'saturated':>10s} "
           f"{'late':>8s} {'failed':>7s}")
     print(f"{'':14s} {'smallest':>8s} {'median':>8s} {'largest':>8s} {'L/L(θ⁰)':>11s} "
@@ -529,15 +498,13 @@ def failures(runs):
         print(f"{name:14s} {len(failed)} of {late.size}: " + "; ".join(parts))
 
 
-def race_figure(problem, runs, eta, first=40):
+def race_figure(problem, runs, eta, saturation, first=40):
     """Top: L(θ^t) per start, one panel per method. Bottom: the largest and median |Δθ_i^t|
-    in the first steps, and the saturated share of the last hidden layer."""
-    import matplotlib.pyplot as plt
-    fig = plt.figure(figsize=(12, 7.2), layout="constrained")
-    grid = fig.add_gridspec(2, 3)
-    top = [fig.add_subplot(grid[0, 0])]
-    top += [fig.add_subplot(grid[0, k], sharey=top[0]) for k in (1, 2)]
-    sizes_ax, median_ax, sat_ax = (fig.add_subplot(grid[1, k]) for k in range(3))
+    in the first steps, and the saturated share of the last hidden layer (`saturation`, see
+    `race_table`)."""
+    fig, (top, (sizes_ax, median_ax, sat_ax)) = plots.new_figure(2, 3, figsize=(12, 7.2))
+    for ax in top[1:]:
+        ax.sharey(top[0])
     for ax, (name, path) in zip(top, runs.items()):
         kw = METHOD_STYLE[name]
         ax.plot(path.loss, color=kw["color"], lw=0.9, alpha=0.85)
@@ -700,16 +667,10 @@ def check_transformer_peak(answer, d_model=PAPER_D_MODEL, warmup_steps=PAPER_WAR
             "is the lr at step 1, where the warmup starts": d_model ** -0.5 * warmup_steps ** -1.5,
             "is 1/√d_model alone": d_model ** -0.5,
         }
-        reason = next((why for why, value in candidates.items() if close(lr, value, 2e-3)), None)
-        if reason:
-            problems.append(f"lr = {shown(lr)} {reason}")
-        elif rounded_digits(lr, true_lr, 2e-3):
-            how, k, need = rounded_digits(lr, true_lr, 2e-3)
-            problems.append(f"lr = {shown(lr)} is close: it is the peak value {how} to {k} significant "
-                            f"digits; give at least {need}")
-        else:
-            problems.append(f"lr = {shown(lr)} is not the peak value: put the peak step into "
-                            f"min(1/√step, step/√(warmup_steps³))/√d_model")
+        reason = (next((why for why, value in candidates.items() if close(lr, value, 2e-3)), None)
+                  or rounding_clause(lr, true_lr, 2e-3, "the peak value")
+                  or "is not the peak value: put the peak step into min(1/√step, step/√(warmup_steps³))/√d_model")
+        problems.append(f"lr = {shown(lr)} {reason}")
     message = "; ".join(problems) + "."
     return wrong("S" + message[1:] if message.startswith("step") else message)
 

@@ -1,0 +1,179 @@
+"""Turn an optimizer's statements into Python functions.
+
+An optimizer is written as a few Python statements on one parameter's numbers (see
+`rugged.optim`). This module compiles them twice:
+
+* `array_steps`: one step on NumPy arrays of any shape (every parameter, several starts),
+  as two functions, the first step and every later one;
+* `float_walk`: a whole path on plain Python floats for a point of a few coordinates. Each
+  statement is repeated per coordinate (`v` becomes `v_0`, `v_1`), so no NumPy call is made
+  inside the loop: NumPy's cost is per call, not per number, and on two numbers a Python
+  float operation is about ten times cheaper.
+
+Python floats and NumPy's elementwise operations are both IEEE double arithmetic without
+fused multiply-add, so the two compilations compute the same numbers, bit for bit.
+Python raises where NumPy gives inf or NaN (a division by zero, the square root of a
+negative number, an overflowing power): the caller then runs the array version instead.
+"""
+
+import math
+import re
+from array import array
+
+import numpy as np
+
+__all__ = ["array_steps", "float_walk", "FLOAT_ERRORS"]
+
+# What a float walk raises where NumPy would quietly give inf or NaN.
+FLOAT_ERRORS = (ArithmeticError, ValueError)
+
+
+def _divide_or_zero_arrays(a, b):
+    """a / b where b > 0, else 0 (a step where σ = 0: no gradient yet)."""
+    return np.divide(a, b, out=np.zeros(np.broadcast(a, b).shape), where=b > 0)
+
+
+def _divide_or_zero_floats(a, b):
+    return a / b if b > 0 else 0.0
+
+
+def _maximum_floats(a, b):
+    """np.maximum on floats: NaN if either is NaN."""
+    return a if a > b else b if b >= a else math.nan
+
+
+ARRAYS = {"sqrt": np.sqrt, "maximum": np.maximum, "guarded": _divide_or_zero_arrays}
+FLOATS = {"sqrt": math.sqrt, "maximum": _maximum_floats, "guarded": _divide_or_zero_floats}
+
+
+def _compile(source, filename, namespace):
+    exec(compile(source, filename, "exec"), namespace)
+    return namespace
+
+
+def array_steps(state, first, update, per_step, constants, returns):
+    """(first_step, step): functions f(S, p, g, *per_step) → `returns` evaluated on arrays.
+
+    state: names kept between steps, read from and written back to the dict S;
+    first, update: the statements of the first step and of every later one;
+    per_step: the names of the numbers that change with the step (passed as arguments);
+    constants: numbers fixed for the run; returns: the names (or expressions) returned.
+    """
+    args = ", ".join(["S", "p", "g", *per_step])
+    lines = []
+    for name, body in (("_first", first), ("_step", update)):
+        lines.append(f"def {name}({args}):")
+        lines += [f"    {s} = S[{s!r}]" for s in state]
+        lines += [f"    {statement}" for statement in body]
+        lines += [f"    S[{s!r}] = {s}" for s in state]
+        lines.append(f"    return {', '.join(returns)}")
+    namespace = _compile("\n".join(lines), "<rugged optimizer on arrays>", {**ARRAYS, **constants})
+    return namespace["_first"], namespace["_step"]
+
+
+_GUARDED = re.compile(r"\bguarded\((\w+), (\w+)\)")
+
+
+def _per_coordinate(statements, names, i):
+    """The statements for coordinate i: every local name n becomes n_i, and `guarded(a, b)`
+    is written out (a call per step costs more than the division)."""
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+    statements = [_GUARDED.sub(r"(\1 / \2 if \2 > 0 else 0.0)", s) for s in statements]
+    return [pattern.sub(lambda match: f"{match.group(1)}_{i}", s) for s in statements]
+
+
+def _without_aliases(statements, record, state):
+    """Drop the statements that only rename (`m_ = m`), using the name itself instead, and
+    say what each record then is: a name computed per step, "g" (the gradient itself, when
+    nothing changes it) or a number (σ = 1). Fewer statements, fewer stores per step. A name
+    kept between steps (`state`) is never dropped."""
+    statements, record = list(statements), list(record)
+    renamed = {}
+    kept = []
+    for index, statement in enumerate(statements):
+        match = re.match(r"^(\w+) = (\w+|\d+\.\d*)$", statement)
+        later = statements[index + 1:]
+        if match and match.group(1) not in state and not any(_assigned([s]) == [match.group(2)] for s in later):
+            renamed[match.group(1)] = renamed.get(match.group(2), match.group(2))
+            continue
+        for old, new in renamed.items():
+            statement = re.sub(rf"\b{old}\b", new, statement)
+        kept.append(statement)
+    record = [renamed.get(name, name) for name in record]
+    changes_g = "g" in _assigned(kept)
+    marks = [name if _is_number(name) or (name == "g" and not changes_g) else None for name in record]
+    return kept, record, marks
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def float_walk(dim, state, first, update, per_step, constants, record, gradient=()):
+    """A function that walks a whole path on floats, and its source.
+
+    walk(start, grad, steps, limit, *per_step lists) → (k, P, G, R): k the number of steps
+    taken, P and G the points and gradients (steps + 1 per coordinate) and R the names in
+    `record` (steps per coordinate), as `array('d')` buffers NaN beyond what was reached;
+    a record that is the gradient itself is "g" and a constant one its number (nothing
+    stored). grad(*coordinates) returns the gradient's coordinates, unless `gradient` gives
+    statements that compute g_0, g_1, … from p_0, p_1, … (written into the loop: no call per
+    step; their numbers are among the constants). The walk stops at the first point that is
+    not finite or has a coordinate beyond ±limit (that point is recorded).
+    """
+    first, _, _ = _without_aliases(first, record, state)
+    update, record, marks = _without_aliases(update, record, state)
+    code = " ".join(first + update + list(record))
+    used = [name for name in per_step if re.search(rf"\b{name}\b", code)] or list(per_step[:1])
+    local = ["p", "g", *state, *(name for name in record if name.isidentifier())]
+    local = list(dict.fromkeys(local + _assigned(first) + _assigned(update)))
+    coords = range(dim)
+    stored = [r for r, mark in enumerate(marks) if mark is None]
+    ps = ", ".join(f"p_{i}" for i in coords)
+    gs = ", ".join(f"g_{i}" for i in coords)
+    bound = ", ".join(f"{name}={name}" for name in [*constants, *FLOATS, "array", "nan"])
+    lines = [f"def _walk(start, grad, steps, limit, {', '.join(per_step)}, *, {bound}):",
+             f"    {ps}, = start"]
+    for i in coords:
+        lines += [f"    {name}_{i} = {float(value)!r}" for name, value in state.items()]
+        lines.append(f"    P_{i} = array('d', [nan]) * (steps + 1); G_{i} = array('d', [nan]) * (steps + 1)")
+        lines += [f"    R{r}_{i} = array('d', [nan]) * steps" for r in stored]
+    as_tuple = lambda prefix: "(" + ", ".join(f"{prefix}_{i}" for i in coords) + ",)"  # noqa: E731
+    records = ", ".join([as_tuple("P"), as_tuple("G"), "(" + ", ".join(
+        as_tuple(f"R{r}") if mark is None else repr(mark) if mark == "g" else f"float({mark})"
+        for r, mark in enumerate(marks)) + ",)"])
+    inside = " and ".join(f"-limit <= p_{i} <= limit" for i in coords)
+    evaluate = list(gradient) if gradient else [f"{gs}, = grad({ps})"]
+
+    def body(statements, k):
+        out = list(evaluate)
+        out += [f"P_{i}[{k}] = p_{i}; G_{i}[{k}] = g_{i}" for i in coords]
+        out.append(f"if not ({inside}): return {k}, {records}")
+        for i in coords:
+            out += _per_coordinate(statements, local, i)
+            out += _per_coordinate([f"R{r}_{i}[{k}] = {record[r]}" for r in stored], local, i)
+        return out
+
+    names = ", ".join(used)
+    lines += ["    if steps:",
+              f"        each = zip({names})",
+              f"        {names}, = next(each)"]
+    lines += [f"        {s}" for s in body(first, 0)]
+    lines.append(f"        for k, ({names},) in enumerate(each, 1):")
+    lines += [f"            {s}" for s in body(update, "k")]
+    lines += [f"    {s}" for s in evaluate]
+    lines += [f"    P_{i}[steps] = p_{i}; G_{i}[steps] = g_{i}" for i in coords]
+    lines.append(f"    return steps, {records}")
+    source = "\n".join(lines)
+    namespace = _compile(source, "<rugged optimizer on floats>",
+                         {**FLOATS, **constants, "array": array, "nan": math.nan})
+    return namespace["_walk"], source
+
+
+def _assigned(statements):
+    """The names the statements assign to."""
+    return [s.split("=", 1)[0].strip() for s in statements if re.match(r"^\w+\s*=[^=]", s)]
