@@ -44,6 +44,7 @@ def time_rugged(surface, make, steps):
 
 def time_torch(surface, spec, steps):
     import torch
+    torch.set_default_dtype(torch.float64)   # as the golden values: NAdam keeps its μ product in it
     name, kwargs = spec
     param = torch.nn.Parameter(torch.tensor(surface.start, dtype=torch.float64))
     optimizer = getattr(torch.optim, name)([param], **kwargs)

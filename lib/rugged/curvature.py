@@ -173,16 +173,15 @@ def census(n_nets=80, seed=0, sizes=(1, 3, 1), n_data=40, train_steps=(100, 300)
     bar every run (only its timings differ, which tests/sanitize.cfg masks).
     """
     seeds = np.random.default_rng(seed).integers(2 ** 32, size=n_nets)
-    if progress:
-        seeds = tqdm(seeds, desc="census", total=len(seeds), file=sys.stdout, ncols=80,
-                     miniters=max(1, len(seeds) // 8), mininterval=0)
     net = MLP(sizes)
+    problems = [Regression(net, *synthetic_data(n_data, seed=s), weight_decay=weight_decay) for s in seeds]
+    trained = _train_side_by_side(net, problems, np.array([net.init(s) for s in seeds]),
+                                  [train_steps[i % len(train_steps)] for i in range(n_nets)], eta)
+    if progress:
+        trained = tqdm(trained, desc="census", total=n_nets, file=sys.stdout, ncols=80,
+                       miniters=max(1, n_nets // 8), mininterval=0)
     points = []
-    for i, s in enumerate(seeds):
-        problem = Regression(net, *synthetic_data(n_data, seed=s), weight_decay=weight_decay)
-        theta = net.init(s)
-        for _ in range(train_steps[i % len(train_steps)]):
-            theta = theta - eta * problem.grad(theta)
+    for problem, theta in zip(problems, trained):
         point = find_critical_point(problem, theta)
         if point.grad_norm <= CRITICAL:
             points.append(point)
@@ -191,3 +190,20 @@ def census(n_nets=80, seed=0, sizes=(1, 3, 1), n_data=40, train_steps=(100, 300)
                   grad_norm=np.array([p.grad_norm for p in points]),
                   is_local_min=np.array([p.is_local_min for p in points], dtype=bool),
                   n_nets=n_nets)
+
+
+def _train_side_by_side(net, problems, thetas, steps, eta):
+    """Gradient descent θ ← θ − η∇L on every problem at once (network i for steps[i] steps):
+    the networks' forward and backward passes run as one batch, each network on its own
+    data, with the arithmetic of `Regression.grad` on each."""
+    X = np.stack([p.X for p in problems])
+    y = np.stack([p.y for p in problems])
+    weight_decay = problems[0].weight_decay
+    steps = np.asarray(steps)
+    for t in range(int(steps.max(initial=0))):
+        trace = net.trace(thetas, X)
+        grad = net.backward(trace, (trace[1][-1] - y) / y[0].size)
+        if weight_decay:
+            grad = grad + weight_decay * thetas
+        thetas = np.where((t < steps)[:, None], thetas - eta * grad, thetas)
+    return list(thetas)

@@ -215,11 +215,13 @@ def log_safe(*axes):
 
 
 def log_scale(ax, which="y"):
-    """Put the `which` ("x" or "y") axis of `ax` on a log scale; with nothing positive to
-    show it gets the limits of `log_safe` instead of a warning and a failure to draw."""
+    """Put the `which` ("x" or "y") axis of `ax` on a log scale, labelled in plain text
+    (`plain_log_ticks`); with nothing positive to show it gets the limits of `log_safe`
+    instead of a warning and a failure to draw."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Data has no positive values")
         (ax.set_yscale if which == "y" else ax.set_xscale)("log")
+    plain_log_ticks(ax)
     log_safe(ax)
 
 
@@ -345,7 +347,7 @@ def sensitivity(results, ax=None, *, title=None, legend=True):
         if t.best_steps is not None:
             ax.plot(t.best_eta, max(t.best_steps, 1), "o", color=color, markeredgecolor="black",
                     ms=7, zorder=4)
-    ax.set_xscale("log")
+    log_scale(ax, "x")
     ax.set_yscale("log")
     ax.set_ylim(0.7, never * 1.8)
     decades = 10.0 ** np.arange(0, np.floor(np.log10(budget)) + 1)
@@ -406,7 +408,7 @@ def race(surface, paths, *, title=None, sensitivity=None, show=None, curve=None,
             values = curve(path)
         right.plot(np.arange(len(values)), values, color=color, lw=1.4, label=label)
     left.set_title(title if title is not None else surface.title, fontsize="medium")
-    right.set_yscale("log")
+    log_scale(right, "y")
     right.set_xlabel("step t")
     right.set_ylabel(curve_label or (r"$L(\theta^t) - L^*$" if surface.min_loss is not None
                                      else r"$L(\theta^t)$"))
