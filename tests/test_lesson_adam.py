@@ -101,8 +101,14 @@ def test_step_ratios_of_the_variants():
 def test_first_steps_on_the_square(capsys):
     lesson.first_steps(eta=0.1, steps=5)
     out = capsys.readouterr().out
-    assert " 0   2.0000   2.0000   2.00000   1.000   0.9000" in out      # rows count t from 0
-    assert " 5 " not in out and "θᵗ⁺¹" in out
+    assert " 0   2.0000   2.0000    2.00000   1.000   0.9000" in out      # rows count t from 0
+    assert " 5 " not in out and "θᵗ⁺¹" in out and "sigma_hat" in out
+    assert "\u0302" not in out                   # no combining hat (m̂): code fonts draw it garbled
+    head = out.splitlines()[1]
+    for row in out.splitlines()[2:]:             # every column's header ends where its numbers end
+        for name in ("gᵗ", "m_hat", "sigma_hat", "step/η"):
+            end = head.index(name) + len(name)
+            assert row[end - 1] != " " and (end == len(row) or row[end] == " "), (name, row)
     corrected = lesson.on_square(adam_from_parts(0.1), steps=5)
     uncorrected = lesson.on_square(adam_from_parts(0.1, corrected=False), steps=5)
     assert np.all(np.diff(np.r_[1.0, corrected]) < 0) and np.all(corrected > 0)
@@ -134,8 +140,9 @@ def test_defaults_table(taught, capsys):
     correction_steps = taught["correction_steps"]
     lesson.defaults_table(correction_steps)
     out = capsys.readouterr().out
-    assert "10 gradients; m̂ needs correcting for 44 steps" in out
-    assert "1000 squared gradients; v̂ needs correcting for 4603 steps" in out
+    assert "10 gradients; m_hat needs correcting for 44 steps" in out
+    assert "1000 squared gradients; v_hat needs correcting for 4603 steps" in out
+    assert "\u0302" not in out
     assert 1 - 0.9**44 >= 0.99 > 1 - 0.9**43
     for beta in (0.5, 0.9, 0.99, 0.999):          # the weights 1 − β^k: within 1% of 1 from k on, not before
         k = correction_steps(beta)

@@ -82,6 +82,23 @@ def test_memory_weights_sum_to_one_and_reproduce_sigma(taught, alpha):
     assert opt.sigma[0] ** 2 == pytest.approx(np.sum(weights * grads**2))
 
 
+def test_the_memory_table_reads_the_teaching_weights(taught, capsys):
+    """print_memory prints the newest weight and the sum of memory_weights' output, whatever it is."""
+    lesson.print_memory(taught["memory_weights"], taught["half_memory"], t=40)
+    rows = capsys.readouterr().out.splitlines()[1:]
+    assert [row.split()[2:4] for row in rows] == [["0.0244", "1.0000"], ["0.5000", "1.0000"],
+                                                  ["0.1000", "1.0000"], ["0.0100", "1.0000"]]
+    assert rows[0].split()[4] == "21"                      # half of Adagrad's (σ^40)²: the newest 21 of 41
+
+    def halved(t, alpha=None):                              # a wrong formula: the weights add up to ½
+        return taught["memory_weights"](t, alpha) / 2
+    lesson.print_memory(halved, taught["half_memory"], t=40)
+    rows = capsys.readouterr().out.splitlines()[1:]
+    assert [row.split()[2:4] for row in rows] == [["0.0122", "0.5000"], ["0.2500", "0.5000"],
+                                                  ["0.0500", "0.5000"], ["0.0050", "0.5000"]]
+    assert rows[0].split()[4] == "41"
+
+
 def test_half_memory_and_the_early_slowness_of_large_alpha(taught):
     memory_weights, half_memory = taught["memory_weights"], taught["half_memory"]
     assert [half_memory(a) for a in (0.5, 0.9, 0.99)] == [1, 7, 69]
@@ -283,7 +300,7 @@ def test_figures_and_tables(cliff, runs, race, taught, capsys):
         assert not too_small(fig), too_small(fig)
         assert not raw_notation(fig), raw_notation(fig)
     plt.close("all")
-    lesson.print_memory(taught["half_memory"])
+    lesson.print_memory(taught["memory_weights"], taught["half_memory"])
     lesson.print_profile(cliff)
     lesson.cliff_table(cliff, named)
     lesson.print_overshoot(taught["torch_overshoot"])

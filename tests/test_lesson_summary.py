@@ -81,6 +81,9 @@ def test_momentum_cancels_the_flipping_component_and_sigma_does_not():
     ratio = {d: np.mean(np.abs(stats[d]["ratio"][5:])) for d in stats}
     assert ratio["steep"] < 0.05 and ratio["flat"] > 0.3 and ratio["flat"] / ratio["steep"] > 10
     assert np.all(stats["steep"]["sigma"][5:] > 4 * np.abs(stats["steep"]["g"][5:]).mean())
+    table = lesson.describe_statistics(stats).splitlines()
+    assert table[0].split()[-4:] == ["|g|", "|m_hat|", "σ", "|m_hat/σ|"] and "\u0302" not in "".join(table)
+    assert [len(line) for line in table] == [len(table[0])] * 3         # headers end where the numbers end
     (m, sigma), (m_neg, sigma_neg) = statistics(g), statistics(-g)     # σ ignores the sign, m flips with it
     assert np.max(np.abs(sigma_neg - sigma)) == 0.0 and np.max(np.abs(m_neg + m)) == 0.0
 

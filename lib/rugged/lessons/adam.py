@@ -16,7 +16,6 @@ tables.
 """
 
 import math
-import unicodedata
 
 import numpy as np
 
@@ -89,18 +88,15 @@ def first_steps(eta=0.1, steps=5, theta0=1.0):
             m = used.m[0] * used.lr / eta                # the m the step moves by: m̂ when corrected
             rows[label].append((t, g[0], m, used.sigma[0], (theta - new)[0] / eta, new[0]))
             theta = new
-    widths = (2, 7, 7, 8, 6, 7, 7, 7, 8, 6, 7)
-    heads = ("t", "gᵗ", "m̂ᵗ", "σ̂ᵗ", "step/η", "θᵗ⁺¹", "gᵗ", "mᵗ", "σᵗ", "step/η", "θᵗ⁺¹")
-    print("        ------ with bias correction (Adam) ------     ------- without bias correction -------")
-    print("  ".join(_rjust(head, width) for head, width in zip(heads, widths)))
+    widths = (7, 7, 9, 6, 7)       # g, m, σ, step/η, θ: the columns of each half, two spaces apart
+    span = sum(widths) + 2 * (len(widths) - 1)
+    print("    " + " with bias correction (Adam) ".center(span, "-")
+          + "  " + " without bias correction ".center(span, "-"))
+    heads = ("gᵗ", "m_hat", "sigma_hat", "step/η", "θᵗ⁺¹", "gᵗ", "m", "sigma", "step/η", "θᵗ⁺¹")
+    print(" t  " + "  ".join(head.rjust(width) for head, width in zip(heads, widths * 2)))
     for a, b in zip(rows["corrected"], rows["uncorrected"]):
-        print(f"{a[0]:2d}  {a[1]:7.4f}  {a[2]:7.4f}  {a[3]:8.5f}  {a[4]:6.3f}  {a[5]:7.4f}  "
-              f"{b[1]:7.4f}  {b[2]:7.4f}  {b[3]:8.5f}  {b[4]:6.3f}  {b[5]:7.4f}")
-
-
-def _rjust(text, width):
-    """`text` right-aligned in `width` columns; a combining accent (the hat of m̂) takes none."""
-    return " " * max(width - len(text) + sum(1 for c in text if unicodedata.combining(c)), 0) + text
+        print(f"{a[0]:2d}  {a[1]:7.4f}  {a[2]:7.4f}  {a[3]:9.5f}  {a[4]:6.3f}  {a[5]:7.4f}  "
+              f"{b[1]:7.4f}  {b[2]:7.4f}  {b[3]:9.5f}  {b[4]:6.3f}  {b[5]:7.4f}")
 
 
 def step_ratio(steps, betas=(0.9, 0.999), eps=1e-8, g=1.0):
@@ -194,11 +190,11 @@ def defaults_table(correction_steps, betas=(0.9, 0.999), eps=1e-8):
     print(f"{'setting':8s} {'default':>8s}   what it does, computed")
     print(f"{'η':8s} {1e-3:>8g}   first step of every parameter = {first:.4f}·η, whatever g⁰ is")
     print(f"{'β₁':8s} {beta1:>8g}   m averages ≈ 1/(1 − β₁) = {1 / (1 - beta1):.0f} gradients; "
-          f"m̂ needs correcting for {correction_steps(beta1)} steps")
+          f"m_hat needs correcting for {correction_steps(beta1)} steps")
     print(f"{'β₂':8s} {beta2:>8g}   v averages ≈ 1/(1 − β₂) = {1 / (1 - beta2):.0f} squared gradients; "
-          f"v̂ needs correcting for {correction_steps(beta2)} steps")
-    print(f"{'ε':8s} {eps:>8g}   shrinks a step by 1% only where σ̂ ≈ {sigma_1pct:.0e}; "
-          f"keeps η/σ̂ finite when g = 0")
+          f"v_hat needs correcting for {correction_steps(beta2)} steps")
+    print(f"{'ε':8s} {eps:>8g}   shrinks a step by 1% only where sigma_hat ≈ {sigma_1pct:.0e}; "
+          f"keeps η/sigma_hat finite when g = 0")
 
 
 def scale_check(paths, c=1000):

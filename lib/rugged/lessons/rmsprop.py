@@ -92,16 +92,22 @@ def memory_figure(memory_weights, t=40, alphas=CLIFF_ALPHAS):
     return fig
 
 
-def print_memory(half_memory, t=40, alphas=CLIFF_ALPHAS):
-    """The newest gradient's weight and how many recent gradients make half of (σ^t)².
+def print_memory(memory_weights, half_memory, t=40, alphas=CLIFF_ALPHAS):
+    """From the weights w_0 … w_t of (σ^t)²: the newest gradient's, their sum and how many recent
+    gradients make half of (σ^t)².
 
-    half_memory(alpha): that number for RMSProp once t is large (the notebook's teaching function).
+    memory_weights(t, alpha): the weights, Adagrad's for alpha None; half_memory(alpha): that number
+    for RMSProp once t is large (the notebook's teaching functions).
     """
-    lines = [f"{'σ kind':<16} {'newest gᵗ weighs':>18}   half of (σᵗ)² is the newest …",
-             f"{'Adagrad, t=' + str(t):<16} {1 / (t + 1):>18.4f}   {int(np.ceil((t + 1) / 2)):>3d} gradients (grows with t)"]
+    lines = [f"{'σ kind':<16} {'newest gᵗ weighs':>18} {'all together':>14}   half of (σᵗ)² is the newest …"]
+    weights = memory_weights(t, None)
+    newest = np.cumsum(weights[::-1])                  # what the newest 1, 2, … gradients weigh together
+    half = np.flatnonzero(newest >= 0.5 - 1e-12)        # none if the weights add up to less than ½
+    n = f"{half[0] + 1:>3d} gradients" if len(half) else "  – (they never make half)"
+    lines.append(f"{'Adagrad, t=' + str(t):<16} {weights[-1]:>18.4f} {weights.sum():>14.4f}   {n} (grows with t)")
     for alpha in alphas:
-        n = half_memory(alpha)
-        lines.append(f"{'RMSProp α=' + str(alpha):<16} {1 - alpha:>18.4f}   {n:>3d} "
+        weights, n = memory_weights(t, alpha), half_memory(alpha)
+        lines.append(f"{'RMSProp α=' + str(alpha):<16} {weights[-1]:>18.4f} {weights.sum():>14.4f}   {n:>3d} "
                      f"gradient{'s' if n > 1 else ''} (for large t)")
     print("\n".join(lines))
 

@@ -139,11 +139,10 @@ def direction_statistics(g, statistics):
 
 
 def describe_statistics(stats, start=5):
-    """Printed summary: mean |g|, |m̂|, σ and |m̂/σ| over steps start … end, per direction."""
+    """Printed summary: mean |g|, |m_hat|, σ and |m_hat/σ| over steps start … end, per direction."""
     title = f"averages over t = {start} … {len(stats['steep']['g']) - 1}:"
-    heads = ("|gᵗ|", "|m̂ᵗ|", "σᵗ", "|m̂ᵗ/σᵗ|")
-    # m̂ is m and a combining hat: two characters, one column wide
-    lines = [f"{title:38s}" + "".join(" " * (10 - len(h) + h.count("\u0302")) + h for h in heads)]
+    heads = ("|g|", "|m_hat|", "σ", "|m_hat/σ|")
+    lines = [f"{title:38s}" + "".join(h.rjust(10) for h in heads)]
     for name, s in stats.items():
         cut = slice(start, None)
         lines.append(f"  {name:5s} component" + " " * 21
