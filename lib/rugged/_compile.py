@@ -51,13 +51,14 @@ def _compile(source, filename, namespace):
     return namespace
 
 
-def array_steps(state, first, update, per_step, constants, returns):
-    """(first_step, step): functions f(S, p, g, *per_step) → `returns` evaluated on arrays.
+def array_steps(state, first, update, per_step, constants):
+    """(first_step, step): functions f(S, p, g, *per_step) → (p, m, σ) on arrays (the rule's
+    `p`, `m_` and `s_`).
 
     state: names kept between steps, read from and written back to the dict S;
     first, update: the statements of the first step and of every later one;
     per_step: the names of the numbers that change with the step (passed as arguments);
-    constants: numbers fixed for the run; returns: the names (or expressions) returned.
+    constants: numbers fixed for the run.
     """
     args = ", ".join(["S", "p", "g", *per_step])
     lines = []
@@ -66,7 +67,7 @@ def array_steps(state, first, update, per_step, constants, returns):
         lines += [f"    {s} = S[{s!r}]" for s in state]
         lines += [f"    {statement}" for statement in body]
         lines += [f"    S[{s!r}] = {s}" for s in state]
-        lines.append(f"    return {', '.join(returns)}")
+        lines.append("    return p, m_, s_")
     namespace = _compile("\n".join(lines), "<rugged optimizer on arrays>", {**ARRAYS, **constants})
     return namespace["_first"], namespace["_step"]
 

@@ -110,7 +110,6 @@ def _check_betas(betas):
 class Ingredient:
     """One of the lecture's ingredients (see the comment above); `values` runs it alone."""
 
-    kind = ""            # "momentum" or "denominator"
     state = {}
     first = None
     update = ()
@@ -142,22 +141,16 @@ class Ingredient:
         grads = np.asarray(grads, dtype=float)
         if grads.ndim not in (1, 2):
             raise ValueError(f"grads must have shape (n,) or (n, d): one gradient per step; got {grads.shape}")
-        if not self.value:                               # σ = 1
-            return np.ones_like(grads)
-        t = np.arange(1.0, len(grads) + 1)
-        per_step = self.per_step(t)
-        names = list(per_step)
-        first, update = _compile.array_steps(
-            self.state, (self.first or self.update) + (f"r_ = {self.value}",),
-            self.update + (f"r_ = {self.value}",), names, self.constants(), ("r_",))
-        state = {name: np.full(grads.shape[1:], float(v)) for name, v in self.state.items()}
+        momentum = isinstance(self, Momentum)      # run alone under the one rule, the other ingredient neutral
+        optimizer = Optimizer(1.0, momentum=self) if momentum else Optimizer(1.0, sigma=self)
+        params = np.zeros(grads.shape[1:])
         out = np.empty_like(grads)
-        with np.errstate(all="ignore"):
-            for k, g in enumerate(grads):
-                out[k] = (first if k == 0 else update)(state, None, g, *(per_step[n][k] for n in names))
-            divisor = self.lr_divisor(t)
-            if divisor is not None:
-                out /= divisor.reshape((-1,) + (1,) * (grads.ndim - 1))
+        for k, g in enumerate(grads):
+            optimizer.step(params, g)
+            out[k] = optimizer.last.m if momentum else optimizer.last.sigma
+        divisor = self.lr_divisor(np.arange(1.0, len(grads) + 1))
+        if divisor is not None:
+            out /= divisor.reshape((-1,) + (1,) * (grads.ndim - 1))
         return out
 
     def _key(self):
@@ -179,19 +172,9 @@ class Ingredient:
 class Momentum(Ingredient):
     """A momentum m: a weighted sum of past gradients, which keeps their direction."""
 
-    kind = "momentum"
-
 
 class Denominator(Ingredient):
     """A denominator σ: a root mean square of past gradients, which keeps only their magnitude."""
-
-    kind = "denominator"
-
-
-def _fraction(name, value, low_open=False):
-    ok = (lambda v: 0 < v < 1) if low_open else (lambda v: 0 <= v < 1)
-    bounds = "0 < {0} < 1" if low_open else "0 ≤ {0} < 1"
-    return _checks.number(name, value, ok, f"Invalid {name}: {{}}; allowed: {bounds.format(name)}")
 
 
 class Gradient(Momentum):
@@ -245,7 +228,7 @@ class EMA(Momentum):
     value = "m"
 
     def __init__(self, beta, bias_correction=False):
-        self.beta = _fraction("beta", beta)
+        self.beta = _checks.number("beta", beta, lambda v: 0 <= v < 1, "Invalid beta: {}; allowed: 0 ≤ beta < 1")
         self.bias_correction = _checks.flag("bias_correction", bias_correction)
         self.update = _lerp("m", 1 - self.beta)
 
@@ -566,7 +549,8 @@ class Optimizer:
     def __repr__(self):
         """The class and the arguments that differ from the defaults (lr always), e.g. Adam(lr=0.1)."""
         defaults = {name: p.default for name, p in inspect.signature(type(self).__init__).parameters.items()}
-        defaults.update(momentum=Gradient(), sigma=Ones()) if self._arguments is None else None
+        if self._arguments is None:                  # None stands for these ingredients
+            defaults.update(momentum=Gradient(), sigma=Ones())
         args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items()
                          if k == "lr" or defaults.get(k) != v)
         return f"{type(self).__name__}({args})"
@@ -574,7 +558,7 @@ class Optimizer:
 
 @functools.lru_cache(maxsize=256)
 def _array_steps(state, first, update, names, constants):
-    return _compile.array_steps(dict(state), first, update, names, dict(constants), ("p", "m_", "s_"))
+    return _compile.array_steps(dict(state), first, update, names, dict(constants))
 
 
 @functools.lru_cache(maxsize=256)

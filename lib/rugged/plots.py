@@ -71,12 +71,22 @@ def draw_path(ax, path, label=None, color=None, index=0, keep=None):
         lines = [draw_path(ax, _single(path, k), label if k == 0 else "_", color, keep=keep)
                  for k in range(xy.shape[1])]
         return lines[0]
+    return _line_with_ends(ax, xy, color, label, keep=keep)
+
+
+def _line_with_ends(ax, xy, color, label, lw=1.2, keep=None, sizes=(6, 7)):
+    """Points xy (n, 2) as a line (about `keep` of them) with its start ● and end ■."""
     drawn = xy if keep is None else xy[thin(len(xy), keep)]
-    (line,) = ax.plot(drawn[:, 0], drawn[:, 1], color=color, label=label, lw=1.2, zorder=3)
+    (line,) = ax.plot(drawn[:, 0], drawn[:, 1], color=color, label=label, lw=lw, zorder=3)
     if len(xy):
-        ax.plot(*xy[0], "o", color=color, markersize=6, zorder=4)
-        ax.plot(*xy[-1], "s", color=color, markeredgecolor="black", markersize=7, zorder=4)
+        _ends(ax, xy, color, sizes)
     return line
+
+
+def _ends(ax, xy, color, sizes=(6, 7)):
+    """A path's start ● and end ■."""
+    ax.plot(*xy[0], "o", color=color, markersize=sizes[0], zorder=4)
+    ax.plot(*xy[-1], "s", color=color, markeredgecolor="black", markersize=sizes[1], zorder=4)
 
 
 def draw_band(ax, path, label=None, color=None, index=0, alpha=0.3):
@@ -105,8 +115,7 @@ def draw_band(ax, path, label=None, color=None, index=0, alpha=0.3):
                       lw=0, label=label, zorder=2)
     for edge in (even, odd):
         ax.plot(edge[:, 0], edge[:, 1], color=color, lw=0.8, zorder=2)
-    ax.plot(*xy[0], "o", color=color, markersize=6, zorder=4)
-    ax.plot(*xy[-1], "s", color=color, markeredgecolor="black", markersize=7, zorder=4)
+    _ends(ax, xy, color)
     return band
 
 
@@ -398,9 +407,7 @@ def race(surface, paths, *, title=None, sensitivity=None, show=None, curve=None,
         color = style.color_of(label, index)
         xy, loss = _first_start(path)
         if label in shown:
-            left.plot(xy[:, 0], xy[:, 1], color=color, lw=1.4, zorder=3, label=label)
-            left.plot(*xy[0], "o", color=color, markersize=5, zorder=4)
-            left.plot(*xy[-1], "s", color=color, markeredgecolor="black", markersize=6, zorder=4)
+            _line_with_ends(left, xy, color, label, lw=1.4, sizes=(5, 6))
             exited |= bool(mark_exits(left, xy, window, color))
         if curve is None:
             values = loss if surface.min_loss is None else np.maximum(loss - surface.min_loss, 1e-16)

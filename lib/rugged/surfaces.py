@@ -170,10 +170,12 @@ class Quadratic(Surface):
         return p @ self.H - self._c
 
     def scalar_grad(self, x, y):
-        """∇L at one point as two floats, in `_grad`'s arithmetic (for `descend`'s fast path)."""
-        (h00, h01), (h10, h11) = self.H.tolist()
-        c0, c1 = self._c.tolist()
-        return x * h00 + y * h10 - c0, x * h01 + y * h11 - c1
+        """∇L at one point as two floats, in `_grad`'s arithmetic (for `descend`'s fast path):
+        the statements of `gradient_statements`, run once."""
+        statements, numbers = self.gradient_statements()
+        namespace = dict(numbers, p_0=x, p_1=y)
+        exec("\n".join(statements), namespace)
+        return namespace["g_0"], namespace["g_1"]
 
     def gradient_statements(self):
         """`scalar_grad` as statements on p_0, p_1 giving g_0, g_1, and the numbers they use:

@@ -471,16 +471,11 @@ def rmsprop_panel(alpha=0.9, eta=0.1, steps=400):
     sigma_ax.tick_params(labelbottom=False)
     path_ax.legend(loc="lower left", fontsize="small")
     path_ax.set_title(f"{steps} steps from ●")
-    cache = {}
-
-    def adagrad(eta):
-        if eta not in cache:
-            cache.clear()
-            cache[eta] = descend(surface, optim.LectureAdagrad(lr=eta), surface.start, steps)
-        return cache[eta]
+    adagrad = widgets.Runs(lambda eta, n: descend(surface, optim.LectureAdagrad(lr=eta), surface.start, n),
+                           steps, size=1)
 
     def draw(alpha, eta):
-        reference = adagrad(eta)
+        reference = adagrad(eta, steps)
         path = descend(surface, optim.LectureRMSProp(lr=eta, alpha=alpha), surface.start, steps)
         widgets.set_path(ada_path, reference)
         widgets.set_path(rms_path, path, rms_ends)
