@@ -119,7 +119,8 @@ def float_walk(dim, state, first, update, per_step, constants, record, gradient=
 
     walk(start, grad, steps, limit, *per_step lists) → (k, P, G, R): k the number of steps
     taken, P and G the points and gradients (steps + 1 per coordinate) and R the names in
-    `record` (steps per coordinate), as `array('d')` buffers NaN beyond what was reached;
+    `record` (steps per coordinate), as `array('d')` buffers NaN beyond what was reached
+    (G is None when `gradient` is given: `gradients_of` recomputes it from P, bit for bit);
     a record that is the gradient itself is "g" and a constant one its number (nothing
     stored). grad(*coordinates) returns the gradient's coordinates, unless `gradient` gives
     statements that compute g_0, g_1, … from p_0, p_1, … (written into the loop: no call per
@@ -141,10 +142,11 @@ def float_walk(dim, state, first, update, per_step, constants, record, gradient=
              f"    {ps}, = start"]
     for i in coords:
         lines += [f"    {name}_{i} = {float(value)!r}" for name, value in state.items()]
-        lines.append(f"    P_{i} = array('d', [nan]) * (steps + 1); G_{i} = array('d', [nan]) * (steps + 1)")
+        lines.append(f"    P_{i} = array('d', [nan]) * (steps + 1)"
+                     + ("" if gradient else f"; G_{i} = array('d', [nan]) * (steps + 1)"))
         lines += [f"    R{r}_{i} = array('d', [nan]) * steps" for r in stored]
     as_tuple = lambda prefix: "(" + ", ".join(f"{prefix}_{i}" for i in coords) + ",)"  # noqa: E731
-    records = ", ".join([as_tuple("P"), as_tuple("G"), "(" + ", ".join(
+    records = ", ".join([as_tuple("P"), "None" if gradient else as_tuple("G"), "(" + ", ".join(
         as_tuple(f"R{r}") if mark is None else repr(mark) if mark == "g" else f"float({mark})"
         for r, mark in enumerate(marks)) + ",)"])
     inside = " and ".join(f"-limit <= p_{i} <= limit" for i in coords)
@@ -152,7 +154,7 @@ def float_walk(dim, state, first, update, per_step, constants, record, gradient=
 
     def body(statements, k):
         out = list(evaluate)
-        out += [f"P_{i}[{k}] = p_{i}; G_{i}[{k}] = g_{i}" for i in coords]
+        out += [f"P_{i}[{k}] = p_{i}" + ("" if gradient else f"; G_{i}[{k}] = g_{i}") for i in coords]
         out.append(f"if not ({inside}): return {k}, {records}")
         for i in coords:
             out += _per_coordinate(statements, local, i)
@@ -166,13 +168,24 @@ def float_walk(dim, state, first, update, per_step, constants, record, gradient=
     lines += [f"        {s}" for s in body(first, 0)]
     lines.append(f"        for k, ({names},) in enumerate(each, 1):")
     lines += [f"            {s}" for s in body(update, "k")]
-    lines += [f"    {s}" for s in evaluate]
-    lines += [f"    P_{i}[steps] = p_{i}; G_{i}[steps] = g_{i}" for i in coords]
+    lines += [f"    {s}" for s in ([] if gradient else evaluate)]
+    lines += [f"    P_{i}[steps] = p_{i}" + ("" if gradient else f"; G_{i}[steps] = g_{i}") for i in coords]
     lines.append(f"    return steps, {records}")
     source = "\n".join(lines)
     namespace = _compile(source, "<rugged optimizer on floats>",
                          {**FLOATS, **constants, "array": array, "nan": math.nan})
     return namespace["_walk"], source
+
+
+def gradients_of(statements, numbers, columns):
+    """The gradient statements (as `float_walk` takes them) run on NumPy columns p_0, p_1, …:
+    every point's gradient at once, each operation the one the loop does on floats, so the
+    numbers are the loop's bit for bit (a float walk stores no gradients when it has these)."""
+    namespace = {**numbers, **{f"p_{i}": column for i, column in enumerate(columns)}}
+    with np.errstate(all="ignore"):
+        for statement in statements:
+            exec(statement, {}, namespace)   # a line such as "g_0 = p_0 * h00 + p_1 * h10 - c0"
+    return [namespace[f"g_{i}"] for i in range(len(columns))]
 
 
 def _assigned(statements):

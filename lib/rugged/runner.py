@@ -389,7 +389,11 @@ def _walk_floats(grad, optimizer, start, lrs, limit, gradient=None):
     except _compile.FLOAT_ERRORS:
         return None
     columns = lambda buffers, n: np.column_stack([np.frombuffer(b)[:n] for b in buffers])  # noqa: E731
-    params, grads = columns(points, k + 1), columns(gradients, k + 1)
+    params = columns(points, k + 1)
+    if gradients is None:          # the walk computed them in its loop; the same lines again
+        grads = np.column_stack(_compile.gradients_of(gradient[0], gradient[1], params.T))
+    else:
+        grads = columns(gradients, k + 1)
 
     def record(buffers):              # "g": the gradient itself; a number: that constant
         if buffers == "g":
