@@ -1,4 +1,4 @@
-"""runner.bursts: the course's one definition of a burst, used by 02 and 05 alike."""
+"""runner.bursts: the course's one definition of a burst, used by 02 and 06 alike."""
 
 import json
 import pathlib
@@ -77,7 +77,7 @@ def test_rounding_noise_near_the_minimum_is_not_a_burst():
 
 
 def test_the_cosine_runs_eight_orders_of_magnitude_are_a_burst():
-    """On another platform 05's cosine run had, near t = 7,000, a rise of L − L* from 1e-6 to
+    """On another platform 06's cosine run had, near t = 7,000, a rise of L − L* from 1e-6 to
     1e2 that left L within a thousandth of L*: the old detector (L above twice its running
     minimum) did not see it. Working on the gap, this one does."""
     loss = gap_curve((1e3, 1e-6, 7000), (1e-6, 1e2, 60), (1e2, 1e-9, 900))
@@ -102,7 +102,7 @@ def test_bad_input_gets_a_clear_error():
 
 
 # ---------------------------------------------------------------------------------------
-# On the course's runs: one definition, the same numbers in 02 and 05
+# On the course's runs: one definition, the same numbers in 02 and 06
 
 @pytest.fixture(scope="module")
 def pokemon():
@@ -147,15 +147,15 @@ def _outputs(name):
                      for out in cell.get("outputs", []))
 
 
-def test_02_and_05_print_the_same_bursts_of_the_same_run():
-    """02 and 05 both run LectureAdagrad(lr=1) for 20,000 steps on the Pokémon surface and
+def test_02_and_06_print_the_same_bursts_of_the_same_run():
+    """02 and 06 both run LectureAdagrad(lr=1) for 20,000 steps on the Pokémon surface and
     print its bursts: the stored outputs must agree (they once said 21 and 20)."""
     pattern = r"(\d+) bursts?, starting at t = ([\d, ,]+)"
     in_02 = re.search(r"mean form: " + pattern, _outputs("02_adagrad.ipynb"))
-    in_05 = re.search(pattern, _outputs("05_lr_decay.ipynb"))
-    assert in_02 and in_05
-    assert in_02.group(1) == in_05.group(1)
+    in_06 = re.search(pattern, _outputs("06_lr_decay.ipynb"))
+    assert in_02 and in_06
+    assert in_02.group(1) == in_06.group(1)
     starts_02 = [s.strip() for s in in_02.group(2).split(", ") if s.strip()]
-    starts_05 = [s.strip() for s in in_05.group(2).split(", ") if s.strip()]
-    shown = min(len(starts_02), len(starts_05))
-    assert shown >= 3 and starts_02[:shown] == starts_05[:shown]
+    starts_06 = [s.strip() for s in in_06.group(2).split(", ") if s.strip()]
+    shown = min(len(starts_02), len(starts_06))
+    assert shown >= 3 and starts_02[:shown] == starts_06[:shown]

@@ -1,4 +1,4 @@
-"""The claims of notebooks/04_adam.ipynb, checked on the library level, and its panel and exercises."""
+"""The claims of notebooks/05_adam.ipynb, checked on the library level, and its panel and exercises."""
 
 import math
 import pathlib
@@ -11,16 +11,16 @@ from rugged.lessons import adam as lesson
 
 from teaching import definitions
 
-TAUGHT = ("moments", "correction_steps", "pure_memory")    # 04's teaching cells define these
+TAUGHT = ("moments", "correction_steps", "pure_memory")    # 05's teaching cells define these
 
 
 @pytest.fixture(scope="module")
 def taught():
-    return definitions("04_adam")
+    return definitions("05_adam")
 
 
 def adam_from_parts(lr, beta2=0.999, corrected=True):
-    """Adam from its ingredients, as notebook 04 builds it, with both corrections on or off."""
+    """Adam from its ingredients, as notebook 05 builds it, with both corrections on or off."""
     return optim.Optimizer(lr, momentum=optim.EMA(0.9, bias_correction=corrected),
                            sigma=optim.RootEMA(beta2, eps=1e-8, bias_correction=corrected))
 
@@ -37,7 +37,7 @@ def test_the_teaching_cells_are_the_only_copy(taught):
 # Adam from its pieces
 
 def test_hand_built_adam_matches_library_and_torch(taught):
-    """Notebook 04's Adam by hand: the update from `moments` of the gradients so far."""
+    """Notebook 05's Adam by hand: the update from `moments` of the gradients so far."""
     eta, beta1, beta2, eps = 0.1, 0.9, 0.999, 1e-8
     theta, grads, by_hand = 1.0, [], []
     for _ in range(3):
@@ -118,7 +118,7 @@ def test_first_steps_on_the_square(capsys):
 
 
 def first_steps_runs(steps=80):
-    """Notebook 04's runs: Adam, and its ingredients without correction with β2 = 0.999 and 0.9999."""
+    """Notebook 05's runs: Adam, and its ingredients without correction with β2 = 0.999 and 0.9999."""
     valley = surfaces.rosenbrock()
     return {label: descend(valley, opt, valley.start, steps) for label, opt in (
         ("Adam (bias-corrected), β2 = 0.999", optim.Adam(lr=0.1)),
@@ -344,7 +344,7 @@ def test_panel_suggestions():
 
 def test_panel_is_registered():
     from rugged import widgets
-    assert widgets.PANELS["04 adam"] is lesson.adam_panel
+    assert widgets.PANELS["05 adam"] is lesson.adam_panel
 
 
 # ---------------------------------------------------------------------------------------
@@ -389,7 +389,7 @@ def test_check_memory():
 # ---------------------------------------------------------------------------------------
 # The notebook's text
 
-NOTEBOOK = pathlib.Path(__file__).resolve().parents[1] / "notebooks" / "04_adam.ipynb"
+NOTEBOOK = pathlib.Path(__file__).resolve().parents[1] / "notebooks" / "05_adam.ipynb"
 
 
 def test_notebook_text_has_no_raw_caret_notation():

@@ -1,4 +1,4 @@
-"""05 learning-rate decay: the notebook's claims, its panel and its exercise checks."""
+"""06 learning-rate decay: the notebook's claims, its panel and its exercise checks."""
 
 import re
 
@@ -12,7 +12,7 @@ from figure_checks import course_style, raw_notation, too_small
 from teaching import definitions
 
 N = 20_000
-TEACHING = definitions("05_lr_decay")      # the notebook's teaching cells
+TEACHING = definitions("06_lr_decay")      # the notebook's teaching cells
 
 
 def stability_number(path, surface):
@@ -170,7 +170,7 @@ def test_schedule_colors_follow_the_schedule_curves_cycle():
 # The panel
 
 def test_panel_is_registered():
-    assert widgets.PANELS["05 decay"] is lesson.decay_panel
+    assert widgets.PANELS["06 decay"] is lesson.decay_panel
 
 
 @pytest.fixture(scope="module")

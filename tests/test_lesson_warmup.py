@@ -1,4 +1,4 @@
-"""06 warmup: the notebook's claims, its panel and its exercise checks."""
+"""07 warmup: the notebook's claims, its panel and its exercise checks."""
 
 import numpy as np
 import pytest
@@ -11,8 +11,8 @@ from figure_checks import course_style, raw_notation, too_small
 from teaching import definitions
 
 ETA, N = 0.3, 200
-TAUGHT = ("adaptive_lr", "chi_variance", "saturation")      # 06's teaching cells define these
-TAUGHT_NAMESPACE = definitions("06_warmup")
+TAUGHT = ("adaptive_lr", "chi_variance", "saturation")      # 07's teaching cells define these
+TAUGHT_NAMESPACE = definitions("07_warmup")
 adaptive_lr, chi_variance, saturation = (TAUGHT_NAMESPACE[name] for name in TAUGHT)
 
 
@@ -176,7 +176,7 @@ def test_tables_count_t_from_0(monte_carlo, capsys):
     assert "ρ⁰" in out.splitlines()[0] and "t = 5 (step 6)" in out and "t = 4 (step 5)" in out
 
 
-@pytest.mark.parametrize("name", ["02_adagrad", "03_rmsprop", "05_lr_decay", "06_warmup"])
+@pytest.mark.parametrize("name", ["02_adagrad", "03_rmsprop", "06_lr_decay", "07_warmup"])
 def test_notebooks_count_t_from_0(name):
     """Prose says 'from 1' only where it names the step count of torch or a paper, k = t + 1."""
     import json
@@ -348,12 +348,12 @@ def test_failures_say_how_each_failed_run_failed(capsys):
 
 def test_prose_quotes_no_count_of_failed_runs():
     """Which of six chaotic runs fail depends on the last bits of the arithmetic (another CPU,
-    WebAssembly's libm), so 06 prints the counts (nbval checks them) and its prose only says
+    WebAssembly's libm), so 07 prints the counts (nbval checks them) and its prose only says
     "some", "most", "every": never "three of the six runs", "one warmup run", "half of …"."""
     import re
     count = (r"\b(?:one|two|three|four|five|six|half|\d+)\s+(?:of\s+(?:the\s+)?(?:six\s+|\d+\s+)?)?"
              r"(?:(?:Adam|RAdam|warmup|failed|Adam's|RAdam's)\s+)*runs?\b")
-    for text in notebook_text.markdown("06_warmup").values():
+    for text in notebook_text.markdown("07_warmup").values():
         for sentence in re.split(r"(?<=[.;:])\s", text):
             if re.search(r"fail|lose|loses|lost|plateau|burst", sentence):
                 assert not re.search(count, sentence), sentence
@@ -363,8 +363,8 @@ def test_prose_quotes_no_count_of_failed_runs():
 
 def test_notebook_text_has_no_raw_notation():
     """Maths in markdown is in $…$ (warmup_steps too); printed text writes ηᵗ, ρ⁴, |Δθᵢ|."""
-    assert notebook_text.raw_markdown("06_warmup") == []
-    assert notebook_text.raw_output("06_warmup") == []
+    assert notebook_text.raw_markdown("07_warmup") == []
+    assert notebook_text.raw_output("07_warmup") == []
 
 
 def test_eta_sweep_runs_what_it_is_not_given(race):
@@ -412,7 +412,7 @@ def test_other_figures_build():
 # The panel
 
 def test_panel_is_registered_and_draws_extremes():
-    assert widgets.PANELS["06 transformer schedule"] is lesson.transformer_panel
+    assert widgets.PANELS["07 transformer schedule"] is lesson.transformer_panel
     panel = lesson.transformer_panel()
     assert not panel.error and "peak lr = 6.9877e-04 at step 4,000" in panel.message
     for d_model in (64, 4096):

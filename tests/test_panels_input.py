@@ -132,10 +132,10 @@ def test_a_factory_builds_or_refuses_its_arguments(data):
     ("02 adagrad", dict(b=0.0), ValueError), ("02 adagrad", dict(form="mean"), ValueError),
     ("03 rmsprop", dict(alpha=0.0), ValueError), ("03 rmsprop", dict(alpha=1.0), ValueError),
     ("03 rmsprop", dict(alpha=True), TypeError), ("03 rmsprop", dict(eta=float("nan")), ValueError),
-    ("04 adam", dict(beta2=0.3), ValueError), ("04 adam", dict(surface="moon"), ValueError),
-    ("05 decay", dict(kind="linear"), ValueError), ("05 decay", dict(steps=2.5), ValueError),
-    ("06 transformer schedule", dict(d_model=None), TypeError),
-    ("07 composer", dict(sigma=["adam", "torch"]), ValueError), ("07 composer", dict(eta=0), ValueError),
+    ("05 adam", dict(beta2=0.3), ValueError), ("05 adam", dict(surface="moon"), ValueError),
+    ("06 decay", dict(kind="linear"), ValueError), ("06 decay", dict(steps=2.5), ValueError),
+    ("07 transformer schedule", dict(d_model=None), TypeError),
+    ("08 composer", dict(sigma=["adam", "torch"]), ValueError), ("08 composer", dict(eta=0), ValueError),
 ])
 def test_an_argument_out_of_range_is_refused_not_clamped(factory, arguments, error):
     (parameter, value), = arguments.items()
@@ -168,7 +168,7 @@ def test_forgetting_stops_are_log_spaced_and_hold_the_lessons_values():
     assert widgets.forgetting_stops(0.5, 0.999)[-1] == 0.999
 
 
-@pytest.mark.parametrize("name, control, top", [("03 rmsprop", "alpha", 0.999), ("04 adam", "beta2", 0.9999)])
+@pytest.mark.parametrize("name, control, top", [("03 rmsprop", "alpha", 0.999), ("05 adam", "beta2", 0.9999)])
 def test_alpha_and_beta2_sliders_stop_at_half_and_each_nine(name, control, top):
     panel = widgets.PANELS[name]()
     slider = panel.controls[control]
@@ -256,7 +256,7 @@ def test_an_error_in_draw_leaves_no_stale_artists():
 # ---------------------------------------------------------------------------------------
 # Scenes: a first visit costs what a later one does
 
-@pytest.mark.parametrize("name", ["04 adam", "07 composer", "06 transformer schedule"])
+@pytest.mark.parametrize("name", ["05 adam", "08 composer", "07 transformer schedule"])
 def test_prepared_scenes_need_no_full_redraw(name):
     panel = widgets.PANELS[name]()
     assert panel.prepare() and not panel.prepare()         # the second call has nothing left to do
@@ -279,7 +279,7 @@ def values_for_scene(panel, key):
 
 def test_scenes_are_prepared_while_the_kernel_is_idle():
     async def build_and_wait():
-        panel = widgets.PANELS["06 transformer schedule"]()
+        panel = widgets.PANELS["07 transformer schedule"]()
         for _ in range(200):
             if set(panel._scenes) <= set(panel._backgrounds):
                 break

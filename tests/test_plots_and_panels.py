@@ -65,6 +65,35 @@ def test_lecture_style_is_larger():
     style.use()
     assert not hasattr(style, "lecture")          # one way to the projector look: use(lecture=True)
 
+def test_in_a_notebook_a_figure_is_drawn_once():
+    """With the inline backend, `style.use()` removes pyplot's post-cell redraw and the tight-box
+    measuring draw: a cell's figure costs what one `savefig` costs (the figure fills its canvas)."""
+    import subprocess
+    import sys
+    script = "\n".join([
+        "import io",
+        "from IPython.testing.globalipapp import start_ipython",
+        "shell = start_ipython()",
+        "shell.run_line_magic('matplotlib', 'inline')",
+        "import matplotlib.pyplot as plt",
+        "from rugged import style, plots",
+        "hooks = lambda: plt._draw_all_if_interactive in shell.events.callbacks['post_execute']",
+        "before = hooks()",
+        "style.use()",
+        "fig, ax = plots.new_figure()",
+        "draws = []",
+        "fig.canvas.mpl_connect('draw_event', lambda event: draws.append(1))",
+        "shell.events.trigger('post_execute')",                          # the end of a cell
+        "shell.display_formatter.formatters['image/png'].lookup(fig)(fig)",   # the PNG it shows
+        "cell = len(draws)",
+        "fig.savefig(io.BytesIO(), format='png')",
+        "print(before, hooks(), cell, len(draws) - cell)",
+    ])
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    before, after, cell, savefig = out.split()[-4:]
+    assert (before, after) == ("True", "False")          # pyplot's hook was there, and is gone
+    assert int(cell) == int(savefig) > 0, out
+
 
 def _panel(draw, **extra):
     fig, ax = plots.new_figure(static=False)

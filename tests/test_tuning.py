@@ -71,6 +71,21 @@ def test_a_run_that_leaves_the_box_is_lost_but_not_without_a_box():
     assert not free["lost"][0, 0] and np.isfinite(free["settle"][0, 0])
 
 
+def test_a_network_is_swept_like_a_surface_without_a_box():
+    """θ of any length: a network's parameters race as a surface's two coordinates do (box=None);
+    a box, a margin around a 2-D window, is refused with a reason."""
+    from rugged import nets
+    problem, theta0 = nets.default_problem()
+    starts = np.array([theta0, problem.net.init(1)])
+    tuned = tuning.sweep(problem, {"GD": optim.GD}, [0.1, 0.7], starts=starts, steps=50,
+                         goal=float(problem.loss(theta0)), box=None)["GD"]
+    path = descend(problem, optim.GD(lr=0.7), theta0, 50)
+    final = float(np.median([path.loss[-1], descend(problem, optim.GD(lr=0.7), starts[1], 50).loss[-1]]))
+    assert tuned.final[1] == pytest.approx(final, rel=1e-12)
+    with pytest.raises(ValueError, match="box=None"):
+        tuning.sweep(problem, {"GD": optim.GD}, [0.1], starts=starts, steps=5, goal=1.0)
+
+
 # ---------------------------------------------------------------------------------------
 # The grid search.
 

@@ -611,7 +611,7 @@ class Adagrad(Optimizer):
 
     The lecture's σ is the root *mean* square, sqrt(s^t/(t+1)); since
     sqrt(s^t) = sqrt(t+1)·σ_lecture, this is the lecture's Adagrad with the decay
-    η/sqrt(t+1) built in (see `LectureAdagrad` and notebook 05).
+    η/sqrt(t+1) built in (see `LectureAdagrad` and notebook 06).
     """
 
     _arguments = ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps")

@@ -48,12 +48,14 @@ def use(lecture=None):
 
 
 def _draw_once():
-    """Draw each notebook figure once, not twice.
+    """Draw each notebook figure once, not three times.
 
     After every cell, pyplot draws each changed figure (a hook meant for windows on screen);
     with the notebook's inline backend that picture is thrown away, and the backend then draws
-    the figure again to make the PNG it shows. Removing pyplot's hook there halves the cost of
-    every figure; nothing else changes. Other backends are left alone.
+    the figure twice more to make its PNG: once to measure a tight bounding box, once for the
+    picture. The course's figures lay themselves out (constrained layout) and fill their
+    canvas, so there is nothing to crop: the backend is told not to measure, and pyplot's hook
+    is removed. Other backends are left alone.
     """
     import sys
     ipython = sys.modules.get("IPython")
@@ -64,6 +66,9 @@ def _draw_once():
     hook = getattr(plt, "_draw_all_if_interactive", None)
     if hook is not None and hook in shell.events.callbacks.get("post_execute", []):
         shell.events.unregister("post_execute", hook)
+    from matplotlib_inline.backend_inline import InlineBackend, set_matplotlib_formats
+    InlineBackend.instance().print_figure_kwargs["bbox_inches"] = None
+    set_matplotlib_formats(*InlineBackend.instance().figure_formats)
 
 
 def color_of(label, index=0):

@@ -138,10 +138,14 @@ def _is_real(x):
 # ---------------------------------------------------------------------------------------
 # The batch pass.
 
-def _box(surface, box):
-    """(lowest, highest) allowed point: the window widened by box × its size, or ±LIMIT."""
+def _box(surface, box, dim=2):
+    """(lowest, highest) allowed point: the window widened by box × its size, or ±LIMIT in each of
+    the `dim` coordinates (box None: any problem, a network's θ too)."""
     if box is None:
-        return np.full(2, -LIMIT), np.full(2, LIMIT)
+        return np.full(dim, -LIMIT), np.full(dim, LIMIT)
+    if dim != 2:
+        raise ValueError(f"box is a margin around a 2-D surface's window; a problem with {dim} "
+                         f"parameters needs box=None")
     (x0, x1), (y0, y1) = surface.window
     lo = np.array([x0 - box * (x1 - x0), y0 - box * (y1 - y0)])
     hi = np.array([x1 + box * (x1 - x0), y1 + box * (y1 - y0)])
@@ -171,7 +175,7 @@ def scores(surface, blocks, starts, steps, goal, box=BOX):
         runs.append((rows, state, optimizer.compiled(), numbers))
         first = rows.stop
     params = np.tile(starts, (first // k, 1))
-    lo, hi = _box(surface, box)
+    lo, hi = _box(surface, box, starts.shape[1])
     # the unchecked formulas when the surface has them (as `descend` uses fast_grad): inside this
     # loop the points are float arrays of the right shape, and an overflow only needs to count as
     # "above the goal", which NaN does as well as inf

@@ -1,4 +1,4 @@
-r"""04 Adam = RMSProp + momentum: experiments, figures, the Adam panel, exercises.
+r"""05 Adam = RMSProp + momentum: experiments, figures, the Adam panel, exercises.
 
 Adam (Kingma & Ba 2015, Algorithm 1) in the lecture's count, t = 0, 1, 2, … (the paper and
 torch number the same step k = t + 1):
@@ -295,7 +295,7 @@ def live_torch_parity():
 
 # ---------------------------------------------------------------------------------------
 # The race: SGD, momentum, RMSProp and Adam on a saddle and on a curved valley, each at its
-# own best η (rugged.tuning's fair race, the one notebook 07 runs with seven optimizers).
+# own best η (rugged.tuning's fair race, the one notebook 08 runs with seven optimizers).
 
 RACERS = {   # name → make(lr); "Momentum" is torch's SGD with μ = 0.9
     "SGD": optim.SGD,
@@ -429,7 +429,7 @@ PANEL_SURFACES = {   # name → steps
 PANEL_DEFAULTS = dict(beta1=0.9, beta2=0.999, eps=1e-8)
 
 
-@widgets.register("04 adam")
+@widgets.register("05 adam")
 def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle"):
     """Panel: Adam's η, β1, β2, ε and a surface → the path on the contours and L − L* per step.
 

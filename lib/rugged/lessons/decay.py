@@ -1,4 +1,4 @@
-"""05 learning-rate decay: Adagrad's bursts, the η/sqrt(t+1) fix, a gallery of schedules,
+"""06 learning-rate decay: Adagrad's bursts, the η/sqrt(t+1) fix, a gallery of schedules,
 the schedule panel and the exercises.
 
 The lecture's Adagrad divides by the root *mean* square σ_i^t of past gradients. Once the
@@ -232,7 +232,7 @@ RELEVANT = {"constant": (), "1/sqrt(t+1)": (), "step": ("step_size", "step_gamma
             "exponential": ("exp_gamma",), "cosine": ("T_max",)}
 
 
-@widgets.register("05 decay")
+@widgets.register("06 decay")
 def decay_panel(kind="constant", eta=1.0, steps=2500):
     """Panel: a schedule and its parameters → η^t, Lecture Adagrad's path on the Pokémon
     surface with its bursts ▲, and L − L* per step; the status line counts the bursts.

@@ -351,10 +351,10 @@ def print_overshoot(torch_overshoot, alphas=(0.9, 0.99, 0.999), within=0.1):
 # ---------------------------------------------------------------------------------------
 # The race on Rosenbrock's valley
 
-# rugged.tuning's fair race, the one notebooks 04 and 07 run: every racer at its own best η, from
+# rugged.tuning's fair race, the one notebooks 05 and 08 run: every racer at its own best η, from
 # the valley's start and 4 starts near it, scored by the median steps to reach the goal and stay.
-# The lecture's forms race; torch's Adagrad and RMSprop are notebook 07's racers, so that their
-# rows here are the same as in 07's race on this valley.
+# The lecture's forms race; torch's Adagrad and RMSprop are notebook 08's racers, so that their
+# rows here are the same as in 08's race on this valley.
 
 RACERS = {
     "GD": lambda lr: optim.GD(lr=lr),

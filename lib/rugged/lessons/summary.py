@@ -1,11 +1,11 @@
-r"""07 summary: the general formula as a composer, why momentum and σ don't cancel, the
+r"""08 summary: the general formula as a composer, why momentum and σ don't cancel, the
 torch.optim optimizers as (m, σ, η^t), and a race of every optimizer on every surface.
 
     θ_i^{t+1} = θ_i^t − (η^t / σ_i^t) · m_i^t
 
 The composition itself is `rugged.compose.Composed` (an `optim.Optimizer` built from named
 ingredients) and `rugged.compose.match` names it; this module holds the notebook's experiments,
-figures, the "07 composer" panel and the exercise checks. The statistics m̂ and σ that Adam's
+figures, the "08 composer" panel and the exercise checks. The statistics m̂ and σ that Adam's
 step uses are the notebook's teaching cell (`statistics`), which it passes to this module.
 """
 
@@ -414,7 +414,7 @@ def race_figure(results, name, show=None):
 
 
 # ---------------------------------------------------------------------------------------
-# 5. The "07 composer" panel.
+# 5. The "08 composer" panel.
 
 MOMENTUM_OPTIONS = [("off: m = g", "off"), ("EMA of g (β₁)", "ema"),
                     ("EMA, bias-corrected m̂", "corrected")]
@@ -456,7 +456,7 @@ def composed_from(momentum, beta1, sigma, eta):
                     bias_correction=momentum == "corrected", form=form)
 
 
-@widgets.register("07 composer")
+@widgets.register("08 composer")
 def composer_panel(surface="rosenbrock", momentum="corrected", beta1=0.9, sigma=("adam", "torch"),
                    schedule="warmup_cosine", eta=0.5):
     """Panel: compose m, σ and η^t, pick a surface; the path, L − L* and η^t/η, and the optimizer's name.

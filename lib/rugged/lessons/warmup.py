@@ -1,4 +1,4 @@
-"""06 warmup: ResNet's warmup and the Transformer schedule, why warmup helps (the variance
+"""07 warmup: ResNet's warmup and the Transformer schedule, why warmup helps (the variance
 of Adam's adaptive learning rate in its first steps, RAdam's ρ and r), a race of Adam,
 Adam with warmup and RAdam on a small network, the schedule panel and the exercises.
 
@@ -168,7 +168,7 @@ def panel_top(d_model, warmup_steps):
     return next((top for top in PANEL_TOPS if top >= need), PANEL_TOPS[-1])
 
 
-@widgets.register("06 transformer schedule")
+@widgets.register("07 transformer schedule")
 def transformer_panel(d_model=PAPER_D_MODEL, warmup_steps=PAPER_WARMUP, steps=50_000):
     """Panel: d_model and warmup_steps → the Transformer schedule, with the paper's curve
     (d_model = 512, warmup_steps = 4000) as a fixed grey reference; the peak is marked ▼.
@@ -417,7 +417,7 @@ FAILED = 0.03                    # a run whose late loss is above this has not f
 
 
 def network_problem(n=40, seed=0, sizes=(1, 16, 16, 1)):
-    """The regression of notebook 06: a tanh MLP fitted to synthetic sine data."""
+    """The regression of notebook 07: a tanh MLP fitted to synthetic sine data."""
     X, y = nets.synthetic_data(n, seed, "sine")
     return nets.Regression(nets.MLP(sizes, "tanh"), X, y)
 

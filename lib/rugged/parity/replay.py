@@ -2,7 +2,7 @@
 does not install; nothing else in rugged imports it.
 
 Used by tools/make_golden.py to record the reference values, and by the tests and notebook
-04 to compare live when torch happens to be importable. The lecture's and the papers'
+05 to compare live when torch happens to be importable. The lecture's and the papers'
 schedules are built from torch's LambdaLR/SequentialLR equivalents (EQUIVALENTS). The lr
 recorded for step t is the one SGD(lr=base_lr) uses in its (t+1)-th step, with
 scheduler.step() called after every optimizer.step().
