@@ -5,6 +5,9 @@ another surface: `Regression(net, X, y)` has `loss(θ)`, `grad(θ)` and `hessian
 every other problem in the course. Both `loss` and `grad` accept θ of shape (d,) or a
 batch of shape (k, d), which is computed in one vectorised pass. `default_problem()` is
 the network on which plain gradient descent stalls far from a critical point.
+`Classifier(net, X, y)` is the same for classes (softmax cross-entropy on integer labels,
+e.g. the digits of `rugged.datasets`). Both are made of examples: `batch_grad(θ, rows)` is
+the gradient on a minibatch of rows, which `rugged.descend(…, batch_size=…)` uses.
 
 The forward and backward passes use only complex-analytic operations (matmul, tanh, exp,
 log1p; no abs, conj or casts), so they also run on complex θ. That gives the exact
@@ -15,6 +18,8 @@ cancellation, so h can be tiny (1e-30) and H is exact to rounding.
 from dataclasses import dataclass
 
 import numpy as np
+
+from .surfaces import every_example, example_rows
 
 COMPLEX_STEP = 1e-30    # h of the complex step; any tiny h works, there is no cancellation
 
@@ -178,6 +183,136 @@ class Regression:
         probes = theta + 1j * COMPLEX_STEP * np.eye(theta.size)
         H = np.imag(self.grad(probes)) / COMPLEX_STEP
         return (H + H.T) / 2
+
+    @property
+    def n_examples(self):
+        """The number of examples n (minibatches draw rows 0 … n−1)."""
+        return len(self.X)
+
+    def batch_grad(self, theta, rows):
+        """∇ of the loss on the examples `rows` alone (the mean over them, plus the weight
+        decay): the minibatch estimate of ∇L. rows: indices (r,), or (k, r) for θ of shape
+        (k, d), one set per row of θ. Every example once: `grad(θ)` itself, to the last bit.
+        """
+        rows = example_rows(rows, self.n_examples)
+        theta = np.asarray(theta)
+        if every_example(rows, self.n_examples):
+            return self.grad(theta)
+        y = self.y[rows]
+        trace = self.net.trace(theta, self.X[rows])
+        grad = self.net.backward(trace, (trace[1][-1] - y) / (y.shape[-2] * y.shape[-1]))
+        if self.weight_decay:
+            grad = grad + self.weight_decay * theta
+        return grad
+
+
+def _log_softmax(z):
+    """log of the softmax of the logits z along the last axis, shifted by the real part of their
+    largest entry (so exp cannot overflow; the shift cancels exactly, also for complex z)."""
+    z = z - np.real(z).max(axis=-1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+
+
+@dataclass
+class Classifier:
+    """Classify with `net` by softmax cross-entropy on integer labels (torch's cross_entropy):
+
+        L(θ) = mean_n [ −log softmax(f_θ(x_n))_{y_n} ],
+
+    where the net's `sizes[-1]` outputs are the logits of the classes 0 … C−1. Like
+    `Regression`, a network problem is just another surface of a flat θ: `loss` and `grad`
+    take θ of shape (d,) or (k, d); `batch_loss` and `batch_grad` do the same on a minibatch
+    of rows (what `rugged.descend(…, batch_size=…)` calls). ∂L/∂logits = (softmax − one-hot)/n,
+    and the net's backprop does the rest. X is stored as (n, sizes[0]) floats, y as int labels.
+    """
+
+    net: MLP
+    X: np.ndarray
+    y: np.ndarray
+
+    def __post_init__(self):
+        self.X = np.asarray(self.X, dtype=float).reshape(len(self.X), -1)
+        labels = np.asarray(self.y)
+        classes = self.net.sizes[-1]
+        if labels.shape != (len(self.X),):
+            raise ValueError(f"y must hold one label per row of X, shape ({len(self.X)},); got {labels.shape}")
+        if labels.dtype.kind not in "iu":
+            raise TypeError(f"y must hold integer class labels; got dtype {labels.dtype}")
+        if labels.size and (labels.min() < 0 or labels.max() >= classes):
+            raise ValueError(f"Target {labels.min() if labels.min() < 0 else labels.max()} is out of "
+                             f"bounds: the net has {classes} outputs, so labels must be 0 … {classes - 1}")
+        if self.X.shape[1] != self.net.sizes[0]:
+            raise ValueError(f"X must have {self.net.sizes[0]} features per row (the net's inputs); "
+                             f"got {self.X.shape[1]}")
+        self.y = labels.astype(np.int64)
+
+    @property
+    def n_params(self):
+        """Number of parameters d."""
+        return self.net.n_params
+
+    @property
+    def n_examples(self):
+        """The number of examples n (minibatches draw rows 0 … n−1)."""
+        return len(self.X)
+
+    def _rows(self, rows):
+        """(X, y) of the examples `rows` (all of them for None), and the checked rows."""
+        if rows is None:
+            return self.X, self.y, None
+        rows = example_rows(rows, self.n_examples)
+        if every_example(rows, self.n_examples):
+            return self.X, self.y, None
+        return self.X[rows], self.y[rows], rows
+
+    @staticmethod
+    def _picked(z, y):
+        """z[..., n, y_n]: each example's entry at its label."""
+        index = np.broadcast_to(y[..., None], z.shape[:-1] + (1,))
+        return np.take_along_axis(z, index, axis=-1)[..., 0]
+
+    def logits(self, theta, rows=None):
+        """f_θ(x_n) for every example (or the examples `rows`), shape (..., n, C)."""
+        X, _, _ = self._rows(rows)
+        return self.net.forward(np.asarray(theta), X)
+
+    def batch_loss(self, theta, rows):
+        """The mean cross-entropy over the examples `rows` ((r,), or (k, r) for θ of shape (k, d))."""
+        X, y, _ = self._rows(rows)
+        z = self.net.forward(np.asarray(theta), X)
+        return -np.mean(self._picked(_log_softmax(z), y), axis=-1)
+
+    def batch_grad(self, theta, rows):
+        """∇ of the mean cross-entropy over the examples `rows` ((r,), or (k, r) for θ of shape
+        (k, d)): the minibatch estimate of ∇L. Every example once: `grad(θ)`, to the last bit."""
+        return self.batch_loss_and_grad(theta, rows)[1]
+
+    def batch_loss_and_grad(self, theta, rows):
+        """(`batch_loss`, `batch_grad`) from one forward pass."""
+        X, y, _ = self._rows(rows)
+        theta = np.asarray(theta)
+        trace = self.net.trace(theta, X)
+        z = trace[1][-1]
+        log_p = _log_softmax(z)
+        d_out = np.exp(log_p) - (y[..., None] == np.arange(z.shape[-1]))
+        return -np.mean(self._picked(log_p, y), axis=-1), self.net.backward(trace, d_out / z.shape[-2])
+
+    def loss(self, theta):
+        """L(θ): a float for θ of shape (d,), an array (k,) for a batch (k, d)."""
+        return self.batch_loss(theta, None)
+
+    def grad(self, theta):
+        """∇L(θ) by backprop, shaped like θ."""
+        return self.batch_grad(theta, None)
+
+    def predict(self, theta, rows=None):
+        """The most likely class of every example (or of the examples `rows`), shape (..., n)."""
+        return np.argmax(np.real(self.logits(theta, rows)), axis=-1)
+
+    def accuracy(self, theta, rows=None):
+        """The share of examples (or of the examples `rows`) classified right: a float, or (k,)."""
+        _, y, _ = self._rows(rows)
+        return np.mean(self.predict(theta, rows) == y, axis=-1)
 
 
 def _sine(x, rng):

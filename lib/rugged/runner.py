@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _checks, _compile, optim
 
-__all__ = ["descend", "Path", "relative_error"]
+__all__ = ["descend", "Path", "relative_error", "minibatches"]
 
 CHECK_EVERY = 64   # steps between divergence checks inside the loop
 FAST_DIM = 4       # a start of at most this many coordinates walks on floats, if the surface allows
@@ -30,6 +30,11 @@ class Path:
     For k starts of shape (k, d) a batch axis follows the time axis, the arrays keep their
     full length with NaN after each start's divergence, and `diverged_at` is a tuple with
     one entry per start.
+
+    A minibatch run (`descend(…, batch_size=…)`) also keeps `batches`: the rows of the
+    examples whose gradient g^t is, shape (n + 1, r), or (n + 1, k, r) with one seed per
+    start; `grad` then holds those minibatch gradients, and `loss` the loss on every example.
+    `batches` is None for a full-batch run.
     """
 
     params: np.ndarray
@@ -41,6 +46,7 @@ class Path:
     step_size: np.ndarray
     diverged_at: object
     label: str = ""
+    batches: object = None
 
     def __repr__(self):
         marks = self.diverged_at if isinstance(self.diverged_at, tuple) else (self.diverged_at,)
@@ -258,7 +264,7 @@ def _losses(surface, params):
     return np.array([surface.loss(p) for p in flat], dtype=float).reshape(batch_shape)
 
 
-def descend(surface, optimizer, start, steps, schedule=None, limit=1e10):
+def descend(surface, optimizer, start, steps, schedule=None, limit=1e10, batch_size=None, seed=None):
     """Run `optimizer` on `surface` for `steps` steps from `start` and return the `Path`.
 
     surface: any object with `loss(p)` and `grad(p)` (a rugged surface, a network problem…);
@@ -271,6 +277,16 @@ def descend(surface, optimizer, start, steps, schedule=None, limit=1e10):
     schedule: None (constant η), a rugged.schedules schedule, a function t → η^t, or an
         array of `steps` learning rates; step t uses η^t (t counts from 0).
     limit: a point with any |θ_i| > limit counts as diverged, like a non-finite one.
+    batch_size: None (every step sees the full gradient), or r, for minibatch SGD on a
+        surface made of examples (one with `n_examples` and `batch_grad(p, rows)`, and
+        maybe its unchecked twin `fast_batch_grad(p, rows)`: a
+        `surfaces.LeastSquares` such as `surfaces.pokemon()`, a `nets.Regression`, a
+        `nets.Classifier`): g^t is the gradient on r examples drawn by `minibatches`
+        (without replacement, a fresh permutation every epoch). r = n_examples is the full
+        gradient, and the path is then the full-batch path to the last bit.
+    seed: the minibatches' seed (default 0), an integer, so that a run is repeatable; for
+        k starts, either one integer (every start sees the same batches) or k integers
+        (start j draws its own batches with seed[j]). Only with batch_size.
 
     A run that diverges stops there (see `Path.diverged_at`); no overflow warning escapes.
     Bad input raises before the run: TypeError for a wrong type, ValueError for a start
@@ -293,10 +309,13 @@ def descend(surface, optimizer, start, steps, schedule=None, limit=1e10):
     base_lr = optimizer.lr
     _checks.number("the optimizer's lr", base_lr, lambda v: v >= 0, "Invalid learning rate: {}")
     lrs = _learning_rates(schedule, base_lr, steps)
+    batches = _batches(surface, start, steps, batch_size, seed)
     with np.errstate(all="ignore"):
         record = None
         scalar_grad = getattr(surface, "scalar_grad", None)
-        if start.ndim == 1 and len(start) <= FAST_DIM and scalar_grad is not None:
+        if batches is not None:
+            record = _walk(_minibatch_gradient(surface, batches), optimizer, start, lrs, limit)
+        elif start.ndim == 1 and len(start) <= FAST_DIM and scalar_grad is not None:
             statements = getattr(surface, "gradient_statements", None)
             record = _walk_floats(scalar_grad, optimizer, start, lrs, limit,
                                   statements() if statements is not None else None)
@@ -310,16 +329,77 @@ def descend(surface, optimizer, start, steps, schedule=None, limit=1e10):
     if np.any(first_bad == 0):
         _cannot_start(params[0], grads[0], loss[0], np.ravel(first_bad) == 0)
     per_step = (lrs[:len(sigma)], sigma, m, step_size)
+    if batches is not None:
+        batches = batches[:len(params)]
     if start.ndim == 1:
         end = len(params) if first_bad < 0 else int(first_bad)
         steps_kept = max(end - 1, 0)
         return Path(params[:end], loss[:end], grads[:end], *(a[:steps_kept] for a in per_step),
-                    None if first_bad < 0 else int(first_bad), repr(optimizer))
+                    None if first_bad < 0 else int(first_bad), repr(optimizer),
+                    None if batches is None else batches[:end])
     after = np.arange(len(params))[:, None] >= np.where(first_bad < 0, len(params), first_bad)
     for array in (params, grads, loss) + per_step[1:]:
         array[after[:len(array)]] = np.nan
     diverged = tuple(None if f < 0 else int(f) for f in first_bad)
-    return Path(params, loss, grads, *per_step, diverged, repr(optimizer))
+    return Path(params, loss, grads, *per_step, diverged, repr(optimizer), batches)
+
+
+def minibatches(n_examples, batch_size, count, seed=0):
+    """The rows of `count` minibatches of `batch_size` examples out of `n_examples`, (count, r).
+
+    Sampling without replacement, epoch by epoch as torch's DataLoader(shuffle=True,
+    drop_last=True) does: each epoch is a fresh random permutation of the examples, cut into
+    n_examples // batch_size batches (the rest of the permutation is dropped, so that every
+    batch has the same size; the next epoch's permutation includes those examples again).
+    Each batch's rows are sorted (the order inside a batch does not change its gradient).
+    The permutations come from np.random.default_rng(seed), the same on every platform;
+    seed: a non-negative integer.
+    """
+    n = _checks.integer("n_examples", n_examples, lambda v: v >= 1,
+                        "n_examples must be a positive integer; got {}")
+    r = _checks.integer("batch_size", batch_size, lambda v: 1 <= v <= n,
+                        f"batch_size must be an integer from 1 to the number of examples, {n}; got {{}}")
+    count = _checks.integer("count", count, lambda v: v >= 0, "count must be a non-negative integer; got {}")
+    seed = _checks.integer("seed", seed, lambda v: v >= 0, "seed must be a non-negative integer; got {}")
+    per_epoch = n // r
+    epochs = -(-count // per_epoch)
+    rng = np.random.default_rng(seed)
+    orders = rng.permuted(np.broadcast_to(np.arange(n), (epochs, n)), axis=1)
+    batches = orders[:, :per_epoch * r].reshape(epochs * per_epoch, r)[:count]
+    return np.sort(batches, axis=1)
+
+
+def _batches(surface, start, steps, batch_size, seed):
+    """The rows of every gradient of a minibatch run, (steps + 1, r) or (steps + 1, k, r); None
+    for a full-batch run. Checks that the surface is made of examples and the seed's form."""
+    if batch_size is None:
+        if seed is not None:
+            raise ValueError("seed chooses the minibatches, so it needs batch_size; "
+                             "a full-batch run (batch_size=None) has no randomness")
+        return None
+    n = getattr(surface, "n_examples", None)
+    if n is None or not callable(getattr(surface, "batch_grad", None)):
+        raise TypeError(f"batch_size needs a surface made of examples, with n_examples and "
+                        f"batch_grad(p, rows) (e.g. surfaces.pokemon(), a nets.Classifier); "
+                        f"got {_checks.describe(surface)}")
+    if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, numbers.Integral):
+        raise TypeError(f"batch_size must be an integer, got {_checks.describe(batch_size)}")
+    seed = 0 if seed is None else seed
+    if np.ndim(seed) == 0:
+        return minibatches(n, batch_size, steps + 1, seed)
+    seeds = list(np.asarray(seed, dtype=object).ravel()) if np.ndim(seed) == 1 else None
+    if seeds is None or start.ndim != 2 or len(seeds) != len(start):
+        k = f"an integer, or {len(start)} integers, one per start" if start.ndim == 2 else "one integer for one start"
+        raise ValueError(f"seed must be {k}; got {_checks.describe(seed)}")
+    return np.stack([minibatches(n, batch_size, steps + 1, s) for s in seeds], axis=1)
+
+
+def _minibatch_gradient(surface, batches):
+    """grad(p) for `_walk`: its i-th call is the gradient on the examples batches[i] (the
+    surface's unchecked `fast_batch_grad` if it has one: the batches are valid by construction)."""
+    batch_grad = getattr(surface, "fast_batch_grad", surface.batch_grad)
+    order = iter(batches)
+    return lambda p: batch_grad(p, next(order))
 
 
 def _cannot_start(p, g, loss, where):

@@ -221,6 +221,45 @@ class LeastSquares(Quadratic):
         offset = np.sum((self.y - X @ center) ** 2)
         super().__init__(2 * X.T @ X, center, offset, **meta)
 
+    @property
+    def n_examples(self):
+        """The number of examples n the loss sums over (minibatches draw rows 0 … n−1)."""
+        return len(self.x)
+
+    def example_grads(self, p, rows):
+        """∇ℓ_n(p) of each example's loss ℓ_n = (ŷ_n − (b + w·x_n))², for the examples `rows`.
+
+        p: a point (2,) or points (k, 2); rows: indices (r,), or (k, r) for one set per point.
+        Returns shape (..., r, 2): (−2e_n, −2e_n·x_n) with e_n = ŷ_n − (b + w·x_n).
+        """
+        return self._example_grads(np.asarray(p, dtype=np.float64), example_rows(rows, self.n_examples))
+
+    def _example_grads(self, p, rows):
+        x, y = self.x[rows], self.y[rows]
+        e = y - (p[..., 0, None] + p[..., 1, None] * x)
+        return np.stack([-2 * e, -2 * e * x], axis=-1)
+
+    def batch_grad(self, p, rows):
+        """The minibatch estimate of ∇L: (n / r) · Σ_{n ∈ rows} ∇ℓ_n(p), whose mean over the
+        batches of an epoch is ∇L, since L sums over the n examples.
+
+        rows: r distinct indices (r,), or (k, r) for points p of shape (k, 2). When they are
+        every example, this is `fast_grad(p)` itself, ∇L to the last bit: a minibatch as
+        large as the data set is plain gradient descent, as in `rugged.descend`.
+        """
+        rows = example_rows(rows, self.n_examples)
+        p = np.asarray(p, dtype=np.float64)
+        if every_example(rows, self.n_examples):
+            return self._grad(p)
+        return self.n_examples / rows.shape[-1] * self._example_grads(p, rows).sum(axis=-2)
+
+    def fast_batch_grad(self, p, rows):
+        """`batch_grad` for a float64 p and rows of distinct indices as `rugged.runner.minibatches`
+        makes them, unchecked (`descend` calls it at every step of a minibatch run)."""
+        if rows.shape[-1] == self.n_examples:
+            return self._grad(p)
+        return self.n_examples / rows.shape[-1] * self._example_grads(p, rows).sum(axis=-2)
+
 
 class Rosenbrock(Surface):
     """L(x, y) = (a − x)² + b (y − x²)²: a curved valley with its minimum at (a, a²)."""
@@ -466,6 +505,26 @@ def _finite_array(name, value, shape=None):
                   f"{name} must have shape {shape}; got {array.shape}")
     _checks.check(np.isfinite(array).all(), f"{name} must be finite; got {array.tolist()}")
     return array
+
+
+def example_rows(rows, n):
+    """`rows` as an integer array of example indices in 0 … n−1, shape (r,) or (k, r), r ≥ 1;
+    TypeError or ValueError naming the problem otherwise."""
+    array = np.asarray(rows)
+    if array.dtype.kind not in "iu":
+        raise TypeError(f"rows must be integer indices of examples; got {_checks.describe(rows)} "
+                        f"of dtype {array.dtype}")
+    _checks.check(array.ndim in (1, 2) and array.shape[-1] >= 1,
+                  f"rows must have shape (r,) or (k, r) with r ≥ 1; got {array.shape}")
+    _checks.check(array.min() >= 0 and array.max() < n,
+                  f"rows must be indices of the {n} examples, 0 … {n - 1}; got values from "
+                  f"{array.min()} to {array.max()}")
+    return array
+
+
+def every_example(rows, n):
+    """True if every row of `rows` (checked by `example_rows`) lists each of the n examples once."""
+    return rows.shape[-1] == n and bool(np.all(np.sort(rows, axis=-1) == np.arange(n)))
 
 
 def _symmetric(hxx, hxy, hyy):

@@ -720,4 +720,4 @@ def check_ema_lr(value, eta=ETA, beta=BETA):
         if close(value, slip, 1e-6):
             return wrong(f"{shown(value)} is not it. {message}")
     return wrong(rounding_of(value, target, 1e-6)
-                 or f"{shown(value)} is not it. Write m^t in terms of b^t, starting from m⁰ = (1 − β)g⁰.")
+                 or f"{shown(value)} is not it. Write mᵗ in terms of bᵗ, starting from m⁰ = (1 − β)g⁰.")
