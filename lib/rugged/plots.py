@@ -24,8 +24,14 @@ def new_figure(nrows=1, ncols=1, *, figsize=None, static=True, mosaic=None, **kw
 
     mosaic: a layout of named axes as `Figure.subplot_mosaic` takes it (e.g. one axes
     spanning two rows beside two stacked ones); the axes then come as a dict by name.
+    In lecture mode (`style.use(lecture=True)`) the figure is sized for a slide
+    (`style.lecture_figure`): larger than `figsize`, at a resolution that fits a 16:9 slide.
     """
-    fig = plt.figure(figsize=figsize, layout="constrained") if static else Figure(figsize=figsize, layout="constrained")
+    dpi = None
+    if style.is_lecture():
+        figsize, dpi = style.lecture_figure(figsize)
+    fig = (plt.figure(figsize=figsize, dpi=dpi, layout="constrained") if static
+           else Figure(figsize=figsize, dpi=dpi, layout="constrained"))
     if mosaic is not None:
         return fig, fig.subplot_mosaic(mosaic, **kwargs)
     return fig, fig.subplots(nrows, ncols, **kwargs)

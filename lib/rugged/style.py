@@ -1,7 +1,11 @@
 """The course's look: colour-blind-safe colours, one per optimizer, and a lecture mode for projectors.
 
 Call `use()` once at the top of a notebook. `use(lecture=True)` (or the environment
-variable RUGGED_LECTURE=1) switches to large fonts and thick lines for a projector.
+variable RUGGED_LECTURE=1) switches to the projector look: large fonts and thick lines in
+the figures, each figure sized for a 16:9 slide (`plots.new_figure` asks `lecture_figure`),
+and, in a notebook, a `<style>` shown by the setup cell that enlarges the markdown, the maths,
+the code and the panels' labels, readouts and status lines. Without lecture mode `use()`
+shows nothing.
 """
 
 import os
@@ -21,7 +25,7 @@ FAMILY_COLORS = {
     "GD": OKABE_ITO["black"], "SGD": OKABE_ITO["black"], "Momentum": OKABE_ITO["sky"],
     "Adagrad": OKABE_ITO["orange"], "RMSprop": OKABE_ITO["green"], "RMSProp": OKABE_ITO["green"],
     "Adam": OKABE_ITO["blue"], "AdamW": OKABE_ITO["sky"], "RAdam": OKABE_ITO["purple"],
-    "NAdam": OKABE_ITO["vermillion"],
+    "NAdam": OKABE_ITO["vermillion"], "Nesterov": OKABE_ITO["vermillion"],
 }
 
 SURFACE_CMAP = "Greys"
@@ -33,18 +37,90 @@ _BASE = {
     "axes.spines.top": False, "axes.spines.right": False, "legend.frameon": False,
     "font.size": 11, "lines.linewidth": 1.8, "image.cmap": "viridis",
 }
-_LECTURE = {"font.size": 17, "lines.linewidth": 3.2, "lines.markersize": 9,
-            "figure.figsize": (11.0, 6.0), "axes.titleweight": "bold"}
+_LECTURE = {"font.size": 15, "axes.titlesize": "medium", "legend.fontsize": "small",
+            "xtick.labelsize": "small", "ytick.labelsize": "small", "xtick.major.pad": 5,
+            "ytick.major.pad": 5, "lines.linewidth": 3.0, "lines.markersize": 9,
+            "figure.figsize": (8.0, 4.5), "savefig.dpi": "figure"}
+
+# A lecture figure is the notebook's figure enlarged by LECTURE_SCALE, so that 15-pt text
+# (11 pt in self-study) takes about the share of it that 11-pt text takes of the original and
+# nothing that fits there collides here; it is then rendered at the resolution that fits it in
+# the part of a 1280×720 slide left under a heading: at most SLIDE_FIGURE_PX wide and high.
+LECTURE_SCALE = 1.25
+SLIDE_FIGURE_PX = (1200, 540)
+LECTURE_DPI = 100
+
+# The page's part of lecture mode: JupyterLab's own sizes (which RISE's slides use too),
+# raised for the back row of a lecture hall, for the notebooks on the page.
+LECTURE_CSS = """
+.jp-Notebook {
+  --jp-content-font-size1: 24px; --jp-content-line-height: 1.35;
+  --jp-content-font-size3: 1.15em; --jp-content-font-size4: 1.3em; --jp-content-font-size5: 1.5em;
+  --jp-content-heading-margin-top: 0.4em; --jp-content-heading-margin-bottom: 0.4em;
+  --jp-code-font-size: 18px; --jp-code-line-height: 1.3;
+  --jp-widgets-font-size: 21px; --jp-widgets-inline-height: 38px;
+  --jp-widgets-inline-label-width: 110px; --jp-widgets-inline-width: 420px;
+  --jp-widgets-slider-handle-size: 24px; --jp-widgets-slider-track-thickness: 6px;
+}
+.jp-Notebook .jp-RenderedMarkdown mjx-container, .jp-Notebook .jp-RenderedHTMLCommon mjx-container { font-size: 100% !important; }
+.jp-Notebook .jp-RenderedHTMLCommon p, .jp-Notebook .jp-RenderedHTMLCommon li { font-size: var(--jp-content-font-size1); }
+.jp-Notebook .jp-OutputArea-output pre { font-size: var(--jp-code-font-size); line-height: 1.3; }
+.jp-Notebook .widget-readout { min-width: 5.5em; }
+.jp-Notebook .widget-html-content, .jp-Notebook .widget-label { font-size: var(--jp-widgets-font-size); }
+.jp-Notebook .jupyter-widgets .widget-slider .noUi-handle:focus { outline: 3px solid #0072B2; }
+"""
+
+_state = {"lecture": False}
+
+
+def lecture_from_env():
+    """Whether $RUGGED_LECTURE asks for lecture mode (set and not 0/false)."""
+    return os.environ.get("RUGGED_LECTURE", "").strip().lower() not in ("", "0", "false", "no", "off")
 
 
 def use(lecture=None):
-    """Apply the course style; `lecture=True` for the projector look (default: $RUGGED_LECTURE)."""
+    """Apply the course style; `lecture=True` for the projector look (default: $RUGGED_LECTURE).
+
+    In lecture mode, inside a notebook, the cell shows the page's part of the look (a
+    `<style>` output); otherwise nothing is shown.
+    """
     if lecture is None:
-        lecture = os.environ.get("RUGGED_LECTURE", "") not in ("", "0", "false", "False")
+        lecture = lecture_from_env()
+    if not isinstance(lecture, (bool, int)) or isinstance(lecture, float):
+        raise TypeError(f"lecture must be True or False, got {type(lecture).__name__} {lecture!r}")
+    lecture = bool(lecture)
     mpl.rcParams.update(_BASE)
     if lecture:
         mpl.rcParams.update(_LECTURE)
+    _state["lecture"] = lecture
     _draw_once()
+    if lecture:
+        _show_lecture_css()
+
+
+def is_lecture():
+    """Whether the last `use()` switched lecture mode on."""
+    return _state["lecture"]
+
+
+def lecture_figure(figsize=None):
+    """(figsize, dpi) of a figure drawn at `figsize` (inches; default: the rc size) in lecture
+    mode: LECTURE_SCALE times larger, at the dpi that fits it in SLIDE_FIGURE_PX."""
+    width, height = mpl.rcParams["figure.figsize"] if figsize is None else figsize
+    width, height = width * LECTURE_SCALE, height * LECTURE_SCALE
+    dpi = min(LECTURE_DPI, SLIDE_FIGURE_PX[0] / width, SLIDE_FIGURE_PX[1] / height)
+    return (width, height), dpi
+
+
+def _show_lecture_css():
+    """Show the lecture `<style>` as the cell's output, when running in a notebook."""
+    import sys
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython else None
+    if shell is None or not getattr(shell, "kernel", None):
+        return
+    from IPython.display import HTML, display
+    display(HTML(f'<style id="rugged-lecture">{LECTURE_CSS}</style>'))
 
 
 def _draw_once():

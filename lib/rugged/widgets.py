@@ -48,6 +48,26 @@ from . import _checks, plots
 from .exercises import html_text, plain_text, shown
 
 PANELS = {}
+
+# Arrow keys (and Home, End, Page Up/Down) pressed on a panel's slider move the slider and do
+# nothing else (a drop-down or a text box keeps its own keys). In a RISE slideshow the
+# application's shortcuts see a key first (on the document, capture phase) and reveal.js after
+# the control (on the document, bubble phase): the key is marked handled before the first (they
+# skip a handled key, the slider does not) and stopped on its way to the second. JupyterLite's
+# notebook shortcuts (→ and ← in command mode) are kept off a slider the same way. With no slider
+# focused, keys reach the slideshow and the notebook as before. Shown once per page by the first
+# panel (an output of a hidden ipywidgets.Output, which the page runs like a cell's trusted output).
+KEY_GUARD = """<script>
+(() => {
+  if (window.__ruggedKeyGuard) return;
+  window.__ruggedKeyGuard = true;
+  const keys = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown']);
+  const onControl = (event) => keys.has(event.key) && !event.altKey && !event.ctrlKey && !event.metaKey
+    && event.target instanceof Element && event.target.closest('.jupyter-widgets .noUi-handle') !== null;
+  window.addEventListener('keydown', (event) => { if (onControl(event)) event.preventDefault(); }, true);
+  document.body.addEventListener('keydown', (event) => { if (onControl(event)) event.stopPropagation(); });
+})();
+</script>"""
 ERROR_COLOUR = "#D55E00"
 STATUS_LINES = 2          # the status line's fixed height, in lines of text
 PREPARE_AFTER = 0.5       # seconds without a redraw before a scene is drawn in advance
@@ -250,9 +270,11 @@ class Panel:
         for control in self.controls.values():
             control.observe(self._changed, names="value")
         header = [w.HTML(f"<b>{html_text(title)}</b>")] if title else []
+        keys = w.Output(layout=w.Layout(display="none"))
+        keys.append_display_data(_html(KEY_GUARD))
         self.widget = w.VBox(header + [w.HBox(list(self.controls.values()),
                                               layout=w.Layout(flex_flow="row wrap")),
-                                       self.status, self.image])
+                                       self.status, self.image, keys])
         self.refresh()
         self._prepare_when_idle()
 
@@ -419,6 +441,11 @@ class Panel:
         bundle["image/png"] = base64.b64encode(bytes(self.image.value)).decode("ascii")
         bundle["text/plain"] = "Interactive panel: run this cell in JupyterLab to move its controls."
         return bundle
+
+
+def _html(text):
+    from IPython.display import HTML
+    return HTML(text)
 
 
 def _describe(exc):

@@ -92,9 +92,10 @@ def free_port():
 class JupyterLab:
     """`python -m jupyter lab` on a free loopback port with a token, in a throw-away profile."""
 
-    def __init__(self, root, profile, log_path, start_timeout=120):
+    def __init__(self, root, profile, log_path, start_timeout=120, env=None):
         self.root, self.profile, self.log_path = pathlib.Path(root), pathlib.Path(profile), log_path
         self.start_timeout = start_timeout
+        self.extra_env = dict(env or {})     # e.g. RUGGED_LECTURE=1 for the kernels
         self.token = secrets.token_hex(24)
         self.port = None
         self.proc = None
@@ -115,6 +116,8 @@ class JupyterLab:
         env.pop("MPLBACKEND", None)
         env.pop("JUPYTER_TOKEN", None)
         env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+        env.pop("RUGGED_LECTURE", None)
+        env.update(self.extra_env)
         return env
 
     def _write_settings(self):
