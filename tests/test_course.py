@@ -20,8 +20,8 @@ def source(cell):
     return "".join(cell["source"])
 
 
-def test_the_course_has_its_nine_notebooks():
-    assert [p.name[:2] for p in NOTEBOOKS] == [f"{i:02d}" for i in range(9)]
+def test_the_course_has_its_ten_notebooks():
+    assert [p.name[:2] for p in NOTEBOOKS] == [f"{i:02d}" for i in range(10)]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)

@@ -441,6 +441,12 @@ RIGHT = {
     "warmup.check_rectify_step": [6, 6.0, "6", 5.9999999999, np.int64(6), np.array([6]), "12/2"],
     "warmup.check_resnet_lr": [(0.01, 0.1), [0.01, 0.1], "0.01, 0.1", np.array([0.01, 0.1]),
                                {"lr_1000": 0.1, "lr_100": 0.01}, "1/100 1/10"],
+    "momentum.check_rate": [0.98887, 0.9889, "0.9889", np.float64(0.98887), "rate = 0.9889", np.array([0.9889])],
+    "momentum.check_beta": [0.938, 0.95, "0.94", np.float64(0.938), "beta = 0.95", (1 - 0.001 ** 0.5) ** 2],
+    "momentum.check_ema_lr": [0.1, "0.1", 0.01 / (1 - 0.9), "lr = 0.1", "1/10", np.float32(0.1)],
+    "real.check_scale": [5, 5.0, "5", "10/2", "scale = 5", np.float64(5)],
+    "real.check_updates_per_epoch": [33, 33.0, "33", "updates = 33", 32.9999999999, np.int64(33)],
+    "real.check_spread_ratio": [3, 3.0, "3", "ratio = 3", "9/3", 3.001, np.float64(3)],
     "summary.check_adam_ingredients": ["D", "d", " D ", "(D)", "option D", "D:"],
     "summary.check_zigzag_ingredient": ["momentum", "Momentum", "m", "the momentum", "heavy ball", "mᵗ", "m^t"],
     "summary.check_name_the_optimizer": ["Adagrad", "optim.Adagrad", "Adagrad (torch)", "torch's Adagrad",
@@ -513,7 +519,7 @@ NUMBER_CHECKS = set(CHECKS) - NAME_CHECKS - set(PAIR_CHECKS)
 
 
 def test_every_check_reads_a_name_a_number_or_a_pair():
-    assert NAME_CHECKS <= set(CHECKS) and set(PAIR_CHECKS) <= set(CHECKS) and len(NUMBER_CHECKS) == 11
+    assert NAME_CHECKS <= set(CHECKS) and set(PAIR_CHECKS) <= set(CHECKS) and len(NUMBER_CHECKS) == 17
     for name in NUMBER_CHECKS:
         assert "should be a number" in CHECKS[name]("abc").message, name
     for name in NAME_CHECKS:

@@ -187,7 +187,7 @@ def test_torch_overshoot_on_a_constant_gradient(taught):
 # The race
 
 def test_the_race_is_the_course_race(race):
-    """03's race is rugged.tuning's race with the course's settings, as in 05 and 08: every racer
+    """03's race is rugged.tuning's race with the course's settings, as in 05 and 09: every racer
     tuned on its own grid, from the same 5 starts, with the same budget and goal."""
     valley, results = race
     settings = tuning.settings(valley)
@@ -200,10 +200,10 @@ def test_the_race_is_the_course_race(race):
     assert results["RMSProp α=0.9"].make(1.0).alpha == 0.9
 
 
-def test_torch_rows_are_notebook_08s(race):
-    """03 says its torch rows are the ones 08's race gives on this valley: same racer, same result."""
+def test_torch_rows_are_notebook_09s(race):
+    """03 says its torch rows are the ones 09's race gives on this valley: same racer, same result."""
     from rugged.lessons import summary
-    torch_racers = {"Adagrad (torch)": "Adagrad", "RMSprop (torch, α=0.99)": "RMSprop"}   # 03's name → 08's
+    torch_racers = {"Adagrad (torch)": "Adagrad", "RMSprop (torch, α=0.99)": "RMSprop"}   # 03's name → 09's
     valley, results = race
     theirs = tuning.surface_race(valley, {name: summary.RACE_OPTIMIZERS[name]
                                           for name in torch_racers.values()})

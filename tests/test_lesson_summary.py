@@ -1,4 +1,4 @@
-"""08 summary: the notebook's claims on the library level, the composer panel and the checks."""
+"""09 summary: the notebook's claims on the library level, the composer panel and the checks."""
 
 import pathlib
 import re
@@ -12,7 +12,7 @@ from rugged.lessons import summary as lesson
 
 from teaching import definitions
 
-statistics = definitions("08_summary")["statistics"]      # 08's teaching cell
+statistics = definitions("09_summary")["statistics"]      # 09's teaching cell
 
 
 def test_the_teaching_cell_is_the_only_copy():
@@ -266,7 +266,7 @@ def panel():
 
 
 def test_panel_is_registered():
-    assert widgets.PANELS["08 composer"] is lesson.composer_panel
+    assert widgets.PANELS["09 composer"] is lesson.composer_panel
 
 
 def test_composer_title_and_labels_have_no_caret_notation(panel):
@@ -365,11 +365,11 @@ def test_name_the_optimizer_check():
     assert "simplify" in lesson.check_name_the_optimizer("Newton").message
 
 
-# --- 05 and 08 agree -------------------------------------------------------------------------
+# --- 05 and 09 agree -------------------------------------------------------------------------
 
-def test_the_race_of_05_is_the_race_of_08(race):
-    """One definition: the racers 05 and 08 share get the same η and score on the same surface, and
-    05's winners among its four are 08's winners restricted to those four."""
+def test_the_race_of_05_is_the_race_of_09(race):
+    """One definition: the racers 05 and 09 share get the same η and score on the same surface, and
+    05's winners among its four are 09's winners restricted to those four."""
     from rugged.lessons import adam
     same = {"SGD": "GD", "Momentum": "Momentum", "RMSprop": "RMSprop", "Adam": "Adam"}
     for name, four in (("saddle", adam.saddle_race()), ("rosenbrock", adam.valley_race())):
@@ -383,7 +383,7 @@ def test_the_race_of_05_is_the_race_of_08(race):
 
 # --- the notebook's text ----------------------------------------------------------------------
 
-NOTEBOOK = pathlib.Path(__file__).resolve().parents[1] / "notebooks" / "08_summary.ipynb"
+NOTEBOOK = pathlib.Path(__file__).resolve().parents[1] / "notebooks" / "09_summary.ipynb"
 
 
 def test_notebook_text_has_no_raw_caret_notation():

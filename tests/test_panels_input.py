@@ -135,7 +135,7 @@ def test_a_factory_builds_or_refuses_its_arguments(data):
     ("05 adam", dict(beta2=0.3), ValueError), ("05 adam", dict(surface="moon"), ValueError),
     ("06 decay", dict(kind="linear"), ValueError), ("06 decay", dict(steps=2.5), ValueError),
     ("07 transformer schedule", dict(d_model=None), TypeError),
-    ("08 composer", dict(sigma=["adam", "torch"]), ValueError), ("08 composer", dict(eta=0), ValueError),
+    ("09 composer", dict(sigma=["adam", "torch"]), ValueError), ("09 composer", dict(eta=0), ValueError),
 ])
 def test_an_argument_out_of_range_is_refused_not_clamped(factory, arguments, error):
     (parameter, value), = arguments.items()
@@ -256,7 +256,7 @@ def test_an_error_in_draw_leaves_no_stale_artists():
 # ---------------------------------------------------------------------------------------
 # Scenes: a first visit costs what a later one does
 
-@pytest.mark.parametrize("name", ["05 adam", "08 composer", "07 transformer schedule"])
+@pytest.mark.parametrize("name", ["05 adam", "09 composer", "07 transformer schedule"])
 def test_prepared_scenes_need_no_full_redraw(name):
     panel = widgets.PANELS[name]()
     assert panel.prepare() and not panel.prepare()         # the second call has nothing left to do

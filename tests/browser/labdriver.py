@@ -322,7 +322,7 @@ JS_PANELS_RENDERED = """([indices, final]) => {
 }"""
 
 # Arm the measurement of one control move in a panel: the current image's bytes (hashed),
-# a keydown (slider) / input (drop-down) listener, capture phase on window so that it runs
+# a keydown (slider) / input (drop-down) / pointerdown (a drag) listener, capture phase on window so that it runs
 # before the control's own handler, that stamps t0, and a MutationObserver on the panel's <img> src that stamps t1 when the
 # kernel's new PNG arrives, then t2 once the new image has decoded.
 JS_ARM_MOVE = """async ([panel, control]) => {
@@ -347,6 +347,7 @@ JS_ARM_MOVE = """async ([panel, control]) => {
   const stamp = () => { if (m.t0 === null) m.t0 = performance.now(); };
   window.addEventListener('keydown', stamp, {capture: true, once: true});   // slider: the key press
   window.addEventListener('input', stamp, {capture: true, once: true});     // drop-down: the choice
+  window.addEventListener('pointerdown', stamp, {capture: true, once: true});   // mouse: the drag's start
   const observer = new MutationObserver(() => {
     const src = img.getAttribute('src');
     if (m.t1 !== null || src === m.srcBefore) return;

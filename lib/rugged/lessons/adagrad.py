@@ -41,9 +41,12 @@ def first_steps(path, names, rows=4):
 # ---------------------------------------------------------------------------------------
 # Figures
 
+# In lecture mode a figure is flatter: on a slide it shares the screen with its code, its printed
+# lines and a heading.
+
 def ravine_figure(surface, gd, adagrad, *, gd_label, ada_label):
     """GD's bounces (the band they sweep) and the lecture's Adagrad's path on the ravine."""
-    fig, ax = plots.new_figure(figsize=(10, 3.6))
+    fig, ax = plots.new_figure(figsize=(10, 3.2 if style.is_lecture() else 3.6))
     plots.surface_axes(surface, ax)
     plots.draw_band(ax, gd, gd_label)           # 300 bounces: the band they sweep
     plots.draw_path(ax, adagrad, ada_label).set_linewidth(2.2)
@@ -54,8 +57,9 @@ def ravine_figure(surface, gd, adagrad, *, gd_label, ada_label):
 
 def sigma_figure(path, names, *, title, sigma_label=r"$\sigma_i^t$", log_steps=True):
     """σ_i^t and η^t/σ_i^t per parameter (`plots.sigma_and_step`); returns the figure."""
-    axes = plots.sigma_and_step(path, names=names, title=title, sigma_label=sigma_label, log_steps=log_steps)
-    return axes[0].figure
+    fig, axes = plots.new_figure(1, 2, figsize=(10, 2.7 if style.is_lecture() else 3.6))
+    plots.sigma_and_step(path, names=names, axes=axes, title=title, sigma_label=sigma_label, log_steps=log_steps)
+    return fig
 
 
 def end_sigmas(path, names):
@@ -82,7 +86,7 @@ def endpoints(surface, paths):
 
 def pokemon_figure(surface, paths):
     """The Pokémon race: paths on the contour (left) and L − L* per step (right)."""
-    fig, (left, right) = plots.new_figure(1, 2, figsize=(11, 4.3))
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(11, 3.4 if style.is_lecture() else 4.3))
     plots.surface_axes(surface, left)
     for index, (label, path) in enumerate(paths.items()):
         color = style.color_of(label, index)
@@ -104,7 +108,7 @@ def pokemon_figure(surface, paths):
 def forms_figure(surface, torch_path, lecture_path, *, torch_label, lecture_label):
     """L − L* per step of torch's sum form and the lecture's mean form, over the lecture path's length."""
     n = len(lecture_path.loss)
-    fig, ax = plots.new_figure(figsize=(10, 3.6))
+    fig, ax = plots.new_figure(figsize=(10, 2.7 if style.is_lecture() else 3.6))
     ax.plot(np.arange(n), lecture_path.gap(surface, 1e-12), color=ADAGRAD, lw=1.0, label=lecture_label)
     ax.plot(np.arange(n), torch_path.gap(surface, 1e-12)[:n], "--", color=ADAGRAD, lw=2.6, label=torch_label)
     ax.set_yscale("log")
@@ -213,7 +217,7 @@ def pokemon_panel(eta=1.0, b=-120.0, w=-4.0, form="torch", steps=10_000, max_ste
         steps=widgets.int_slider("steps", steps, 500, max_steps, 500),
     )
     surface = surfaces.pokemon()
-    fig, (left, right) = plots.new_figure(1, 2, figsize=(10.5, 4.2), static=False)
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(10.5, 3.0 if style.is_lecture() else 4.2), static=False)
     plots.surface_axes(surface, left)
     path_line, ends = widgets.path_artists(left, ADAGRAD)
     (loss_line,) = right.plot([], [], color=ADAGRAD)

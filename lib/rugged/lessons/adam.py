@@ -117,7 +117,7 @@ def bias_figure(moments, steps=3000, seed=0, betas=(0.9, 0.999), noise=0.3):
     grads = 1 + noise * rng.standard_normal(steps)
     mo = moments(grads, betas)
     t = np.arange(1, steps + 1)          # t + 1, for the log axes
-    fig, axes = plots.new_figure(1, 3, figsize=(9.5, 3.6))
+    fig, axes = plots.new_figure(1, 3, figsize=(12, 3.0) if style.is_lecture() else (9.5, 3.6))   # flatter on a slide
     blue, red = style.FAMILY_COLORS["Adam"], style.OKABE_ITO["vermillion"]
     axes[0].plot(t, grads, ".", color="0.7", ms=2, label=r"$g^t$ (noisy, mean 1)")
     axes[0].plot(t, mo["m"], color=red, label=r"$m^t$ (raw, starts at 0)")
@@ -295,7 +295,7 @@ def live_torch_parity():
 
 # ---------------------------------------------------------------------------------------
 # The race: SGD, momentum, RMSProp and Adam on a saddle and on a curved valley, each at its
-# own best η (rugged.tuning's fair race, the one notebook 08 runs with seven optimizers).
+# own best η (rugged.tuning's fair race, the one notebook 09 runs with seven optimizers).
 
 RACERS = {   # name → make(lr); "Momentum" is torch's SGD with μ = 0.9
     "SGD": optim.SGD,
@@ -447,7 +447,8 @@ def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle"):
         surface=widgets.choice("surface", list(PANEL_SURFACES), surface),
     )
     all_surfaces = {name: s for name, s in surfaces.all_surfaces().items() if name in PANEL_SURFACES}
-    fig, axes = plots.new_figure(1, 2, figsize=(10, 4), static=False,
+    # on a slide the panel's controls and status line sit above the figure: a flatter figure leaves them room
+    fig, axes = plots.new_figure(1, 2, figsize=(10, 2.8 if style.is_lecture() else 4), static=False,
                                  gridspec_kw=dict(width_ratios=[1.2, 1]))
     left, right = axes
     blue = style.FAMILY_COLORS["Adam"]

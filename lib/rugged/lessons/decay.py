@@ -97,7 +97,8 @@ def why_figure(surface, runs, bursts, until=5000):
 
     runs: schedule kind → (path, its stability number per step); thin vertical lines mark
     the starts of `bursts` (from `runner.bursts`)."""
-    fig, axes = plots.new_figure(3, 1, figsize=(10, 6.6), sharex=True)
+    # flatter on a slide, under its code and heading
+    fig, axes = plots.new_figure(3, 1, figsize=(12, 4.6) if style.is_lecture() else (10, 6.6), sharex=True)
     for label, (path, stability) in runs.items():
         color = SCHEDULE_COLORS[label]
         t = np.arange(min(until, path.steps))
@@ -131,7 +132,7 @@ def why_figure(surface, runs, bursts, until=5000):
 
 def fix_figure(surface, paths):
     """L − L* per step for several runs: a dict label → (path, colour)."""
-    fig, ax = plots.new_figure(figsize=(10, 4.2))
+    fig, ax = plots.new_figure(figsize=(10, 3.2 if style.is_lecture() else 4.2))   # flatter on a slide
     for label, (path, color) in paths.items():
         _gap_curve(ax, path, surface, color, lw=1.3, label=label)
     ax.set_ylabel(r"$L(\theta^t) - L^*$")
@@ -158,7 +159,9 @@ def gallery_figure(surface, runs, ncols=3):
     and its bursts ▲, `ncols` panels to a row, so that each stays large enough to read."""
     n = len(runs) + 1
     nrows = -(-n // ncols)
-    fig, axes = plots.new_figure(nrows, ncols, figsize=(11, 3.2 * nrows), squeeze=False)
+    # flatter on a slide, under its code and heading
+    fig, axes = plots.new_figure(nrows, ncols, figsize=(13, 2.5 * nrows) if style.is_lecture() else (11, 3.2 * nrows),
+                                 squeeze=False)
     axes = axes.ravel()
     lr_ax, loss_axes = axes[0], axes[1:n]
     for ax in axes[n:]:

@@ -210,7 +210,7 @@ def regime_runs(surface, betas, eta=REGIME_ETA, steps=150):
 def regimes_figure(runs, lam, eta=REGIME_ETA):
     """Left: the moduli of the two roots against β for one curvature λ (ηλ fixed). Right: x^t for the
     runs (β → path), one per regime."""
-    fig, (left, right) = plots.new_figure(1, 2, figsize=(11, 3.9))
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(11, 3.4 if style.is_lecture() else 3.9))   # flatter on a slide
     betas = np.linspace(0, 0.999, 800)
     moduli = np.abs(roots(eta, betas, lam))
     critical = (1 - math.sqrt(eta * lam)) ** 2
@@ -336,7 +336,8 @@ def rate_map_axes(ax, rate, lams, eta_range, optimum=None, n=160):
 def rate_map_figure(rate, surfaces_, optima, eta_ranges, points=(), n=100):
     """One rate map per surface (dict name → surface), each with its (η*, β*) ★ and the extra
     `points` (label, η, β) marked, and a shared colour bar."""
-    fig, axes = plots.new_figure(1, len(surfaces_), figsize=(5.6 * len(surfaces_), 4.2), squeeze=False)
+    height = 3.4 if style.is_lecture() else 4.2         # flatter on a slide, under its code and heading
+    fig, axes = plots.new_figure(1, len(surfaces_), figsize=(5.6 * len(surfaces_), height), squeeze=False)
     for ax, (name, surface) in zip(axes[0], surfaces_.items()):
         mesh = rate_map_axes(ax, rate, surface.eigenvalues, eta_ranges[name], optima[name], n=n)
         kappa = surface.eigenvalues[1] / surface.eigenvalues[0]
@@ -427,7 +428,7 @@ def ravine_race(surface=None):
 def race_figure(surface, results):
     """`plots.race` at each racer's best η, with the sensitivity to η."""
     return plots.race(surface, {name: t.path for name, t in results.items()}, sensitivity=results,
-                      title="Each at its best η, from the ravine's start")
+                      title="Each racer at its best η")
 
 
 # ---------------------------------------------------------------------------------------
@@ -515,7 +516,7 @@ def stall_table(runs):
 def stall_figure(runs, reference=(0.0, 0.7)):
     """Loss per step for each β at its best η (one line per seed), and GD at 01's η for reference
     when that is not GD's best."""
-    fig, ax = plots.new_figure(figsize=(9, 3.9))
+    fig, ax = plots.new_figure(figsize=(11, 3.4) if style.is_lecture() else (9, 3.9))   # flatter on a slide
     best = _best_etas(runs)
     t = runs["t"]
     colors = ["black"] + [_shade(MOMENTUM, s) for s in (0.3, -0.3, -0.65)]

@@ -19,6 +19,7 @@ and the answer checks.
 import functools
 
 import numpy as np
+from matplotlib.patches import Rectangle
 
 from .. import optim, plots, style, surfaces, tuning, widgets
 from ..exercises import (Feedback, as_choice, as_number, check, close, reads, right, rounding_note,
@@ -74,7 +75,8 @@ def memory_figure(memory_weights, t=40, alphas=CLIFF_ALPHAS):
     memory_weights(t, alpha): the weights w_0 … w_t with (σ^t)² = Σ_k w_k (g^k)², Adagrad's for
     alpha None (the notebook's teaching function).
     """
-    fig, ax = plots.new_figure(figsize=(8.5, 3.6))
+    # flatter on a slide (lecture mode), where it shares the screen with its code and printed lines
+    fig, ax = plots.new_figure(figsize=(11, 2.8) if style.is_lecture() else (8.5, 3.6))
     k = np.arange(t + 1)
     ax.plot(k, memory_weights(t, None), color=ADAGRAD, marker="o", markersize=3.5,
             label=f"Adagrad: every $g^k$ weighs 1/(t+1) = 1/{t + 1}")
@@ -117,7 +119,7 @@ def print_memory(memory_weights, half_memory, t=40, alphas=CLIFF_ALPHAS):
 
 def x_profile_figure(surface):
     """L(x, 0) and |∂L/∂x| along x, with the plateau, cliff and basin marked."""
-    fig, axes = plots.new_figure(1, 2, figsize=(11, 3.6))
+    fig, axes = plots.new_figure(1, 2, figsize=(11, 2.5 if style.is_lecture() else 3.6))   # flatter on a slide
     x = np.linspace(*surface.window[0], 600)
     points = np.stack([x, np.zeros_like(x)], axis=-1)
     slope = np.abs(surface.grad(points)[:, 0])
@@ -138,7 +140,7 @@ def x_profile_figure(surface):
                 ha="center", va="top")
         ax.text(basin, y, "basin", ha="center", va="top")
     axes[0].set_ylim(-0.5, 11)
-    axes[1].set_ylim(1e-4, 40)
+    axes[1].set_ylim(2e-5, 40)          # the lowest tick label (10⁻⁴) clear of the x axis' first label
     axes[0].set_ylabel("L(x, 0)")
     axes[1].set_ylabel(r"$|\partial L/\partial x|$, the size of $g_x$")
     axes[0].set_title("The loss along x (★ the minimum)")
@@ -318,7 +320,7 @@ def first_steps_table(paths, eta, names=("x", "y"), rows=3):
 def transient_figure(alphas=(0.9, 0.99, 0.999), eta=0.01, steps=600):
     """Step/η on a constant slope (g = 1 every step): torch's RMSprop against the lecture form."""
     slope = surfaces.Slope(1.0)
-    fig, ax = plots.new_figure(figsize=(8.5, 3.6))
+    fig, ax = plots.new_figure(figsize=(11, 3.0) if style.is_lecture() else (8.5, 3.6))   # flatter on a slide
     for index, alpha in enumerate(alphas):
         path = descend(slope, optim.RMSprop(lr=eta, alpha=alpha, eps=0.0), slope.start, steps)
         look = alpha_style(alpha, index + 1)
@@ -351,10 +353,10 @@ def print_overshoot(torch_overshoot, alphas=(0.9, 0.99, 0.999), within=0.1):
 # ---------------------------------------------------------------------------------------
 # The race on Rosenbrock's valley
 
-# rugged.tuning's fair race, the one notebooks 05 and 08 run: every racer at its own best η, from
+# rugged.tuning's fair race, the one notebooks 05 and 09 run: every racer at its own best η, from
 # the valley's start and 4 starts near it, scored by the median steps to reach the goal and stay.
-# The lecture's forms race; torch's Adagrad and RMSprop are notebook 08's racers, so that their
-# rows here are the same as in 08's race on this valley.
+# The lecture's forms race; torch's Adagrad and RMSprop are notebook 09's racers, so that their
+# rows here are the same as in 09's race on this valley.
 
 RACERS = {
     "GD": lambda lr: optim.GD(lr=lr),
@@ -377,7 +379,7 @@ def race_figure(surface, results, names=LECTURE_RACERS):
     per step, and the score against η (the sensitivity)."""
     shown = {name: results[name] for name in names}
     fig = plots.race(surface, {name: t.path for name, t in shown.items()}, sensitivity=shown,
-                     title="Each at its best η, from the valley's start")
+                     title="Each racer at its best η")
     scored = [t.steps[np.isfinite(t.steps)] for t in shown.values()]
     lowest = min((s.min() for s in scored if len(s)), default=None)
     if lowest is not None:                   # every score is near the budget: show that stretch
@@ -439,7 +441,8 @@ def rmsprop_panel(alpha=0.9, eta=0.1, steps=400):
     controls = dict(alpha=widgets.StopSlider("α", alpha, widgets.forgetting_stops(0.5, 0.999)),
                     eta=widgets.log_slider("η", eta, -3, 0, readout_format=".2g"))
     surface = surfaces.plateau_cliff()
-    fig, unused = plots.new_figure(static=False, figsize=(10, 5))
+    # on a slide the panel's controls and status line sit above the figure: a flatter figure leaves them room
+    fig, unused = plots.new_figure(static=False, figsize=(10, 3.4 if style.is_lecture() else 5))
     unused.remove()
     grid = fig.add_gridspec(2, 2, width_ratios=(1.25, 1))
     path_ax = fig.add_subplot(grid[:, 0])
@@ -458,7 +461,9 @@ def rmsprop_panel(alpha=0.9, eta=0.1, steps=400):
     ada_sigma, rms_sigma = lines(sigma_ax, **ada), lines(sigma_ax, **rms)
     ada_step, rms_step = lines(step_ax, **ada), lines(step_ax, **rms)
     eta_line = step_ax.axhline(eta, color="black", lw=0.8, ls=":")
-    spans = [ax.axvspan(0, 1, color=CLIFF_GREY, zorder=0) for ax in (sigma_ax, step_ax)]
+    # a Rectangle in data x and axes y, moved by each draw (axvspan gives a Polygon before matplotlib 3.9)
+    spans = [ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.get_xaxis_transform(), color=CLIFF_GREY,
+                                    zorder=0, lw=0)) for ax in (sigma_ax, step_ax)]
     for ax in (sigma_ax, step_ax):
         ax.set_yscale("log")
         ax.set_xlim(0, steps)

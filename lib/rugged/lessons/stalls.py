@@ -235,7 +235,9 @@ def ravine_figure(surface, path, *, label, zoom_steps=12):
     inset.set_facecolor("white")
     inset.set_title(f"first {zoom_steps} steps, x zoomed", fontsize="small")
     inset.tick_params(labelsize="small")
-    inset.xaxis.set_major_locator(MaxNLocator(3))
+    for axis, (lo, hi) in ((inset.xaxis, inset.get_xlim()), (inset.yaxis, inset.get_ylim())):
+        # only the ticks inside the zoom: a label just outside it would sit on the other axis' labels
+        axis.set_ticks([v for v in MaxNLocator(3).tick_values(lo, hi) if lo <= v <= hi])
     inset.grid(False)
     t = np.arange(len(path.loss))
     loss_ax.plot(t, path.loss, color=GD_COLOR)
@@ -299,7 +301,8 @@ def census_positions(ratios, spread=0.018, seed=0):
 
 def census_figure(c, *, title):
     """Training loss against minimum ratio at every critical point; true local minima as ★."""
-    fig, ax = plots.new_figure(figsize=(8.5, 4.4))
+    # on a slide, flatter: it shares the screen with a heading and a line of text
+    fig, ax = plots.new_figure(figsize=(10.5, 3.6) if style.is_lecture() else (8.5, 4.4))
     x = census_positions(c.minimum_ratio)
     saddle = ~c.is_local_min
     ax.plot(x[saddle], c.loss[saddle], "o", color=SADDLE_COLOR, alpha=0.75, ms=6,
@@ -446,7 +449,9 @@ def ravine_panel(eta=1e-2, steps=300, max_steps=100_000):
                     steps=widgets.int_slider("steps", steps, 10, max_steps, 10))
     surface = surfaces.ravine()
     lam_min, lam_max = surface.eigenvalues
-    fig, contour, loss_ax, grad_ax = ravine_layout(surface, static=False, figsize=(10.5, 4.2))
+    # on a slide the panel's controls and status line sit above the figure: a lower figure leaves them room
+    fig, contour, loss_ax, grad_ax = ravine_layout(surface, static=False,
+                                                   figsize=(10.5, 3.6 if style.is_lecture() else 4.2))
     path_line, ends = widgets.path_artists(contour, GD_COLOR, lw=1.2)
     (band,) = contour.fill(np.empty(0), np.empty(0), facecolor=to_rgba(GD_COLOR, 0.3), edgecolor=GD_COLOR,
                            hatch="||||", lw=0, zorder=2)

@@ -1,11 +1,11 @@
-r"""08 summary: the general formula as a composer, why momentum and σ don't cancel, the
+r"""09 summary: the general formula as a composer, why momentum and σ don't cancel, the
 torch.optim optimizers as (m, σ, η^t), and a race of every optimizer on every surface.
 
     θ_i^{t+1} = θ_i^t − (η^t / σ_i^t) · m_i^t
 
 The composition itself is `rugged.compose.Composed` (an `optim.Optimizer` built from named
 ingredients) and `rugged.compose.match` names it; this module holds the notebook's experiments,
-figures, the "08 composer" panel and the exercise checks. The statistics m̂ and σ that Adam's
+figures, the "09 composer" panel and the exercise checks. The statistics m̂ and σ that Adam's
 step uses are the notebook's teaching cell (`statistics`), which it passes to this module.
 """
 
@@ -414,7 +414,7 @@ def race_figure(results, name, show=None):
 
 
 # ---------------------------------------------------------------------------------------
-# 5. The "08 composer" panel.
+# 5. The "09 composer" panel.
 
 MOMENTUM_OPTIONS = [("off: m = g", "off"), ("EMA of g (β₁)", "ema"),
                     ("EMA, bias-corrected m̂", "corrected")]
@@ -456,7 +456,7 @@ def composed_from(momentum, beta1, sigma, eta):
                     bias_correction=momentum == "corrected", form=form)
 
 
-@widgets.register("08 composer")
+@widgets.register("09 composer")
 def composer_panel(surface="rosenbrock", momentum="corrected", beta1=0.9, sigma=("adam", "torch"),
                    schedule="warmup_cosine", eta=0.5):
     """Panel: compose m, σ and η^t, pick a surface; the path, L − L* and η^t/η, and the optimizer's name.
@@ -476,10 +476,12 @@ def composer_panel(surface="rosenbrock", momentum="corrected", beta1=0.9, sigma=
         schedule=widgets.choice("schedule ηᵗ", SCHEDULE_OPTIONS, schedule),
         eta=widgets.log_slider("η", eta, -7, 2),
     )
-    fig, unused = plots.new_figure(static=False, figsize=(11, 4.4))
+    lecture = style.is_lecture()            # on a slide: flatter, under the panel's many controls
+    fig, unused = plots.new_figure(static=False, figsize=(11, 3.9) if lecture else (11, 4.4))
     unused.remove()
     fig.set_layout_engine("none")           # the axes are placed by hand below
-    fig.set_dpi(90)
+    if not lecture:                         # lecture mode has already sized it for a slide
+        fig.set_dpi(90)
     blue, vermillion = style.OKABE_ITO["blue"], style.OKABE_ITO["vermillion"]
     name_text = fig.text(0.5, 0.95, "", ha="center", va="center", fontsize=13, fontweight="bold")
     ax = fig.add_axes((0.065, 0.12, 0.40, 0.74))

@@ -74,7 +74,8 @@ def schedule_table(base_lr=RESNET_BASE_LR):
 def schedules_figure(base_lr=RESNET_BASE_LR, resnet_iters=1500, transformer_steps=100_000):
     """ResNet's constant warmup; the Transformer schedule against t (linear axes) and against
     t + 1, the paper's step (log-log axes)."""
-    fig, axes = plots.new_figure(1, 3, figsize=(12, 3.9), width_ratios=(1, 1.2, 1))
+    # flatter on a slide, under its code and table
+    fig, axes = plots.new_figure(1, 3, figsize=(12, 3.4 if style.is_lecture() else 3.9), width_ratios=(1, 1.2, 1))
     t = np.arange(resnet_iters)
     resnet = schedules.ResNetWarmup(RESNET_WARMUP_LR, RESNET_WARMUP).lr_at(t, base_lr)
     axes[0].plot(t, resnet, color=ADAM)
@@ -84,7 +85,7 @@ def schedules_figure(base_lr=RESNET_BASE_LR, resnet_iters=1500, transformer_step
     axes[0].set_ylim(0, 0.11)
     axes[0].set_xlabel("iteration t")
     axes[0].set_ylabel(r"learning rate $\eta^t$")
-    axes[0].set_title("ResNet-110 on CIFAR-10 (He et al.)", fontsize="medium")
+    axes[0].set_title("ResNet-110, CIFAR-10", fontsize="medium")
 
     steps = np.unique(np.geomspace(1, transformer_steps, 3000).astype(int))     # the paper's k
     lrs = transformer_lr(steps)
@@ -98,12 +99,11 @@ def schedules_figure(base_lr=RESNET_BASE_LR, resnet_iters=1500, transformer_step
     axes[1].set_ylabel(r"learning rate $\eta^t$")
     axes[1].set_xlim(0, transformer_steps)
     axes[1].set_ylim(0, peak * 1.12)
-    axes[1].set_title(f"Transformer: d_model = {PAPER_D_MODEL}, warmup_steps = {PAPER_WARMUP}",
-                      fontsize="medium")
+    axes[1].set_title(f"Transformer: d_model {PAPER_D_MODEL}, warmup {PAPER_WARMUP}", fontsize="medium")
     axes[2].set_xscale("log")
     axes[2].set_yscale("log")
     axes[2].set_xlabel("t + 1 (the paper's step)")
-    axes[2].set_title("the same, log-log: slopes +1 and −½", fontsize="medium")
+    axes[2].set_title("log-log: slopes +1, −½", fontsize="medium")
     axes[1].xaxis.set_major_formatter(plots.plt.FuncFormatter(lambda x, _: f"{x:,.0f}"))
     axes[1].xaxis.set_major_locator(plots.plt.MaxNLocator(4))
     plots.no_minor_ticks(*fig.axes)
@@ -115,7 +115,8 @@ VARIANTS = {"warmup_steps": (1000, 4000, 16_000), "d_model": (128, 512, 2048)}
 
 def variants_figure(steps=50_000):
     """The Transformer schedule against t for three warmup lengths (left) and three widths (right)."""
-    fig, axes = plots.new_figure(1, 2, figsize=(11, 3.8), sharey=True)
+    # flatter on a slide, under its code and table
+    fig, axes = plots.new_figure(1, 2, figsize=(11, 2.8 if style.is_lecture() else 3.8), sharey=True)
     s = np.unique(np.linspace(1, steps, 4000).astype(int))          # the paper's steps k = t + 1
     for ax, (name, values) in zip(axes, VARIANTS.items()):
         for k, value in enumerate(values):
@@ -183,7 +184,8 @@ def transformer_panel(d_model=PAPER_D_MODEL, warmup_steps=PAPER_WARMUP, steps=50
         warmup_steps=widgets.int_slider("warmup_steps", warmup_steps, 100, 20_000, 100),
     )
     grid = np.unique(np.linspace(1, steps, 1500).astype(int))
-    fig, ax = plots.new_figure(figsize=(9, 3.9), static=False)
+    # on a slide the panel's controls and status line sit above the figure: a flatter figure leaves them room
+    fig, ax = plots.new_figure(figsize=(11, 3.3) if style.is_lecture() else (9, 3.9), static=False)
     ref_step, ref_peak = transformer_peak()
     ref_steps = np.union1d(grid, [ref_step])
     ax.plot(ref_steps, transformer_lr(ref_steps), color=REFERENCE, lw=3,
@@ -312,7 +314,9 @@ def settling_table(adam, shown=(0, 1, 4, 19), runs=(100, 1_000, 10_000)):
 def variance_figure(adam, radam, chi_variance, beta2=0.999, hist_steps=(0, 5, 49)):
     """Left: histograms of 1/σ^t at a few t. Right: Var[1/σ^t] over t (log y) for Adam and
     RAdam (Monte Carlo) with the χ² model (`chi_variance`, see `model_gap`) and its long-run level."""
-    fig, (left, right) = plots.new_figure(1, 2, figsize=(12, 4.3), width_ratios=(1, 1.25))
+    # on a slide it shares the screen with a 13-line table: much flatter there
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(13, 2.8) if style.is_lecture() else (12, 4.3),
+                                          width_ratios=(1, 1.25))
     bins = np.geomspace(0.1, 1e4, 61)
     hist_colors = (style.OKABE_ITO["orange"], style.OKABE_ITO["green"], style.OKABE_ITO["black"])
     for k, t in enumerate(hist_steps):
@@ -361,7 +365,7 @@ def variance_figure(adam, radam, chi_variance, beta2=0.999, hist_steps=(0, 5, 49
 def rho_figure(beta2=0.999, steps=50):
     """ρ^t with the paper's and torch's thresholds (left, t from 0) and r (right, against
     t + 1, torch's step, on a log axis)."""
-    fig, (left, right) = plots.new_figure(1, 2, figsize=(11, 3.8))
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(11, 3.2 if style.is_lecture() else 3.8))   # flatter on a slide
     t = np.arange(steps)
     rho = rho_at(t, beta2)
     left.plot(t, rho, "o-", color=RADAM, markersize=4, lw=1.2)
@@ -526,8 +530,9 @@ def race_figure(problem, runs, eta, saturation, first=40):
         sat_ax.plot(np.arange(first + 1), np.median(sat, axis=1), label=name, **kw)
     for ax in (sizes_ax, median_ax):
         ax.axhline(eta, color="0.4", ls=":", lw=1)
-        ax.annotate("η", (first - 1, eta), xytext=(0, 3), textcoords="offset points",
-                    ha="right", va="bottom", fontsize="small")
+        # named just right of the axes, at its height: inside, it would meet the title when η is near the top
+        ax.annotate("η", (1, eta), xycoords=ax.get_yaxis_transform(), xytext=(3, 0), textcoords="offset points",
+                    ha="left", va="center", fontsize="small")
         ax.set_yscale("log")
         ax.set_xlabel("step t")
     sizes_ax.set_ylabel(r"largest $|\Delta\theta_i^t|$ over $i$")
@@ -537,7 +542,7 @@ def race_figure(problem, runs, eta, saturation, first=40):
     sat_ax.set_ylim(0, 1)
     sat_ax.set_xlabel("step t")
     sat_ax.set_ylabel("share with |z| > 3")
-    sat_ax.set_title("saturated tanh units, 2nd hidden layer", fontsize="medium")
+    sat_ax.set_title("saturated tanh units, layer 2", fontsize="medium")
     sizes_ax.legend(fontsize="small", loc="lower right")
     plots.no_minor_ticks(*fig.axes)
     return fig

@@ -1,0 +1,626 @@
+"""Notebook 08 (training a real network): minibatch noise on the lecture's surface, and a
+network trained on real data with every optimizer, each at its own tuned η.
+
+Two experiments:
+
+* **Noise on the Pokémon surface.** Its loss sums over 10 examples, so `descend(…,
+  batch_size=r, seed=s)` with r = 1, 2, 5 is real minibatch SGD and r = 10 is the full
+  gradient (`noise_runs`).
+* **Digits.** A (64, 16, 10) tanh MLP (`nets.Classifier`) on the handwritten digits of
+  `rugged.datasets`, trained with minibatches of 32 by seven of `rugged.optim`'s
+  optimizers. `train` runs every (optimizer, η, seed) side by side as one row of a batch
+  θ of shape (k, d): each row does the arithmetic `descend(problem, make(η), θ0, steps,
+  batch_size=32, seed=seed)` does (tested), with the same batches for the same seed.
+  `tune` picks each optimizer's η by the mean validation loss over the seeds, on a log
+  grid; the test split is read once, by `test_table`, for the tuned settings.
+"""
+
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+from tqdm import tqdm          # a text bar, as the census of 01: no widget left behind in the output
+
+from .. import datasets, descend, nets, optim, plots, schedules, style, surfaces, widgets
+from ..curvature import _one_blas_thread
+from ..exercises import (Feedback, as_int, as_number, check, close, read_as, reads, right, rounding_of, shown,
+                         unanswered, wrong)
+from ..runner import minibatches, relative_error
+
+# ---------------------------------------------------------------------------------------
+# 1 · Noise on the Pokémon surface
+
+NOISE_BATCHES = (1, 2, 5, 10)
+NOISE_STEPS = 1500
+NOISE_OPTIMIZERS = {           # the lecture's forms at the η the earlier notebooks use
+    "GD": lambda: optim.GD(lr=1e-7),
+    "Adagrad": lambda: optim.LectureAdagrad(lr=1.0),
+    "RMSProp": lambda: optim.LectureRMSProp(lr=1.0, alpha=0.9),
+    "Adam": lambda: optim.Adam(lr=1.0),
+}
+BATCH_COLORS = {1: style.OKABE_ITO["vermillion"], 2: style.OKABE_ITO["orange"],
+                5: style.OKABE_ITO["sky"], 10: style.OKABE_ITO["black"]}
+
+
+def noise_runs(steps=NOISE_STEPS, seed=0, batch_sizes=NOISE_BATCHES):
+    """{optimizer: {r: Path}}: each optimizer of NOISE_OPTIMIZERS from the lecture's start with
+    minibatches of r of the 10 Pokémon (r = 10: the full gradient), the batches drawn by `seed`."""
+    surface = surfaces.pokemon()
+    return {name: {r: descend(surface, make(), surface.start, steps, batch_size=r, seed=seed)
+                   for r in batch_sizes}
+            for name, make in NOISE_OPTIMIZERS.items()}
+
+
+def noise_table(runs):
+    """Print, per optimizer and batch size, the level L − L* wanders at over the second half of
+    the run (`noise_levels`)."""
+    levels = noise_levels(runs)
+    sizes = list(next(iter(levels.values())))
+    steps = next(iter(next(iter(runs.values())).values())).steps
+    print(f"L − L*, geometric mean over updates {steps // 2:,} … {steps:,}")
+    print(f"{'':>8}" + "".join(f"{f'r = {r}':>11}" for r in sizes))
+    for name, row in levels.items():
+        print(f"{name:>8}" + "".join(f"{row[r]:>11.2e}" for r in sizes))
+
+
+def noise_figure(runs, keep=400):
+    """Top: the paths of the adaptive methods on the Pokémon contour, one colour per batch size;
+    bottom: L − L* against t (GD at η = 1e-7 hardly moves, see `noise_table`). Each line draws
+    `keep` evenly spaced steps (every step of a long noisy run draws slowly and reads no better)."""
+    surface = surfaces.pokemon()
+    runs = {name: paths for name, paths in runs.items() if name != "GD"}
+    fig, axes = plots.new_figure(2, len(runs), figsize=(11, 6.2), sharex="row")
+    levels = surface.levels()
+    for column, (name, paths) in enumerate(runs.items()):
+        top, bottom = axes[0, column], axes[1, column]
+        plots.surface_axes(surface, top, levels=levels, n=50)
+        for r, path in sorted(paths.items()):           # the full batch last, on top
+            shown = np.unique(np.linspace(0, path.steps, keep).astype(int))
+            full = r == max(paths)
+            lw = 2.0 if full else 0.8
+            top.plot(path.params[shown, 0], path.params[shown, 1], color=BATCH_COLORS[r], lw=lw,
+                     alpha=1 if full else 0.8, label=f"r = {r}")
+            bottom.plot(shown, path.gap(surface)[shown], color=BATCH_COLORS[r], lw=lw,
+                        alpha=1 if full else 0.8, label=f"r = {r}")
+        top.set_title(name)
+        if column:
+            top.set_ylabel("")
+        else:
+            bottom.set_ylabel(r"$L(\theta^t) - L^*$")
+        bottom.set_yscale("log")
+        bottom.set_xlabel("update $t$")
+    plots.plain_log_ticks(*axes[1])
+    axes[0, -1].legend(loc="lower left", title="batch size")
+    return fig
+
+
+def sigma_figure(runs, parameter=1, keep=300):
+    """σ^t of one parameter (default w) for each batch size, against the full-batch σ^t (r = 10),
+    on log axes (`keep` log-spaced steps per line)."""
+    names = [name for name in runs if name != "GD"]
+    fig, axes = plots.new_figure(1, len(names), figsize=(12, 3.4))
+    label = surfaces.pokemon().labels[parameter]
+    for ax, name in zip(axes, names):
+        for r, path in sorted(runs[name].items(), reverse=True):
+            shown = np.unique(np.geomspace(1, path.steps, keep).astype(int)) - 1
+            ax.plot(shown + 1, path.sigma[shown, parameter], color=BATCH_COLORS[r],
+                    lw=1.0 if r < 10 else 2.0, label=f"r = {r}" + (" (full)" if r == 10 else ""))
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_title(f"{name}: $\\sigma_{{{label}}}^t$")
+        ax.set_xlabel("update $t + 1$")
+        plots.plain_log_ticks(ax)
+    axes[0].legend(title="batch size")
+    return fig
+
+
+def noise_levels(runs, last=0.5):
+    """{optimizer: {r: the geometric mean of L − L* over the `last` share of the steps}}: the level
+    the loss wanders at in the end (a single last value of a noisy run is luck)."""
+    surface = surfaces.pokemon()
+    levels = {}
+    for name, paths in runs.items():
+        levels[name] = {}
+        for r, path in paths.items():
+            gap = path.gap(surface)[int(path.steps * (1 - last)):]
+            levels[name][r] = float(np.exp(np.mean(np.log(gap))))
+    return levels
+
+
+# ---------------------------------------------------------------------------------------
+# 2 · A network on the digits
+
+SIZES = (64, 16, 10)
+BATCH = 32
+STEPS = 200              # about 6 epochs of the 1,078 training images
+SEEDS = (0, 1, 2)        # seed s: initial weights MLP.init(s) and minibatches drawn with seed s
+RECORD_EVERY = 10
+RACERS = {
+    "SGD": lambda lr: optim.SGD(lr=lr),
+    "SGD + momentum": lambda lr: optim.SGD(lr=lr, momentum=0.9),
+    "Adagrad": lambda lr: optim.Adagrad(lr=lr),
+    "RMSprop": lambda lr: optim.RMSprop(lr=lr),
+    "Adam": lambda lr: optim.Adam(lr=lr),
+    "AdamW": lambda lr: optim.AdamW(lr=lr),
+    "RAdam": lambda lr: optim.RAdam(lr=lr),
+}
+# every optimizer gets the same number of η, half a decade apart, over the range where it
+# trains at all (SGD needs larger η than the adaptive methods, whose steps are about η)
+GRIDS = {
+    "SGD": np.logspace(-1, 1, 5),
+    "SGD + momentum": np.logspace(-2, 0, 5),
+    "Adagrad": np.logspace(-2, 0, 5),
+    "RMSprop": np.logspace(-3, -1, 5),
+    "Adam": np.logspace(-3, -1, 5),
+    "AdamW": np.logspace(-3, -1, 5),
+    "RAdam": np.logspace(-2.5, -0.5, 5),
+}
+
+
+def digits_problems(sizes=SIZES):
+    """The training, validation and test sets of the digits as `nets.Classifier`s of one MLP."""
+    net = nets.MLP(sizes)
+    split = datasets.split_digits()
+    return tuple(nets.Classifier(net, part.X, part.y) for part in split)
+
+
+def digits_figure(count=20, per_row=10):
+    """The first `count` training images with their labels, tiled into one picture (one image
+    draws much faster than `count` small axes)."""
+    train = datasets.split_digits().train
+    rows = -(-count // per_row)
+    tiles = np.zeros((rows * 10, per_row * 13))       # an 8 × 8 image and its label per tile
+    for k, image in enumerate(train.X[:count]):
+        r, c = divmod(k, per_row)
+        tiles[r * 10 + 1:r * 10 + 9, c * 13:c * 13 + 8] = image.reshape(8, 8)
+    fig, ax = plots.new_figure(figsize=(9, 2.0))
+    ax.imshow(tiles, cmap="Greys", vmin=0, vmax=1, interpolation="nearest")
+    for k, label in enumerate(train.y[:count]):
+        r, c = divmod(k, per_row)
+        ax.text(c * 13 + 8, r * 10 + 4.5, f"→{label}", color=style.OKABE_ITO["vermillion"],
+                ha="left", va="center", fontweight="bold")
+    ax.set_axis_off()
+    return fig
+
+
+def torch_check(steps=50):
+    """Print how far rugged is from torch on the recorded digits case (tools/make_net_golden.py):
+    the gradient of the cross-entropy, and Adam's weights over the first `steps` minibatch steps."""
+    with resources.files("rugged.parity").joinpath("data", "net.npz").open("rb") as file, \
+            np.load(file) as recorded:
+        golden = {key: recorded[key] for key in recorded.files}
+    sizes = tuple(int(v) for v in golden["case_sizes"])
+    lr, r, seed = float(golden["case_lr"]), int(golden["case_batch_size"]), int(golden["case_batch_seed"])
+    checkpoints = golden["checkpoints"]
+    keep = checkpoints <= steps
+    train = digits_problems(sizes)[0]
+    theta0 = train.net.init(int(golden["case_init_seed"]))
+    path = descend(train, optim.Adam(lr=lr), theta0, int(checkpoints[keep][-1]), batch_size=r, seed=seed)
+    rows = path.batches[0][:int(golden["case_grad_rows"])]
+    gradient = relative_error(train.batch_grad(theta0, rows)[None], golden["grad_batch"][:1])
+    run = relative_error(path.params[checkpoints[keep]], golden["params"][keep])
+    print(f"network {sizes}, {train.n_params:,} parameters, torch {golden['torch_version']}, float64")
+    print(f"gradient on a minibatch of {len(rows)}: relative error {_bound(gradient)}")
+    print(f"Adam(lr={lr:g}), batches of {r}, {int(checkpoints[keep][-1])} steps: relative error {_bound(run)}")
+
+
+def _bound(error):
+    """A relative error as a bound, since its digits are rounding: '< 1e-12' (or the value if larger)."""
+    return "< 1e-12" if error < 1e-12 else f"{error:.1e}"
+
+
+@dataclass
+class Training:
+    """What `train` recorded for every row (an optimizer at one η from one seed).
+
+    names, etas, seeds: the row's optimizer, η and seed, shape (k,). final: θ after the last
+    step, (k, d). batch_loss: the minibatch loss before each step, (steps, k). params: θ every
+    `every` steps (and at the end), (m, k, d), at the steps `recorded`.
+    """
+
+    names: np.ndarray
+    etas: np.ndarray
+    seeds: np.ndarray
+    final: np.ndarray
+    batch_loss: np.ndarray
+    params: np.ndarray
+    recorded: np.ndarray
+
+    def rows(self, name, eta=None):
+        """The rows of optimizer `name` (at η = eta, if given)."""
+        keep = self.names == name
+        if eta is not None:
+            keep &= np.isclose(self.etas, eta, rtol=1e-12)
+        return np.flatnonzero(keep)
+
+
+@_one_blas_thread
+def train(problem, blocks, seeds=SEEDS, steps=STEPS, batch_size=BATCH, every=RECORD_EVERY,
+          progress=True):
+    """Run every (optimizer, η, seed) side by side on `problem` with minibatches; a `Training`.
+
+    blocks: {name: (make, etas, schedule)} with make(lr) → a rugged optimizer and schedule None
+    or a rugged schedule. Row (name, η, s) starts from net.init(s) and draws its batches with
+    seed s (`runner.minibatches`): the same θ0 and batches as `descend(problem, make(η),
+    net.init(s), steps, schedule=schedule, batch_size=batch_size, seed=s)`, and the same
+    arithmetic, one optimizer rule per block with one η per row.
+    """
+    seeds = np.asarray(seeds)
+    names, etas, row_seeds, runs = [], [], [], []
+    for name, (make, grid, schedule) in blocks.items():
+        grid = np.asarray(grid, dtype=float)
+        first = len(names)
+        names += [name] * (len(grid) * len(seeds))
+        etas += list(np.repeat(grid, len(seeds)))
+        row_seeds += list(np.tile(seeds, len(grid)))
+        optimizer = make(1.0)
+        t = np.arange(steps)
+        factor = np.ones(steps) if schedule is None else np.asarray(schedule.lr_at(t, 1.0), dtype=float)
+        lr = np.repeat(grid, len(seeds))[None, :, None] * factor[:, None, None]
+        numbers = optimizer.per_step(lr, (t + 1.0).reshape(-1, 1, 1))
+        numbers = list(zip(*(numbers[n] for n in optimizer.program()[3])))
+        rows = slice(first, len(names))
+        runs.append((rows, optimizer.fresh_state((rows.stop - first, problem.n_params)),
+                     optimizer.compiled(), numbers))
+    row_seeds = np.array(row_seeds)
+    order = {s: minibatches(problem.n_examples, batch_size, steps, s) for s in seeds.tolist()}
+    batches = np.stack([order[s] for s in row_seeds.tolist()], axis=1)        # (steps, k, r)
+    params = np.stack([problem.net.init(s) for s in row_seeds.tolist()])
+    new = np.empty_like(params)
+    losses = np.empty((steps, len(names)))
+    recorded, kept = [], []
+    with np.errstate(all="ignore"):
+        for t in tqdm(range(steps), disable=not progress, desc="training", leave=False):
+            if t % every == 0:
+                recorded.append(t)
+                kept.append(params.copy())
+            losses[t], g = problem.batch_loss_and_grad(params, batches[t])
+            for rows, state, (rule, later), numbers in runs:
+                new[rows] = (rule if t == 0 else later)(state, params[rows], g[rows], *numbers[t])[0]
+            params, new = new, params
+    recorded.append(steps)
+    kept.append(params.copy())
+    return Training(np.array(names), np.array(etas), row_seeds, params, losses, np.array(kept),
+                    np.array(recorded))
+
+
+@dataclass
+class Tuned:
+    """One optimizer tuned on the validation split: the grid, the validation loss at every η
+    for every seed (n_etas, n_seeds), and the best η (lowest mean over the seeds)."""
+
+    name: str
+    etas: np.ndarray
+    validation: np.ndarray
+
+    @property
+    def best(self):
+        """The index of the best η."""
+        mean = np.where(np.isfinite(self.validation).all(axis=1), self.validation.mean(axis=1), np.inf)
+        return int(np.argmin(mean))
+
+    @property
+    def best_eta(self):
+        return float(self.etas[self.best])
+
+    @property
+    def at_edge(self):
+        """True if the best η is the smallest or the largest of the grid (the grid should grow)."""
+        return self.best in (0, len(self.etas) - 1)
+
+
+@_one_blas_thread
+def tune(training, validation):
+    """{name: Tuned}: each optimizer's validation loss at the end of every run of `training`."""
+    loss = validation.loss(training.final)
+    result = {}
+    for name in dict.fromkeys(training.names.tolist()):
+        rows = training.rows(name)
+        etas = np.unique(training.etas[rows])
+        table = np.array([loss[training.rows(name, eta)] for eta in etas])
+        result[name] = Tuned(name, etas, np.where(np.isfinite(table), table, np.inf))
+    return result
+
+
+def race_blocks(grids=None):
+    """The blocks of `train` for the race: every racer on its grid, no schedule."""
+    grids = GRIDS if grids is None else grids
+    return {name: (RACERS[name], grids[name], None) for name in grids}
+
+
+def sensitivity_figure(tuned):
+    """Validation loss at the end against η, per optimizer: the mean over the seeds (line) and
+    their range (band); the tuned η is a large dot."""
+    fig, ax = plots.new_figure(figsize=(9, 4.2))
+    for index, (name, t) in enumerate(tuned.items()):
+        color = _color(name, index)
+        shown = np.where(np.isfinite(t.validation), t.validation, np.nan)
+        ax.plot(t.etas, np.nanmean(shown, axis=1), ".-", color=color, lw=1.6, label=name)
+        ax.fill_between(t.etas, np.nanmin(shown, axis=1), np.nanmax(shown, axis=1), color=color, alpha=0.15)
+        ax.plot(t.best_eta, shown[t.best].mean(), "o", color=color, markeredgecolor="black", ms=8)
+    plots.log_scale(ax, "x")
+    ax.set_yscale("log")
+    ax.set_ylim(0.12, 3.0)
+    ticks = [0.15, 0.2, 0.3, 0.5, 1, 2]
+    ax.set_yticks(ticks, [f"{v:g}" for v in ticks])
+    ax.minorticks_off()
+    ax.set_xlabel(r"learning rate $\eta$")
+    ax.set_ylabel("validation loss after training")
+    ax.legend(ncols=2, fontsize="small")
+    return fig
+
+
+def _color(name, index):
+    return style.OKABE_ITO["vermillion"] if name == "SGD + momentum" else style.color_of(name, index)
+
+
+def tuned_rows(training, tuned):
+    """{name: the rows of `training` at the tuned η} (one per seed)."""
+    return {name: training.rows(name, t.best_eta) for name, t in tuned.items()}
+
+
+@_one_blas_thread
+def test_table(training, tuned, test):
+    """Print, for each optimizer at its tuned η, the validation loss and the test accuracy
+    (mean ± standard deviation over the seeds): the one place where the test split is used."""
+    accuracy = test.accuracy(training.final)
+    print(f"{'optimizer':<16}{'tuned η':>10}{'validation loss':>22}{'test accuracy':>20}")
+    for name, rows in tuned_rows(training, tuned).items():
+        t = tuned[name]
+        val, acc = t.validation[t.best], 100 * accuracy[rows]
+        edge = "  (grid edge)" if t.at_edge else ""
+        print(f"{name:<16}{t.best_eta:>10.3g}{val.mean():>13.4f} ± {val.std():.4f}"
+              f"{acc.mean():>12.2f}% ± {acc.std():.2f}{edge}")
+
+
+def curves_figure(training, tuned, names=None, window=10):
+    """The minibatch loss of the tuned runs: every step (thin, noisy) and its running mean over
+    `window` steps (thick), the mean over the seeds; one panel per optimizer."""
+    names = list(tuned) if names is None else names
+    fig, axes = plots.new_figure(1, 2, figsize=(12, 3.8), sharey=True)
+    rows = tuned_rows(training, tuned)
+    t = np.arange(len(training.batch_loss))
+    kernel = np.ones(window) / window
+    for ax, group in zip(axes, (names[:len(names) // 2 + 1], names[len(names) // 2 + 1:])):
+        for name in group:
+            color = _color(name, names.index(name))
+            loss = training.batch_loss[:, rows[name]].mean(axis=1)
+            ax.plot(t, loss, color=color, lw=0.6, alpha=0.35)
+            ax.plot(t[window - 1:], np.convolve(loss, kernel, mode="valid"), color=color, lw=2, label=name)
+        ax.set_yscale("log")
+        ax.set_xlabel("update $t$")
+        ax.legend(fontsize="small")
+        plots.plain_log_ticks(ax)
+    axes[0].set_ylabel("minibatch loss (mean over seeds)")
+    return fig
+
+
+@_one_blas_thread
+def full_measures(training, problem, rows, every=2):
+    """The loss and the norm of the full gradient on every training example, at every `every`-th
+    recorded step, for the runs `rows`: arrays (m, len(rows)) (minibatch losses only estimate them)."""
+    points = training.params[::every, rows]
+    loss, grad = problem.batch_loss_and_grad(points.reshape(-1, points.shape[-1]), None)
+    return loss.reshape(points.shape[:2]), np.linalg.norm(grad, axis=-1).reshape(points.shape[:2])
+
+
+def stall_figure(training, tuned, problem, names=("SGD + momentum", "Adam")):
+    """Full training loss (log scale) and ‖∇L‖ (linear, from 0) at every other recorded step of
+    the tuned runs of `names`, one line per seed."""
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(12, 3.6))
+    rows = tuned_rows(training, tuned)
+    for index, name in enumerate(names):
+        loss, norm = full_measures(training, problem, rows[name])
+        color = _color(name, index)
+        left.plot(training.recorded[::2], loss, color=color, lw=1.4)
+        right.plot(training.recorded[::2], norm, color=color, lw=1.4)
+        left.plot([], [], color=color, label=name)
+    left.set_yscale("log")
+    right.set_ylim(0, None)             # linear, from 0: how far the norm is from a critical point
+    left.set_ylabel(r"training loss $L(\theta^t)$")
+    right.set_ylabel(r"$\|\nabla L(\theta^t)\|$")
+    for ax in (left, right):
+        ax.set_xlabel("update $t$")
+    plots.plain_log_ticks(left)
+    left.legend(fontsize="small")
+    return fig
+
+
+@_one_blas_thread
+def stall_table(training, tuned, problem, names=("SGD + momentum", "Adam"), at=(0, 50, 100, 200)):
+    """Print the full training loss and ‖∇L‖ (mean over the seeds) of the tuned runs of `names`
+    at the recorded steps `at`, and how much each shrank from the second of them to the last."""
+    rows = tuned_rows(training, tuned)
+    index = [int(np.flatnonzero(training.recorded == t)[0]) for t in at]
+    print(f"{'':<16}{'':>8}" + "".join(f"{f't = {t}':>10}" for t in at) + f"{f't = {at[1]} ÷ end':>16}")
+    for name in names:
+        points = training.params[index][:, rows[name]]
+        loss, grad = problem.batch_loss_and_grad(points.reshape(-1, points.shape[-1]), None)
+        loss = loss.reshape(points.shape[:2]).mean(axis=1)
+        norm = np.linalg.norm(grad, axis=-1).reshape(points.shape[:2]).mean(axis=1)
+        for label, values in (("L", loss), ("‖∇L‖", norm)):
+            print(f"{name if label == 'L' else '':<16}{label:>8}" + "".join(f"{v:>10.3f}" for v in values)
+                  + f"{values[1] / values[-1]:>16.2f}")
+
+
+# ---------------------------------------------------------------------------------------
+# 3 · Warmup at a large η, over seeds
+
+WARMUP_STEPS = 50
+WARMUP_SEEDS = tuple(range(8))
+
+
+def warmup_blocks(eta, warmup_steps=WARMUP_STEPS):
+    """Adam at η with and without a linear warmup over `warmup_steps`, and RAdam at η."""
+    warmup = schedules.LinearLR(start_factor=1 / warmup_steps, total_iters=warmup_steps)
+    return {"Adam": (RACERS["Adam"], [eta], None),
+            "Adam + warmup": (RACERS["Adam"], [eta], warmup),
+            "RAdam": (RACERS["RAdam"], [eta], None)}
+
+
+def rectification_table(at=(6, 50, 100, 200), beta2=0.999):
+    """Print RAdam's r_t (the factor on Adam's step) at torch's steps `at`: how much smaller
+    RAdam's steps are than Adam's at the same η."""
+    r = optim.radam_rectification(optim.radam_rho(np.asarray(at), beta2), beta2)
+    print("RAdam's factor r_t on Adam's step: " + ", ".join(f"{v:.2f} at step {k}" for k, v in zip(at, r)))
+
+
+@_one_blas_thread
+def warmup_table(training, validation):
+    """Print each method's validation loss after training: mean, spread and worst over the seeds."""
+    loss = validation.loss(training.final)
+    print(f"{'':<16}{'mean':>10}{'std':>10}{'worst':>10}   validation loss over {len(set(training.seeds))} seeds")
+    for name in dict.fromkeys(training.names.tolist()):
+        values = loss[training.rows(name)]
+        print(f"{name:<16}{values.mean():>10.4f}{values.std():>10.4f}{values.max():>10.4f}")
+
+
+# ---------------------------------------------------------------------------------------
+# The panel: minibatch noise on the Pokémon surface
+
+PANEL_STEPS = 600
+PANEL_SEEDS = 21         # seeds 0 … 20, run side by side: a seed move only redraws
+
+
+@widgets.register("08 real network")
+def noise_panel(optimizer="Adam", batch_size=2, seed=0, steps=PANEL_STEPS):
+    """A panel: one optimizer of NOISE_OPTIMIZERS on the Pokémon surface with minibatches of
+    `batch_size` of the 10 examples drawn with `seed`, beside its full-batch path (grey):
+    the path on the contour and L − L* against t. A value outside a control's range is a
+    ValueError.
+
+    A new optimizer or batch size runs all PANEL_SEEDS seeds at once (as one batch of starts,
+    hardly slower than one), so that moving the seed slider only redraws."""
+    steps = widgets.check_number("steps", steps, 10, 20_000, integer=True)
+    controls = dict(optimizer=widgets.choice("optimizer", list(NOISE_OPTIMIZERS), optimizer),
+                    batch_size=widgets.int_slider("batch size r", batch_size, 1, 10),
+                    seed=widgets.int_slider("seed", seed, 0, PANEL_SEEDS - 1))
+    surface = surfaces.pokemon()
+    fig, (contour, curve) = plots.new_figure(1, 2, figsize=(10.5, 4.0), static=False)
+    plots.surface_axes(surface, contour, n=60)
+    full_line, full_ends = widgets.path_artists(contour, "0.55", lw=1.2, label="full batch (r = 10)")
+    line, ends = widgets.path_artists(contour, style.OKABE_ITO["vermillion"], lw=1.0, label="minibatch")
+    contour.legend(loc="lower left", fontsize="small")
+    (full_curve,) = curve.plot([], [], color="0.55", lw=1.2)
+    (noisy_curve,) = curve.plot([], [], color=style.OKABE_ITO["vermillion"], lw=1.0)
+    curve.set_yscale("log")
+    curve.set_xlim(0, steps)
+    curve.set_ylim(1e-2, 1e8)
+    curve.set_xlabel("update $t$")
+    curve.set_ylabel(r"$L(\theta^t) - L^*$")
+    plots.plain_log_ticks(curve)
+    starts = np.tile(surface.start, (PANEL_SEEDS, 1))
+
+    @_one_blas_thread
+    def run(key, count):
+        name, r = key
+        if r == surface.n_examples:
+            return descend(surface, NOISE_OPTIMIZERS[name](), surface.start, count)
+        return descend(surface, NOISE_OPTIMIZERS[name](), starts, count, batch_size=r,
+                       seed=list(range(PANEL_SEEDS)))
+
+    runs = widgets.Runs(run, steps, size=8)
+
+    def draw(optimizer, batch_size, seed):
+        r, seed = int(batch_size), int(seed)
+        full = runs((optimizer, surface.n_examples), steps)
+        seeds = runs((optimizer, r), steps)
+        path = seeds if seeds.params.ndim == 2 else plots._single(seeds, seed)
+        widgets.set_path(full_line, full, full_ends)
+        widgets.set_path(line, path, ends)
+        widgets.set_curve(full_curve, full.gap(surface))
+        widgets.set_curve(noisy_curve, path.gap(surface))
+        contour.set_title(f"{optimizer}, r = {r}, seed {seed}")
+        diverged = seeds.diverged_at[seed] if isinstance(seeds.diverged_at, tuple) else seeds.diverged_at
+        if diverged is not None:
+            return f"{optimizer} with r = {r} diverged at step {diverged}: the path stops there."
+        return (f"after {path.steps:,} steps: L − L* = {path.gap(surface)[-1]:.3g} with r = {r}, "
+                f"{full.gap(surface)[-1]:.3g} with the full gradient")
+
+    animated = [line, *ends, full_line, *full_ends, full_curve, noisy_curve, contour.title]
+    return widgets.Panel(controls, fig, draw, animated=animated,
+                         title="Minibatch noise on the Pokémon surface")
+
+
+# ---------------------------------------------------------------------------------------
+# Exercises
+
+@check
+@reads(as_number, "`scale` (a number)")
+def check_scale(value, batch_size=2, n_examples=10):
+    """The factor that makes the minibatch sum of a sum-loss unbiased: n / r."""
+    target = n_examples / batch_size
+    if close(value, target, 1e-6):
+        return right(f"Yes: a batch of {batch_size} examples sums {batch_size} of the {n_examples} terms; "
+                     f"times {target:g}, its average over all batches is ∇L.")
+    if close(value, batch_size / n_examples, 1e-6):
+        return wrong(f"{shown(value)} is r/n, upside down: the batch has fewer terms than L, so it must be "
+                     f"scaled up, not down.")
+    if close(value, 1.0, 1e-6):
+        return wrong(f"Without scaling, a batch of {batch_size} gives on average {batch_size}/{n_examples} of ∇L: "
+                     f"L sums over all {n_examples} examples, not their mean.")
+    if close(value, 1 / batch_size, 1e-6):
+        return wrong(f"{shown(value)} turns the sum into the batch's mean; L is a sum over {n_examples} "
+                     f"examples, so the mean must still be multiplied by {n_examples}.")
+    return wrong(f"Not {shown(value)}: compare how many terms the batch sums ({batch_size}) with how many "
+                 f"L sums ({n_examples}).")
+
+
+@check
+def check_updates_per_epoch(answer, n_examples=1078, batch_size=BATCH):
+    """Updates in one epoch when the last incomplete batch is dropped: n // r."""
+    if answer is None:
+        return unanswered("`updates`")
+    k = as_int(answer, "`updates` (a whole number of updates)")
+    if isinstance(k, Feedback):
+        return k
+    target = n_examples // batch_size
+    note = read_as(answer, k)
+    if k == target:
+        return right(f"Yes{note}: {target} batches of {batch_size} use {target * batch_size} of the "
+                     f"{n_examples} images; the other {n_examples - target * batch_size} wait for the next "
+                     f"epoch's shuffle.")
+    if k == target + 1:
+        return wrong(f"{k}{note} counts the last, incomplete batch of {n_examples - target * batch_size} "
+                     f"images, which is dropped so that every batch has {batch_size}.")
+    if k == n_examples:
+        return wrong(f"{k}{note} would be one update per image (batch size 1); here each update "
+                     f"uses {batch_size} images.")
+    return wrong(f"Not {shown(answer)}{note}: how many whole batches of {batch_size} fit in {n_examples} images?")
+
+
+def spread_ratio(small=1, large=5, n_examples=10):
+    """How many times larger the spread (standard deviation) of the minibatch estimate is with
+    batches of `small` than of `large` examples, drawn without replacement out of `n_examples`:
+    the variance of a batch mean is s²/r · (N − r)/(N − 1)."""
+    return float(np.sqrt((n_examples - small) * large / (small * (n_examples - large))))
+
+
+@check
+@reads(as_number, "`ratio` (a number)")
+def check_spread_ratio(value, small=1, large=5, n_examples=10):
+    """The ratio of the spreads of the minibatch gradient at r = small and r = large (`spread_ratio`)."""
+    target = spread_ratio(small, large, n_examples)
+    n, r1, r2 = n_examples, small, large
+    if close(value, target, 2e-3):
+        return right(f"Yes: the variances are s²/{r1}·{n - r1}/{n - 1} and s²/{r2}·{n - r2}/{n - 1}, so the "
+                     f"spreads differ by sqrt(({n - r1}/{r1}) / ({n - r2}/{r2})) = {target:.4g}. The table above "
+                     f"measures about that from 2,000 random batches.")
+    with_replacement = np.sqrt(r2 / r1)
+    if close(value, with_replacement, 2e-3):
+        return wrong(f"{shown(value)} is sqrt({r2}/{r1}), the ratio for batches drawn with replacement. "
+                     f"Without replacement a batch never repeats an example, so a batch of {r2} of the {n} "
+                     f"is less noisy than that: the factor (N − r)/(N − 1) on the variance.")
+    if close(value, target ** 2, 2e-3) or close(value, r2 / r1, 2e-3):
+        return wrong(f"{shown(value)} is a ratio of variances; the spread is the standard deviation, "
+                     f"their square root.")
+    if close(value, 1 / target, 2e-3):
+        return wrong(f"{shown(value)} is upside down: the smaller batch has the larger spread.")
+    if value <= 0:
+        return wrong(f"{shown(value)} cannot be a ratio of two standard deviations, which are positive.")
+    if close(value, target, 0.05):
+        return wrong(f"{shown(value)} is close but not exact: a ratio read off the table carries the sampling "
+                     f"error of its 2,000 random batches. The formula gives the exact ratio.")
+    return wrong(rounding_of(value, target, 2e-3)
+                 or f"Not {shown(value)}: write the spread for r = {r1} and for r = {r2} with the formula, "
+                    f"then divide; s² cancels.")

@@ -1,0 +1,224 @@
+"""Notebook 08 (training a real network): the side-by-side trainer, tuning and the exercise checks."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from figure_checks import course_style, raw_notation, too_small
+
+from rugged import descend, optim, schedules
+from rugged.lessons import real
+
+
+@pytest.fixture(scope="module")
+def problems():
+    return real.digits_problems((64, 6, 10))
+
+
+def test_a_row_of_train_is_the_descend_run(problems):
+    train = problems[0]
+    warmup = schedules.LinearLR(start_factor=0.1, total_iters=5)
+    blocks = {"Adam": (real.RACERS["Adam"], [0.003, 0.03], warmup),
+              "SGD + momentum": (real.RACERS["SGD + momentum"], [0.1], None)}
+    run = real.train(train, blocks, seeds=(0, 4), steps=12, batch_size=8, every=3, progress=False)
+    assert run.final.shape == (6, train.n_params) and run.batch_loss.shape == (12, 6)
+    assert run.recorded.tolist() == [0, 3, 6, 9, 12]
+    for row in range(6):
+        name, eta, seed = run.names[row], run.etas[row], int(run.seeds[row])
+        path = descend(train, real.RACERS[name](eta), train.net.init(seed), 12, schedule=blocks[name][2],
+                       batch_size=8, seed=seed)
+        np.testing.assert_allclose(run.final[row], path.params[-1], rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(run.params[:, row], path.params[run.recorded], rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(run.batch_loss[:, row], [train.batch_loss(p, b) for p, b in
+                                                            zip(path.params[:-1], path.batches[:-1])], rtol=1e-12)
+
+
+def test_tune_picks_the_lowest_mean_validation_loss(problems):
+    train, validation, _ = problems
+    blocks = {"SGD": (real.RACERS["SGD"], [1e-4, 0.3, 1e3], None)}
+    run = real.train(train, blocks, seeds=(0, 1), steps=20, batch_size=16, progress=False)
+    tuned = real.tune(run, validation)["SGD"]
+    assert tuned.validation.shape == (3, 2)
+    assert tuned.best_eta == 0.3 and not tuned.at_edge
+    assert np.isinf(tuned.validation[2]).all() or tuned.validation[2].mean() > tuned.validation[1].mean()
+
+
+def test_noise_runs_full_batch_is_the_plain_path():
+    runs = real.noise_runs(steps=200, batch_sizes=(2, 10))
+    surface = real.surfaces.pokemon()
+    full = descend(surface, optim.Adam(lr=1.0), surface.start, 200)
+    assert np.array_equal(runs["Adam"][10].params, full.params)
+    assert not np.allclose(runs["Adam"][2].params, full.params)
+
+
+def test_panel_draws_and_refuses_bad_values():
+    panel = real.noise_panel(steps=100)
+    assert "after 100 steps" in panel.message
+    with pytest.raises(ValueError):
+        real.noise_panel(batch_size=11)
+
+
+@pytest.mark.parametrize("answer, ok", [(5, True), ("5", True), (5.0, True), (0.2, False), (1, False),
+                                        (0.5, False), (7, False)])
+def test_check_scale(answer, ok):
+    assert real.check_scale(answer).ok is ok
+
+
+@pytest.mark.parametrize("answer, ok", [(33, True), ("33", True), (34, False), (1078, False), (32, False)])
+def test_check_updates_per_epoch(answer, ok):
+    assert real.check_updates_per_epoch(answer).ok is ok
+
+
+def test_checks_say_when_unanswered():
+    assert "Not answered yet" in real.check_scale(None).message
+    assert "Not answered yet" in real.check_updates_per_epoch(None).message
+
+
+# ---------------------------------------------------------------------------------------
+# What the notebook's prose says, checked on the library's runs
+
+@pytest.fixture(scope="module")
+def noise():
+    runs = real.noise_runs()
+    return runs, real.noise_levels(runs)
+
+
+def test_noise_gd_stalls_far_from_the_minimum_with_or_without_noise(noise):
+    runs, _ = noise
+    surface = real.surfaces.pokemon()
+    for path in runs["GD"].values():
+        assert path.distance(surface.minima[0]) > 50             # the minimum is ~70 away in b
+        assert abs(path.params[-1, 1] - surface.minima[0][1]) < 0.5   # but it is on the valley floor in w
+
+
+def test_noise_full_batch_adagrad_and_adam_get_far_lower_than_with_minibatches(noise):
+    _, levels = noise
+    for name in ("Adagrad", "Adam"):
+        assert levels[name][10] < min(levels[name][r] for r in (1, 2, 5)) / 10
+
+
+def test_noise_rmsprop_full_batch_bounces_between_the_walls(noise):
+    runs, levels = noise
+    w = runs["RMSProp"][10].params[-200:, 1]
+    turns = np.sign(np.diff(w))
+    assert np.mean(turns[1:] * turns[:-1]) < -0.9                # w goes up, down, up, …
+    assert levels["RMSProp"][10] > 1e4
+
+
+def test_noise_level_of_adagrad_and_rmsprop_hardly_depends_on_the_batch_size(noise):
+    _, levels = noise
+    for name in ("Adagrad", "RMSProp"):
+        noisy = [levels[name][r] for r in (1, 2, 5)]
+        assert max(noisy) / min(noisy) < 2.5
+
+
+def test_noise_level_of_adam_falls_as_the_batch_grows(noise):
+    _, levels = noise
+    adam = [levels["Adam"][r] for r in (1, 2, 5, 10)]
+    assert all(a > 2 * b for a, b in zip(adam, adam[1:]))
+
+
+def test_noise_raises_sigma_more_for_smaller_batches(noise):
+    runs, _ = noise
+    for name in ("Adagrad", "Adam"):
+        late = {r: np.exp(np.mean(np.log(path.sigma[100:, 1]))) for r, path in runs[name].items()}
+        assert late[1] > late[2] > late[5] > late[10]
+
+
+def test_spread_ratio_is_the_exact_ratio_of_the_pokemon_spreads():
+    import itertools
+    surface = real.surfaces.pokemon()
+    spread = {r: np.std([surface.batch_grad(surface.start, np.array(rows))
+                         for rows in itertools.combinations(range(10), r)], axis=0) for r in (1, 5)}
+    np.testing.assert_allclose(spread[1] / spread[5], real.spread_ratio(1, 5, 10), rtol=1e-12)
+    assert real.spread_ratio(2, 5, 10) == pytest.approx(np.sqrt(8 * 5 / (2 * 5)))
+
+
+@pytest.mark.parametrize("answer, ok", [(3, True), ("3", True), (3.0, True), (" 3.000 ", True), (3.0004, True),
+                                        (np.sqrt(5), False), (5, False), (9, False), (1 / 3, False),
+                                        (3.05, False), (7, False), ("three", False)])
+def test_check_spread_ratio(answer, ok):
+    assert real.check_spread_ratio(answer).ok is ok
+
+
+def test_check_spread_ratio_names_the_slips():
+    assert "with replacement" in real.check_spread_ratio(2.236).message
+    assert "variances" in real.check_spread_ratio(9).message
+    assert "upside down" in real.check_spread_ratio(1 / 3).message
+    assert "sampling error" in real.check_spread_ratio(3.05).message
+    assert "positive" in real.check_spread_ratio(-3).message
+
+
+@pytest.fixture(scope="module")
+def race():
+    train, validation, test = real.digits_problems()
+    run = real.train(train, real.race_blocks(), progress=False)
+    return train, validation, test, run, real.tune(run, validation)
+
+
+def test_race_no_tuned_eta_at_a_grid_edge_and_sgd_needs_a_larger_eta(race):
+    *_, tuned = race
+    assert not any(t.at_edge for t in tuned.values())
+    assert tuned["SGD"].best_eta > 10 * tuned["Adam"].best_eta
+    for t in tuned.values():                                 # too small an η costs a lot too
+        assert t.validation[0].mean() > 2 * t.validation[t.best].mean()
+    assert (tuned["SGD"].validation[-2:] > 3).all()          # SGD's two largest: above the plot's top
+
+
+def test_race_tuned_optimizers_land_close_together(race):
+    train, validation, test, run, tuned = race
+    accuracy = test.accuracy(run.final)
+    means, spreads = [], []
+    for name, rows in real.tuned_rows(run, tuned).items():
+        means.append(100 * accuracy[rows].mean())
+        spreads.append(100 * accuracy[rows].std())
+    assert 93 < min(means) and max(means) < 97                # "about 95%"
+    assert max(means) - min(means) < max(spreads)             # gaps about the size of the seeds' spread
+
+
+def test_race_loss_falls_while_the_gradient_norm_stalls(race, capsys):
+    train, _, _, run, tuned = race
+    rows = real.tuned_rows(run, tuned)
+    at = [int(np.flatnonzero(run.recorded == t)[0]) for t in (50, 200)]
+    for name in ("SGD + momentum", "Adam"):
+        loss, norm = real.full_measures(run, train, rows[name], every=1)
+        loss, norm = loss[at].mean(axis=1), norm[at].mean(axis=1)
+        assert loss[0] / loss[1] > 2.5                       # "falls several-fold"
+        assert norm[0] / norm[1] < 2 and norm[1] > 0.05      # "changes far less", "well above zero"
+    real.stall_table(run, tuned, train)
+    assert "t = 50 ÷ end" in capsys.readouterr().out
+
+
+def test_warmup_does_not_rescue_adam_at_a_large_eta_and_radam_steps_stay_small(race):
+    train, validation, _, _, tuned = race
+    warm = real.train(train, real.warmup_blocks(0.1), seeds=real.WARMUP_SEEDS, progress=False)
+    loss = validation.loss(warm.final)
+    mean = {name: loss[warm.rows(name)].mean() for name in ("Adam", "Adam + warmup", "RAdam")}
+    adam_tuned = tuned["Adam"].validation[tuned["Adam"].best].mean()
+    for name in ("Adam", "Adam + warmup"):
+        assert mean[name] > 1.3 * mean["RAdam"] and mean[name] > 1.3 * adam_tuned
+    assert 0.1 / tuned["Adam"].best_eta > 2                  # "about 3× its tuned value"
+    assert tuned["RAdam"].best_eta == pytest.approx(0.1)     # RAdam's own tuned η
+    r = real.optim.radam_rectification(real.optim.radam_rho(np.array([200.0])))
+    assert 0.25 < r[0] < 0.4                                 # "about a third still at step 200"
+
+
+def test_panel_seed_moves_show_the_run_of_that_seed():
+    panel = real.noise_panel(steps=200)
+    panel.set(seed=7)
+    surface = real.surfaces.pokemon()
+    path = descend(surface, optim.Adam(lr=1.0), surface.start, 200, batch_size=2, seed=7)
+    assert f"L − L* = {path.gap(surface)[-1]:.3g} with r = 2" in panel.message
+    with pytest.raises(ValueError):
+        real.noise_panel(seed=real.PANEL_SEEDS)
+
+
+def test_figures_are_readable_at_900_px_and_use_mathtext(noise, race):
+    runs, _ = noise
+    train, _, _, run, tuned = race
+    with course_style():
+        figures = [real.noise_figure(runs), real.sigma_figure(runs), real.digits_figure(),
+                   real.sensitivity_figure(tuned), real.curves_figure(run, tuned),
+                   real.stall_figure(run, tuned, train), real.noise_panel(steps=50).figure]
+        for fig in figures:
+            assert not too_small(fig) and not raw_notation(fig)
+            plt.close(fig)
