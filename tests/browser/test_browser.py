@@ -340,7 +340,7 @@ def test_rise_panel_is_live(lab, page, artifacts):
         wait_for(page, SETTLED, None, 30_000,
                  "the slide to settle")
         page.screenshot(path=str(artifacts / f"rise-{notebook.stem}-panel.png"))
-        text = cell.locator(".jp-OutputArea").inner_text()
+        text = cell.locator(".jp-Cell-outputArea").inner_text()      # the cell's own (a panel holds one more)
         live = cell.locator(".jp-OutputArea-output .jupyter-widgets").count()
         shown = "a static image" if cell.locator(".jp-OutputArea-output img").count() else repr(text[:200])
         assert live and not any(s in text for s in labdriver.NOT_LIVE), (
