@@ -112,11 +112,16 @@ def lecture_figure(figsize=None):
     return (width, height), dpi
 
 
-def _show_lecture_css():
-    """Show the lecture `<style>` as the cell's output, when running in a notebook."""
+def _shell():
+    """The running IPython shell, or None (IPython is not imported unless something already did)."""
     import sys
     ipython = sys.modules.get("IPython")
-    shell = ipython.get_ipython() if ipython else None
+    return ipython.get_ipython() if ipython else None
+
+
+def _show_lecture_css():
+    """Show the lecture `<style>` as the cell's output, when running in a notebook."""
+    shell = _shell()
     if shell is None or not getattr(shell, "kernel", None):
         return
     from IPython.display import HTML, display
@@ -133,9 +138,7 @@ def _draw_once():
     canvas, so there is nothing to crop: the backend is told not to measure, and pyplot's hook
     is removed. Other backends are left alone.
     """
-    import sys
-    ipython = sys.modules.get("IPython")
-    shell = ipython.get_ipython() if ipython else None
+    shell = _shell()
     if shell is None or "inline" not in mpl.get_backend():
         return
     import matplotlib.pyplot as plt
