@@ -36,6 +36,34 @@ def test_batch_of_every_example_is_the_full_batch_path(optimizer):
     assert full.batches is None
 
 
+class ArraysOnly:
+    """The Pokémon surface without `batch_gradient_statements`: `descend` then runs its
+    minibatches on arrays, one `fast_batch_grad` call per step."""
+
+    n_examples = POKEMON.n_examples
+
+    def __init__(self):
+        for name in ("loss", "grad", "fast_grad", "batch_grad", "fast_batch_grad"):
+            setattr(self, name, getattr(POKEMON, name))
+
+
+FAST_OPTIMIZERS = OPTIMIZERS + [optim.NAdam(lr=1.0), optim.RAdam(lr=0.1)]
+
+
+@pytest.mark.parametrize("optimizer", FAST_OPTIMIZERS, ids=repr)
+def test_a_minibatch_walk_on_floats_is_the_walk_on_arrays_to_the_last_bit(optimizer):
+    """One start on the Pokémon surface: the minibatch gradient is written into the float walk
+    (`LeastSquares.batch_gradient_statements`); every batch size and several seeds, including a
+    huge η (× 10⁶, where some runs diverge), give the array walk's numbers bit for bit."""
+    for batch_size in range(1, 11):
+        for seed, scale in ((0, 1.0), (7, 1.0), (3, 1e6)):
+            schedule = np.full(2000, optimizer.lr * scale)
+            fast = descend(POKEMON, optimizer, POKEMON.start, 2000, schedule, batch_size=batch_size, seed=seed)
+            slow = descend(ArraysOnly(), optimizer, POKEMON.start, 2000, schedule, batch_size=batch_size, seed=seed)
+            _same(fast, slow)
+            np.testing.assert_array_equal(fast.batches, slow.batches)
+
+
 def test_full_batch_with_a_schedule_and_several_starts():
     starts = np.array([POKEMON.start, (-150.0, 3.0), (-190.0, 0.0)])
     schedule = schedules.InverseSqrtDecay()

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from rugged import descend, optim, schedules
+from rugged._compile import BLOCK
 
 
 class Bowl:
@@ -288,6 +289,24 @@ def test_the_float_walk_gives_the_array_walks_numbers_bit_for_bit(name):
             for field in ("params", "grad", "loss", "sigma", "m", "lr", "step_size"):
                 np.testing.assert_array_equal(getattr(fast, field), getattr(slow, field),
                                               err_msg=f"{field} of {opt} on {name} (η × {eta_scale})")
+
+
+@pytest.mark.parametrize("jump", [1, BLOCK - 1, BLOCK, BLOCK + 1, 2 * BLOCK + 7])
+@pytest.mark.parametrize("optimizer", [optim.SGD(1e-6), optim.Adam(1.0), optim.Adagrad(0.5, eps=0.0)], ids=repr)
+def test_the_float_walk_checks_its_points_in_blocks_and_stops_where_the_array_walk_does(jump, optimizer):
+    """η jumps to a diverging size at step `jump` (around a block's edge): the float walk,
+    which checks its points once per block, ends where the array walk, which checks each
+    step, ends, with the same numbers."""
+    from rugged import surfaces
+    surface = surfaces.pokemon()
+    schedule = np.full(3 * BLOCK, optimizer.lr)
+    schedule[jump:] *= 1e12
+    fast = descend(surface, optimizer, surface.start, len(schedule), schedule=schedule)
+    slow = descend(ArraysOnly(surface), optimizer, surface.start, len(schedule), schedule=schedule)
+    assert fast.diverged_at is not None and fast.diverged_at > jump
+    assert fast.diverged_at == slow.diverged_at
+    for field in ("params", "grad", "loss", "sigma", "m", "lr", "step_size"):
+        np.testing.assert_array_equal(getattr(fast, field), getattr(slow, field), err_msg=field)
 
 
 def test_where_floats_would_raise_the_array_walk_keeps_torchs_nan():

@@ -19,6 +19,7 @@ negative number, an overflowing power): the caller then runs the array version i
 import math
 import re
 from array import array
+from itertools import islice
 
 import numpy as np
 
@@ -114,30 +115,51 @@ def _is_number(text):
     return True
 
 
-def float_walk(dim, state, first, update, per_step, constants, record, gradient=()):
+BLOCK = 2048    # a float walk checks its points every BLOCK steps
+
+
+def _first_bad(points, low, high, limit):
+    """The first k in [low, high) where a coordinate points[i][k] is not finite or beyond
+    ±limit (as the walk's `-limit <= p <= limit`), else None."""
+    good = None
+    for buffer in points:
+        inside = np.abs(np.frombuffer(buffer)[low:high]) <= limit    # False for NaN
+        good = inside if good is None else good & inside
+    return None if good.all() else low + int(np.argmin(good))
+
+
+WALK_HELPERS = {"array": array, "nan": math.nan, "islice": islice, "BLOCK": BLOCK,
+                "first_bad": _first_bad, "FLOAT_ERRORS": FLOAT_ERRORS}
+
+
+def float_walk(dim, state, first, update, per_step, constants, record, gradient=(), data=()):
     """A function that walks a whole path on floats, and its source.
 
     walk(start, grad, steps, limit, *per_step lists) → (k, P, G, R): k the number of steps
     taken, P and G the points and gradients (steps + 1 per coordinate) and R the names in
-    `record` (steps per coordinate), as `array('d')` buffers NaN beyond what was reached
+    `record` (steps per coordinate), as `array('d')` buffers valid up to what was reached
     (G is None when `gradient` is given: `gradients_of` recomputes it from P, bit for bit);
     a record that is the gradient itself is "g" and a constant one its number (nothing
     stored). grad(*coordinates) returns the gradient's coordinates, unless `gradient` gives
     statements that compute g_0, g_1, … from p_0, p_1, … (written into the loop: no call per
-    step; their numbers are among the constants). The walk stops at the first point that is
-    not finite or has a coordinate beyond ±limit (that point is recorded).
+    step; their numbers are among the constants). `data` names numbers of each step that the
+    gradient statements read (a minibatch's examples): the walk takes their lists after the
+    optimizer's. The walk stops at the first point that is not finite or has a coordinate
+    beyond ±limit (that point is recorded).
     """
     first, _, _ = _without_aliases(first, record, state)
     update, record, marks = _without_aliases(update, record, state)
     code = " ".join(first + update + list(record))
     used = [name for name in per_step if re.search(rf"\b{name}\b", code)] or list(per_step[:1])
+    used += list(data)
+    per_step = list(per_step) + list(data)
     local = ["p", "g", *state, *(name for name in record if name.isidentifier())]
     local = list(dict.fromkeys(local + _assigned(first) + _assigned(update)))
     coords = range(dim)
     stored = [r for r, mark in enumerate(marks) if mark is None]
     ps = ", ".join(f"p_{i}" for i in coords)
     gs = ", ".join(f"g_{i}" for i in coords)
-    bound = ", ".join(f"{name}={name}" for name in [*constants, *FLOATS, "array", "nan"])
+    bound = ", ".join(f"{name}={name}" for name in [*constants, *FLOATS, *WALK_HELPERS])
     lines = [f"def _walk(start, grad, steps, limit, {', '.join(per_step)}, *, {bound}):",
              f"    {ps}, = start"]
     for i in coords:
@@ -152,36 +174,54 @@ def float_walk(dim, state, first, update, per_step, constants, record, gradient=
     inside = " and ".join(f"-limit <= p_{i} <= limit" for i in coords)
     evaluate = list(gradient) if gradient else [f"{gs}, = grad({ps})"]
 
-    def body(statements, k):
+    def body(statements, k, check=True):
         out = list(evaluate)
         out += [f"P_{i}[{k}] = p_{i}" + ("" if gradient else f"; G_{i}[{k}] = g_{i}") for i in coords]
-        out.append(f"if not ({inside}): return {k}, {records}")
+        if check:
+            out.append(f"if not ({inside}): return {k}, {records}")
         for i in coords:
             out += _per_coordinate(statements, local, i)
             out += _per_coordinate([f"R{r}_{i}[{k}] = {record[r]}" for r in stored], local, i)
         return out
 
     names = ", ".join(used)
+    points = "(" + ", ".join(f"P_{i}" for i in coords) + ",)"
     lines += ["    if steps:",
               f"        each = zip({names})",
               f"        {names}, = next(each)"]
     lines += [f"        {s}" for s in body(first, 0)]
-    lines.append(f"        for k, ({names},) in enumerate(each, 1):")
-    lines += [f"            {s}" for s in body(update, "k")]
+    # Later steps in blocks: the points of a block are checked together once it is done
+    # (a check per step costs more than the rest of the step's bookkeeping). A walk that
+    # goes on past a bad point only computes what is then cut away; if that arithmetic
+    # raises, the bad point before it is the answer.
+    lines += ["        k = 0",
+              "        while k + 1 < steps:",
+              "            low = k + 1",
+              "            try:",
+              f"                for k, ({names},) in enumerate(islice(each, BLOCK), low):"]
+    lines += [f"                    {s}" for s in body(update, "k", check=False)]
+    lines += ["            except FLOAT_ERRORS:",     # the points before step k's (maybe unstored)
+              f"                bad = first_bad({points}, low, k, limit)",
+              "                if bad is None: raise",
+              f"                return bad, {records}",
+              f"            bad = first_bad({points}, low, k + 1, limit)",
+              f"            if bad is not None: return bad, {records}"]
     lines += [f"    {s}" for s in ([] if gradient else evaluate)]
     lines += [f"    P_{i}[steps] = p_{i}" + ("" if gradient else f"; G_{i}[steps] = g_{i}") for i in coords]
     lines.append(f"    return steps, {records}")
     source = "\n".join(lines)
-    namespace = _compile(source, "<rugged optimizer on floats>",
-                         {**FLOATS, **constants, "array": array, "nan": math.nan})
-    return namespace["_walk"], source
+    namespace = _compile(source, "<rugged optimizer on floats>", {**FLOATS, **constants, **WALK_HELPERS})
+    walk = namespace["_walk"]
+    walk.uses = frozenset(used)     # the per-step numbers it reads (the others may be None)
+    return walk, source
 
 
-def gradients_of(statements, numbers, columns):
+def gradients_of(statements, numbers, columns, data=None):
     """The gradient statements (as `float_walk` takes them) run on NumPy columns p_0, p_1, …:
     every point's gradient at once, each operation the one the loop does on floats, so the
-    numbers are the loop's bit for bit (a float walk stores no gradients when it has these)."""
-    namespace = {**numbers, **{f"p_{i}": column for i, column in enumerate(columns)}}
+    numbers are the loop's bit for bit (a float walk stores no gradients when it has these).
+    data: the per-step numbers the statements read, one array entry per point."""
+    namespace = {**numbers, **(data or {}), **{f"p_{i}": column for i, column in enumerate(columns)}}
     with np.errstate(all="ignore"):
         for statement in statements:
             exec(statement, {}, namespace)   # a line such as "g_0 = p_0 * h00 + p_1 * h10 - c0"

@@ -239,7 +239,7 @@ class EMA(Momentum):
         return {"w1": 1 - self.beta}
 
     def lr_divisor(self, t):
-        return 1 - self.beta ** t if self.bias_correction else None
+        return _bias_correction(t, self.beta) if self.bias_correction else None
 
 
 class Ones(Denominator):
@@ -339,7 +339,46 @@ class RootEMA(Denominator):
         return {"alpha": self.alpha, "w2": 1 - self.alpha, "eps": self.eps}
 
     def per_step(self, t):
-        return {"rc2": _root(1 - self.alpha ** np.asarray(t, dtype=float))} if self.bias_correction else {}
+        return {"rc2": _root_bias_correction(t, self.alpha)} if self.bias_correction else {}
+
+
+@functools.lru_cache(maxsize=8)
+def run_steps(n):
+    """torch's steps t = 1, 2, …, n of a whole run, as `descend` passes them to `per_step`
+    (one read-only array per n, so that what depends only on t can be remembered)."""
+    t = np.arange(1.0, n + 1)
+    t.flags.writeable = False
+    return t
+
+
+def _whole_run(function):
+    """`function(t, *numbers)`, remembered for whole runs: when t is `run_steps(n)` the
+    result for (n, *numbers) is kept (read-only). The powers of a 100,000-step run cost
+    milliseconds, and a panel asks for the same ones again at every move."""
+    @functools.lru_cache(maxsize=64)
+    def remembered(n, *numbers):
+        out = function(run_steps(n), *numbers)
+        out.flags.writeable = False
+        return out
+
+    @functools.wraps(function)
+    def wrapper(t, *numbers, **keywords):
+        if not keywords and getattr(t, "ndim", 0) == 1 and len(t) > 1 and t is run_steps(len(t)):
+            return remembered(len(t), *numbers)
+        return function(t, *numbers, **keywords)
+    return wrapper
+
+
+@_whole_run
+def _bias_correction(t, beta):
+    """1 − β^t, in torch's arithmetic (Python's β ** t is the C library's pow, as NumPy's)."""
+    return 1 - beta ** np.asarray(t, dtype=float)
+
+
+@_whole_run
+def _root_bias_correction(t, beta):
+    """sqrt(1 − β^t) as torch computes it: `_root`."""
+    return _root(_bias_correction(t, beta))
 
 
 def _root(x):
@@ -467,11 +506,13 @@ class Optimizer:
         """(first_step, step) on arrays: f(state, p, g, *per-step numbers) → (p, m, σ)."""
         return _array_steps(*self._program_key())
 
-    def float_walk(self, dim, gradient=None):
+    def float_walk(self, dim, gradient=None, data=()):
         """The whole-path walk on floats for `dim` coordinates (see `rugged._compile.float_walk`);
-        gradient: None, or (statements, numbers) that compute the gradient inside the loop."""
+        gradient: None, or (statements, numbers) that compute the gradient inside the loop;
+        data: the names of per-step numbers those statements read (a minibatch's examples)."""
         statements, numbers = gradient or ((), {})
-        return _float_walk(dim, *self._program_key(), tuple(statements), tuple(sorted(numbers.items())))
+        return _float_walk(dim, *self._program_key(), tuple(statements), tuple(sorted(numbers.items())),
+                           tuple(data))
 
     def _program_key(self):
         state, first, update, names, constants = self.program()
@@ -562,9 +603,9 @@ def _array_steps(state, first, update, names, constants):
 
 
 @functools.lru_cache(maxsize=256)
-def _float_walk(dim, state, first, update, names, constants, gradient, numbers):
+def _float_walk(dim, state, first, update, names, constants, gradient, numbers, data):
     return _compile.float_walk(dim, dict(state), first, update, names, {**dict(numbers), **dict(constants)},
-                               ("m_", "s_"), gradient)[0]
+                               ("m_", "s_"), gradient, data)[0]
 
 
 # ---------------------------------------------------------------------------------------
@@ -708,6 +749,7 @@ class AdamW(Adam):
         super().__init__(lr, betas, eps, weight_decay, amsgrad, decoupled_weight_decay=True)
 
 
+@_whole_run
 def radam_rho(t, beta2=0.999):
     r"""RAdam's ρ_t = ρ∞ − 2tβ2^t/(1 − β2^t) with ρ∞ = 2/(1 − β2) − 1 (t counts steps from 1).
 
@@ -766,12 +808,17 @@ class RAdam(Optimizer):
     def per_step(self, lrs, t):
         out = super().per_step(lrs, t)
         beta1, beta2 = self.betas
-        t = np.asarray(t, dtype=float)
-        rho = radam_rho(t, beta2)
-        out["bc1"] = 1 - beta1 ** t
-        out["rc2"] = _root(1 - beta2 ** t)
-        out["rect"] = np.where(rho > self.threshold, np.nan_to_num(radam_rectification(rho, beta2)), 0.0)
+        out["bc1"] = _bias_correction(t, beta1)
+        out["rc2"] = _root_bias_correction(t, beta2)
+        out["rect"] = _radam_rect(t, beta2, self.threshold)
         return out
+
+
+@_whole_run
+def _radam_rect(t, beta2, threshold):
+    """RAdam's r_t where ρ_t > threshold (the step is rectified), else 0."""
+    rho = radam_rho(np.asarray(t, dtype=float), beta2)
+    return np.where(rho > threshold, np.nan_to_num(radam_rectification(rho, beta2)), 0.0)
 
 
 class NAdam(Optimizer):
@@ -802,7 +849,7 @@ class NAdam(Optimizer):
 
     def mu(self, t):
         """μ_t, the momentum coefficient of torch's step t (from 1)."""
-        return self.betas[0] * (1.0 - 0.5 * (0.96 ** (np.asarray(t, dtype=float) * self.momentum_decay)))
+        return _nadam_mu(t, self.betas[0], self.momentum_decay)
 
     def _mu_product(self, n):
         """Π_{k≤t} μ_k for t = 1 … n (at least), multiplied in torch's order, and kept."""
@@ -816,16 +863,36 @@ class NAdam(Optimizer):
 
     def per_step(self, lrs, t):
         out = super().per_step(lrs, t)
-        lr, t = out["lr"], np.asarray(t, dtype=float)
-        mu, mu_next = self.mu(t), self.mu(t + 1)
-        product = self._mu_product(int(t.max()))[t.astype(int) - 1]
-        product_next = product * mu_next
-        out["bc2"] = 1 - self.betas[1] ** t
-        out["c_g"] = (-lr * (1.0 - mu)) / (1.0 - product)
-        out["c_m"] = (-lr * mu_next) / (1.0 - product_next)
-        out["k_g"] = (1.0 - mu) / (1.0 - product)
-        out["k_m"] = mu_next / (1.0 - product_next)
+        lr = out["lr"]
+        if getattr(t, "ndim", 0) == 1 and t is run_steps(len(t)):     # a whole run: remembered
+            rows = _nadam_whole_run(t, self.betas[0], self.momentum_decay)
+        else:                                     # a step at a time: the products kept so far
+            t = np.asarray(t, dtype=float)
+            rows = _nadam_rows(self.mu(t), self.mu(t + 1), self._mu_product(int(t.max()))[t.astype(int) - 1])
+        one_minus_mu, one_minus_product, mu_next, one_minus_next = rows
+        out["bc2"] = _bias_correction(t, self.betas[1])
+        out["c_g"] = (-lr * one_minus_mu) / one_minus_product
+        out["c_m"] = (-lr * mu_next) / one_minus_next
+        out["k_g"] = one_minus_mu / one_minus_product
+        out["k_m"] = mu_next / one_minus_next
         return out
+
+
+def _nadam_mu(t, beta1, momentum_decay):
+    """NAdam's μ_t = β1 (1 − 0.5·0.96^{t·momentum_decay}) (t from 1)."""
+    return beta1 * (1.0 - 0.5 * (0.96 ** (np.asarray(t, dtype=float) * momentum_decay)))
+
+
+def _nadam_rows(mu, mu_next, product):
+    """1 − μ_t, 1 − Π_t, μ_{t+1}, 1 − Π_{t+1}: NAdam's numbers of a step before η."""
+    return np.stack([1.0 - mu, 1.0 - product, mu_next, 1.0 - product * mu_next])
+
+
+@_whole_run
+def _nadam_whole_run(t, beta1, momentum_decay):
+    """`_nadam_rows` for a whole run, t = 1 … n (Π multiplied in torch's order)."""
+    mu = _nadam_mu(t, beta1, momentum_decay)
+    return _nadam_rows(mu, _nadam_mu(t + 1, beta1, momentum_decay), np.cumprod(mu))
 
 
 class LectureAdagrad(Optimizer):

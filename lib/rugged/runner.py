@@ -247,6 +247,8 @@ def _checked_first_gradient(g, grad, shape):
 
 def _bad_rows(params, grads, limit):
     """True where a point or its gradient is non-finite or the point is beyond `limit`."""
+    if np.abs(params).max(initial=0.0) <= limit and np.isfinite(grads).all():   # NaN fails
+        return np.zeros(params.shape[:-1], dtype=bool)      # the usual case, at a fraction of the cost
     return ~(np.isfinite(params).all(axis=-1) & np.isfinite(grads).all(axis=-1)
              & (np.abs(params).max(axis=-1) <= limit))
 
@@ -313,9 +315,15 @@ def descend(surface, optimizer, start, steps, schedule=None, limit=1e10, batch_s
     with np.errstate(all="ignore"):
         record = None
         scalar_grad = getattr(surface, "scalar_grad", None)
+        one_fast = start.ndim == 1 and len(start) <= FAST_DIM     # one start of a few coordinates
         if batches is not None:
-            record = _walk(_minibatch_gradient(surface, batches), optimizer, start, lrs, limit)
-        elif start.ndim == 1 and len(start) <= FAST_DIM and scalar_grad is not None:
+            batch_statements = getattr(surface, "batch_gradient_statements", None)
+            if one_fast and batch_statements is not None:
+                statements, numbers, data = batch_statements(batches)
+                record = _walk_floats(None, optimizer, start, lrs, limit, (statements, numbers), data)
+            if record is None:
+                record = _walk(_minibatch_gradient(surface, batches), optimizer, start, lrs, limit)
+        elif one_fast and scalar_grad is not None:
             statements = getattr(surface, "gradient_statements", None)
             record = _walk_floats(scalar_grad, optimizer, start, lrs, limit,
                                   statements() if statements is not None else None)
@@ -415,7 +423,7 @@ def _cannot_start(p, g, loss, where):
 
 def _step_numbers(optimizer, lrs):
     """The optimizer's per-step numbers for the whole run, and their names in its order."""
-    numbers = optimizer.per_step(lrs, np.arange(1.0, len(lrs) + 1))
+    numbers = optimizer.per_step(lrs, optim.run_steps(len(lrs)))
     return numbers, optimizer.program()[3]
 
 
@@ -452,26 +460,36 @@ def _walk(grad, optimizer, start, lrs, limit):
     return params[:n], grads[:n], sigma[:n - 1], m[:n - 1], numbers["lr_t"][:n - 1]
 
 
-def _walk_floats(grad, optimizer, start, lrs, limit, gradient=None):
+def _floats(numbers):
+    """A 1-D array's numbers as Python floats, one at a time as a loop asks for them (a
+    memoryview: no list of 100,000 floats built first)."""
+    return memoryview(np.ascontiguousarray(numbers, dtype=float))
+
+
+def _walk_floats(grad, optimizer, start, lrs, limit, gradient=None, data=None):
     """The same loop on Python floats, for one start of a few coordinates (the fast path).
 
     grad(*coordinates) gives the gradient's coordinates; `gradient` (statements, numbers), if
-    the surface has them, computes it inside the loop instead. None where the arithmetic raises
-    (a division by zero, the root of a negative number: NumPy's inf or NaN is wanted there),
-    and the caller then runs `_walk`.
+    the surface has them, computes it inside the loop instead; `data` (name → array, one entry
+    per point) are per-step numbers those statements read: a minibatch's examples. None where
+    the arithmetic raises (a division by zero, the root of a negative number: NumPy's inf or
+    NaN is wanted there), and the caller then runs `_walk`.
     """
     steps = len(lrs)
+    data = data or {}
     numbers, names = _step_numbers(optimizer, lrs)
-    walk = optimizer.float_walk(len(start), gradient)
+    walk = optimizer.float_walk(len(start), gradient, tuple(data))
     try:
-        k, points, gradients, (ms, sigmas) = walk(tuple(start.tolist()), grad, steps, limit,
-                                                  *(numbers[n].tolist() for n in names))
+        k, points, gradients, (ms, sigmas) = walk(tuple(start.tolist()), grad, steps, limit, *(
+            _floats(numbers[n]) if n in walk.uses else None for n in names),
+            *(_floats(values[:steps]) for values in data.values()))
     except _compile.FLOAT_ERRORS:
         return None
     columns = lambda buffers, n: np.column_stack([np.frombuffer(b)[:n] for b in buffers])  # noqa: E731
     params = columns(points, k + 1)
     if gradients is None:          # the walk computed them in its loop; the same lines again
-        grads = np.column_stack(_compile.gradients_of(gradient[0], gradient[1], params.T))
+        grads = np.column_stack(_compile.gradients_of(gradient[0], gradient[1], params.T,
+                                                      {name: values[:k + 1] for name, values in data.items()}))
     else:
         grads = columns(gradients, k + 1)
 

@@ -253,6 +253,24 @@ class LeastSquares(Quadratic):
             return self._grad(p)
         return self.n_examples / rows.shape[-1] * self._example_grads(p, rows).sum(axis=-2)
 
+    def batch_gradient_statements(self, batches):
+        """`fast_batch_grad` on floats for `descend`'s fast path, for the batches of a run (one row
+        of example indices per point, (points, r)): (statements, numbers, data). The statements
+        compute g_0, g_1 from p_0, p_1 and the step's examples batch_x{j}, batch_y{j} (data: name →
+        one value per point) in `fast_batch_grad`'s arithmetic: e = ŷ − (b + w·x), the examples'
+        (−2e, −2e·x) summed in order, times n/r. A batch of every example is `gradient_statements`."""
+        r = batches.shape[-1]
+        if r == self.n_examples:
+            return (*self.gradient_statements(), {})
+        residuals = [f"batch_e{j} = batch_y{j} - (p_0 + p_1 * batch_x{j})" for j in range(r)]
+        g_0 = " + ".join(f"-2 * batch_e{j}" for j in range(r))
+        g_1 = " + ".join(f"-2 * batch_e{j} * batch_x{j}" for j in range(r))
+        data = {}
+        for j in range(r):
+            data[f"batch_x{j}"], data[f"batch_y{j}"] = self.x[batches[:, j]], self.y[batches[:, j]]
+        return (tuple(residuals) + (f"g_0 = batch_scale * ({g_0})", f"g_1 = batch_scale * ({g_1})"),
+                {"batch_scale": self.n_examples / r}, data)
+
     def fast_batch_grad(self, p, rows):
         """`batch_grad` for a float64 p and rows of distinct indices as `rugged.runner.minibatches`
         makes them, unchecked (`descend` calls it at every step of a minibatch run)."""
