@@ -1,13 +1,12 @@
 """rugged.curvature: Hessians, the minimum ratio, the critical-point search (which must
-stop at saddles too) and the census."""
+stop at saddles too). The census is tested with its lesson, in test_lesson_stalls.py."""
 
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from rugged.curvature import (CRITICAL, census, eigenvalues, find_critical_point, hessian,
-                              minimum_ratio)
+from rugged.curvature import eigenvalues, find_critical_point, hessian, minimum_ratio
 from rugged.nets import MLP, Regression, synthetic_data
 
 
@@ -32,7 +31,7 @@ def double_well():
 
 
 def small_network(seed=1):
-    """A (1, 3, 1) network with the census's weight decay, after 300 steps of GD."""
+    """A (1, 3, 1) network with a little weight decay, after 300 steps of GD."""
     net = MLP((1, 3, 1))
     problem = Regression(net, *synthetic_data(40, seed=seed), weight_decay=1e-3)
     theta = net.init(seed)
@@ -100,24 +99,3 @@ def test_search_reaches_a_critical_point_of_a_network():
     assert point.loss == problem.loss(point.theta)
     np.testing.assert_allclose(point.eigenvalues, np.linalg.eigvalsh(problem.hessian(point.theta)))
     assert point.minimum_ratio == minimum_ratio(point.eigenvalues)
-
-
-def test_census_is_deterministic_and_consistent():
-    first, second = census(n_nets=8, seed=3), census(n_nets=8, seed=3, progress=True)
-    for field in ("loss", "minimum_ratio", "grad_norm", "is_local_min"):
-        np.testing.assert_array_equal(getattr(first, field), getattr(second, field))
-    n = len(first.loss)
-    assert 0 < n <= first.n_nets == 8
-    assert first.minimum_ratio.shape == first.grad_norm.shape == first.is_local_min.shape == (n,)
-    assert np.all(first.grad_norm <= CRITICAL)
-    np.testing.assert_array_equal(first.is_local_min, first.minimum_ratio == 1.0)
-    assert not np.array_equal(first.loss, census(n_nets=8, seed=4).loss)
-
-
-def test_default_census_finds_few_true_minima():
-    """The lecture's outcome: most critical points reached are saddles, with a minimum
-    ratio between 0.5 and 1; true local minima (ratio 1) are rare."""
-    result = census()
-    assert len(result.loss) >= 0.6 * result.n_nets
-    assert np.all(result.minimum_ratio >= 0.5)
-    assert result.is_local_min.sum() <= 0.1 * len(result.loss)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from rugged import descend, nets, optim, surfaces, widgets
-from rugged.curvature import census, find_critical_point
+from rugged.curvature import EIG_TOL, find_critical_point, find_critical_points, minimum_ratio
 from rugged.lessons import stalls as lesson
 
 import notebook_text
@@ -46,7 +46,7 @@ def critical(network):
 
 @pytest.fixture(scope="module")
 def found():
-    return census(n_nets=80, seed=0)
+    return lesson.census()
 
 
 @pytest.fixture(scope="module")
@@ -160,16 +160,88 @@ def test_steps_to_reach_agrees_with_descend(ravine):
 # ---------------------------------------------------------------------------------------
 # The census
 
-def test_census_finds_mostly_saddles(found):
-    assert found.n_nets == 80 and len(found.loss) == 64
-    assert np.all(found.grad_norm <= 1e-8)
-    ratios, counts = np.unique(found.minimum_ratio, return_counts=True)
-    assert dict(zip(ratios.round(2), counts)) == {0.8: 12, 0.9: 50, 1.0: 2}
-    assert found.is_local_min.sum() == 2
-    assert found.loss[~found.is_local_min].min() < found.loss[found.is_local_min].min()  # minima aren't best
-    assert found.loss[found.minimum_ratio == 0.8].min() > found.loss[found.minimum_ratio > 0.85].max()
+def test_every_counted_point_is_critical(found):
+    """Each point the census counts has ‖∇L‖ below the printed bound (and the 1e-8 of the prose),
+    recomputed from its θ; its loss and eigenvalues are those of the census's loss there."""
+    problem = lesson.census_problem()
+    assert found.theta.shape == (len(found.loss), problem.n_params) == (len(found.loss), 46)
+    norms = np.linalg.norm(problem.grad(found.theta), axis=1)
+    np.testing.assert_array_equal(norms, found.grad_norm)
+    assert norms.max() < 1e-12 and "the largest ‖∇L‖ among them: < 1e-12" in lesson.census_summary(found)
+    np.testing.assert_allclose(found.loss, problem.loss(found.theta), rtol=1e-12)
+    for i in (0, len(found.loss) // 2, -1):
+        np.testing.assert_allclose(found.eigenvalues[i], np.linalg.eigvalsh(problem.hessian(found.theta[i])),
+                                   atol=1e-10)
+        assert found.minimum_ratio[i] == minimum_ratio(found.eigenvalues[i])
+
+
+def test_census_ratio_takes_many_values_and_most_points_are_saddles(found):
+    assert found.n_nets == 150 and len(found.loss) >= 0.9 * found.n_nets
+    ratios = np.unique(found.minimum_ratio)
+    assert len(ratios) >= 12 and ratios.min() < 0.75 and ratios.max() == 1.0      # not three columns
+    assert 0 < found.is_local_min.sum() <= 0.05 * len(found.loss)                 # true minima are rare
+    minima, saddles = found.loss[found.is_local_min], found.loss[~found.is_local_min]
+    assert saddles.min() < minima.min()                                             # and no lower than saddles
     text = lesson.census_summary(found)
-    assert "64 of 80" in text and "true local minima (ratio 1): 2" in text
+    assert f"minimum ratio: {len(ratios)} different values" in text
+    assert f"true local minima (ratio 1): {len(minima)}; saddle points: {len(saddles)}" in text
+
+
+def test_census_sign_count_does_not_hinge_on_the_tolerance(found):
+    """Every eigenvalue is far from the line between "positive" and "not positive" (EIG_TOL times
+    the largest): the ratios are the same for a tolerance 10 times smaller or larger."""
+    assert lesson.census_margin(found) > 10 * EIG_TOL
+    for tol in (EIG_TOL / 10, EIG_TOL * 10):
+        np.testing.assert_array_equal([minimum_ratio(e, tol) for e in found.eigenvalues], found.minimum_ratio)
+
+
+def test_census_two_groups_what_the_prose_says(found):
+    """01's notes: a high-loss group at about 0.22 with the lowest ratios, a low-loss group at 0.07–0.1
+    with mostly ratios above 0.85; the ratio rises as the loss falls."""
+    high = lesson.census_groups(found)
+    assert 0 < high.sum() < len(high)
+    assert np.all(np.abs(found.loss[high] - 0.22) < 0.01)
+    low = found.loss[~high]
+    assert 0.06 < low.min() and low.max() < 0.1
+    assert found.minimum_ratio[high].min() < found.minimum_ratio[~high].min()
+    assert np.median(found.minimum_ratio[~high]) > np.median(found.minimum_ratio[high])
+    assert np.mean(found.minimum_ratio[~high] > 0.85) > 0.5
+    assert found.n_negative[high].max() >= 12 and found.is_local_min[high].sum() == 0
+    assert not any(np.sum(found.loss[~found.is_local_min] < v) == 0 for v in found.loss[found.is_local_min])
+
+
+def test_batched_hessians_equal_the_complex_step():
+    net = nets.MLP((2, 4, 1))
+    X, y = nets.synthetic_data(30, seed=2)
+    problem = nets.Regression(net, np.c_[X, np.cos(X)], y, weight_decay=1e-2)
+    thetas = np.array([net.init(s) + 0.1 * s for s in range(3)])
+    H = nets.one_hidden_layer_hessians(problem, thetas)
+    for theta, h in zip(thetas, H):
+        np.testing.assert_allclose(h, problem.hessian(theta), atol=1e-13)
+    with pytest.raises(ValueError, match="one_hidden_layer_hessians needs"):
+        nets.one_hidden_layer_hessians(nets.Regression(nets.MLP((1, 3, 3, 1)), X, y), np.zeros((1, 22)))
+    with pytest.raises(ValueError, match="stack of shape"):
+        nets.one_hidden_layer_hessians(problem, thetas[0])
+
+
+def test_batched_search_finds_what_the_single_search_finds():
+    """`find_critical_points` from a stack of starts reaches the same critical points as
+    `find_critical_point` from each start alone."""
+    problem = lesson.census_problem()
+    net = problem.net
+    starts = np.array([net.init(s) for s in range(4)])
+    for _ in range(200):
+        starts -= 0.3 * problem.grad(starts)
+    batch = find_critical_points(problem, starts, nets.one_hidden_layer_hessians)
+    for i, start in enumerate(starts):
+        one = find_critical_point(problem, start)
+        assert one.converged == batch.converged[i]
+        if one.converged:
+            np.testing.assert_allclose(batch.theta[i], one.theta, atol=1e-6)
+            assert batch.minimum_ratio[i] == one.minimum_ratio
+    assert batch.converged.sum() >= 3
+    with pytest.raises(ValueError, match="stack of starts"):
+        find_critical_points(problem, starts[0], nets.one_hidden_layer_hessians)
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,20 +1,18 @@
 """Curvature at critical points: Hessians, eigenvalues, the lecture's "minimum ratio",
 and a search that drives the gradient to zero, whether the point is a minimum or a saddle.
 
-The lecture's census: train many small networks, find the critical point each one
-reaches (‖∇L‖ ≈ 0), and take the Hessian's eigenvalues there. The minimum ratio
+The lecture's census (01's lesson, `lessons.stalls.census`): train many small networks,
+find the critical point each one reaches (‖∇L‖ ≈ 0) with `find_critical_points`, and take
+the Hessian's eigenvalues there. The minimum ratio
 (#positive eigenvalues / #eigenvalues) is 1 at a local minimum and smaller at a saddle.
 """
 
 from dataclasses import dataclass
 import functools
-import sys
 
 import numpy as np
 from threadpoolctl import threadpool_limits
-from tqdm import tqdm
 
-from .nets import MLP, Regression, synthetic_data
 
 EIG_TOL = 1e-6        # an eigenvalue counts as positive when > EIG_TOL · max|λ|
 CRITICAL = 1e-8       # the census keeps points with ‖∇L‖ ≤ CRITICAL
@@ -42,7 +40,7 @@ def minimum_ratio(eigs, tol=EIG_TOL):
     relative because an eigenvalue that is zero in exact arithmetic (a flat direction)
     comes out of floating point as a tiny number of either sign, of the order
     ε · max|λ| ≈ 1e-16 · max|λ|; tol = 1e-6 sits far above that noise and below the
-    smallest curvature at the census's critical points (≈ 2e-5 · max|λ|). A flat
+    smallest curvature at the census's critical points (01 prints it: `stalls.census_margin`). A flat
     direction is therefore not counted as positive: a point with one is not a strict
     local minimum.
     """
@@ -139,71 +137,73 @@ def find_critical_point(problem, theta0, tol=1e-10, max_iter=200):
 
 
 @dataclass
-class Census:
-    """The converged critical points of a census, one entry per point, and how many
-    networks were tried."""
+class CriticalPoints:
+    """Where `find_critical_points` stopped, one row per start, and the curvature there."""
 
-    loss: np.ndarray
-    minimum_ratio: np.ndarray
-    grad_norm: np.ndarray
-    is_local_min: np.ndarray
-    n_nets: int
+    theta: np.ndarray            # (k, d)
+    grad_norm: np.ndarray        # (k,)
+    loss: np.ndarray             # (k,)
+    eigenvalues: np.ndarray      # (k, d), each row ascending
+    minimum_ratio: np.ndarray    # (k,)
+    converged: np.ndarray        # (k,) bool: ‖∇L‖ ≤ tol
+    iterations: np.ndarray       # (k,) steps taken
+
+    @property
+    def is_local_min(self):
+        """True where every Hessian eigenvalue is positive (minimum ratio 1)."""
+        return self.minimum_ratio == 1.0
+
+
+def _damped_solves(lam, Q, mu, r):
+    """(H² + μI)⁻¹ H r for a stack: H_k = Q_k diag(λ_k) Q_kᵀ, one μ and one r per row."""
+    coef = lam * (np.swapaxes(Q, 1, 2) @ r[..., None])[..., 0] / (lam ** 2 + mu[:, None])
+    return (Q @ coef[..., None])[..., 0]
 
 
 @_one_blas_thread
-def census(n_nets=80, seed=0, sizes=(1, 3, 1), n_data=40, train_steps=(100, 300), eta=0.1,
-           weight_decay=1e-3, progress=False):
-    """The lecture's census of critical points of small networks.
+def find_critical_points(problem, thetas, hessians, tol=1e-10, max_iter=200, max_rounds=400):
+    """`find_critical_point` from k starts at once: the same Levenberg–Marquardt steps with
+    geodesic acceleration, every start one row of a stack, so one round does k searches.
 
-    Network i fits its own noisy sine (`synthetic_data(n_data)`), starts from its own
-    Xavier initialisation, takes train_steps[i % len(train_steps)] steps of gradient
-    descent with step η, and then `find_critical_point` searches from there. The census
-    keeps the points it reaches with ‖∇L‖ ≤ CRITICAL = 1e-8 (the others are counted in
-    `n_nets` only) and records their loss, minimum ratio and whether they are local minima.
-
-    The loss includes a little weight decay, ½ · weight_decay · ‖θ‖², which keeps the
-    critical points at a finite distance: without it a trained tanh network usually
-    slides along a valley towards ever larger weights, where ∇L tends to zero but never
-    reaches it, and the search rarely converges. (It also lifts exactly flat directions
-    to the curvature weight_decay, so they count as positive.)
-
-    Deterministic given `seed`, and the first k networks are the same for any
-    n_nets ≥ k. The defaults (80 networks of 10 parameters) take 1–2 s; `progress=True`
-    shows a text progress bar that moves in eighths, so that a notebook stores the same
-    bar every run (only its timings differ, which tests/sanitize.cfg masks).
+    `problem.grad` must take θ of shape (k, d) (as `nets.Regression` does); `hessians(problem,
+    thetas)` gives the (k, d, d) Hessians (e.g. `nets.one_hidden_layer_hessians`). In a round every
+    search still running tries one step with its own μ; a search whose step is refused doubles
+    its μ and tries again in the next round (as `find_critical_point` does in its inner loop). A
+    search stops when ‖∇L‖ ≤ tol, after `max_iter` steps, when μ passes 1e20, or after
+    `max_rounds` rounds in all.
     """
-    seeds = np.random.default_rng(seed).integers(2 ** 32, size=n_nets)
-    net = MLP(sizes)
-    problems = [Regression(net, *synthetic_data(n_data, seed=s), weight_decay=weight_decay) for s in seeds]
-    trained = _train_side_by_side(net, problems, np.array([net.init(s) for s in seeds]),
-                                  [train_steps[i % len(train_steps)] for i in range(n_nets)], eta)
-    if progress:
-        trained = tqdm(trained, desc="census", total=n_nets, file=sys.stdout, ncols=80,
-                       miniters=max(1, n_nets // 8), mininterval=0)
-    points = []
-    for problem, theta in zip(problems, trained):
-        point = find_critical_point(problem, theta)
-        if point.grad_norm <= CRITICAL:
-            points.append(point)
-    return Census(loss=np.array([p.loss for p in points]),
-                  minimum_ratio=np.array([p.minimum_ratio for p in points]),
-                  grad_norm=np.array([p.grad_norm for p in points]),
-                  is_local_min=np.array([p.is_local_min for p in points], dtype=bool),
-                  n_nets=n_nets)
-
-
-def _train_side_by_side(net, problems, thetas, steps, eta):
-    """Gradient descent θ ← θ − η∇L on every problem at once (network i for steps[i] steps):
-    the networks' forward and backward passes run as one batch, each network on its own
-    data, with the arithmetic of `Regression.grad` on each."""
-    X = np.stack([p.X for p in problems])
-    y = np.stack([p.y for p in problems])
-    weight_decay = problems[0].weight_decay
-    steps = np.asarray(steps)
-    for t in range(int(steps.max(initial=0))):
-        trace = net.trace(thetas, X)
-        grad = net.backward(trace, (trace[1][-1] - y) / y[0].size)
-        if weight_decay:
-            grad = grad + weight_decay * thetas
-        thetas = np.where((t < steps)[:, None], thetas - eta * grad, thetas)
-    return list(thetas)
+    theta = np.array(thetas, dtype=float)
+    if theta.ndim != 2:
+        raise ValueError(f"thetas must be a stack of starts of shape (k, d), got shape {theta.shape}")
+    k, h = len(theta), 0.1
+    g = problem.grad(theta)
+    norm = np.linalg.norm(g, axis=1)
+    nu, iterations, stuck = np.full(k, 1e-3), np.zeros(k, dtype=int), np.zeros(k, dtype=bool)
+    H = hessians(problem, theta)
+    lam, Q = np.linalg.eigh(H)
+    for _ in range(max_rounds):
+        run = np.flatnonzero((norm > tol) & ~stuck & (iterations < max_iter))
+        if not len(run):
+            break
+        scale = np.max(lam[run] ** 2, axis=1)
+        mu = nu[run] * np.where(scale > 0, scale, 1.0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            v = -_damped_solves(lam[run], Q[run], mu, g[run])
+            r2 = 2 / h * ((problem.grad(theta[run] + h * v) - g[run]) / h - (H[run] @ v[..., None])[..., 0])
+            a = -_damped_solves(lam[run], Q[run], mu, r2)
+            candidate = theta[run] + v + a / 2
+            g_new = problem.grad(candidate)
+            new_norm = np.linalg.norm(g_new, axis=1)
+        taken = (new_norm < norm[run]) & (np.linalg.norm(a, axis=1) <= 0.375 * np.linalg.norm(v, axis=1))
+        moved, refused = run[taken], run[~taken]
+        theta[moved], g[moved], norm[moved] = candidate[taken], g_new[taken], new_norm[taken]
+        nu[moved], iterations[moved] = np.maximum(nu[moved] / 3, 1e-20), iterations[moved] + 1
+        nu[refused] *= 2
+        stuck[refused] = nu[refused] > 1e20
+        if len(moved):
+            H[moved] = hessians(problem, theta[moved])
+            lam[moved], Q[moved] = np.linalg.eigh(H[moved])
+    eigs = lam.copy()                   # of the Hessian at each search's last θ
+    return CriticalPoints(theta=theta, grad_norm=norm, loss=np.asarray(problem.loss(theta), dtype=float),
+                          eigenvalues=eigs, minimum_ratio=np.array([minimum_ratio(e) for e in eigs]),
+                          converged=norm <= tol, iterations=iterations)

@@ -37,22 +37,26 @@ def _softplus(z):
     return np.where(right, z, 0) + np.log1p(np.exp(np.where(right, -z, z)))
 
 
-def _tanh_prime(z):
-    """d tanh / dz = 1 − tanh²."""
-    return 1 - np.tanh(z) ** 2
+def _tanh_prime(z, a):
+    """d tanh / dz = 1 − tanh², from the activation a = tanh(z) the forward pass kept."""
+    return 1 - a ** 2
 
 
-def _sigmoid_prime(z):
-    """d σ / dz = σ (1 − σ)."""
-    s = _sigmoid(z)
-    return s * (1 - s)
+def _sigmoid_prime(z, a):
+    """d σ / dz = σ (1 − σ), from a = σ(z)."""
+    return a * (1 - a)
 
 
-# name → (activation, its derivative)
+def _softplus_prime(z, a):
+    """d softplus / dz = σ(z)."""
+    return _sigmoid(z)
+
+
+# name → (activation, its derivative from the pre-activation z and the activation a)
 ACTIVATIONS = {
     "tanh": (np.tanh, _tanh_prime),
     "sigmoid": (_sigmoid, _sigmoid_prime),
-    "softplus": (_softplus, _sigmoid),
+    "softplus": (_softplus, _softplus_prime),
 }
 
 
@@ -119,7 +123,8 @@ class MLP:
         """∂L/∂θ by backprop, from a `trace` and d_out = ∂L/∂(outputs), (..., n, sizes[-1]).
 
         From the output back, δ = ∂L/∂z of a layer gives ∂L/∂W = aᵀδ (a: the layer's
-        input), ∂L/∂b = Σ_n δ, and the previous layer's δ = (δ Wᵀ) ⊙ act′(z).
+        input), ∂L/∂b = Σ_n δ, and the previous layer's δ = (δ Wᵀ) ⊙ act′(z) (act′ from z and
+        the kept activation a = act(z): tanh′ = 1 − a², with no second tanh).
         """
         act_prime = ACTIVATIONS[self.activation][1]
         layers, a, z = trace
@@ -129,7 +134,7 @@ class MLP:
             dW = (np.swapaxes(a[k], -1, -2) @ delta).reshape(batch + (-1,))
             grads = [dW, delta.sum(axis=-2)] + grads
             if k > 0:
-                delta = (delta @ np.swapaxes(layers[k][0], -1, -2)) * act_prime(z[k - 1])
+                delta = (delta @ np.swapaxes(layers[k][0], -1, -2)) * act_prime(z[k - 1], a[k])
         return np.concatenate(grads, axis=-1)
 
 
@@ -356,3 +361,54 @@ def default_problem(seed=5):
     """
     net = MLP((1, 8, 8, 1))
     return Regression(net, *synthetic_data(40, seed=0)), net.init(seed)
+
+
+def one_hidden_layer_hessians(problem, thetas):
+    """The exact Hessians ∇²L(θ) of a `Regression` whose net has one tanh hidden layer and one
+    output, `MLP((m, h, 1))`, at a stack of θ (k, d), in one vectorised pass: (k, d, d).
+
+    For f_θ(x) = Σ_j v_j tanh(w_j · x + b_j) + c and L = ½ mean_n r_n² + ½ λ_wd ‖θ‖² (r = f − y),
+        ∇²L = mean_n (J_n J_nᵀ + r_n ∇²f_n) + λ_wd I,
+    with J_n = ∂f(x_n)/∂θ; ∇²f_n is nonzero only inside each hidden unit's block (w_j, b_j, v_j):
+    v_j tanh″ · (x, 1)(x, 1)ᵀ for (w_j, b_j) and tanh′ · (x, 1) between them and v_j. It equals
+    `Regression.hessian` (the complex step, one θ at a time) to rounding, at a small part of its cost.
+    """
+    net = problem.net
+    if len(net.sizes) != 3 or net.sizes[2] != 1 or net.activation != "tanh":
+        raise ValueError(f"one_hidden_layer_hessians needs MLP((m, h, 1)) with tanh, got {net!r}")
+    m, h = net.sizes[:2]
+    X, y = problem.X, problem.y[:, 0]
+    n = len(X)
+    thetas = np.asarray(thetas, dtype=float)
+    if thetas.ndim != 2:
+        raise ValueError(f"thetas must be a stack of shape (k, {net.n_params}), got shape {thetas.shape}")
+    k = len(thetas)
+    (W, b), (V, c) = net.unflatten(thetas)                   # (k, m, h), (k, h), (k, h, 1), (k, 1)
+    v = V[..., 0]
+    a = np.tanh(X @ W + b[:, None, :])                       # (k, n, h)
+    a1 = 1 - a ** 2                                          # tanh′
+    a2 = -2 * a * a1                                         # tanh″
+    r = (a @ V)[..., 0] + c - y                              # (k, n)
+    dW = (v[:, None, None, :] * a1[:, :, None, :]) * X[None, :, :, None]
+    J = np.concatenate([dW.reshape(k, n, m * h), v[:, None, :] * a1, a, np.ones((k, n, 1))], axis=2)
+    H = np.swapaxes(J, 1, 2) @ J / n
+    s2 = (r / n)[:, :, None] * a2 * v[:, None, :]            # r v tanh″ / n   (k, n, h)
+    s1 = (r / n)[:, :, None] * a1                            # r tanh′ / n
+    ww, wb, wv = (np.einsum("knj,ni,nl->kjil", s2, X, X), np.einsum("knj,ni->kji", s2, X),
+                  np.einsum("knj,ni->kji", s1, X))
+    bb, bv = s2.sum(axis=1), s1.sum(axis=1)
+    units = np.arange(h)
+    iw = np.arange(m)[:, None] * h + units                   # index of W[i, j] in θ
+    ib, iv, K = m * h + units, m * h + h + units, np.arange(k)[:, None]
+    for i in range(m):
+        for j in range(m):
+            H[K, iw[i], iw[j]] += ww[:, :, i, j]
+        for index, block in ((ib, wb[:, :, i]), (iv, wv[:, :, i])):
+            H[K, iw[i], index] += block
+            H[K, index, iw[i]] += block
+    H[K, ib, ib] += bb
+    H[K, ib, iv] += bv
+    H[K, iv, ib] += bv
+    if problem.weight_decay:
+        H += problem.weight_decay * np.eye(net.n_params)
+    return H

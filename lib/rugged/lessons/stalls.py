@@ -13,11 +13,13 @@ and `closed_form` (GD on a quadratic, (1 − ηλ_i)^N per parameter). This modu
 results into tables and figures and holds the panel's wiring and the answer checks.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from .. import optim, plots, style, surfaces, widgets
-from ..curvature import CRITICAL, EIG_TOL, find_critical_point
+from .. import nets, optim, plots, style, surfaces, widgets
+from ..curvature import CRITICAL, EIG_TOL, find_critical_point, find_critical_points
 from ..exercises import (MISSING, Feedback, as_bool, as_number, check, close, pair_from_dict, pair_parts,
                          right, rounding_of, shown, unanswered, wrong)
 from ..runner import descend
@@ -269,21 +271,107 @@ def ravine_summary(surface, path, eta):
 # ---------------------------------------------------------------------------------------
 # 3. The census of critical points
 
+CENSUS_SIZES = (1, 15, 1)      # the census's networks: 46 parameters
+CENSUS_DECAY = 1e-2            # its weight decay λ_wd
+
+
+@dataclass
+class Census:
+    """The critical points a census reached (one entry per point) and what it tried."""
+
+    theta: np.ndarray            # (points, d): where each point is
+    loss: np.ndarray             # the training loss, with the weight decay
+    minimum_ratio: np.ndarray
+    grad_norm: np.ndarray
+    eigenvalues: np.ndarray      # (points, d), each row ascending
+    n_nets: int                  # searches started
+    sizes: tuple
+
+    @property
+    def is_local_min(self):
+        """True where every Hessian eigenvalue is positive (minimum ratio 1)."""
+        return self.minimum_ratio == 1.0
+
+    @property
+    def n_negative(self):
+        """How many eigenvalues at each point are not positive (d − d · minimum ratio)."""
+        return np.rint(self.eigenvalues.shape[1] * (1 - self.minimum_ratio)).astype(int)
+
+
+def census_problem(weight_decay=CENSUS_DECAY, sizes=CENSUS_SIZES):
+    """The census's loss: `sizes` fitting section 1's 40 points, with weight decay."""
+    return nets.Regression(nets.MLP(sizes), *nets.synthetic_data(40, seed=0), weight_decay=weight_decay)
+
+
+def census(n_nets=150, seed=0, sizes=CENSUS_SIZES, weight_decay=CENSUS_DECAY, train_steps=(20, 60, 200),
+           eta=0.3, tol=1e-13):
+    """The lecture's census on networks of `sizes` (one tanh hidden layer) fitting section 1's data.
+
+    Every network fits the same 40 noisy points of sin 2x (`nets.synthetic_data(40, seed=0)`) with
+    the loss ½ mean (f − y)² + ½ · weight_decay · ‖θ‖², so the points are critical points of ONE
+    loss surface. Network i starts from its own Xavier initialisation, takes
+    train_steps[i % len(train_steps)] steps of gradient descent with step η (all networks side by
+    side), and `curvature.find_critical_points` then drives ‖∇L‖ towards `tol` from there, with
+    the exact Hessians of `nets.one_hidden_layer_hessians`. The census keeps the points with
+    ‖∇L‖ ≤ CRITICAL (1e-8); deterministic given `seed`. `census_problem(weight_decay, sizes)` is the loss
+    it searched.
+    """
+    problem = census_problem(weight_decay, sizes)
+    net = problem.net
+    seeds = np.random.default_rng(seed).integers(2 ** 32, size=n_nets)
+    theta = np.array([net.init(s) for s in seeds])
+    steps = np.array([train_steps[i % len(train_steps)] for i in range(n_nets)])
+    for t in range(int(steps.max(initial=0))):
+        training = t < steps
+        theta[training] -= eta * problem.grad(theta[training])
+    found = find_critical_points(problem, theta, nets.one_hidden_layer_hessians, tol=tol, max_iter=40, max_rounds=60)
+    keep = found.grad_norm <= CRITICAL
+    return Census(theta=found.theta[keep], loss=found.loss[keep], minimum_ratio=found.minimum_ratio[keep],
+                  grad_norm=found.grad_norm[keep], eigenvalues=found.eigenvalues[keep], n_nets=n_nets,
+                  sizes=tuple(sizes))
+
+
+def census_margin(c):
+    """The eigenvalue nearest zero at any point, relative to its point's largest |λ|: how far the
+    sign count is from the tolerance EIG_TOL that `curvature.minimum_ratio` uses."""
+    return float(np.min(np.abs(c.eigenvalues).min(axis=1) / np.abs(c.eigenvalues).max(axis=1)))
+
+
+def census_groups(c):
+    """True for the points above the widest gap between neighbouring losses (on a log scale)."""
+    order = np.sort(np.log(c.loss))
+    if len(order) < 2:
+        return np.zeros(len(c.loss), dtype=bool)
+    cut = int(np.argmax(np.diff(order)))
+    return np.log(c.loss) > (order[cut] + order[cut + 1]) / 2
+
+
 def census_summary(c):
-    """How many networks reached a critical point, the worst ‖∇L‖ among them, the minimum ratios."""
-    ratios, counts = np.unique(c.minimum_ratio, return_counts=True)
-    minima = c.loss[c.is_local_min]
+    """How many searches reached a critical point, how far the eigenvalues are from the sign
+    tolerance, the minimum ratios and the negative eigenvalues, minima against saddles."""
+    d = c.eigenvalues.shape[1]
+    ratios = np.unique(c.minimum_ratio)
+    negative, counts = np.unique(c.n_negative, return_counts=True)
+    minima, saddles = c.loss[c.is_local_min], c.loss[~c.is_local_min]
+    worst = c.grad_norm.max()
     lines = [
-        f"{len(c.loss)} of {c.n_nets} networks reached a critical point; the largest ‖∇L‖ among them: "
-        + (f"< {1e-9:.0e}" if c.grad_norm.max() < 1e-9 else f"{c.grad_norm.max():.2g}"),
-        "minimum ratio: " + ", ".join(f"{r:.1f} ({k} points)" for r, k in zip(ratios, counts)),
-        *(f"  ratio {r:.1f}: loss {c.loss[c.minimum_ratio == r].min():.4f} … {c.loss[c.minimum_ratio == r].max():.4f}"
-          for r in ratios),
-        f"true local minima (ratio 1): {int(c.is_local_min.sum())}; saddle points: {int((~c.is_local_min).sum())}",
+        f"{len(c.loss)} of {c.n_nets} searches reached a critical point of the "
+        f"{' → '.join(map(str, c.sizes))} network ({d} parameters); the largest ‖∇L‖ among them: "
+        + (f"< {1e-12:.0e}" if worst < 1e-12 else f"{worst:.2g}"),
+        f"eigenvalue nearest 0: {census_margin(c):.1e} × the largest (a sign counts from {EIG_TOL:.0e} on)",
+        f"minimum ratio: {len(ratios)} different values, from {ratios.min():.3f} to {ratios.max():.3f}",
+        "negative eigenvalues (points): " + ", ".join(f"{m} ({k})" for m, k in zip(negative, counts)),
+        f"true local minima (ratio 1): {len(minima)}; saddle points: {len(saddles)}",
     ]
-    if len(minima):
-        lines.append("loss of the local minima: " + ", ".join(f"{v:.4f}" for v in np.sort(minima))
-                     + f"; of the best saddle: {c.loss[~c.is_local_min].min():.4f}")
+    high = census_groups(c)
+    for name, group in (("high", high), ("low", ~high)):
+        if group.any():
+            lines.append(f"{name}-loss group: {int(group.sum())} points, loss {c.loss[group].min():.4f} … "
+                         f"{c.loss[group].max():.4f}, minimum ratio {c.minimum_ratio[group].min():.3f} … "
+                         f"{c.minimum_ratio[group].max():.3f}")
+    if len(minima) and len(saddles):
+        lines.append(f"lowest loss: of a local minimum {minima.min():.4f}, of a saddle {saddles.min():.4f}; "
+                     f"saddles below the best minimum: {int(np.sum(saddles < minima.min()))}")
     return "\n".join(lines)
 
 
@@ -300,27 +388,31 @@ def census_positions(ratios, spread=0.018, seed=0):
 
 
 def census_figure(c, *, title):
-    """Training loss against minimum ratio at every critical point; true local minima as ★."""
+    """Training loss against minimum ratio at every critical point; true local minima as ★.
+    Equal ratios are spread sideways by at most a third of the gap 1/d between two ratios, so
+    the columns stay apart; the top axis counts the negative eigenvalues."""
     # on a slide, flatter: it shares the screen with a heading and a line of text
     fig, ax = plots.new_figure(figsize=(10.5, 3.6) if style.is_lecture() else (8.5, 4.4))
-    x = census_positions(c.minimum_ratio)
+    d = c.eigenvalues.shape[1]
     saddle = ~c.is_local_min
-    ax.plot(x[saddle], c.loss[saddle], "o", color=SADDLE_COLOR, alpha=0.75, ms=6,
+    x = np.where(saddle, census_positions(c.minimum_ratio, spread=1 / (3 * d)), c.minimum_ratio)
+    ax.plot(x[saddle], c.loss[saddle], "o", color=SADDLE_COLOR, alpha=0.6, ms=5,
             label=f"saddle point ({saddle.sum()})")
     ax.plot(x[~saddle], c.loss[~saddle], linestyle="none", **style.MINIMUM_STYLE,
             label=f"true local minimum ({(~saddle).sum()})")
-    ratios = np.unique(c.minimum_ratio)
-    top = c.loss.max()
     ax.set_yscale("log")
-    for r in ratios:
-        ax.text(r, top * 1.12, f"{np.sum(c.minimum_ratio == r)} points", ha="center", va="bottom",
-                fontsize="small")
-    ax.set_xticks(ratios)
-    ax.set_xlim(ratios.min() - 0.08, 1.06)
-    ax.set_ylim(None, top * 1.5)
+    low = np.floor(c.minimum_ratio.min() * 20) / 20
+    ax.set_xlim(low - 0.5 / d, 1 + 0.5 / d)
+    ax.set_xticks(np.arange(low, 1.0001, 0.05))
+    top = ax.secondary_xaxis("top", functions=(lambda r: d * (1 - r), lambda m: 1 - m / d))
+    top.set_xticks([m for m in range(0, d + 1, 2) if 1 - m / d >= low - 0.5 / d])
+    top.set_xlabel("negative eigenvalues", fontsize="small")
     plots.no_minor_ticks(ax)
-    ticks = [v for v in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0) if c.loss.min() / 1.5 <= v <= top * 1.5]
+    span = np.log10(c.loss.max() / c.loss.min())
+    ticks = [v * 10.0 ** e for e in range(-3, 2) for v in (1, 2, 5)]
+    ticks = [v for v in ticks if c.loss.min() / 1.2 <= v <= c.loss.max() * 1.2] if span > 0.3 else ticks
     ax.set_yticks(ticks, [f"{v:g}" for v in ticks])
+    ax.set_ylim(c.loss.min() / 1.15, c.loss.max() * 1.15)
     ax.set_xlabel("minimum ratio = share of positive Hessian eigenvalues")
     ax.set_ylabel("training loss (with weight decay)")
     ax.set_title(title)
