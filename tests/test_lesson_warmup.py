@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rugged import descend, optim, schedules, widgets
+from rugged import descend, optim, schedules, surfaces, widgets
 from rugged.lessons import warmup as lesson
 
 import notebook_text
@@ -11,9 +11,9 @@ from figure_checks import course_style, raw_notation, too_small
 from teaching import definitions
 
 ETA, N = 0.3, 200
-TAUGHT = ("adaptive_lr", "chi_variance", "saturation")      # 07's teaching cells define these
+TAUGHT = ("adaptive_lr", "chi_variance", "adaptive_steps", "saturation")   # 07's teaching cells define these
 TAUGHT_NAMESPACE = definitions("07_warmup")
-adaptive_lr, chi_variance, saturation = (TAUGHT_NAMESPACE[name] for name in TAUGHT)
+adaptive_lr, chi_variance, adaptive_steps, saturation = (TAUGHT_NAMESPACE[name] for name in TAUGHT)
 
 
 def test_the_teaching_cells_are_the_only_copy():
@@ -231,7 +231,135 @@ def test_rectifier_is_undefined_until_rho_exceeds_4():
 
 
 # ---------------------------------------------------------------------------------------
-# Section 4: the network race
+# Section 4: the argument measured with noise (minibatch Adam on the Pokémon surface)
+
+NOISY_SEEDS, NOISY_STEPS, NOISY_ETA = 200, 30, 1.0       # the notebook's setting
+
+
+def noisy_runs(seeds):
+    pokemon = surfaces.pokemon()
+    starts = np.tile(pokemon.start, (len(seeds), 1))
+    warmup = schedules.LinearLR(start_factor=0.01, total_iters=20)
+    return {
+        "Adam": descend(pokemon, optim.Adam(lr=NOISY_ETA), starts, NOISY_STEPS, batch_size=1, seed=seeds),
+        "Adam + warmup": descend(pokemon, optim.Adam(lr=NOISY_ETA), starts, NOISY_STEPS, schedule=warmup,
+                                 batch_size=1, seed=seeds),
+    }
+
+
+@pytest.fixture(scope="module")
+def noisy():
+    return noisy_runs(np.arange(NOISY_SEEDS))
+
+
+def spreads(runs):
+    """(std ÷ mean of Adam's 1/σᵢᵗ, spread ratio warmup ÷ Adam, the same for 1/σᵢᵗ alone, η^t/η)."""
+    adam, warm = (adaptive_steps(runs[name]) for name in lesson.NOISY)
+    factor = runs["Adam + warmup"].lr / NOISY_ETA
+    ratio = warm.std(axis=1) / adam.std(axis=1)
+    return adam.std(axis=1) / adam.mean(axis=1), ratio, ratio / factor[:, None], factor
+
+
+def test_adaptive_steps_is_eta_over_adams_sigma(noisy):
+    """η^t/σ̂ᵢᵗ with σ̂ built by hand from the minibatch gradients the run saw, and the step
+    θ^{t+1} − θ^t = −(η^t/σ̂ᵢᵗ) m̂ᵢᵗ with m̂ the bias-corrected momentum."""
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    for name, path in noisy.items():
+        steps = adaptive_steps(path)
+        assert steps.shape == (NOISY_STEPS, NOISY_SEEDS, 2)
+        v = m = np.zeros((NOISY_SEEDS, 2))
+        for t in range(NOISY_STEPS):
+            g = path.grad[t]
+            v = beta2 * v + (1 - beta2) * g * g
+            m = beta1 * m + (1 - beta1) * g
+            sigma = np.sqrt(v / (1 - beta2 ** (t + 1))) + eps
+            np.testing.assert_allclose(steps[t], path.lr[t] / sigma, rtol=1e-10)
+            np.testing.assert_allclose(path.params[t + 1] - path.params[t],
+                                       -steps[t] * m / (1 - beta1 ** (t + 1)), rtol=1e-8, atol=1e-9)
+    one = descend(surfaces.pokemon(), optim.Adam(lr=1.0), surfaces.pokemon().start, 5, batch_size=1, seed=0)
+    np.testing.assert_allclose(adaptive_steps(one), noisy["Adam"].lr[:5, None] / one.sigma)   # one start: (steps, d)
+    np.testing.assert_array_equal(adaptive_steps(one), adaptive_steps(noisy_runs([0])["Adam"])[:5, 0])
+
+
+def test_warmup_spread_is_below_adams_at_every_step(noisy):
+    """The claim of section 4: the spread of η^t/σᵢᵗ over the seeds is smaller with warmup, at
+    every t and for b and w; at t = 0 (same example, same σ) by exactly the factor 0.01."""
+    _, ratio, alone, factor = spreads(noisy)
+    assert np.all(ratio < 1)
+    np.testing.assert_allclose(ratio[0], 0.01, rtol=1e-9)
+    np.testing.assert_allclose(alone[0], 1.0, rtol=1e-9)
+    assert np.all(ratio[9:] < 0.3)                 # several times below Adam's from one pass on
+    assert np.all(ratio[20:] < 0.3) and np.allclose(factor[20:], 1)   # also once the warmup is over
+
+
+def test_the_claim_holds_for_other_seeds():
+    _, ratio, _, _ = spreads(noisy_runs(np.arange(NOISY_SEEDS, 2 * NOISY_SEEDS)))
+    assert np.all(ratio < 1)
+
+
+def test_early_sigma_is_as_unreliable_with_warmup(noisy):
+    """In the first steps the warmup's spread is about its factor η^t/η: 1/σᵢᵗ alone is about as
+    spread as without warmup. After one pass through the ten examples (t = 9) it is far less."""
+    relative, ratio, alone, factor = spreads(noisy)
+    assert np.all(alone[:6] > 0.4) and np.all(alone[:6] <= 1 + 1e-9)
+    assert np.all(np.abs(np.log(ratio[:4] / factor[:4, None])) < np.log(1.5))   # close to the factor
+    assert np.all(alone[9] < 0.2)
+    for k in (0, 1):                               # the warmed-up runs are still close together
+        assert noisy["Adam + warmup"].params[9, :, k].std() < noisy["Adam"].params[9, :, k].std() / 2
+
+
+def test_adams_early_sigma_varies_widely_but_stays_finite(noisy):
+    relative, *_ = spreads(noisy)
+    b, w = relative[0]
+    assert 0.6 < b < 1.4 and 1.5 < w < 2.6          # about its mean (b), about twice it (w)
+    assert np.all(relative[-1] < relative[0] / 2)
+    sigma0 = noisy["Adam"].sigma[0]
+    assert np.all(sigma0 > 1e-3 * np.median(sigma0, axis=0))   # no example's gradient near 0
+
+
+def test_radams_rectifier_is_below_the_warmups_factor(noisy, capsys):
+    _, _, _, factor = spreads(noisy)
+    t = np.arange(5, NOISY_STEPS)
+    assert np.all(lesson.rectifier(t + 1) < factor[5:])
+    lesson.noise_table(noisy, adaptive_steps, NOISY_ETA)
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2].startswith("spread with warmup below without at every t = 0 … 29: b yes, w yes")
+    assert out[-1] == "RAdam's rᵗ below the warmup's ηᵗ/η at every t = 5 … 29: yes"
+
+
+def test_radam_cannot_run_at_adams_eta_on_pokemon():
+    """Its first steps are momentum SGD with no σ: the Pokémon gradient for w is about 10⁷ (full loss)
+    and the first step throws w more than 10⁵ away, in every run."""
+    pokemon = surfaces.pokemon()
+    seeds = np.arange(20)
+    path = descend(pokemon, optim.RAdam(lr=NOISY_ETA), np.tile(pokemon.start, (20, 1)), 3, batch_size=1, seed=seeds)
+    assert 5e6 < abs(pokemon.grad(np.array(pokemon.start))[1]) < 5e7
+    assert np.all(np.abs(path.params[1, :, 1] - pokemon.start[1]) > 1e5)
+
+
+def test_noise_table_rows_and_the_step_size_variant(noisy, capsys):
+    """Rows start at t = 0 with the factor 0.01 and no r; the notebook's Try (path.step_size,
+    Adam's momentum bias correction folded in) changes no column of the table."""
+    lesson.noise_table(noisy, adaptive_steps, NOISY_ETA)
+    out = capsys.readouterr().out
+    first = next(line.split() for line in out.splitlines() if line.split()[:1] == ["0"])
+    assert first[:3] == ["0", "0.0100", "–"] and first[5:] == ["0.0100", "0.0100", "1.0000", "1.0000"]
+    assert "^" not in out and "_" not in out
+    assert max(len(line) for line in out.splitlines()) <= 92          # no wrapping on a slide
+    lesson.noise_table(noisy, lambda path: path.step_size, NOISY_ETA)
+    assert capsys.readouterr().out == out
+
+
+def test_noise_figure(noisy):
+    with course_style():
+        fig = lesson.noise_figure(noisy, adaptive_steps, NOISY_ETA)
+    assert len(fig.axes) == 3
+    assert not too_small(fig) and not raw_notation(fig), (too_small(fig), raw_notation(fig))
+    lesson.plots.plt.close(fig)
+
+
+# ---------------------------------------------------------------------------------------
+# Section 5: the network race
 
 @pytest.fixture(scope="module")
 def race():

@@ -1,6 +1,8 @@
 """07 warmup: ResNet's warmup and the Transformer schedule, why warmup helps (the variance
-of Adam's adaptive learning rate in its first steps, RAdam's ρ and r), a race of Adam,
-Adam with warmup and RAdam on a small network, the schedule panel and the exercises.
+of Adam's adaptive learning rate in its first steps, RAdam's ρ and r), the same argument
+measured with minibatch noise on the Pokémon surface (the spread over seeds of Adam's step
+η^t/σ_i^t with and without warmup), a race of Adam, Adam with warmup and RAdam on a small
+network, the schedule panel and the exercises.
 
 Step counts: tables, figures and the notebook use the lecture's t, counted from 0 (as
 `rugged.schedules` and `descend` do). The papers and torch count steps from 1: their step
@@ -8,7 +10,7 @@ k is the lecture's t + 1. Functions that take or return such a step say so
 (`transformer_lr`, `transformer_peak`, `rectifier`, `first_rectified_step`).
 
 The lesson's formulas are the notebook's teaching cells (`adaptive_lr`, `chi_variance`,
-`saturation`); the notebook computes with them and passes them to this module's tables and
+`adaptive_steps`, `saturation`); the notebook computes with them and passes them to this module's tables and
 figures.
 """
 
@@ -314,9 +316,7 @@ def settling_table(adam, shown=(0, 1, 4, 19), runs=(100, 1_000, 10_000)):
 def variance_figure(adam, radam, chi_variance, beta2=0.999, hist_steps=(0, 5, 49)):
     """Left: histograms of 1/σ^t at a few t. Right: Var[1/σ^t] over t (log y) for Adam and
     RAdam (Monte Carlo) with the χ² model (`chi_variance`, see `model_gap`) and its long-run level."""
-    # on a slide it shares the screen with a 13-line table: much flatter there
-    fig, (left, right) = plots.new_figure(1, 2, figsize=(13, 2.8) if style.is_lecture() else (12, 4.3),
-                                          width_ratios=(1, 1.25))
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(12, 4.3), width_ratios=(1, 1.25))
     bins = np.geomspace(0.1, 1e4, 61)
     hist_colors = (style.OKABE_ITO["orange"], style.OKABE_ITO["green"], style.OKABE_ITO["black"])
     for k, t in enumerate(hist_steps):
@@ -365,7 +365,7 @@ def variance_figure(adam, radam, chi_variance, beta2=0.999, hist_steps=(0, 5, 49
 def rho_figure(beta2=0.999, steps=50):
     """ρ^t with the paper's and torch's thresholds (left, t from 0) and r (right, against
     t + 1, torch's step, on a log axis)."""
-    fig, (left, right) = plots.new_figure(1, 2, figsize=(11, 3.2 if style.is_lecture() else 3.8))   # flatter on a slide
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(11, 3.8))
     t = np.arange(steps)
     rho = rho_at(t, beta2)
     left.plot(t, rho, "o-", color=RADAM, markersize=4, lw=1.2)
@@ -414,7 +414,94 @@ def rho_table(beta2s=(0.9, 0.98, 0.999), steps=(0, 1, 2, 3, 4, 5, 6)):
 
 
 # ---------------------------------------------------------------------------------------
-# 3 · A small network: Adam, Adam + warmup, RAdam
+# 4 · The argument measured with noise: minibatch Adam on the Pokémon surface
+
+NOISY = ("Adam", "Adam + warmup")        # the two runs the section compares, by name
+
+
+def _noisy_parts(runs, adaptive_steps, eta, beta2):
+    """What the noise table and figure share: t, the warmup's factor η^t/η, RAdam's r at t
+    (NaN while torch's RAdam does not rectify), and each run's η^t/σ_i^t, shape (n, seeds, d)."""
+    adam, warm = (adaptive_steps(runs[name]) for name in NOISY)
+    t = np.arange(len(adam))
+    factor = runs[NOISY[1]].lr / eta
+    r = np.where(rho_at(t, beta2) > TORCH_THRESHOLD, rectifier(t + 1, beta2), np.nan)
+    return t, factor, r, adam, warm
+
+
+def noise_table(runs, adaptive_steps, eta, names=("b", "w"), shown=(0, 1, 2, 3, 5, 9, 19, 29), beta2=0.999):
+    """Print, for a few t (from 0): the warmup's factor η^t/η, RAdam's r^t (torch rectifies from
+    t = 5), how unreliable Adam's 1/σ_i^t is (standard deviation over the seeds ÷ mean), the
+    spread (standard deviation over the seeds) of the step η^t/σ_i^t with warmup ÷ without,
+    and the same ratio for 1/σ_i^t alone (the first ratio ÷ η^t/η). Then whether the spread
+    with warmup is below the spread without at every t, and r^t below η^t/η.
+
+    runs: {"Adam": Path, "Adam + warmup": Path}, minibatch runs over many seeds (one per start);
+    adaptive_steps(path): η^t/σ_i^t, shape (steps, seeds, d) (the notebook's teaching function).
+    """
+    t, factor, r, adam, warm = _noisy_parts(runs, adaptive_steps, eta, beta2)
+    relative = adam.std(axis=1) / adam.mean(axis=1)          # η^t cancels: the spread of 1/σ_i^t
+    ratio = warm.std(axis=1) / adam.std(axis=1)
+    alone = ratio / factor[:, None]
+    d = adam.shape[-1]
+    group = 9 * d
+    own = "Adam's 1/σᵢᵗ"
+    print(f"{'':20s}  {own:>{group}s}  {'spread with warmup ÷ without':>{2 * group + 2}s}")
+    print(f"{'':4s}{'warmup':>8s}{'RAdam':>8s}  {'std ÷ mean':>{group}s}  {'of ηᵗ/σᵢᵗ':>{group}s}  "
+          f"{'of 1/σᵢᵗ':>{group}s}")
+    print(f"{'t':>4s}{'ηᵗ/η':>8s}{'rᵗ':>8s}" + ("  " + "".join(f"{n:>9s}" for n in names[:d])) * 3)
+    for i in shown:
+        r_text = f"{r[i]:.4f}" if np.isfinite(r[i]) else "–"
+        print(f"{i:4d}{factor[i]:8.4f}{r_text:>8s}"
+              + "".join("  " + "".join(f"{x:9.4f}" for x in row) for row in (relative[i], ratio[i], alone[i])))
+    below = ", ".join(f"{n} {'yes' if np.all(ratio[:, k] < 1) else 'no'}" for k, n in enumerate(names[:d]))
+    print(f"spread with warmup below without at every t = 0 … {t[-1]}: {below} (largest ratio {ratio.max():.4f})")
+    rect = np.isfinite(r)
+    print(f"RAdam's rᵗ below the warmup's ηᵗ/η at every t = {t[rect][0]} … {t[-1]}: "
+          f"{'yes' if np.all(r[rect] < factor[rect]) else 'no'}")
+
+
+def noise_figure(runs, adaptive_steps, eta, names=("b", "w"), band=(0.05, 0.95), beta2=0.999):
+    """Left, middle: η^t/σ_i^t over the seeds for each parameter (median and the `band`
+    quantiles), Adam and Adam + warmup. Right: the spread (standard deviation over the seeds)
+    with warmup ÷ without, for each parameter, beside the warmup's factor η^t/η and RAdam's r^t.
+    runs, adaptive_steps: see `noise_table`."""
+    t, factor, r, adam, warm = _noisy_parts(runs, adaptive_steps, eta, beta2)
+    fig, axes = plots.new_figure(1, 3, figsize=(12, 4))
+    low, high = band
+    seeds = adam.shape[1]
+    for i, ax in enumerate(axes[:2]):
+        for name, steps in zip(NOISY, (adam, warm)):
+            kw = METHOD_STYLE[name]
+            q = np.quantile(steps[:, :, i], [low, 0.5, high], axis=1)
+            ax.fill_between(t, q[0], q[2], color=kw["color"], alpha=0.25 if name == NOISY[0] else 0.12,
+                            edgecolor=kw["color"], lw=0)
+            ax.plot(t, q[1], label=f"{name}: median", **kw)
+        ax.set_yscale("log")
+        ax.set_xlabel("step t")
+        ax.set_ylabel(rf"$\eta^t/\sigma_{names[i]}^t$ over {seeds} seeds")
+        ax.set_title(f"step of {names[i]}: median, {low:.0%}–{high:.0%} band", fontsize="medium")
+    axes[0].legend(fontsize="small", loc="lower right")
+    right = axes[2]
+    ratio = warm.std(axis=1) / adam.std(axis=1)
+    for i, marker in zip(range(adam.shape[-1]), "os"):
+        right.plot(t, ratio[:, i], marker, color=ADAM, markersize=5, mfc="none" if i else ADAM,
+                   label=f"spread ratio, {names[i]}")
+    right.plot(t, factor, color="black", ls="--", lw=1.5, label=r"warmup's $\eta^t/\eta$")
+    rect = np.isfinite(r)
+    right.plot(t[rect], r[rect], color=RADAM, lw=2, label=r"RAdam's $r^t$")
+    right.axhline(1, color="0.4", ls=":", lw=1)
+    right.set_yscale("log")
+    right.set_xlabel("step t")
+    right.set_ylabel("spread ratio; factor on the step")
+    right.set_title("spread with ÷ without warmup", fontsize="medium")
+    right.legend(fontsize="small", loc="lower right")
+    plots.no_minor_ticks(*fig.axes)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------
+# 5 · A small network: Adam, Adam + warmup, RAdam
 
 NOISE_FLOOR = 0.5 * 0.1 ** 2     # ½·E[noise²] for synthetic_data's noise of std 0.1
 FAILED = 0.03                    # a run whose late loss is above this has not fitted the sine
