@@ -148,31 +148,105 @@ def test_check_spread_ratio_names_the_slips():
     assert "positive" in real.check_spread_ratio(-3).message
 
 
+def _tuned_by_hand(etas, means):
+    validation = np.array(means, dtype=float)[:, None] * np.ones((1, 3))
+    return real.Tuned("x", np.asarray(etas, dtype=float), validation)
+
+
+def test_search_steps_out_from_an_end_then_refines_towards_the_better_neighbour():
+    k = np.array([-6, -4, -2])
+    assert real._next_points(_tuned_by_hand(real.lattice(k), [0.1, 0.2, 0.3])) == [-8]
+    assert real._next_points(_tuned_by_hand(real.lattice(k), [0.3, 0.2, 0.1])) == [0]
+    assert real._next_points(_tuned_by_hand(real.lattice(k), [0.3, 0.1, 0.2])) == [-3]
+    assert real._next_points(_tuned_by_hand(real.lattice(k), [0.2, 0.1, 0.3])) == [-5]
+    assert real._next_points(_tuned_by_hand(real.lattice([-6, -5, -4, -2]), [0.3, 0.1, 0.2, 0.4])) == []
+    assert real._next_points(_tuned_by_hand(real.lattice(k), [np.inf, np.inf, np.inf])) == [-8]
+    lo = real.SEARCH_RANGE[0]
+    assert real._next_points(_tuned_by_hand(real.lattice([lo, lo + 2]), [0.1, 0.2])) == []
+
+
+def test_search_finds_the_best_of_a_lattice_and_trains_only_what_it_needs(problems):
+    train, validation, _ = problems
+    starts = {"SGD": (real.RACERS["SGD"], None, 4)}          # starts too high: η = 1e0.5 … 1e1.5
+    run, tuned = real.search(train, validation, starts, seeds=(0, 1), steps=30, batch_size=16, progress=False)
+    t = tuned["SGD"]
+    assert not t.at_edge and len(run.names) == 2 * len(t.etas)
+    k = np.rint(4 * np.log10(t.etas)).astype(int)
+    assert k[0] < 2 and np.diff(k).min() == 1              # it stepped down, then refined once
+    full = real.train(train, {"SGD": (real.RACERS["SGD"], real.lattice(np.arange(k[0], k[-1] + 1)), None)},
+                      seeds=(0, 1), steps=30, batch_size=16, progress=False)
+    everywhere = real.tune(full, validation)["SGD"]
+    assert everywhere.validation.mean(axis=1).min() == pytest.approx(t.validation[t.best].mean(), rel=1e-12) \
+        or abs(np.log10(everywhere.best_eta / t.best_eta)) <= 0.25 + 1e-9
+
+
+def test_joined_trainings_keep_every_row():
+    train = real.digits_problems((64, 4, 10))[0]
+    parts = [real.train(train, {"SGD": (real.RACERS["SGD"], [eta], None)}, seeds=(0,), steps=6, every=3,
+                        progress=False) for eta in (0.1, 0.2)]
+    both = real.Training.joined(parts)
+    assert both.etas.tolist() == [0.1, 0.2] and both.batch_loss.shape == (6, 2) and both.params.shape[1] == 2
+    with pytest.raises(ValueError):
+        real.Training.joined([parts[0], real.train(train, {"SGD": (real.RACERS["SGD"], [0.1], None)},
+                                                   seeds=(0,), steps=6, every=2, progress=False)])
+
+
 @pytest.fixture(scope="module")
 def race():
     train, validation, test = real.digits_problems()
-    run = real.train(train, real.race_blocks(), progress=False)
-    return train, validation, test, run, real.tune(run, validation)
+    run, tuned = real.search(train, validation, progress=False)
+    return train, validation, test, run, tuned
 
 
-def test_race_no_tuned_eta_at_a_grid_edge_and_sgd_needs_a_larger_eta(race):
-    *_, tuned = race
-    assert not any(t.at_edge for t in tuned.values())
+def test_race_every_tuned_eta_is_framed_on_a_fine_grid_and_sgd_needs_a_larger_eta(race):
+    *_, run, tuned = race
+    assert len(tuned) == 14 and len(run.names) == 3 * sum(len(t.etas) for t in tuned.values())
+    for label, t in tuned.items():
+        assert not t.at_edge, label
+        gaps = np.diff(np.log10(t.etas))
+        assert min(gaps[t.best - 1], gaps[t.best]) <= 0.25 + 1e-9    # known to a quarter of a decade
+        mean = t.validation.mean(axis=1)
+        assert mean[0] > 1.05 * mean[t.best] and mean[-1] > 1.05 * mean[t.best]   # rises on both sides
     assert tuned["SGD"].best_eta > 10 * tuned["Adam"].best_eta
-    for t in tuned.values():                                 # too small an η costs a lot too
-        assert t.validation[0].mean() > 2 * t.validation[t.best].mean()
-    assert (tuned["SGD"].validation[-2:] > 3).all()          # SGD's two largest: above the plot's top
+    assert tuned["SGD"].validation[-1].mean() > 0.6                  # above the plot's top
+    for name in real.RACERS:                                         # decay: the best η up, or the same
+        assert tuned[name + real.DECAYED].best_eta >= tuned[name].best_eta
+
+
+def _test_scores(race, label):
+    *_, test, run, tuned = race
+    rows = run.rows(label, tuned[label].best_eta)
+    t = tuned[label]
+    return t.validation[t.best].mean(), 100 * test.accuracy(run.final[rows])
 
 
 def test_race_tuned_optimizers_land_close_together(race):
-    train, validation, test, run, tuned = race
-    accuracy = test.accuracy(run.final)
     means, spreads = [], []
-    for name, rows in real.tuned_rows(run, tuned).items():
-        means.append(100 * accuracy[rows].mean())
-        spreads.append(100 * accuracy[rows].std())
+    for name in real.RACERS:
+        _, accuracy = _test_scores(race, name)
+        means.append(accuracy.mean())
+        spreads.append(accuracy.std())
     assert 93 < min(means) and max(means) < 97                # "about 95%"
     assert max(means) - min(means) < max(spreads)             # gaps about the size of the seeds' spread
+
+
+def test_decay_helps_the_optimizers_with_momentum_and_not_the_others(race):
+    for name in ("SGD + momentum", "Adam", "AdamW", "RAdam"):
+        (val, acc), (val_d, acc_d) = _test_scores(race, name), _test_scores(race, name + real.DECAYED)
+        assert val_d < val and 0.8 < acc_d.mean() - acc.mean() < 2.2 and acc_d.std() < acc.std()
+    for name in ("SGD", "Adagrad", "RMSprop"):
+        (val, acc), (val_d, acc_d) = _test_scores(race, name), _test_scores(race, name + real.DECAYED)
+        assert val_d > val and acc_d.mean() < acc.mean() + 0.3
+    for name in ("Adagrad", "RMSprop"):
+        assert _test_scores(race, name + real.DECAYED)[0] > 1.08 * _test_scores(race, name)[0]   # "clearly worse"
+
+
+def test_test_table_prints_both_kinds(race, capsys):
+    *_, test, run, tuned = race
+    real.test_table(run, tuned, test)
+    real.test_table(run, tuned, test, decayed=True)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 16 and "grid edge" not in out and out.index("constant η") < out.index("cosine decay")
 
 
 def test_race_loss_falls_while_the_gradient_norm_stalls(race, capsys):
@@ -196,7 +270,7 @@ def test_warmup_does_not_rescue_adam_at_a_large_eta_and_radam_steps_stay_small(r
     adam_tuned = tuned["Adam"].validation[tuned["Adam"].best].mean()
     for name in ("Adam", "Adam + warmup"):
         assert mean[name] > 1.3 * mean["RAdam"] and mean[name] > 1.3 * adam_tuned
-    assert 0.1 / tuned["Adam"].best_eta > 2                  # "about 3× its tuned value"
+    assert 0.1 / tuned["Adam"].best_eta > 2                  # "several times its tuned value"
     assert tuned["RAdam"].best_eta == pytest.approx(0.1)     # RAdam's own tuned η
     r = real.optim.radam_rectification(real.optim.radam_rho(np.array([200.0])))
     assert 0.25 < r[0] < 0.4                                 # "about a third still at step 200"

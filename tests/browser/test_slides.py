@@ -33,7 +33,7 @@ REPO = labdriver.REPO
 VIEWPORTS = [(1280, 720), (1920, 1080)]
 # The notebooks whose slides were checked to fit in lecture mode; a notebook joins the list
 # once its slides fit. $RUGGED_SLIDE_NOTEBOOKS (names, comma-separated) checks others on demand.
-FITTING = ["01_critical_points", "02_adagrad", "04_momentum", "06_lr_decay"]
+FITTING = ["01_critical_points", "02_adagrad", "04_momentum", "06_lr_decay", "07_warmup", "08_real_network"]
 CHECKED = FITTING + [n for n in os.environ.get("RUGGED_SLIDE_NOTEBOOKS", "").split(",") if n.strip()]
 
 # The slideshow's leaf slides (a vertical stack's own sections, else the horizontal one).

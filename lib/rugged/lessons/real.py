@@ -135,6 +135,8 @@ BATCH = 32
 STEPS = 200              # about 6 epochs of the 1,078 training images
 SEEDS = (0, 1, 2)        # seed s: initial weights MLP.init(s) and minibatches drawn with seed s
 RECORD_EVERY = 10
+# a progress bar of fixed width (no rate, no time): the line that clears it is always the same
+BAR_FORMAT = "{desc}: {percentage:3.0f}%|{bar:20}| {n_fmt}/{total_fmt}"
 RACERS = {
     "SGD": lambda lr: optim.SGD(lr=lr),
     "SGD + momentum": lambda lr: optim.SGD(lr=lr, momentum=0.9),
@@ -144,17 +146,27 @@ RACERS = {
     "AdamW": lambda lr: optim.AdamW(lr=lr),
     "RAdam": lambda lr: optim.RAdam(lr=lr),
 }
-# every optimizer gets the same number of η, half a decade apart, over the range where it
-# trains at all (SGD needs larger η than the adaptive methods, whose steps are about η)
-GRIDS = {
-    "SGD": np.logspace(-1, 1, 5),
-    "SGD + momentum": np.logspace(-2, 0, 5),
-    "Adagrad": np.logspace(-2, 0, 5),
-    "RMSprop": np.logspace(-3, -1, 5),
-    "Adam": np.logspace(-3, -1, 5),
-    "AdamW": np.logspace(-3, -1, 5),
-    "RAdam": np.logspace(-2.5, -0.5, 5),
+# The race's learning-rate decay: cosine annealing from η to 0 over the run (torch's
+# CosineAnnealingLR(T_max=steps)); a racer with it is named "<racer> + decay".
+DECAY = schedules.CosineAnnealingLR(T_max=STEPS)
+DECAYED = " + decay"
+
+# The search for each racer's η (`search`) moves on the lattice η = 10^(k/4), k an integer:
+# it starts from three η half a decade apart (k0 − 2, k0, k0 + 2), adds one more half a
+# decade out while the best is at an end, then halves the step once, on the better side of
+# the best (a quarter of a decade). FIRST_GUESS is k0 for (constant η, decay): only where the
+# search starts; where it ends is decided by the validation loss.
+PER_DECADE = 4
+FIRST_GUESS = {
+    "SGD": (0, 0),
+    "SGD + momentum": (-4, -2),
+    "Adagrad": (-4, -4),
+    "RMSprop": (-8, -8),
+    "Adam": (-6, -6),
+    "AdamW": (-6, -6),
+    "RAdam": (-4, -2),
 }
+SEARCH_RANGE = (-24, 8)      # the lattice's ends: η from 1e-6 to 100
 
 
 def digits_problems(sizes=SIZES):
@@ -179,6 +191,8 @@ def digits_figure(count=20, per_row=10):
         r, c = divmod(k, per_row)
         ax.text(c * 13 + 8, r * 10 + 4.5, f"→{label}", color=style.OKABE_ITO["vermillion"],
                 ha="left", va="center", fontweight="bold")
+    ax.set_xticks([])               # no tick labels left behind by the hidden axes
+    ax.set_yticks([])
     ax.set_axis_off()
     return fig
 
@@ -233,10 +247,20 @@ class Training:
             keep &= np.isclose(self.etas, eta, rtol=1e-12)
         return np.flatnonzero(keep)
 
+    @staticmethod
+    def joined(parts):
+        """One `Training` holding the rows of `parts` (runs of the same steps) in order."""
+        if len({tuple(part.recorded) for part in parts}) != 1:
+            raise ValueError("only runs recorded at the same steps can be joined")
+        return Training(*(np.concatenate([getattr(part, key) for part in parts], axis=axis)
+                          for key, axis in (("names", 0), ("etas", 0), ("seeds", 0), ("final", 0),
+                                            ("batch_loss", 1), ("params", 1))),
+                        parts[0].recorded)
+
 
 @_one_blas_thread
 def train(problem, blocks, seeds=SEEDS, steps=STEPS, batch_size=BATCH, every=RECORD_EVERY,
-          progress=True):
+          progress=True, desc="training"):
     """Run every (optimizer, η, seed) side by side on `problem` with minibatches; a `Training`.
 
     blocks: {name: (make, etas, schedule)} with make(lr) → a rugged optimizer and schedule None
@@ -270,7 +294,8 @@ def train(problem, blocks, seeds=SEEDS, steps=STEPS, batch_size=BATCH, every=REC
     losses = np.empty((steps, len(names)))
     recorded, kept = [], []
     with np.errstate(all="ignore"):
-        for t in tqdm(range(steps), disable=not progress, desc="training", leave=False):
+        for t in tqdm(range(steps), disable=not progress, desc=desc, leave=False,
+                      bar_format=BAR_FORMAT):
             if t % every == 0:
                 recorded.append(t)
                 kept.append(params.copy())
@@ -322,35 +347,96 @@ def tune(training, validation):
     return result
 
 
-def race_blocks(grids=None):
-    """The blocks of `train` for the race: every racer on its grid, no schedule."""
-    grids = GRIDS if grids is None else grids
-    return {name: (RACERS[name], grids[name], None) for name in grids}
+def lattice(k):
+    """η = 10^(k / PER_DECADE) for lattice indices k."""
+    return 10.0 ** (np.asarray(k, dtype=float) / PER_DECADE)
+
+
+def race_starts(names=None, decay=True):
+    """{label: (make, schedule, k0)}: the racers `names` (all of RACERS by default) with a
+    constant η and, if `decay`, with DECAY ("<name> + decay"), each with its FIRST_GUESS."""
+    names = list(RACERS) if names is None else names
+    starts = {name: (RACERS[name], None, FIRST_GUESS[name][0]) for name in names}
+    if decay:
+        starts.update({name + DECAYED: (RACERS[name], DECAY, FIRST_GUESS[name][1]) for name in names})
+    return starts
+
+
+def _next_points(t, lo=SEARCH_RANGE[0], hi=SEARCH_RANGE[1]):
+    """The lattice indices `search` tries next for a `Tuned` t: one half a decade beyond an end
+    that holds the best η, else, once, the point halfway to the better neighbour of the best."""
+    k = np.rint(np.log10(t.etas) * PER_DECADE).astype(int)
+    step = 2
+    if t.best == 0:
+        return [k[0] - step] if k[0] - step >= lo else []
+    if t.best == len(k) - 1:
+        return [k[-1] + step] if k[-1] + step <= hi else []
+    if np.diff(k).min() < step:                 # refined already
+        return []
+    mean = np.where(np.isfinite(t.validation).all(axis=1), t.validation.mean(axis=1), np.inf)
+    side = -1 if mean[t.best - 1] < mean[t.best + 1] else 1
+    return [k[t.best] + side * step // 2]
+
+
+def search(problem, validation, starts=None, seeds=SEEDS, steps=STEPS, batch_size=BATCH, progress=True):
+    """Tune every racer of `starts` ({label: (make, schedule, k0)}, default `race_starts()`) on the
+    validation loss at the end, over the seeds: a search on the lattice η = 10^(k/4).
+
+    Each racer first runs at k0 − 2, k0, k0 + 2 (half a decade apart); while its best η (lowest
+    mean validation loss over the seeds) is at an end of what it ran, the next pass adds the
+    point half a decade beyond that end; once the best is inside, one pass adds the point a
+    quarter of a decade from it, towards its better neighbour, and the search stops. The best
+    is then never at an end. Every pass trains the new (racer, η, seed) rows side by side
+    (`train`). Returns (the joined `Training`, {label: `Tuned`})."""
+    starts = race_starts() if starts is None else starts
+    pending = {label: [k0 - 2, k0, k0 + 2] for label, (_, _, k0) in starts.items()}
+    parts, tuned = [], {}
+    while pending:
+        blocks = {label: (starts[label][0], lattice(k), starts[label][1]) for label, k in pending.items()}
+        parts.append(train(problem, blocks, seeds, steps, batch_size, progress=progress,
+                           desc=f"search, pass {len(parts) + 1}"))
+        training = Training.joined(parts) if len(parts) > 1 else parts[0]
+        tuned = tune(training, validation)
+        pending = {label: k for label, k in ((label, _next_points(tuned[label])) for label in starts) if k}
+    return training, {label: tuned[label] for label in starts}
 
 
 def sensitivity_figure(tuned):
     """Validation loss at the end against η, per optimizer: the mean over the seeds (line) and
-    their range (band); the tuned η is a large dot."""
-    fig, ax = plots.new_figure(figsize=(9, 4.2))
-    for index, (name, t) in enumerate(tuned.items()):
-        color = _color(name, index)
-        shown = np.where(np.isfinite(t.validation), t.validation, np.nan)
-        ax.plot(t.etas, np.nanmean(shown, axis=1), ".-", color=color, lw=1.6, label=name)
-        ax.fill_between(t.etas, np.nanmin(shown, axis=1), np.nanmax(shown, axis=1), color=color, alpha=0.15)
-        ax.plot(t.best_eta, shown[t.best].mean(), "o", color=color, markeredgecolor="black", ms=8)
-    plots.log_scale(ax, "x")
-    ax.set_yscale("log")
-    ax.set_ylim(0.12, 3.0)
-    ticks = [0.15, 0.2, 0.3, 0.5, 1, 2]
+    their range (band), the tuned η a large dot; with a constant η on the left and with DECAY
+    on the right (one panel if `tuned` holds only one kind)."""
+    groups = [group for group in ([label for label in tuned if not label.endswith(DECAYED)],
+                                  [label for label in tuned if label.endswith(DECAYED)]) if group]
+    fig, axes = plots.new_figure(1, len(groups), figsize=(12, 4.6), sharey=True, sharex=True, squeeze=False)
+    for ax, group in zip(axes[0], groups):
+        for label in group:
+            t, name = tuned[label], _base(label)
+            color = _color(name, list(RACERS).index(name) if name in RACERS else 0)
+            shown = np.where(np.isfinite(t.validation), t.validation, np.nan)
+            ax.plot(t.etas, np.nanmean(shown, axis=1), ".-", color=color, lw=1.6, label=name)
+            ax.fill_between(t.etas, np.nanmin(shown, axis=1), np.nanmax(shown, axis=1), color=color, alpha=0.15)
+            ax.plot(t.best_eta, shown[t.best].mean(), "o", color=color, markeredgecolor="black", ms=8)
+        plots.log_scale(ax, "x")
+        ax.set_yscale("log")
+        ax.set_xlabel(r"learning rate $\eta$")
+        ax.set_title(r"cosine decay $\eta^t$ to 0" if group[0].endswith(DECAYED) else r"constant $\eta$")
+    ax = axes[0, 0]
+    ax.set_ylim(0.14, 0.6)             # the tuned region; the worst η end above it
+    ticks = [0.15, 0.2, 0.3, 0.4, 0.5]
     ax.set_yticks(ticks, [f"{v:g}" for v in ticks])
     ax.minorticks_off()
-    ax.set_xlabel(r"learning rate $\eta$")
     ax.set_ylabel("validation loss after training")
-    ax.legend(ncols=2, fontsize="small")
+    ax.legend(ncols=2, fontsize="small", loc="upper left")
     return fig
 
 
+def _base(label):
+    """The racer of a label: "Adam + decay" → "Adam"."""
+    return label[:-len(DECAYED)] if label.endswith(DECAYED) else label
+
+
 def _color(name, index):
+    name = _base(name)
     return style.OKABE_ITO["vermillion"] if name == "SGD + momentum" else style.color_of(name, index)
 
 
@@ -360,23 +446,26 @@ def tuned_rows(training, tuned):
 
 
 @_one_blas_thread
-def test_table(training, tuned, test):
-    """Print, for each optimizer at its tuned η, the validation loss and the test accuracy
-    (mean ± standard deviation over the seeds): the one place where the test split is used."""
+def test_table(training, tuned, test, decayed=False):
+    """Print, for each optimizer at its tuned η (with DECAY if `decayed`, else a constant η), the
+    validation loss and the test accuracy (mean ± standard deviation over the seeds): the one
+    place where the test split is used."""
     accuracy = test.accuracy(training.final)
-    print(f"{'optimizer':<16}{'tuned η':>10}{'validation loss':>22}{'test accuracy':>20}")
-    for name, rows in tuned_rows(training, tuned).items():
-        t = tuned[name]
+    labels = [label for label in tuned if label.endswith(DECAYED) == decayed]
+    title = "cosine decay" if decayed else "constant η"
+    print(f"{title:<16}{'tuned η':>9}{'validation loss':>20}{'test accuracy':>18}")
+    for label in labels:
+        t, rows = tuned[label], training.rows(label, tuned[label].best_eta)
         val, acc = t.validation[t.best], 100 * accuracy[rows]
         edge = "  (grid edge)" if t.at_edge else ""
-        print(f"{name:<16}{t.best_eta:>10.3g}{val.mean():>13.4f} ± {val.std():.4f}"
-              f"{acc.mean():>12.2f}% ± {acc.std():.2f}{edge}")
+        print(f"{_base(label):<16}{t.best_eta:>9.3g}{val.mean():>11.4f} ± {val.std():.4f}"
+              f"{acc.mean():>10.2f}% ± {acc.std():.2f}{edge}")
 
 
 def curves_figure(training, tuned, names=None, window=10):
     """The minibatch loss of the tuned runs: every step (thin, noisy) and its running mean over
     `window` steps (thick), the mean over the seeds; one panel per optimizer."""
-    names = list(tuned) if names is None else names
+    names = [label for label in tuned if not label.endswith(DECAYED)] if names is None else names
     fig, axes = plots.new_figure(1, 2, figsize=(12, 3.8), sharey=True)
     rows = tuned_rows(training, tuned)
     t = np.arange(len(training.batch_loss))
@@ -496,7 +585,7 @@ def noise_panel(optimizer="Adam", batch_size=2, seed=0, steps=PANEL_STEPS):
                     batch_size=widgets.int_slider("batch size r", batch_size, 1, 10),
                     seed=widgets.int_slider("seed", seed, 0, PANEL_SEEDS - 1))
     surface = surfaces.pokemon()
-    fig, (contour, curve) = plots.new_figure(1, 2, figsize=(10.5, 4.0), static=False)
+    fig, (contour, curve) = plots.new_figure(1, 2, figsize=(10.5, 2.8 if style.is_lecture() else 4.0), static=False)
     plots.surface_axes(surface, contour, n=60)
     full_line, full_ends = widgets.path_artists(contour, "0.55", lw=1.2, label="full batch (r = 10)")
     line, ends = widgets.path_artists(contour, style.OKABE_ITO["vermillion"], lw=1.0, label="minibatch")
