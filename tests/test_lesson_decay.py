@@ -184,6 +184,38 @@ def test_panel_starts_with_the_bursts(panel):
     assert panel.image.value[:4] == b"\x89PNG"
 
 
+def test_panel_noise_controls(panel):
+    """Below batch size 10 the panel runs minibatches (the seed slider appears) and reports the
+    median loss gap of the last steps; at 10 it is the exact run again."""
+    panel.set(kind="constant", batch=10)
+    exact = panel.message
+    assert panel.controls["seed"].layout.display == "none"
+    panel.set(batch=2, seed=3)
+    assert panel.controls["seed"].layout.display != "none"
+    assert re.match(r"minibatches of 2 \(seed 3\): median L − L\* over the last 500 steps ", panel.message)
+    panel.set(batch=10)
+    assert panel.message == exact
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 5])
+def test_with_noise_every_decay_ends_closer_than_a_constant_rate(batch_size):
+    """What 06's notes say of the panel's noise: with minibatches a constant η = 1 keeps the loss
+    gap of the last 500 steps far up, and every decay schedule of the panel brings it lower (5 seeds)."""
+    surface = surfaces.pokemon()
+
+    def tail(kind, seed):
+        path = descend(surface, optim.LectureAdagrad(lr=1.0), surface.start, 2500,
+                       schedule=lesson.make_schedule(kind), batch_size=batch_size, seed=seed)
+        assert path.diverged_at is None
+        return np.median(path.loss[-lesson.NOISY_TAIL:] - surface.min_loss)
+    for seed in range(5):
+        constant = tail("constant", seed)
+        assert constant > 1e4
+        for kind in lesson.SCHEDULE_KINDS:
+            if kind != "constant":
+                assert tail(kind, seed) < constant / 3, (kind, seed)
+
+
 @pytest.mark.parametrize("kind", lesson.SCHEDULE_KINDS)
 def test_panel_shows_only_the_relevant_sliders(panel, kind):
     panel.set(kind=kind)

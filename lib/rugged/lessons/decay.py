@@ -231,20 +231,26 @@ def make_schedule(kind, *, step_size=500, step_gamma=0.5, exp_gamma=0.999, T_max
     raise ValueError(f"unknown schedule {kind!r}; choose one of {', '.join(SCHEDULE_KINDS)}")
 
 
+NOISY_TAIL = 500     # with minibatch noise the panel reports the median L − L* of the last steps
 RELEVANT = {"constant": (), "1/sqrt(t+1)": (), "step": ("step_size", "step_gamma"),
             "exponential": ("exp_gamma",), "cosine": ("T_max",)}
 
 
 @widgets.register("06 decay")
-def decay_panel(kind="constant", eta=1.0, steps=2500):
+def decay_panel(kind="constant", eta=1.0, steps=2500, batch_size=10, seed=0):
     """Panel: a schedule and its parameters → η^t, Lecture Adagrad's path on the Pokémon
     surface with its bursts ▲, and L − L* per step; the status line counts the bursts.
 
     Only the sliders of the chosen schedule are shown (step: step_size and γ;
-    exponential: γ; cosine: T_max; constant and 1/sqrt(t+1): none besides η). A value
-    outside a control's range (or `steps` outside 300 … 20,000) is a ValueError.
+    exponential: γ; cosine: T_max; constant and 1/sqrt(t+1): none besides η). The batch
+    size (1 … 10) makes the gradient a minibatch estimate over that many of the 10 Pokémon
+    (`descend(batch_size=, seed=)`; 10 is the exact gradient, and the seed slider shows only
+    below it): with noise, the status line also gives the median L − L* of the last NOISY_TAIL
+    steps, where a constant η keeps hovering and a decay settles. A value outside a
+    control's range (or `steps` outside 300 … 20,000) is a ValueError.
     """
     steps = widgets.check_number("steps", steps, 300, 20_000, integer=True)
+    n_examples = surfaces.pokemon().n_examples
     controls = dict(
         kind=widgets.choice("schedule", list(SCHEDULE_KINDS), kind),
         eta=widgets.log_slider("η", eta, -1, 1, readout_format=".2g"),
@@ -252,6 +258,8 @@ def decay_panel(kind="constant", eta=1.0, steps=2500):
         step_gamma=widgets.slider("γ (step)", 0.5, 0.1, 0.9, 0.05),
         exp_gamma=widgets.slider("γ (exponential)", 0.999, 0.997, 0.9999, 0.0001, ".4f"),
         T_max=widgets.int_slider("T_max", 2500, 300, 5000, 100),
+        batch=widgets.int_slider("batch size", batch_size, 1, n_examples),
+        seed=widgets.int_slider("seed", seed, 0, 20),
     )
     surface = surfaces.pokemon()
     t = np.arange(steps)
@@ -275,15 +283,22 @@ def decay_panel(kind="constant", eta=1.0, steps=2500):
     ax_loss.set_ylabel(r"$L(\theta^t) - L^*$")
     ax_loss.set_title("loss gap (▲ = burst)")
     plots.plain_log_ticks(ax_lr, ax_loss)
-    runs = widgets.Runs(lambda key, n: descend(surface, optim.LectureAdagrad(lr=key[1]), surface.start, n,
-                                               schedule=make_schedule(key[0], **dict(key[2]))), steps, size=64)
+    def run(key, n):
+        kind, eta, params, batch, seed = key
+        noisy = batch < surface.n_examples
+        return descend(surface, optim.LectureAdagrad(lr=eta), surface.start, n, schedule=make_schedule(kind, **dict(params)),
+                       batch_size=batch if noisy else None, seed=seed if noisy else None)
 
-    def draw(kind, eta, step_size, step_gamma, exp_gamma, T_max):
+    runs = widgets.Runs(run, steps, size=64)
+
+    def draw(kind, eta, step_size, step_gamma, exp_gamma, T_max, batch, seed):
         values = dict(step_size=step_size, step_gamma=step_gamma, exp_gamma=exp_gamma, T_max=T_max)
         for name in values:
             controls[name].layout.display = None if name in RELEVANT[kind] else "none"
+        noisy = batch < surface.n_examples
+        controls["seed"].layout.display = None if noisy else "none"
         params = tuple((name, values[name]) for name in RELEVANT[kind])
-        path = runs((kind, eta, params), steps)
+        path = runs((kind, eta, params, batch, seed if noisy else 0), steps)
         lrs = make_schedule(kind, **dict(params)).lr_at(t, eta)
         color = SCHEDULE_COLORS[kind]
         for artist in (lr_line, path_line, *ends, loss_line):
@@ -296,10 +311,14 @@ def decay_panel(kind="constant", eta=1.0, steps=2500):
         bursts = runner.bursts(path, surface)
         path_bursts.set_data(path.params[bursts.peaks, 0], path.params[bursts.peaks, 1])
         loss_bursts.set_data(bursts.peaks, loss_gap[bursts.peaks])
-        ax_path.set_title(f"Lecture Adagrad, {len(bursts)} bursts")
+        ax_path.set_title(f"Lecture Adagrad{f', batch {batch}' if noisy else ''}, {len(bursts)} bursts")
         diverged = widgets.diverged_message(path, f"Lecture Adagrad with η = {eta:.2g}")
         if diverged:
             return diverged
+        if noisy:
+            tail = min(NOISY_TAIL, path.steps)
+            return (f"minibatches of {batch} (seed {seed}): median L − L* over the last {tail:,} steps "
+                    f"{np.median(loss_gap[-tail:]):.3g}; {bursts.summary(shown=3)}")
         return (f"{bursts.summary(shown=5)}; after {steps:,} steps L − L* = "
                 f"{path.loss[-1] - surface.min_loss:.3g}")
 
