@@ -78,7 +78,7 @@ def _damped_solve(lam, Q, mu, r):
     return Q @ (lam * (Q.T @ r) / (lam ** 2 + mu))
 
 
-def _one_blas_thread(function):
+def one_blas_thread(function):
     """Run `function` with BLAS on one thread: its matrices are small (tens of rows), and
     OpenBLAS's threads on a busy 2-core machine make one eigh 30–200 times slower."""
     @functools.wraps(function)
@@ -88,7 +88,7 @@ def _one_blas_thread(function):
     return limited
 
 
-@_one_blas_thread
+@one_blas_thread
 def find_critical_point(problem, theta0, tol=1e-10, max_iter=200):
     """Drive ‖∇L(θ)‖ to ≤ tol from θ0 by Levenberg–Marquardt on the equation ∇L(θ) = 0.
 
@@ -160,7 +160,7 @@ def _damped_solves(lam, Q, mu, r):
     return (Q @ coef[..., None])[..., 0]
 
 
-@_one_blas_thread
+@one_blas_thread
 def find_critical_points(problem, thetas, hessians, tol=1e-10, max_iter=200, max_rounds=400):
     """`find_critical_point` from k starts at once: the same Levenberg–Marquardt steps with
     geodesic acceleration, every start one row of a stack, so one round does k searches.

@@ -22,7 +22,7 @@ import numpy as np
 from tqdm import tqdm          # a text bar, as the census of 01: no widget left behind in the output
 
 from .. import datasets, descend, nets, optim, plots, schedules, style, surfaces, widgets
-from ..curvature import _one_blas_thread
+from ..curvature import one_blas_thread
 from ..exercises import (Feedback, as_int, as_number, check, close, read_as, reads, right, rounding_of, shown,
                          unanswered, wrong)
 from ..runner import minibatches, relative_error
@@ -258,7 +258,7 @@ class Training:
                         parts[0].recorded)
 
 
-@_one_blas_thread
+@one_blas_thread
 def train(problem, blocks, seeds=SEEDS, steps=STEPS, batch_size=BATCH, every=RECORD_EVERY,
           progress=True, desc="training"):
     """Run every (optimizer, η, seed) side by side on `problem` with minibatches; a `Training`.
@@ -334,7 +334,7 @@ class Tuned:
         return self.best in (0, len(self.etas) - 1)
 
 
-@_one_blas_thread
+@one_blas_thread
 def tune(training, validation):
     """{name: Tuned}: each optimizer's validation loss at the end of every run of `training`."""
     loss = validation.loss(training.final)
@@ -445,7 +445,7 @@ def tuned_rows(training, tuned):
     return {name: training.rows(name, t.best_eta) for name, t in tuned.items()}
 
 
-@_one_blas_thread
+@one_blas_thread
 def test_table(training, tuned, test, decayed=False):
     """Print, for each optimizer at its tuned η (with DECAY if `decayed`, else a constant η), the
     validation loss and the test accuracy (mean ± standard deviation over the seeds): the one
@@ -484,7 +484,7 @@ def curves_figure(training, tuned, names=None, window=10):
     return fig
 
 
-@_one_blas_thread
+@one_blas_thread
 def full_measures(training, problem, rows, every=2):
     """The loss and the norm of the full gradient on every training example, at every `every`-th
     recorded step, for the runs `rows`: arrays (m, len(rows)) (minibatch losses only estimate them)."""
@@ -515,7 +515,7 @@ def stall_figure(training, tuned, problem, names=("SGD + momentum", "Adam")):
     return fig
 
 
-@_one_blas_thread
+@one_blas_thread
 def stall_table(training, tuned, problem, names=("SGD + momentum", "Adam"), at=(0, 50, 100, 200)):
     """Print the full training loss and ‖∇L‖ (mean over the seeds) of the tuned runs of `names`
     at the recorded steps `at`, and how much each shrank from the second of them to the last."""
@@ -554,7 +554,7 @@ def rectification_table(at=(6, 50, 100, 200), beta2=0.999):
     print("RAdam's factor r_t on Adam's step: " + ", ".join(f"{v:.2f} at step {k}" for k, v in zip(at, r)))
 
 
-@_one_blas_thread
+@one_blas_thread
 def warmup_table(training, validation):
     """Print each method's validation loss after training: mean, spread and worst over the seeds."""
     loss = validation.loss(training.final)
@@ -600,7 +600,7 @@ def noise_panel(optimizer="Adam", batch_size=2, seed=0, steps=PANEL_STEPS):
     plots.plain_log_ticks(curve)
     starts = np.tile(surface.start, (PANEL_SEEDS, 1))
 
-    @_one_blas_thread
+    @one_blas_thread
     def run(key, count):
         name, r = key
         if r == surface.n_examples:
