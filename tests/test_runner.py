@@ -326,3 +326,33 @@ def test_descend_leaves_the_optimizer_as_it_was():
     assert (opt.t, opt.last) == before
     opt.step(x, np.ones(2))
     assert opt.t == 2
+
+
+def test_side_by_side_rows_are_descend_runs_bit_for_bit():
+    """Three optimizers, two η each, from two starts, one with a schedule (η per step and row):
+    each row of `side_by_side` is the `descend` run of its optimizer, η and start."""
+    from rugged import surfaces
+    from rugged.runner import side_by_side
+    surface = surfaces.rosenbrock()
+    starts = np.array([surface.start, (0.5, -0.5)])
+    steps, factor = 300, schedules.LinearLR(start_factor=0.1, total_iters=50).lr_at(np.arange(300), 1.0)
+    makes = [(optim.Adam, [0.01, 0.03], None), (optim.SGD, [1e-4, 1e-3], None),
+             (optim.RMSprop, [1e-3, 3e-3], factor)]
+    blocks, expected = [], []
+    for make, etas, f in makes:
+        lrs = np.repeat(etas, len(starts))
+        blocks.append((make(1.0), lrs if f is None else lrs[None, :] * f[:, None]))
+        for eta in etas:
+            for start in starts:
+                schedule = None if f is None else eta * f
+                expected.append(descend(surface, make(eta), start, steps, schedule=schedule).params[-1])
+    seen = []
+
+    def gradient(t, params):
+        seen.append(t)
+        return surface.grad(params)
+    params = side_by_side(blocks, np.tile(starts, (6, 1)), steps, gradient)
+    assert seen == list(range(steps))
+    np.testing.assert_array_equal(params, np.array(expected))
+    with pytest.raises(ValueError, match="cover 12 rows; params has 11"):
+        side_by_side(blocks, np.zeros((11, 2)), steps, gradient)

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _checks, _compile, optim
 
-__all__ = ["descend", "Path", "relative_error", "minibatches"]
+__all__ = ["descend", "Path", "relative_error", "minibatches", "side_by_side"]
 
 CHECK_EVERY = 64   # steps between divergence checks inside the loop
 FAST_DIM = 4       # a start of at most this many coordinates walks on floats, if the surface allows
@@ -425,6 +425,44 @@ def _step_numbers(optimizer, lrs):
     """The optimizer's per-step numbers for the whole run, and their names in its order."""
     numbers = optimizer.per_step(lrs, optim.run_steps(len(lrs)))
     return numbers, optimizer.program()[3]
+
+
+def side_by_side(blocks, params, steps, gradient):
+    """Many runs at once, one per row of `params` (rows, d): blocks of rows, each stepped by its
+    own optimizer, with its own η on every row. Returns the rows' points after `steps` steps.
+
+    blocks: [(optimizer, lrs), …], in the order of the rows: the optimizer's compiled rule (its
+        own lr is not used) steps the next lrs.shape[-1] rows; lrs holds each row's η, shape
+        (rows,), or each step's and row's, shape (steps, rows) (a schedule);
+    gradient(t, params): the gradient of every row at step t (t = 0 … steps − 1), (rows, d);
+        whatever the caller records about θ^t (losses, a copy, the batch it drew) it records here.
+
+    Each row's run is the one `descend(problem, make(η), row, steps, schedule)` makes, step for
+    step and bit for bit: the same per-step numbers (torch's t from 1) and the same rule. The
+    course's races (`tuning.scores`), 04's stalled networks and 08's training use it.
+    """
+    params = np.array(params, dtype=float)
+    runs, first = [], 0
+    t = np.arange(1.0, steps + 1).reshape(-1, 1, 1)
+    for optimizer, lrs in blocks:
+        lrs = np.asarray(lrs, dtype=float)
+        rows = slice(first, first + lrs.shape[-1])
+        lr = np.broadcast_to(lrs.reshape(-1, lrs.shape[-1], 1), (steps, lrs.shape[-1], 1))
+        numbers = optimizer.per_step(lr, t)
+        numbers = list(zip(*(numbers[name] for name in optimizer.program()[3])))
+        runs.append((rows, optimizer.fresh_state((rows.stop - first,) + params.shape[1:]),
+                     optimizer.compiled(), numbers))
+        first = rows.stop
+    if first != len(params):
+        raise ValueError(f"the blocks' learning rates cover {first} rows; params has {len(params)}")
+    new = np.empty_like(params)
+    with np.errstate(all="ignore"):
+        for step in range(steps):
+            g = gradient(step, params)
+            for rows, state, (rule, later), numbers in runs:
+                new[rows] = (rule if step == 0 else later)(state, params[rows], g[rows], *numbers[step])[0]
+            params, new = new, params
+    return params
 
 
 def _walk(grad, optimizer, start, lrs, limit):

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .runner import Path, descend
+from .runner import Path, descend, side_by_side
 
 __all__ = ["Tuned", "log_grid", "starts_near", "goal_fraction", "settle_steps", "scores", "sweep",
            "race", "settings", "surface_race", "winners", "verdict", "table", "COARSE", "FINE",
@@ -161,19 +161,12 @@ def scores(surface, blocks, starts, steps, goal, box=BOX):
     """
     starts = np.asarray(starts, dtype=float)
     k = len(starts)
-    runs, first = [], 0
+    racing, rows, first = [], [], 0
     for make, etas in blocks:
-        etas = np.asarray(etas, dtype=float)
-        optimizer = make(1.0)
-        rows = slice(first, first + len(etas) * k)
-        lr = np.repeat(etas, k)[:, None]                  # one η per row; every rule broadcasts it
-        state = optimizer.fresh_state((len(etas) * k, starts.shape[1]))
-        # every step's numbers at once, with the step on the first axis: numbers[t - 1] is step t's
-        numbers = optimizer.per_step(np.broadcast_to(lr, (steps,) + lr.shape),
-                                     np.arange(1.0, steps + 1).reshape(-1, 1, 1))
-        numbers = list(zip(*(numbers[name] for name in optimizer.program()[3])))
-        runs.append((rows, state, optimizer.compiled(), numbers))
-        first = rows.stop
+        lrs = np.repeat(np.asarray(etas, dtype=float), k)     # one η per row
+        racing.append((make(1.0), lrs))
+        rows.append(slice(first, first + len(lrs)))
+        first += len(lrs)
     params = np.tile(starts, (first // k, 1))
     lo, hi = _box(surface, box, starts.shape[1])
     # the unchecked formulas when the surface has them (as `descend` uses fast_grad): inside this
@@ -184,23 +177,26 @@ def scores(surface, blocks, starts, steps, goal, box=BOX):
     with np.errstate(all="ignore"):
         last_above = np.where(loss(params) <= goal, -1.0, 0.0)
         low, high = params.copy(), params.copy()
-        new = np.empty_like(params)
-        for t in range(1, steps + 1):
-            g = grad(params)
-            for rows, state, (rule, later), numbers in runs:
-                step = rule if t == 1 else later
-                new[rows] = step(state, params[rows], g[rows], *numbers[t - 1])[0]
-            params, new = new, params
+
+        def observe(t, params):             # θ^t: its box so far, and whether it is above the goal
             np.minimum(low, params, out=low)         # a NaN, once there, stays
             np.maximum(high, params, out=high)
             np.copyto(last_above, t, where=~(loss(params) <= goal))
+
+        def gradient(t, params):
+            if t:
+                observe(t, params)
+            return grad(params)
+        params = side_by_side(racing, params, steps, gradient)
+        if steps:
+            observe(steps, params)
         final = loss(params)
     lost = (~np.isfinite(low).all(axis=1) | ~np.isfinite(high).all(axis=1)
             | (low < lo).any(axis=1) | (high > hi).any(axis=1) | ~np.isfinite(final))
     settle = np.where((last_above < steps) & ~lost, last_above + 1, np.inf)
     final = np.where(lost, np.inf, final)
-    return [{name: value[run[0]].reshape(-1, k) for name, value in
-             (("settle", settle), ("final", final), ("lost", lost))} for run in runs]
+    return [{name: value[block].reshape(-1, k) for name, value in
+             (("settle", settle), ("final", final), ("lost", lost))} for block in rows]
 
 
 # ---------------------------------------------------------------------------------------

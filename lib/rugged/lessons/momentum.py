@@ -26,7 +26,7 @@ from matplotlib.lines import Line2D
 from .. import nets, optim, plots, style, surfaces, tuning, widgets
 from ..exercises import (as_number, check, close, reads, right, rounding_note, rounding_of, shown,
                          wrong)
-from ..runner import descend
+from ..runner import descend, side_by_side
 
 __all__ = [
     "ETA", "BETA", "FACTOR", "heavy_ball_figure", "heavy_ball_table",
@@ -453,29 +453,21 @@ def stall_runs(problem=None, betas=STALL_BETAS, etas=STALL_ETAS, seeds=STALL_SEE
     if problem is None:
         problem = nets.default_problem()[0]
     starts = np.array([problem.net.init(seed) for seed in seeds])
-    k, n = len(starts), len(etas) * len(starts)
-    blocks = []
-    for beta in betas:
-        optimizer = optim.SGD(1.0, momentum=beta)
-        lr = np.repeat(np.asarray(etas, dtype=float), k)[:, None]
-        numbers = optimizer.per_step(lr, np.ones(1))
-        blocks.append((optimizer.compiled(), optimizer.fresh_state((n, starts.shape[1])),
-                       [numbers[name] for name in optimizer.program()[3]]))
-    params = np.tile(starts, (len(betas) * len(etas), 1))
+    k = len(starts)
+    lrs = np.repeat(np.asarray(etas, dtype=float), k)          # one η per (η, seed) row
+    blocks = [(optim.SGD(1.0, momentum=beta), lrs) for beta in betas]
     losses, recorded = [], []
+
+    def gradient(t, params):
+        if t % every == 0:
+            losses.append(problem.loss(params))
+            recorded.append(t)
+        return problem.grad(params)
+    params = side_by_side(blocks, np.tile(starts, (len(betas) * len(etas), 1)), steps, gradient)
     with np.errstate(all="ignore"):
-        for t in range(steps + 1):
-            if t % every == 0 or t == steps:
-                losses.append(problem.loss(params))
-                recorded.append(t)
-            g = problem.grad(params)
-            if t == steps:
-                break
-            new = np.empty_like(params)
-            for index, ((first, later), state, numbers) in enumerate(blocks):
-                rows = slice(index * n, (index + 1) * n)
-                new[rows] = (first if t == 0 else later)(state, params[rows], g[rows], *numbers)[0]
-            params = new
+        losses.append(problem.loss(params))
+        g = problem.grad(params)
+    recorded.append(steps)
     shape = (len(betas), len(etas), k)
     return dict(loss=np.array(losses).reshape((-1,) + shape), t=np.array(recorded),
                 grad_norm=np.linalg.norm(g, axis=-1).reshape(shape), betas=tuple(betas),

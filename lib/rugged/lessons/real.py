@@ -25,7 +25,7 @@ from .. import datasets, descend, nets, optim, plots, schedules, style, surfaces
 from ..curvature import one_blas_thread
 from ..exercises import (Feedback, as_int, as_number, check, close, read_as, reads, right, rounding_of, shown,
                          unanswered, wrong)
-from ..runner import minibatches, relative_error
+from ..runner import minibatches, relative_error, side_by_side
 
 # ---------------------------------------------------------------------------------------
 # 1 · Noise on the Pokémon surface
@@ -270,39 +270,30 @@ def train(problem, blocks, seeds=SEEDS, steps=STEPS, batch_size=BATCH, every=REC
     arithmetic, one optimizer rule per block with one η per row.
     """
     seeds = np.asarray(seeds)
-    names, etas, row_seeds, runs = [], [], [], []
+    names, etas, row_seeds, racing = [], [], [], []
     for name, (make, grid, schedule) in blocks.items():
         grid = np.asarray(grid, dtype=float)
-        first = len(names)
         names += [name] * (len(grid) * len(seeds))
         etas += list(np.repeat(grid, len(seeds)))
         row_seeds += list(np.tile(seeds, len(grid)))
-        optimizer = make(1.0)
-        t = np.arange(steps)
-        factor = np.ones(steps) if schedule is None else np.asarray(schedule.lr_at(t, 1.0), dtype=float)
-        lr = np.repeat(grid, len(seeds))[None, :, None] * factor[:, None, None]
-        numbers = optimizer.per_step(lr, (t + 1.0).reshape(-1, 1, 1))
-        numbers = list(zip(*(numbers[n] for n in optimizer.program()[3])))
-        rows = slice(first, len(names))
-        runs.append((rows, optimizer.fresh_state((rows.stop - first, problem.n_params)),
-                     optimizer.compiled(), numbers))
+        factor = np.ones(steps) if schedule is None else np.asarray(schedule.lr_at(np.arange(steps), 1.0), dtype=float)
+        racing.append((make(1.0), np.repeat(grid, len(seeds))[None, :] * factor[:, None]))   # η per step and row
     row_seeds = np.array(row_seeds)
     order = {s: minibatches(problem.n_examples, batch_size, steps, s) for s in seeds.tolist()}
     batches = np.stack([order[s] for s in row_seeds.tolist()], axis=1)        # (steps, k, r)
-    params = np.stack([problem.net.init(s) for s in row_seeds.tolist()])
-    new = np.empty_like(params)
     losses = np.empty((steps, len(names)))
     recorded, kept = [], []
-    with np.errstate(all="ignore"):
-        for t in tqdm(range(steps), disable=not progress, desc=desc, leave=False,
-                      bar_format=BAR_FORMAT):
-            if t % every == 0:
-                recorded.append(t)
-                kept.append(params.copy())
-            losses[t], g = problem.batch_loss_and_grad(params, batches[t])
-            for rows, state, (rule, later), numbers in runs:
-                new[rows] = (rule if t == 0 else later)(state, params[rows], g[rows], *numbers[t])[0]
-            params, new = new, params
+    ticks = iter(tqdm(range(steps), disable=not progress, desc=desc, leave=False, bar_format=BAR_FORMAT))
+
+    def gradient(t, params):
+        next(ticks)                                   # the progress bar moves on to step t
+        if t % every == 0:
+            recorded.append(t)
+            kept.append(params.copy())
+        losses[t], g = problem.batch_loss_and_grad(params, batches[t])
+        return g
+    params = side_by_side(racing, np.stack([problem.net.init(s) for s in row_seeds.tolist()]), steps, gradient)
+    next(ticks, None)                                 # the bar's end: it closes
     recorded.append(steps)
     kept.append(params.copy())
     return Training(np.array(names), np.array(etas), row_seeds, params, losses, np.array(kept),
