@@ -31,10 +31,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(SKIP_REASON is not None, r
 
 REPO = labdriver.REPO
 VIEWPORTS = [(1280, 720), (1920, 1080)]
-# The notebooks whose slides were checked to fit in lecture mode; a notebook joins the list
-# once its slides fit. $RUGGED_SLIDE_NOTEBOOKS (names, comma-separated) checks others on demand.
-FITTING = ["01_critical_points", "02_adagrad", "04_momentum", "06_lr_decay", "07_warmup", "08_real_network"]
-CHECKED = FITTING + [n for n in os.environ.get("RUGGED_SLIDE_NOTEBOOKS", "").split(",") if n.strip()]
+# Every notebook's slides must fit in lecture mode. $RUGGED_SLIDE_NOTEBOOKS (names,
+# comma-separated) checks only those, on demand.
+FITTING = sorted(path.stem for path in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+CHECKED = [n.strip() for n in os.environ.get("RUGGED_SLIDE_NOTEBOOKS", "").split(",") if n.strip()] or FITTING
 
 # The slideshow's leaf slides (a vertical stack's own sections, else the horizontal one).
 JS_SLIDE_IDS = """() => Array.from(document.querySelectorAll('.reveal .slides section[id^="slide-"]'))

@@ -133,7 +133,9 @@ def bias_figure(moments, steps=3000, seed=0, betas=(0.9, 0.999), noise=0.3):
         ax.set_xscale("log")
         ax.set_xlabel("step t + 1")
         ax.set_ylim(-0.05, 2.75)
-        ax.legend(fontsize="small", loc="upper right")
+        # on a white ground: the noisy gradients' dots pass under the legend
+        ax.legend(fontsize="small", loc="upper right", frameon=True, facecolor="white", edgecolor="none",
+                  framealpha=0.9)
     styles = {"only m corrected": "-.", "only v corrected": "--"}
     for label, r in step_ratio(steps, betas).items():
         axes[2].plot(t, r, styles.get(label, "-"), color=VARIANT_COLORS[label], label=label)
@@ -142,6 +144,7 @@ def bias_figure(moments, steps=3000, seed=0, betas=(0.9, 0.999), noise=0.3):
     axes[2].set_xlabel("step t + 1")
     axes[2].set_ylabel(r"step size / $\eta$")
     axes[2].set_title("step size, constant gradient", fontsize="medium")
+    axes[2].set_ylim(3e-3 if style.is_lecture() else 1e-2, 60)    # room for the legend under the lines
     axes[2].legend(fontsize="small", loc="lower right")
     plots.no_minor_ticks(*axes)
     return fig
@@ -151,7 +154,8 @@ def first_steps_figure(paths, surface=None, eta=0.1):
     """Adam's paths with and without bias correction (label → Path: Adam, then without correction
     with β2 = 0.999 and with a larger β2) on the contours, and their loss per step."""
     surface = surface or surfaces.rosenbrock()
-    fig, axes = plots.new_figure(1, 2, figsize=(9.5, 4), gridspec_kw=dict(width_ratios=[1.1, 1]))
+    fig, axes = plots.new_figure(1, 2, figsize=(9.5, 3.5) if style.is_lecture() else (9.5, 4),   # flatter on a slide
+                                 gridspec_kw=dict(width_ratios=[1.1, 1]))
     plots.surface_axes(surface, axes[0], window=((-2.5, 2.5), (-0.6, 3.3)))
     colors = [VARIANT_COLORS["Adam (m and v corrected)"], VARIANT_COLORS["no bias correction"],
               style.OKABE_ITO["purple"]]
@@ -159,7 +163,8 @@ def first_steps_figure(paths, surface=None, eta=0.1):
         axes[0].plot(*path.params.T, ls, marker="o", color=color, ms=2.5, lw=1.2, label=label)
         axes[1].plot(np.arange(len(path.loss)), path.loss, ls, color=color, label=label)
     axes[0].set_title(f"first {len(path.loss) - 1} steps, η = {eta:g}")
-    axes[0].legend(fontsize="small", loc="lower left")
+    axes[0].legend(fontsize="small", loc="lower left", frameon=True, facecolor="white", edgecolor="none",
+                   framealpha=0.8)         # readable over the contours and the paths
     axes[1].axhline(paths[next(iter(paths))].loss[0], color="0.5", lw=1, ls=":", label="loss at the start")
     axes[1].set_yscale("log")
     axes[1].set_xlabel("step t")

@@ -136,8 +136,7 @@ def x_profile_figure(surface):
     basin = (surface.cliff[1] + surface.window[0][1]) / 2
     for ax, y, y_cliff in ((axes[0], 6.0, 9.0), (axes[1], 30, 30)):
         ax.text(top, y, "plateau", ha="center", va="top")
-        ax.text(sum(surface.cliff) / 2 + (0.75 if ax is axes[0] else 0), y_cliff, "cliff",
-                ha="center", va="top")
+        ax.text(sum(surface.cliff) / 2 + 0.75, y_cliff, "cliff", ha="center", va="top")   # beside the drop and the peak
         ax.text(basin, y, "basin", ha="center", va="top")
     axes[0].set_ylim(-0.5, 11)
     axes[1].set_ylim(2e-5, 40)          # the lowest tick label (10⁻⁴) clear of the x axis' first label

@@ -226,6 +226,7 @@ def zigzag_figure(surface, runs):
         plots.draw_path(ax, path, label, colors[label])
         ax.set_title(f"{label} (η = {zigzag_variants()[label].lr:g})\n"
                      f"{reversals(path)} reversals in 30 steps", fontsize="medium")
+        ax.set_xticks(range(-3, 2))         # none at the edges, where two panels' labels would meet
         if ax is not axes[0]:
             ax.set_ylabel("")
     return fig
@@ -477,23 +478,24 @@ def composer_panel(surface="rosenbrock", momentum="corrected", beta1=0.9, sigma=
         eta=widgets.log_slider("η", eta, -7, 2),
     )
     lecture = style.is_lecture()            # on a slide: flatter, under the panel's many controls
-    fig, unused = plots.new_figure(static=False, figsize=(11, 3.9) if lecture else (11, 4.4))
+    fig, unused = plots.new_figure(static=False, figsize=(11, 3.3) if lecture else (11, 4.4))
     unused.remove()
     fig.set_layout_engine("none")           # the axes are placed by hand below
     if not lecture:                         # lecture mode has already sized it for a slide
         fig.set_dpi(90)
     blue, vermillion = style.OKABE_ITO["blue"], style.OKABE_ITO["vermillion"]
     name_text = fig.text(0.5, 0.95, "", ha="center", va="center", fontsize=13, fontweight="bold")
-    ax = fig.add_axes((0.065, 0.12, 0.40, 0.74))
+    bottom = 0.17 if lecture else 0.12      # room for the tick labels and "step t" on a flatter figure
+    ax = fig.add_axes((0.065, bottom, 0.40, 0.86 - bottom))
     contours = widgets.SurfaceScenes(ax, all_surfaces, n=100)
     contours.prepare()
     line, ends = widgets.path_artists(ax, blue, lw=1.8)
-    loss_ax = fig.add_axes((0.57, 0.42, 0.41, 0.44))
+    loss_ax = fig.add_axes((0.57, bottom + 0.30, 0.41, 0.56 - bottom))
     (loss_line,) = loss_ax.plot([], [], color=blue, lw=1.8)
     loss_ax.set(yscale="log", ylabel=r"$L(\theta^t) - L^*$")
     loss_ax.tick_params(labelbottom=False)
     plots.plain_log_ticks(loss_ax)
-    lr_ax = fig.add_axes((0.57, 0.12, 0.41, 0.2))
+    lr_ax = fig.add_axes((0.57, bottom, 0.41, 0.2))
     (lr_line,) = lr_ax.plot([], [], color=vermillion, lw=1.8)
     lr_ax.set(ylim=(0, 1.1), xlabel="step t", ylabel=r"$\eta^t/\eta$")
     changing = [line, *ends, name_text, loss_line, lr_line]
