@@ -157,7 +157,12 @@ def text_boxes(fig):
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     hidden = set()          # labels of ticks outside the view, which matplotlib keeps but does not draw
-    for ax in fig.axes:
+    axes, seen = list(fig.axes), []
+    while axes:             # the figure's axes and their insets (an inset is a child of its axes)
+        ax = axes.pop()
+        seen.append(ax)
+        axes.extend(ax.child_axes)
+    for ax in seen:
         for axis in ax._axis_map.values():
             drawn = {id(tick) for tick in axis._update_ticks()}
             for tick in axis.get_major_ticks() + axis.get_minor_ticks():
