@@ -64,6 +64,7 @@ LECTURE_CSS = """
 }
 .jp-Notebook .jp-RenderedMarkdown mjx-container, .jp-Notebook .jp-RenderedHTMLCommon mjx-container { font-size: 100% !important; }
 .jp-Notebook .jp-RenderedHTMLCommon p, .jp-Notebook .jp-RenderedHTMLCommon li { font-size: var(--jp-content-font-size1); }
+.jp-Notebook .jp-RenderedHTMLCommon td, .jp-Notebook .jp-RenderedHTMLCommon th { font-size: 20px; padding: 2px 8px; }
 .jp-Notebook .jp-OutputArea-output pre { font-size: var(--jp-code-font-size); line-height: 1.3; }
 .jp-Notebook .widget-readout { min-width: 5.5em; }
 .jp-Notebook .widget-html-content, .jp-Notebook .widget-label { font-size: var(--jp-widgets-font-size); }
