@@ -16,6 +16,7 @@ Python raises where NumPy gives inf or NaN (a division by zero, the square root 
 negative number, an overflowing power): the caller then runs the array version instead.
 """
 
+import ast
 import math
 import re
 from array import array
@@ -149,6 +150,8 @@ def float_walk(dim, state, first, update, per_step, constants, record, gradient=
     """
     first, _, _ = _without_aliases(first, record, state)
     update, record, marks = _without_aliases(update, record, state)
+    first, update, record, marks = _records_afterwards(first, update, record, marks, state,
+                                                       set(per_step) | set(constants), gradient)
     code = " ".join(first + update + list(record))
     used = [name for name in per_step if re.search(rf"\b{name}\b", code)] or list(per_step[:1])
     used += list(data)
@@ -156,7 +159,7 @@ def float_walk(dim, state, first, update, per_step, constants, record, gradient=
     local = ["p", "g", *state, *(name for name in record if name.isidentifier())]
     local = list(dict.fromkeys(local + _assigned(first) + _assigned(update)))
     coords = range(dim)
-    stored = [r for r, mark in enumerate(marks) if mark is None]
+    stored = [r for r, mark in enumerate(marks) if mark is None or isinstance(mark, tuple)]
     ps = ", ".join(f"p_{i}" for i in coords)
     gs = ", ".join(f"g_{i}" for i in coords)
     bound = ", ".join(f"{name}={name}" for name in [*constants, *FLOATS, *WALK_HELPERS])
@@ -168,9 +171,14 @@ def float_walk(dim, state, first, update, per_step, constants, record, gradient=
                      + ("" if gradient else f"; G_{i} = array('d', [nan]) * (steps + 1)"))
         lines += [f"    R{r}_{i} = array('d', [nan]) * steps" for r in stored]
     as_tuple = lambda prefix: "(" + ", ".join(f"{prefix}_{i}" for i in coords) + ",)"  # noqa: E731
+    def kept(r, mark):
+        if mark is None:
+            return as_tuple(f"R{r}")
+        if isinstance(mark, tuple):           # (expression, its input): the input's buffers
+            return f"({mark[0]!r}, {mark[1]!r}, {as_tuple(f'R{r}')})"
+        return repr(mark) if mark == "g" else f"float({mark})"
     records = ", ".join([as_tuple("P"), "None" if gradient else as_tuple("G"), "(" + ", ".join(
-        as_tuple(f"R{r}") if mark is None else repr(mark) if mark == "g" else f"float({mark})"
-        for r, mark in enumerate(marks)) + ",)"])
+        kept(r, mark) for r, mark in enumerate(marks)) + ",)"])
     inside = " and ".join(f"-limit <= p_{i} <= limit" for i in coords)
     evaluate = list(gradient) if gradient else [f"{gs}, = grad({ps})"]
 
@@ -214,6 +222,62 @@ def float_walk(dim, state, first, update, per_step, constants, record, gradient=
     walk = namespace["_walk"]
     walk.uses = frozenset(used)     # the per-step numbers it reads (the others may be None)
     return walk, source
+
+
+_CALLS = {"sqrt", "maximum", "guarded"}
+
+
+def _names(expression):
+    return {node.id for node in ast.walk(ast.parse(expression, mode="eval")) if isinstance(node, ast.Name)}
+
+
+def _records_afterwards(first, update, record, marks, state, numbers, gradient):
+    """Take out of the loop a statement that only makes a record (`s_ = …` that no later
+    statement reads, the same in the first and the later steps) and reads one name of the
+    step besides the step's numbers and g: the walk stores that name instead, and the record
+    is computed from it afterwards on arrays (`record_afterwards`), with the same operations
+    on the same numbers. NAdam's m_ and RAdam's σ cost their steps a few operations each."""
+    first, update, marks, record = list(first), list(update), list(marks), list(record)
+    changes_g = "g" in _assigned(first) + _assigned(update)
+    for r, (name, mark) in enumerate(zip(record, marks)):
+        if mark is not None or name in state:
+            continue
+        statements = [s for s in update if s.startswith(f"{name} = ")]
+        if len(statements) != 1 or statements[0] not in first:
+            continue
+        statement = statements[0]
+        expression = statement.split("=", 1)[1].strip()
+        others = [s for s in first + update if s != statement]
+        if any(re.search(rf"\b{name}\b", s) for s in others):
+            continue
+        inputs = _names(expression) - _CALLS - numbers - ({"g"} if not changes_g else set())
+        if len(inputs) != 1:
+            continue
+        (source,) = inputs
+        later = update[update.index(statement) + 1:] + first[first.index(statement) + 1:]
+        if source == "p" or source in _assigned(later):
+            continue
+        first.remove(statement)
+        update.remove(statement)
+        record[r], marks[r] = source, (expression, source)
+    return first, update, record, marks
+
+
+class _Where(ast.NodeTransformer):
+    """`a if c else b` → `where(c, a, b)`: the same choice for every element of arrays."""
+
+    def visit_IfExp(self, node):
+        self.generic_visit(node)
+        return ast.Call(func=ast.Name(id="where", ctx=ast.Load()), args=[node.test, node.body, node.orelse],
+                        keywords=[])
+
+
+def record_afterwards(expression, namespace):
+    """A record `float_walk` left to be computed after the walk: `expression` on the arrays of
+    `namespace` (the step's numbers, g, the stored input), as NumPy's elementwise operations."""
+    tree = ast.fix_missing_locations(_Where().visit(ast.parse(expression, mode="eval")))
+    with np.errstate(all="ignore"):
+        return eval(compile(tree, "<rugged record>", "eval"), {**ARRAYS, "where": np.where}, dict(namespace))
 
 
 def gradients_of(statements, numbers, columns, data=None):

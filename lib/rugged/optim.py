@@ -464,7 +464,7 @@ class Optimizer:
     def _decay(self):
         if not self.weight_decay:
             return ()
-        return ("p = p * (1 - lr * wd)",) if self.decoupled_weight_decay else ("g = g + wd * p",)
+        return ("p = p * shrink",) if self.decoupled_weight_decay else ("g = g + wd * p",)
 
     def program(self):
         """(state, first, update, per-step names, constants): the statements of a step."""
@@ -498,6 +498,8 @@ class Optimizer:
             if divisor is not None:
                 lr_t = lr_t / divisor
         out = {"lr": lrs, "lr_t": lr_t}
+        if self.weight_decay and self.decoupled_weight_decay:
+            out["shrink"] = 1 - lrs * self.weight_decay      # torch's θ·(1 − η^t·λ), once per step
         for part in self.parts():
             out.update(part.per_step(t))
         return out
@@ -802,8 +804,9 @@ class RAdam(Optimizer):
 
     def rule(self):
         return ("m_ = m / bc1",
-                "s_ = 1 / ((rc2 / (sqrt(v) + eps)) * rect) if rect else 1.0",
-                "p = p - m_ * lr * (rc2 / (sqrt(v) + eps)) * rect if rect else p - m_ * lr")
+                "u = rc2 / (sqrt(v) + eps) if rect else 0.0",     # torch's adaptive factor, once
+                "s_ = 1 / (u * rect) if rect else 1.0",
+                "p = p - m_ * lr * u * rect if rect else p - m_ * lr")
 
     def per_step(self, lrs, t):
         out = super().per_step(lrs, t)

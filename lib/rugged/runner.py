@@ -532,7 +532,13 @@ def _walk_floats(grad, optimizer, start, lrs, limit, gradient=None, data=None):
         grads = columns(gradients, k + 1)
 
     def record(buffers):              # "g": the gradient itself; a number: that constant
-        if buffers == "g":
+        if isinstance(buffers, tuple) and isinstance(buffers[0], str):   # computed afterwards
+            expression, source, stored = buffers
+            given = {**optimizer.program()[4], **{name: numbers[name][:k] for name in names}}
+            return np.column_stack([np.broadcast_to(_compile.record_afterwards(
+                expression, {**given, "g": grads[:k, i], source: np.frombuffer(b)[:k]}), (k,))
+                for i, b in enumerate(stored)])
+        if isinstance(buffers, str) and buffers == "g":
             return grads[:k].copy()
         if isinstance(buffers, float):
             return np.full((k, len(start)), buffers)

