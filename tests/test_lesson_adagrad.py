@@ -306,3 +306,20 @@ def test_larger_step(pokemon_runs):
     assert not feedback.ok and "'b' or 'w'" in feedback.message
     assert lesson.larger_step("bias", ada).ok and not lesson.larger_step("weight", ada).ok
     assert lesson.larger_step("b").ok                 # the notebook's run is the default path
+
+
+def test_panel_noise_controls_and_the_notes_claim():
+    """Below batch size 10 the Pokémon panel runs minibatches (its seed slider shows); what 02's
+    notes say: with noise, torch's Adagrad at η = 1 is farther from L* after 10,000 updates than
+    with the exact gradient, for every batch size below 10 and 5 seeds (σ sums noisy squares)."""
+    panel = lesson.pokemon_panel(steps=2000)
+    assert panel.controls["seed"].layout.display == "none"
+    panel.set(batch=3, seed=2)
+    assert panel.controls["seed"].layout.display != "none"
+    assert panel.message.startswith("minibatches of 3 (seed 2): after 2,000 steps")
+    surface = surfaces.pokemon()
+    exact = descend(surface, optim.Adagrad(lr=1.0), surface.start, 10_000).loss[-1]
+    for batch_size in (1, 2, 5, 9):
+        for seed in range(5):
+            noisy = descend(surface, optim.Adagrad(lr=1.0), surface.start, 10_000, batch_size=batch_size, seed=seed)
+            assert noisy.loss[-1] > exact, (batch_size, seed)

@@ -199,8 +199,12 @@ def make_optimizer(form, eta):
 
 
 @widgets.register("02 adagrad")
-def pokemon_panel(eta=1.0, b=-120.0, w=-4.0, form="torch", steps=10_000, max_steps=100_000):
+def pokemon_panel(eta=1.0, b=-120.0, w=-4.0, form="torch", steps=10_000, max_steps=100_000, batch_size=10, seed=0):
     """Panel: η (log), start (b, w), form and steps → Adagrad's path on the Pokémon contour and L − L* per step.
+
+    The batch size (1 … 10) makes each gradient a minibatch estimate over that many of the 10
+    Pokémon (`descend(batch_size=, seed=)`; 10: the exact gradient; the seed slider shows only
+    below it): σ then sums noisy squares.
 
     The steps go up to the lecture's 100,000 updates. A setting of η, start and form runs
     `steps` updates; moving the steps slider past them runs `max_steps` once, and from then on
@@ -215,6 +219,8 @@ def pokemon_panel(eta=1.0, b=-120.0, w=-4.0, form="torch", steps=10_000, max_ste
         w=widgets.slider("start w", w, -5, 5, 0.5, ".1f"),
         form=widgets.choice("σ form", list(FORMS.items()), form),
         steps=widgets.int_slider("steps", steps, 500, max_steps, 500),
+        batch=widgets.int_slider("batch size", batch_size, 1, 10),
+        seed=widgets.int_slider("seed", seed, 0, 20),
     )
     surface = surfaces.pokemon()
     fig, (left, right) = plots.new_figure(1, 2, figsize=(10.5, 3.0 if style.is_lecture() else 4.2), static=False)
@@ -230,23 +236,31 @@ def pokemon_panel(eta=1.0, b=-120.0, w=-4.0, form="torch", steps=10_000, max_ste
     right.set_title("distance to the minimum loss")
     plots.plain_log_ticks(right)
     b_star, w_star = surface.minima[0]
-    runs = widgets.Runs(lambda key, steps: descend(surface, make_optimizer(key[0], key[1]), key[2:], steps),
-                        max_steps)
+    def run(key, steps):
+        form, eta, b, w, batch, seed = key
+        noisy = batch < surface.n_examples
+        return descend(surface, make_optimizer(form, eta), (b, w), steps,
+                       batch_size=batch if noisy else None, seed=seed if noisy else None)
 
-    def draw(eta, b, w, form, steps):
-        path = runs((form, eta, b, w), int(steps))
+    runs = widgets.Runs(run, max_steps)
+
+    def draw(eta, b, w, form, steps, batch, seed):
+        noisy = batch < surface.n_examples
+        controls["seed"].layout.display = None if noisy else "none"
+        path = runs((form, eta, b, w, batch, seed if noisy else 0), int(steps))
         keep = plots.thin(len(path.params), keep=2000)
         widgets.set_path(path_line, path, ends)           # then the line keeps ~2,000 of its points
         path_line.set_data(path_line.get_xdata()[keep], path_line.get_ydata()[keep])
         widgets.set_curve(loss_line, path.gap(surface, 1e-12)[keep], keep + 1)
         name = "Adagrad" if form == "torch" else "LectureAdagrad"
-        left.set_title(f"{name}, η = {eta:.2g}, {int(steps):,} steps")
+        left.set_title(f"{name}, η = {eta:.2g}, {int(steps):,} steps" + (f", batch {batch}" if noisy else ""))
         message = widgets.diverged_message(path, f"{name} with η = {eta:.2g}")
         if message:
             return message
         end, leaves = path.endpoint, path.leaves(surface.window)
         note = "" if leaves is None else f" (the path leaves the plotted window at step {leaves})"
-        return (f"after {path.steps:,} steps: (b, w) = ({end[0]:.2f}, {end[1]:.3f}), minimum "
+        noise = f"minibatches of {batch} (seed {seed}): " if noisy else ""
+        return (f"{noise}after {path.steps:,} steps: (b, w) = ({end[0]:.2f}, {end[1]:.3f}), minimum "
                 f"({b_star:.2f}, {w_star:.3f}); L − L* = {path.loss[-1] - surface.min_loss:.3g}{note}")
 
     animated = [path_line, *ends, left.title, loss_line]
