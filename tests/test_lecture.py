@@ -83,7 +83,7 @@ def test_lecture_figures_fit_a_slide_and_normal_figures_are_unchanged(restore_st
             assert fig.get_size_inches()[0] / fig.get_size_inches()[1] == pytest.approx(size[0] / size[1])
         plt.close(fig)
     panel_fig, _ = plots.new_figure(figsize=(10, 4), static=False)
-    assert panel_fig.get_size_inches()[0] * panel_fig.dpi <= style.SLIDE_FIGURE_PX[0] + 0.5
+    assert panel_fig.get_size_inches()[0] * panel_fig.dpi <= style.SLIDE_PANEL_PX[0] + 0.5 < style.SLIDE_FIGURE_PX[0]
 
 
 def _setup_cell_outputs(lecture):

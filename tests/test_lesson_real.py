@@ -281,7 +281,7 @@ def test_panel_seed_moves_show_the_run_of_that_seed():
     panel.set(seed=7)
     surface = real.surfaces.pokemon()
     path = descend(surface, optim.Adam(lr=1.0), surface.start, 200, batch_size=2, seed=7)
-    assert f"L − L* = {path.gap(surface)[-1]:.3g} with r = 2" in panel.message
+    assert f"L − L* = {path.gap(surface)[-1]:.3g} with batch 2" in panel.message
     with pytest.raises(ValueError):
         real.noise_panel(seed=real.PANEL_SEEDS)
 

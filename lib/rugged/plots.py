@@ -29,7 +29,7 @@ def new_figure(nrows=1, ncols=1, *, figsize=None, static=True, mosaic=None, **kw
     """
     dpi = None
     if style.is_lecture():
-        figsize, dpi = style.lecture_figure(figsize)
+        figsize, dpi = style.lecture_figure(figsize, panel=not static)
     fig = (plt.figure(figsize=figsize, dpi=dpi, layout="constrained") if static
            else Figure(figsize=figsize, dpi=dpi, layout="constrained"))
     if mosaic is not None:

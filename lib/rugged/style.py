@@ -48,6 +48,7 @@ _LECTURE = {"font.size": 15, "axes.titlesize": "medium", "legend.fontsize": "sma
 # the part of a 1280×720 slide left under a heading: at most SLIDE_FIGURE_PX wide and high.
 LECTURE_SCALE = 1.25
 SLIDE_FIGURE_PX = (1200, 540)
+SLIDE_PANEL_PX = (1120, 540)    # a panel: 1280 px less the prompt and margins of its cell
 LECTURE_DPI = 100
 
 # The page's part of lecture mode: JupyterLab's own sizes (which RISE's slides use too),
@@ -104,12 +105,15 @@ def is_lecture():
     return _state["lecture"]
 
 
-def lecture_figure(figsize=None):
+def lecture_figure(figsize=None, panel=False):
     """(figsize, dpi) of a figure drawn at `figsize` (inches; default: the rc size) in lecture
-    mode: LECTURE_SCALE times larger, at the dpi that fits it in SLIDE_FIGURE_PX."""
+    mode: LECTURE_SCALE times larger, at the dpi that fits it in SLIDE_FIGURE_PX, or for a
+    live panel in SLIDE_PANEL_PX (a panel's picture is not shrunk to the slide as a figure's
+    is, and sits right of the cell's prompt)."""
     width, height = mpl.rcParams["figure.figsize"] if figsize is None else figsize
     width, height = width * LECTURE_SCALE, height * LECTURE_SCALE
-    dpi = min(LECTURE_DPI, SLIDE_FIGURE_PX[0] / width, SLIDE_FIGURE_PX[1] / height)
+    box = SLIDE_PANEL_PX if panel else SLIDE_FIGURE_PX
+    dpi = min(LECTURE_DPI, box[0] / width, box[1] / height)
     return (width, height), dpi
 
 

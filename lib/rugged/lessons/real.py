@@ -17,6 +17,7 @@ Two experiments:
 
 from dataclasses import dataclass
 from importlib import resources
+import sys
 
 import numpy as np
 from tqdm import tqdm          # a text bar, as the census of 01: no widget left behind in the output
@@ -58,7 +59,7 @@ def noise_table(runs):
     sizes = list(next(iter(levels.values())))
     steps = next(iter(next(iter(runs.values())).values())).steps
     print(f"L − L*, geometric mean over updates {steps // 2:,} … {steps:,}")
-    print(f"{'':>8}" + "".join(f"{f'r = {r}':>11}" for r in sizes))
+    print(f"{'batch':>8}" + "".join(f"{r:>11}" for r in sizes))
     for name, row in levels.items():
         print(f"{name:>8}" + "".join(f"{row[r]:>11.2e}" for r in sizes))
 
@@ -79,9 +80,9 @@ def noise_figure(runs, keep=400):
             full = r == max(paths)
             lw = 2.0 if full else 0.8
             top.plot(path.params[shown, 0], path.params[shown, 1], color=BATCH_COLORS[r], lw=lw,
-                     alpha=1 if full else 0.8, label=f"r = {r}")
+                     alpha=1 if full else 0.8, label=f"batch {r}")
             bottom.plot(shown, path.gap(surface)[shown], color=BATCH_COLORS[r], lw=lw,
-                        alpha=1 if full else 0.8, label=f"r = {r}")
+                        alpha=1 if full else 0.8, label=f"batch {r}")
         top.set_title(name)
         if column:
             top.set_ylabel("")
@@ -104,7 +105,7 @@ def sigma_figure(runs, parameter=1, keep=300):
         for r, path in sorted(runs[name].items(), reverse=True):
             shown = np.unique(np.geomspace(1, path.steps, keep).astype(int)) - 1
             ax.plot(shown + 1, path.sigma[shown, parameter], color=BATCH_COLORS[r],
-                    lw=1.0 if r < 10 else 2.0, label=f"r = {r}" + (" (full)" if r == 10 else ""))
+                    lw=1.0 if r < 10 else 2.0, label=f"batch {r}" + (" (full)" if r == 10 else ""))
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_title(f"{name}: $\\sigma_{{{label}}}^t$")
@@ -283,7 +284,10 @@ def train(problem, blocks, seeds=SEEDS, steps=STEPS, batch_size=BATCH, every=REC
     batches = np.stack([order[s] for s in row_seeds.tolist()], axis=1)        # (steps, k, r)
     losses = np.empty((steps, len(names)))
     recorded, kept = [], []
-    ticks = iter(tqdm(range(steps), disable=not progress, desc=desc, leave=False, bar_format=BAR_FORMAT))
+    # a text bar on stdout that moves in eighths and stays (as the census of 01's): a stored
+    # notebook then holds the same bar every run, and no empty error-coloured strip
+    ticks = iter(tqdm(range(steps), disable=not progress, desc=desc, bar_format=BAR_FORMAT, file=sys.stdout,
+                      miniters=max(1, steps // 8), mininterval=0))
 
     def gradient(t, params):
         next(ticks)                                   # the progress bar moves on to step t
@@ -539,10 +543,10 @@ def warmup_blocks(eta, warmup_steps=WARMUP_STEPS):
 
 
 def rectification_table(at=(6, 50, 100, 200), beta2=0.999):
-    """Print RAdam's r_t (the factor on Adam's step) at torch's steps `at`: how much smaller
-    RAdam's steps are than Adam's at the same η."""
+    """Print RAdam's r_t (the factor on Adam's step) at torch's steps `at` (counted from 1), shown
+    as the course's t = step − 1: how much smaller RAdam's steps are than Adam's at the same η."""
     r = optim.radam_rectification(optim.radam_rho(np.asarray(at), beta2), beta2)
-    print("RAdam's factor r_t on Adam's step: " + ", ".join(f"{v:.2f} at step {k}" for k, v in zip(at, r)))
+    print("RAdam's factor r_t on Adam's step: " + ", ".join(f"{v:.2f} at t = {k - 1}" for k, v in zip(at, r)))
 
 
 @one_blas_thread
@@ -610,11 +614,11 @@ def noise_panel(optimizer="Adam", batch_size=2, seed=0, steps=PANEL_STEPS):
         widgets.set_path(line, path, ends)
         widgets.set_curve(full_curve, full.gap(surface))
         widgets.set_curve(noisy_curve, path.gap(surface))
-        contour.set_title(f"{optimizer}, r = {r}, seed {seed}")
+        contour.set_title(f"{optimizer}, batch {r}, seed {seed}")
         diverged = seeds.diverged_at[seed] if isinstance(seeds.diverged_at, tuple) else seeds.diverged_at
         if diverged is not None:
-            return f"{optimizer} with r = {r} diverged at step {diverged}: the path stops there."
-        return (f"after {path.steps:,} steps: L − L* = {path.gap(surface)[-1]:.3g} with r = {r}, "
+            return f"{optimizer} with batch {r} diverged at step {diverged}: the path stops there."
+        return (f"after {path.steps:,} steps: L − L* = {path.gap(surface)[-1]:.3g} with batch {r}, "
                 f"{full.gap(surface)[-1]:.3g} with the full gradient")
 
     animated = [line, *ends, full_line, *full_ends, full_curve, noisy_curve, contour.title]

@@ -409,12 +409,14 @@ def census_figure(c, *, title):
     top.set_xlabel("negative eigenvalues", fontsize="small")
     plots.no_minor_ticks(ax)
     span = np.log10(c.loss.max() / c.loss.min())
-    ticks = [v * 10.0 ** e for e in range(-3, 2) for v in (1, 2, 5)]
+    # a log axis labelled 1, 1.5, 2, 3, 5, 7 per decade: a loss axis spanning less than a decade
+    # then still has labels inside each group of points
+    ticks = [v * 10.0 ** e for e in range(-3, 2) for v in (1, 1.5, 2, 3, 5, 7)]
     ticks = [v for v in ticks if c.loss.min() / 1.2 <= v <= c.loss.max() * 1.2] if span > 0.3 else ticks
     ax.set_yticks(ticks, [f"{v:g}" for v in ticks])
     ax.set_ylim(c.loss.min() / 1.15, c.loss.max() * 1.15)
     ax.set_xlabel("minimum ratio = share of positive Hessian eigenvalues")
-    ax.set_ylabel("training loss (with weight decay)")
+    ax.set_ylabel("training loss (with weight decay, log scale)")
     ax.set_title(title)
     ax.legend(loc="lower left", fontsize="small")
     return fig
