@@ -354,23 +354,26 @@ def census_summary(c):
     negative, counts = np.unique(c.n_negative, return_counts=True)
     minima, saddles = c.loss[c.is_local_min], c.loss[~c.is_local_min]
     worst = c.grad_norm.max()
-    lines = [
-        f"{len(c.loss)} of {c.n_nets} searches reached a critical point of the "
-        f"{' → '.join(map(str, c.sizes))} network ({d} parameters); the largest ‖∇L‖ among them: "
-        + (f"< {1e-12:.0e}" if worst < 1e-12 else f"{worst:.2g}"),
-        f"eigenvalue nearest 0: {census_margin(c):.1e} × the largest (a sign counts from {EIG_TOL:.0e} on)",
+    pairs = [f"{m} ({k})" for m, k in zip(negative, counts)]
+    lines = [      # short lines: a slide's printout must not wrap
+        f"network {' → '.join(map(str, c.sizes))} ({d} parameters): {len(c.loss)} of {c.n_nets} searches "
+        f"reached a critical point",
+        "the largest ‖∇L‖ among them: " + (f"< {1e-12:.0e}" if worst < 1e-12 else f"{worst:.2g}"),
+        f"a sign counts above {EIG_TOL:.0e} × the largest |λ|; the eigenvalue nearest 0 is "
+        f"{census_margin(c) / EIG_TOL:.0f}× above that",
         f"minimum ratio: {len(ratios)} different values, from {ratios.min():.3f} to {ratios.max():.3f}",
-        "negative eigenvalues (points): " + ", ".join(f"{m} ({k})" for m, k in zip(negative, counts)),
+        *[("negative eigenvalues (points): " if i == 0 else " " * 31) + ", ".join(pairs[i:i + 7])
+          for i in range(0, len(pairs), 7)],
         f"true local minima (ratio 1): {len(minima)}; saddle points: {len(saddles)}",
     ]
     high = census_groups(c)
     for name, group in (("high", high), ("low", ~high)):
         if group.any():
             lines.append(f"{name}-loss group: {int(group.sum())} points, loss {c.loss[group].min():.4f} … "
-                         f"{c.loss[group].max():.4f}, minimum ratio {c.minimum_ratio[group].min():.3f} … "
+                         f"{c.loss[group].max():.4f}, ratio {c.minimum_ratio[group].min():.3f} … "
                          f"{c.minimum_ratio[group].max():.3f}")
     if len(minima) and len(saddles):
-        lines.append(f"lowest loss: of a local minimum {minima.min():.4f}, of a saddle {saddles.min():.4f}; "
+        lines.append(f"lowest loss: minimum {minima.min():.4f}, saddle {saddles.min():.4f}; "
                      f"saddles below the best minimum: {int(np.sum(saddles < minima.min()))}")
     return "\n".join(lines)
 
