@@ -67,6 +67,7 @@ LECTURE_CSS = """
 .jp-Notebook .jp-RenderedHTMLCommon p, .jp-Notebook .jp-RenderedHTMLCommon li { font-size: var(--jp-content-font-size1); }
 .jp-Notebook .jp-RenderedHTMLCommon td, .jp-Notebook .jp-RenderedHTMLCommon th { font-size: 20px; padding: 2px 8px; }
 .jp-Notebook .jp-OutputArea-output pre { font-size: var(--jp-code-font-size); line-height: 1.3; }
+.jp-Notebook .cm-content { white-space: pre-wrap !important; word-break: break-word; overflow-wrap: anywhere !important; flex-shrink: 1 !important; }
 .jp-Notebook .widget-readout { min-width: 5.5em; }
 .jp-Notebook .widget-html-content, .jp-Notebook .widget-label { font-size: var(--jp-widgets-font-size); }
 .jp-Notebook .jupyter-widgets .widget-slider .noUi-handle:focus { outline: 3px solid #0072B2; }

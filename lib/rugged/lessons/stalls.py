@@ -419,7 +419,7 @@ def census_figure(c, *, title):
     ax.set_yticks(ticks, [f"{v:g}" for v in ticks])
     ax.set_ylim(c.loss.min() / 1.15, c.loss.max() * 1.15)
     ax.set_xlabel("minimum ratio = share of positive Hessian eigenvalues")
-    ax.set_ylabel("training loss (with weight decay, log scale)")
+    ax.set_ylabel("training loss (log scale)")
     ax.set_title(title)
     ax.legend(loc="lower left", fontsize="small")
     return fig
