@@ -70,7 +70,8 @@ def noise_figure(runs, keep=400):
     `keep` evenly spaced steps (every step of a long noisy run draws slowly and reads no better)."""
     surface = surfaces.pokemon()
     runs = {name: paths for name, paths in runs.items() if name != "GD"}
-    fig, axes = plots.new_figure(2, len(runs), figsize=(11, 6.2), sharex="row")
+    fig, axes = plots.new_figure(2, len(runs), figsize=(12, 5.4) if style.is_lecture() else (11, 6.2),
+                                 sharex="row")
     levels = surface.levels()
     for column, (name, paths) in enumerate(runs.items()):
         top, bottom = axes[0, column], axes[1, column]

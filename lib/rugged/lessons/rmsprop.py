@@ -191,7 +191,7 @@ def cliff_figure(surface, runs, t_max=200):
     cross the cliff (from the first run to enter it to the last to leave it). Each run is
     named at the right end of its σ curve as well as in the legend.
     """
-    fig, axes = plots.new_figure(2, 2, figsize=(11.5, 6.6))
+    fig, axes = plots.new_figure(2, 2, figsize=(12, 5.4) if style.is_lecture() else (11.5, 6.6))
     (paths_ax, x_ax), (sigma_ax, step_ax) = axes
     plots.surface_axes(surface, paths_ax)
     paths_ax.axvspan(*surface.cliff, color=CLIFF_GREY, alpha=0.45, zorder=0)
@@ -210,7 +210,7 @@ def cliff_figure(surface, runs, t_max=200):
         sigma_ax.plot(np.arange(n), path.sigma[:n, 0], label=label, **look)
         step_ax.plot(np.arange(n), x_steps(path)[:n], label=label, **look)
         ends.append((path.sigma[n - 1, 0], label, look["color"]))
-    _label_ends(sigma_ax, ends, t_max)
+    _label_ends(sigma_ax, ends, t_max, min_gap=2.8 if style.is_lecture() else 1.9)   # flatter on a slide
     paths_ax.plot(*surface.start, "o", color="black", markersize=6, zorder=4)
     paths_ax.set_title(f"Paths, first {t_max} steps")
     x_ax.axhspan(*surface.cliff, color=CLIFF_GREY, zorder=0)

@@ -593,7 +593,7 @@ def race_figure(problem, runs, eta, saturation, first=40):
     """Top: L(θ^t) per start, one panel per method. Bottom: the largest and median |Δθ_i^t|
     in the first steps, and the saturated share of the last hidden layer (`saturation`, see
     `race_table`)."""
-    fig, (top, (sizes_ax, median_ax, sat_ax)) = plots.new_figure(2, 3, figsize=(12, 7.2))
+    fig, (top, (sizes_ax, median_ax, sat_ax)) = plots.new_figure(2, 3, figsize=(12.5, 5.6) if style.is_lecture() else (12, 7.2))
     for ax in top[1:]:
         ax.sharey(top[0])
     for ax, (name, path) in zip(top, runs.items()):
