@@ -38,17 +38,37 @@ def test_backprop_gradient_matches_central_differences(sizes, seed, activation):
 
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 @pytest.mark.parametrize("sizes, seed", CASES)
-def test_complex_step_hessian_matches_central_differences(sizes, seed, activation):
+def test_hessian_matches_central_differences(sizes, seed, activation):
     problem, theta = random_problem(sizes, activation, seed, weight_decay=0.01)
     H = problem.hessian(theta)
     assert relative_error(H, central_differences(problem.grad, theta, 1e-5)) < 1e-7
     np.testing.assert_array_equal(H, H.T)
 
 
+def complex_step_hessian(problem, theta, h=1e-30):
+    """H[:, j] = Im ∇L(θ + i·h·e_j) / h: backprop run on complex θ (exact to rounding)."""
+    H = np.imag(problem.grad(theta + 1j * h * np.eye(theta.size))) / h
+    return (H + H.T) / 2
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("sizes, seed", CASES)
+def test_hessian_equals_the_complex_step_to_rounding(sizes, seed, activation):
+    problem, theta = random_problem(sizes, activation, seed, weight_decay=0.01)
+    exact = complex_step_hessian(problem, theta)
+    assert np.abs(problem.hessian(theta) - exact).max() <= 1e-13 * np.abs(exact).max()
+
+
+def test_hessian_takes_one_theta():
+    problem, theta = random_problem((1, 3, 1), "tanh", 0)
+    with pytest.raises(ValueError, match=r"hessian takes one θ of shape \(10,\); got shape \(2, 10\)"):
+        problem.hessian(np.stack([theta, theta]))
+
+
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 def test_saturated_units_stay_finite_and_exact(activation):
     """Large weights drive tanh, sigmoid and softplus far into saturation (|z| ~ 1e3):
-    no overflow, and the complex step still agrees with finite differences."""
+    no overflow, and the Hessian still agrees with finite differences."""
     problem, theta = random_problem((1, 4, 1), activation, 0, scale=0.0)
     theta[:4] *= 2000
     H = problem.hessian(theta)
