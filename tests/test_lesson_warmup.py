@@ -496,10 +496,21 @@ def test_notebook_text_has_no_raw_notation():
 
 
 def test_eta_sweep_runs_what_it_is_not_given(race):
+    """Every row of the side-by-side sweep is the loss of its own `descend` run, bit for bit,
+    warmup schedule included; a run that diverges is NaN from where `descend` marks it."""
     problem, starts, warmup, _ = race
-    out = lesson.eta_sweep(problem, starts[:2], (0.05,), 5, warmup)
-    direct = descend(problem, optim.RAdam(lr=0.05), starts[:2], 5)
-    np.testing.assert_array_equal(out[0.05]["RAdam"], direct.loss)
+    etas, limit = (0.05, 0.3, 1e4), 1e3
+    out = lesson.eta_sweep(problem, starts[:2], etas, 12, warmup, limit=limit)
+    for eta in etas:
+        direct = {"Adam": descend(problem, optim.Adam(lr=eta), starts[:2], 12, limit=limit),
+                  "Adam + warmup": descend(problem, optim.Adam(lr=eta), starts[:2], 12, schedule=warmup,
+                                           limit=limit),
+                  "RAdam": descend(problem, optim.RAdam(lr=eta), starts[:2], 12, limit=limit)}
+        for name, path in direct.items():
+            expected = np.full((13, 2), np.nan)
+            expected[:len(path.loss)] = path.loss
+            np.testing.assert_array_equal(out[eta][name], expected, err_msg=f"{name} at η = {eta:g}")
+    assert np.isnan(out[1e4]["Adam"][-1]).all()          # beyond ±limit at η = 1e4: marked so
 
 
 def test_race_figures_and_tables(race, sweep, capsys):

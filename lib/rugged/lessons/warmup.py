@@ -19,7 +19,7 @@ import numpy as np
 from .. import nets, optim, plots, schedules, style, widgets
 from ..exercises import (Feedback, as_int, as_pair, check, close, plain_text, read_as, right, rounding_clause,
                          shown, unanswered, wrong)
-from ..runner import descend
+from ..runner import descend, side_by_side
 
 PAPER_D_MODEL, PAPER_WARMUP = 512, 4000        # Vaswani et al. 2017
 RESNET_BASE_LR, RESNET_WARMUP_LR, RESNET_WARMUP = 0.1, 0.01, 400   # He et al. 2016
@@ -635,24 +635,50 @@ def race_figure(problem, runs, eta, saturation, first=40):
     return fig
 
 
-def eta_sweep(problem, starts, etas, steps, warmup, known=None):
-    """{η: {"Adam": losses, "Adam + warmup": losses, "RAdam": losses}} for each η, all starts
-    at once: the loss of every step and start (all the sweep uses; a whole Path of this
-    network would keep tens of MB of parameters and gradients in the kernel).
+SWEEP_METHODS = {    # name → (optimizer for a given η, whether the warmup schedule applies)
+    "Adam": (lambda lr: optim.Adam(lr=lr), False),
+    "Adam + warmup": (lambda lr: optim.Adam(lr=lr), True),
+    "RAdam": (lambda lr: optim.RAdam(lr=lr), False),
+}
 
-    `known` (η → {name: Path}) reuses runs already made; the others are run with `descend`.
+
+def eta_sweep(problem, starts, etas, steps, warmup, known=None, limit=1e10):
+    """{η: {"Adam": losses, "Adam + warmup": losses, "RAdam": losses}} for each η, all starts
+    at once: L(θ^t) of every point and start, (steps + 1, starts) (all the sweep uses; a whole
+    Path of this network would keep tens of MB of parameters and gradients in the kernel).
+
+    `known` (η → {name: Path}) reuses runs already made. The others run side by side
+    (`runner.side_by_side`), one row per (method, η, start): each row is the run
+    `descend(problem, make(η), start, steps, schedule=…)` makes, and as there its loss is NaN
+    from the first point that is not finite or beyond ±limit.
     """
     known = known or {}
+    todo = [eta for eta in etas if eta not in known]
+    starts = np.asarray(starts, dtype=float)
+    k = len(starts)
+    t = np.arange(steps)
+    warmed_lrs = np.stack([np.asarray(warmup.lr_at(t, eta), dtype=float) for eta in todo], axis=1)  # (steps, η)
+    blocks = [(make(1.0), np.repeat(warmed_lrs if warmed else np.broadcast_to(todo, (steps, len(todo))), k, axis=1))
+              for make, warmed in SWEEP_METHODS.values()]
+    losses = np.empty((steps + 1, len(blocks) * len(todo) * k))
+    bad = np.zeros(losses.shape, dtype=bool)
+
+    def gradient(t, params):                # L(θ^t), whether θ^t counts as diverged, ∇L(θ^t)
+        losses[t], g = problem.loss_and_grad(params)
+        bad[t] = ~(np.isfinite(params).all(axis=1) & np.isfinite(g).all(axis=1)
+                   & (np.abs(params).max(axis=1) <= limit) & np.isfinite(losses[t]))
+        return g
+    if todo:
+        with np.errstate(all="ignore"):
+            gradient(steps, side_by_side(blocks, np.tile(starts, (len(blocks) * len(todo), 1)), steps, gradient))
+    losses[np.cumsum(bad, axis=0) > 0] = np.nan
+    rows = losses.reshape(steps + 1, len(blocks), len(todo), k)
     out = {}
     for eta in etas:
-        runs = known.get(eta)
-        if runs is None:
-            runs = {
-                "Adam": descend(problem, optim.Adam(lr=eta), starts, steps),
-                "Adam + warmup": descend(problem, optim.Adam(lr=eta), starts, steps, schedule=warmup),
-                "RAdam": descend(problem, optim.RAdam(lr=eta), starts, steps),
-            }
-        out[eta] = {name: path.loss for name, path in runs.items()}
+        if eta in known:
+            out[eta] = {name: path.loss for name, path in known[eta].items()}
+        else:
+            out[eta] = {name: rows[:, b, todo.index(eta)] for b, name in enumerate(SWEEP_METHODS)}
     return out
 
 
