@@ -321,6 +321,158 @@ def test_make_schedule_refuses_unknown_kinds():
         lesson.make_schedule("step", 100)
 
 
+# --- the panel's minibatch noise (Pokémon only) ------------------------------------------------
+
+def drawn_path(panel):
+    """The path line on the panel's contour (the longest line there) and the loss curve, as arrays."""
+    contour, loss_ax = panel.figure.axes[0], panel.figure.axes[1]
+    path = max(contour.get_lines(), key=lambda line: len(line.get_xdata())).get_xydata()
+    loss = max(loss_ax.get_lines(), key=lambda line: len(line.get_xdata())).get_ydata()
+    return path, loss
+
+
+def composer_run(surface, batch_size=None, seed=None, momentum="corrected", sigma=("adam", "torch"),
+                 schedule="warmup_cosine", eta=0.5, beta1=0.9):
+    """The run the panel makes for these settings, through `descend` directly."""
+    steps = lesson.panel_steps(surface.name)
+    return descend(surface, lesson.composed_from(momentum, beta1, sigma, eta), surface.start, steps,
+                   schedule=lesson.make_schedule(schedule, steps), batch_size=batch_size, seed=seed)
+
+
+DEFAULTS = dict(surface="rosenbrock", momentum="corrected", beta1=0.9, sigma=("adam", "torch"),
+                schedule="warmup_cosine", eta=0.5, batch=10, seed=0)
+
+
+def test_noise_controls_are_disabled_off_pokemon_and_say_why(panel):
+    """Batch size and seed act on the Pokémon surface only: elsewhere both are disabled, their
+    tooltips and the status line say why; on Pokémon the batch size is enabled, and the seed too
+    below batch size 10."""
+    batch, seed = panel.controls["batch"], panel.controls["seed"]
+    for name in surfaces.all_surfaces():
+        panel.set(**{**DEFAULTS, "surface": name})
+        assert not panel.error, panel.message
+        if name == "pokemon":
+            assert not batch.disabled and seed.disabled
+            assert lesson.NO_EXAMPLES not in panel.message and "10 Pokémon" in seed.tooltip
+            continue
+        assert batch.disabled and seed.disabled, name
+        assert panel.message.endswith(" · " + lesson.NO_EXAMPLES), panel.message
+        assert "Pokémon" in batch.tooltip and "Pokémon" in seed.tooltip
+    panel.set(surface="pokemon", batch=3, seed=2)
+    assert not batch.disabled and not seed.disabled
+    assert panel.message.startswith("minibatches of 3 (seed 2): Adam + warmup + cosine decay")
+    assert "median of the last 100: " in panel.message
+    assert "batch 3, seed 2" in panel.figure.texts[0].get_text()
+    # Kept from Pokémon, a batch size of 3 is shown disabled on another surface, whose run stays exact.
+    panel.set(surface="ravine")
+    assert batch.disabled and seed.disabled and batch.value == 3
+    assert panel.message.endswith(lesson.NO_EXAMPLES) and "minibatches" not in panel.message
+    ravine = surfaces.ravine()
+    path, _ = drawn_path(panel)
+    np.testing.assert_array_equal(path, composer_run(ravine).params)
+    panel.set(**DEFAULTS)
+
+
+def test_panel_at_batch_size_10_is_the_full_batch_run(panel):
+    pokemon = surfaces.pokemon()
+    for sigma, eta in ((("adam", "torch"), 3.0), (("adagrad", "lecture"), 1.0)):
+        panel.set(**{**DEFAULTS, "surface": "pokemon", "sigma": sigma, "eta": eta, "batch": 10})
+        exact = composer_run(pokemon, sigma=sigma, eta=eta)
+        path, loss = drawn_path(panel)
+        np.testing.assert_array_equal(path, exact.params)
+        np.testing.assert_array_equal(loss, exact.gap(pokemon))
+        assert panel.message.endswith(f"L − L* = {exact.loss[-1] - pokemon.min_loss:.3g}")
+        assert not panel.message.startswith("minibatches")
+    panel.set(**DEFAULTS)
+
+
+@pytest.mark.parametrize("batch_size, seed", [(1, 0), (2, 7), (5, 20), (9, 3)])
+def test_panel_minibatch_path_is_descends(panel, batch_size, seed):
+    """Below batch size 10 the panel's path and loss curve are `descend(batch_size=, seed=)`'s,
+    and its status gives that run's last and median-of-the-tail L − L*."""
+    pokemon = surfaces.pokemon()
+    panel.set(**{**DEFAULTS, "surface": "pokemon", "eta": 3.0, "batch": batch_size, "seed": seed})
+    noisy = composer_run(pokemon, batch_size=batch_size, seed=seed, eta=3.0)
+    path, loss = drawn_path(panel)
+    np.testing.assert_array_equal(path, noisy.params)
+    np.testing.assert_array_equal(loss, noisy.gap(pokemon))
+    gap = noisy.loss - pokemon.min_loss
+    assert panel.message.startswith(f"minibatches of {batch_size} (seed {seed}): ")
+    assert panel.message.endswith(f"L − L* = {gap[-1]:.3g}, median of the last 100: {np.median(gap[-100:]):.3g}")
+    assert not np.array_equal(path, composer_run(pokemon, eta=3.0).params)
+    panel.set(**DEFAULTS)
+
+
+def test_changing_the_seed_changes_the_path(panel):
+    panel.set(**{**DEFAULTS, "surface": "pokemon", "eta": 3.0, "batch": 2, "seed": 0})
+    first, _ = drawn_path(panel)
+    panel.set(seed=1)
+    second, _ = drawn_path(panel)
+    assert first.shape == second.shape and not np.array_equal(first, second)
+    panel.set(seed=0)
+    np.testing.assert_array_equal(drawn_path(panel)[0], first)          # and the same seed, the same path
+    panel.set(**DEFAULTS)
+
+
+@pytest.mark.parametrize("arguments, match", [
+    (dict(surface="pokemon", batch_size=0), "batch size: 0"),
+    (dict(surface="pokemon", batch_size=11), "batch size: 11"),
+    (dict(surface="pokemon", batch_size=2.5), "batch size: 2.5"),
+    (dict(surface="pokemon", batch_size=2, seed=-1), "seed: -1"),
+    (dict(surface="pokemon", batch_size=2, seed=21), "seed: 21"),
+    (dict(surface="rosenbrock", batch_size=3), "only 'pokemon'"),
+    (dict(surface="pokemon", seed=4), "needs a batch size below 10"),
+    (dict(surface="zigzag", seed=4), "needs a batch size below 10"),
+])
+def test_bad_noise_settings_are_a_clear_value_error(arguments, match):
+    with pytest.raises(ValueError, match=match):
+        lesson.composer_panel(**arguments)
+
+
+def test_panel_set_refuses_noise_values_out_of_range(panel):
+    for values in (dict(batch=0), dict(batch=11), dict(seed=-1), dict(seed=21), dict(batch=1.5)):
+        with pytest.raises(ValueError):
+            panel.set(**values)
+    with pytest.raises(TypeError):
+        panel.set(batch="3")
+    assert panel.values["batch"] == 10 and panel.values["seed"] == 0
+
+
+def test_the_noise_notes_claims():
+    """What 09's notes say of noise in the composer, on the Pokémon surface over the seed slider's 21
+    seeds: Adam with η = 10 and a constant schedule ends at L* with batch size 10; with batch size 1
+    it hovers far above (median L − L* of the last 100 steps) because its steps per unit η,
+    m̂/σ, keep their length instead of shrinking to nothing; warmup + cosine settles closer for
+    every seed, by a factor above 10 for most, though not as close as with the exact gradient; plain
+    GD at batch size 1 stays far from L* at every η of the slider (or diverges), for every seed."""
+    pokemon = surfaces.pokemon()
+    adam = dict(momentum="corrected", sigma=("adam", "torch"), eta=10.0)
+
+    def tail(path):
+        return np.median(path.loss[-100:] - pokemon.min_loss)
+
+    def step_per_eta(path):
+        return np.abs(np.diff(path.params, axis=0)[-100:] / path.lr[-100:, None]).max()
+
+    exact = composer_run(pokemon, schedule="constant", **adam)
+    assert exact.loss[-1] - pokemon.min_loss < 1e-6 and step_per_eta(exact) < 1e-9
+    exact_cosine = tail(composer_run(pokemon, **adam))
+    ratios = []
+    for seed in range(lesson.MAX_SEED + 1):
+        constant = composer_run(pokemon, batch_size=1, seed=seed, schedule="constant", **adam)
+        cosine = composer_run(pokemon, batch_size=1, seed=seed, **adam)
+        assert constant.diverged_at is None and tail(constant) > 1e4, seed
+        assert step_per_eta(constant) > 1e-3, seed
+        assert exact_cosine < tail(cosine) < tail(constant), seed
+        ratios.append(tail(constant) / tail(cosine))
+    assert np.median(ratios) > 10
+    for eta in 10.0 ** np.arange(-7, 2.01, 0.1):
+        for seed in range(lesson.MAX_SEED + 1):
+            gd = composer_run(pokemon, batch_size=1, seed=seed, momentum="off", sigma=("none", "torch"),
+                              schedule="constant", eta=eta)
+            assert gd.diverged_at is not None or tail(gd) > 1e4, (eta, seed)
+
+
 # --- exercises ------------------------------------------------------------------------------
 
 def test_adam_ingredients_check():

@@ -457,9 +457,38 @@ def composed_from(momentum, beta1, sigma, eta):
                     bias_correction=momentum == "corrected", form=form)
 
 
+NOISE_SURFACE = "pokemon"       # the one surface of the panel made of examples
+MAX_SEED = 20
+NOISY_TAIL = 100                # with minibatches the status also gives the median L − L* of the last steps
+NO_EXAMPLES = "exact gradient: batch size and seed need examples (Pokémon only)"
+NO_EXAMPLES_TIP = ("Only the Pokémon surface is a sum over examples (10 Pokémon), so only there can a "
+                   "step use a minibatch; every other surface has one exact gradient.")
+FULL_BATCH_TIP = "Batch size 10 is all 10 Pokémon, the exact gradient: no minibatch is drawn, so no seed."
+NOISE_TIP = "A step's gradient is the estimate from this many of the 10 Pokémon (10: the exact gradient)."
+SEED_TIP = "The seed of the minibatches' draw: the same seed gives the same batches and the same path."
+
+
+def check_noise(surface, batch_size, seed):
+    """The panel's batch size and seed as ints, or a ValueError for a setting that cannot act:
+    a batch size below all examples on a surface that has none (only `NOISE_SURFACE` has), or a
+    seed other than 0 without minibatches (as `descend` refuses a seed without batch_size)."""
+    n = surfaces.all_surfaces()[NOISE_SURFACE].n_examples
+    batch_size = widgets.check_number("batch size", batch_size, 1, n, integer=True)
+    seed = widgets.check_number("seed", seed, 0, MAX_SEED, integer=True)
+    if surface != NOISE_SURFACE and batch_size != n:
+        raise ValueError(f"Invalid batch size: {batch_size} on the surface {surface!r}; minibatches need a "
+                         f"surface made of examples, and only {NOISE_SURFACE!r} is (batch size {n} there "
+                         f"is its exact gradient)")
+    if batch_size == n and seed != 0:
+        raise ValueError(f"Invalid seed: {seed}; the seed chooses the minibatches, so it needs a batch size "
+                         f"below {n} on {NOISE_SURFACE!r} (batch size {n}, or another surface, is the exact "
+                         f"gradient)")
+    return batch_size, seed
+
+
 @widgets.register("09 composer")
 def composer_panel(surface="rosenbrock", momentum="corrected", beta1=0.9, sigma=("adam", "torch"),
-                   schedule="warmup_cosine", eta=0.5):
+                   schedule="warmup_cosine", eta=0.5, batch_size=10, seed=0):
     """Panel: compose m, σ and η^t, pick a surface; the path, L − L* and η^t/η, and the optimizer's name.
 
     The surfaces share one set of axes: every surface's contours are drawn when the panel is
@@ -467,6 +496,15 @@ def composer_panel(surface="rosenbrock", momentum="corrected", beta1=0.9, sigma=
     (L − L* from 10^−10 to 10^2 times its start value). Each surface is a scene (see
     `widgets.Panel`) with its own kept background, drawn in advance while the kernel is idle,
     so a redraw only moves lines. A value a control cannot take is a ValueError.
+
+    On the Pokémon surface (the only one made of examples) the batch size (1 … 10) makes each
+    gradient a minibatch estimate over that many of the 10 Pokémon, drawn with the seed
+    (`descend(batch_size=, seed=)`; 10 is the exact gradient and the full-batch path). On every
+    other surface the two controls are disabled and the status line says why; at batch size
+    10 the seed is disabled. With minibatches the status line adds the median L − L* of the
+    last NOISY_TAIL steps, steadier than the last step's. Given to the factory, a batch size
+    below 10 off the Pokémon surface, or a seed other than 0 without minibatches, is a
+    ValueError (`check_noise`).
     """
     all_surfaces = surfaces.all_surfaces()
     controls = dict(
@@ -474,9 +512,16 @@ def composer_panel(surface="rosenbrock", momentum="corrected", beta1=0.9, sigma=
         momentum=widgets.choice("momentum m", MOMENTUM_OPTIONS, momentum),
         beta1=widgets.slider("β₁", beta1, 0.5, 0.99, 0.01),
         sigma=widgets.choice("σ", SIGMA_OPTIONS, sigma),
+        batch=widgets.int_slider("batch size", batch_size, 1, all_surfaces[NOISE_SURFACE].n_examples),
         schedule=widgets.choice("schedule ηᵗ", SCHEDULE_OPTIONS, schedule),
         eta=widgets.log_slider("η", eta, -7, 2),
+        seed=widgets.int_slider("seed", seed, 0, MAX_SEED),
     )
+    check_noise(controls["surface"].value, batch_size, seed)
+    # Narrower, so that each ends a row of two wide controls on a slide; after β₁, so that the
+    # first slider (the one a keyboard test moves) is never a disabled one.
+    for name in ("batch", "seed"):
+        controls[name].layout.width = "calc(0.75 * var(--jp-widgets-inline-width))"
     lecture = style.is_lecture()            # on a slide: flatter, under the panel's many controls
     fig, unused = plots.new_figure(static=False, figsize=(11, 3.3) if lecture else (11, 4.4))
     unused.remove()
@@ -510,22 +555,39 @@ def composer_panel(surface="rosenbrock", momentum="corrected", beta1=0.9, sigma=
         lr_ax.set_xlim(0, steps)
         return surface_
 
-    def draw(surface, momentum, beta1, sigma, schedule, eta):
+    def draw(surface, momentum, beta1, sigma, batch, schedule, eta, seed):
         surface_ = stage(surface)
         steps = panel_steps(surface)
+        examples = getattr(surface_, "n_examples", None)
+        noisy = examples is not None and batch < examples
+        set_noise_controls(examples is not None, noisy)
         sched = make_schedule(schedule, steps)
         optimizer = composed_from(momentum, beta1, sigma, eta)
         match = compose.match(optimizer, sched)
-        name_text.set_text(match.name)
-        path = descend(surface_, optimizer, surface_.start, steps, schedule=sched)
+        name_text.set_text(match.name + (f" · batch {batch}, seed {seed}" if noisy else ""))
+        path = descend(surface_, optimizer, surface_.start, steps, schedule=sched,
+                       batch_size=batch if noisy else None, seed=seed if noisy else None)
         widgets.set_path(line, path, ends)
         widgets.set_curve(loss_line, path.gap(surface_))
         widgets.set_curve(lr_line, path.lr / eta)
+        noise = f"minibatches of {batch} (seed {seed}): " if noisy else ""
+        exact = "" if examples is not None else f" · {NO_EXAMPLES}"
         diverged = widgets.diverged_message(path, match.name)
         if diverged:
-            return diverged
-        return (f"{match.name} — {match.torch} · after {path.steps} steps: "
-                f"L − L* = {path.loss[-1] - surface_.min_loss:.3g}")
+            return noise + diverged + exact
+        gap = path.loss - surface_.min_loss
+        tail = (f", median of the last {min(NOISY_TAIL, path.steps)}: {np.median(gap[-NOISY_TAIL:]):.3g}"
+                if noisy else "")
+        return (f"{noise}{match.name} — {match.torch} · after {path.steps} steps: "
+                f"L − L* = {gap[-1]:.3g}{tail}{exact}")
+
+    def set_noise_controls(examples, noisy):
+        """Enable the batch size on a surface made of examples, the seed only below all of them;
+        a disabled control's tooltip says why."""
+        controls["batch"].disabled = not examples
+        controls["batch"].tooltip = NOISE_TIP if examples else NO_EXAMPLES_TIP
+        controls["seed"].disabled = not noisy
+        controls["seed"].tooltip = SEED_TIP if noisy else NO_EXAMPLES_TIP if not examples else FULL_BATCH_TIP
 
     return widgets.Panel(controls, fig, draw, animated=changing, scene=lambda surface, **_: surface,
                          stage=stage, scenes=list(all_surfaces),
