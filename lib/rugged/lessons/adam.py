@@ -159,18 +159,18 @@ def first_steps_figure(paths, surface=None, eta=0.1):
     plots.surface_axes(surface, axes[0], window=((-2.5, 2.5), (-0.6, 3.3)))
     colors = [VARIANT_COLORS["Adam (m and v corrected)"], VARIANT_COLORS["no bias correction"],
               style.OKABE_ITO["purple"]]
+    handles = []
     for (label, path), color, ls in zip(paths.items(), colors, ("-", "-", "--")):
-        axes[0].plot(*path.params.T, ls, marker="o", color=color, ms=2.5, lw=1.2, label=label)
+        handles += axes[0].plot(*path.params.T, ls, marker="o", color=color, ms=2.5, lw=1.2, label=label)
         axes[1].plot(np.arange(len(path.loss)), path.loss, ls, color=color, label=label)
     axes[0].set_title(f"first {len(path.loss) - 1} steps, η = {eta:g}")
-    axes[0].legend(fontsize="small", loc="lower left", frameon=True, facecolor="white", edgecolor="none",
-                   framealpha=0.8)         # readable over the contours and the paths
-    axes[1].axhline(paths[next(iter(paths))].loss[0], color="0.5", lw=1, ls=":", label="loss at the start")
+    start = axes[1].axhline(paths[next(iter(paths))].loss[0], color="0.5", lw=1, ls=":", label="loss at the start")
+    # the paths and the loss curves fill both axes: one legend for both, under them
+    fig.legend(handles=[*handles, start], loc="outside lower center", ncol=2, fontsize="small")
     axes[1].set_yscale("log")
     axes[1].set_xlabel("step t")
     axes[1].set_ylabel(r"loss $L(\theta^t)$")
     axes[1].set_title(surface.title)
-    axes[1].legend(fontsize="small", loc="upper right")
     plots.no_minor_ticks(*axes)
     return fig
 
@@ -461,14 +461,13 @@ def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle"):
     scenes.prepare()
     (ref_line,) = left.plot([], [], color="0.2", ls="--", lw=1.3, label="Adam with default β₁, β₂, ε")
     path_line, ends = widgets.path_artists(left, blue, lw=1.8, label="your Adam")
-    left.legend(handles=[path_line, ref_line], loc="lower right", fontsize="small", framealpha=0.8,
-                frameon=True)
     (ref_curve,) = right.plot([], [], color="0.2", ls="--", lw=1.3, label="default β₁, β₂, ε")
     (loss_curve,) = right.plot([], [], color=blue, label="your Adam")
+    # one legend for both axes, under them: a path or a curve may pass anywhere inside
+    fig.legend(handles=[path_line, ref_line], loc="outside lower center", ncol=2, fontsize="small")
     right.set_yscale("log")
     right.set_xlabel("step t")
     right.set_ylabel(r"$L(\theta^t) - L^*$")
-    right.legend(loc="lower left", fontsize="small")
     plots.plain_log_ticks(right)
     floor = 1e-14
     reference = {}      # (surface, η) → Adam with the defaults, the last few kept

@@ -154,37 +154,61 @@ def schedule_color(name):
     return style.CYCLE[-1]
 
 
-def gallery_figure(surface, runs, ncols=3):
-    """η^t of every run (first panel), then one panel per schedule with its L − L* per step
-    and its bursts ▲, `ncols` panels to a row, so that each stays large enough to read."""
-    n = len(runs) + 1
+def gallery_figure(surface, runs, ncols=3, *, shown=None, rates=True):
+    """η^t of every run (the first panel; none with `rates=False`), then one panel per schedule
+    named in `shown` (default: every run) with its L − L* per step and its bursts ▲, `ncols`
+    panels to a row, so that each stays large enough to read. The L − L* axes span every run's
+    values, so two figures showing different schedules share one scale."""
+    shown = list(runs) if shown is None else list(shown)
+    unknown = [name for name in shown if name not in runs]
+    if unknown:
+        raise ValueError(f"shown names no run: {', '.join(map(repr, unknown))}; "
+                         f"the runs are {', '.join(map(repr, runs))}")
+    if not shown and not rates:
+        raise ValueError("nothing to show: shown is empty and rates is False")
+    n = len(shown) + bool(rates)
     nrows = -(-n // ncols)
-    # flatter on a slide, under its code and heading
-    fig, axes = plots.new_figure(nrows, ncols, figsize=(13, 2.5 * nrows) if style.is_lecture() else (11, 3.2 * nrows),
+    # on a slide the rows are flatter (under its code and heading) and the text larger: the
+    # lecture size is that of a three-panel row, so a slide shows at most one row legibly
+    lecture = style.is_lecture()
+    fig, axes = plots.new_figure(nrows, ncols, figsize=(9.6, 3.6 * nrows) if lecture else (11, 3.4 * nrows),
                                  squeeze=False)
     axes = axes.ravel()
-    lr_ax, loss_axes = axes[0], axes[1:n]
+    lr_ax, loss_axes = (axes[0], axes[1:n]) if rates else (None, axes[:n])
     for ax in axes[n:]:
         ax.set_visible(False)
     for ax in loss_axes[1:]:
         ax.sharey(loss_axes[0])
-    for (name, path), ax in zip(runs.items(), loss_axes):
-        color = schedule_color(name)
-        lr_ax.plot(np.arange(len(path.lr)), path.lr, color=color, label=name)
-        found = _gap_curve(ax, path, surface, color, lw=1.1)
+    if lr_ax is not None:
+        for name, path in runs.items():
+            lr_ax.plot(np.arange(len(path.lr)), path.lr, color=schedule_color(name), label=name)
+    for name, ax in zip(shown, loss_axes):
+        path = runs[name]
+        found = _gap_curve(ax, path, surface, schedule_color(name), lw=1.6 if lecture else 1.1)
         noun = "burst" if len(found) == 1 else "bursts"
         ax.set_title(f"{name}\n{len(found)} {noun}, end $L - L^*$ {_relation(path, surface)}",
                      fontsize="medium")
-    lr_ax.set_xlabel("step t")
-    for ax in (lr_ax, *loss_axes):
+    if len(loss_axes):
+        gaps = np.concatenate([runs[name].gap(surface, GAP_FLOOR) for name in runs])
+        low, high = np.log10(gaps.min()), np.log10(gaps.max())
+        margin = 0.05 * (high - low)
+        loss_axes[0].set_ylim(10 ** (low - margin), 10 ** (high + margin))
+    shown_axes = [ax for ax in (lr_ax, *loss_axes) if ax is not None]
+    for ax in shown_axes:
         ax.xaxis.set_major_locator(plots.plt.MaxNLocator(3))
-    lr_ax.set_yscale("log")
-    lr_ax.set_ylabel(r"learning rate $\eta^t$")
-    lr_ax.set_title("the schedules", fontsize="medium")
-    lr_ax.legend(fontsize="small", loc="lower left")
-    for ax in (loss_axes[0], *axes[ncols:n:ncols]):      # the first loss panel of each row
-        ax.set_ylabel(r"$L(\theta^t) - L^*$")
-    plots.plain_log_ticks(*axes[:n])
+    if lr_ax is not None:
+        lr_ax.set_xlabel("step t")
+        lr_ax.set_yscale("log")
+        lr_ax.set_ylabel(r"learning rate $\eta^t$")
+        lr_ax.set_title("the schedules", fontsize="medium")
+        # the schedules cross the whole axes (cosine falls to 0 at its end): the legend goes under the figure
+        fig.legend(handles=lr_ax.get_lines(), loc="outside lower center", fontsize="small",
+                   ncol=3 if lecture else min(len(runs), 5))
+    first = int(bool(rates))                              # where the loss panels start
+    for i in range(first, n):
+        if i == first or i % ncols == 0:                  # the first loss panel of each row
+            axes[i].set_ylabel(r"$L(\theta^t) - L^*$")
+    plots.plain_log_ticks(*shown_axes)
     return fig
 
 

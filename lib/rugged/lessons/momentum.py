@@ -612,8 +612,8 @@ def momentum_panel(eta=ETA, beta=BETA, steps=400, rate=None):
         if r >= 1:
             return f"η = {eta:.3g}, β = {beta:.4g}: rate {r:.4f} ≥ 1, the error does not shrink ({regimes})."
         n = steps_to_factor(surface, path, FACTOR)
-        reach = (f"error below 10^{{-6}} of the start's from step {n}" if n is not None
-                 else f"error not below 10^{{-6}} of the start's within {steps} steps "
+        reach = (f"error below 10⁻⁶ of the start's from step {n}" if n is not None
+                 else f"error not below 10⁻⁶ of the start's within {steps} steps "
                       f"(the rate predicts {math.ceil(math.log(FACTOR) / math.log(r)):,})")
         message = f"η = {eta:.3g}, β = {beta:.4g}: rate {r:.5f}; {regimes}; {reach}."
         if path.leaves(surface.window) is not None:
