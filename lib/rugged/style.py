@@ -48,7 +48,9 @@ _LECTURE = {"font.size": 15, "axes.titlesize": "medium", "legend.fontsize": "sma
 # the part of a 1280×720 slide left under a heading: at most SLIDE_FIGURE_PX wide and high.
 LECTURE_SCALE = 1.25
 SLIDE_FIGURE_PX = (1200, 540)
-SLIDE_PANEL_PX = (1120, 540)    # a panel: 1280 px less the prompt and margins of its cell
+# a panel: 1280 px less the prompt and margins of its cell, and less the share by which the
+# slideshow enlarges its slide on a 1280-px screen (a panel's picture keeps its pixel width)
+SLIDE_PANEL_PX = (1040, 540)
 LECTURE_DPI = 100
 
 # The page's part of lecture mode: JupyterLab's own sizes (which RISE's slides use too),

@@ -322,6 +322,9 @@ class Panel:
         colour = ERROR_COLOUR if self.error else "#333"
         clamp = (f"line-height:1.4em; max-height:{1.4 * STATUS_LINES:.1f}em; overflow:hidden; "
                  f"display:-webkit-box; -webkit-box-orient:vertical; -webkit-line-clamp:{STATUS_LINES}")
+        # a raised or lowered part (10<sup>−6</sup>) must not make its line taller than the others,
+        # or the last of the STATUS_LINES lines is cut
+        body = body.replace("<sup>", '<sup style="line-height:0">').replace("<sub>", '<sub style="line-height:0">')
         self.status.value = (f'<div title="{html.escape(text, quote=True)}" '
                              f'style="color:{colour}; {clamp}">{body}</div>')
 

@@ -41,14 +41,15 @@ JS_SLIDE_IDS = """() => Array.from(document.querySelectorAll('.reveal .slides se
   .filter(s => !s.querySelector('section')).map(s => s.id)"""
 
 # How the present slide's content compares with the screen (all fragments shown): the
-# bottom and right edge of its cells against the slideshow's, and its own scroll size.
+# bottom and right edge of its cells and their pictures against the slideshow's, and its own scroll size.
 JS_SLIDE_FIT = """() => {
   const slide = document.querySelector('.reveal .slides section.present:not(.stack)')
              || document.querySelector('.reveal .slides section.present');
   if (!slide) return null;
   if (!Array.from(slide.querySelectorAll('img')).every(i => i.complete)) return null;
   const screen = document.querySelector('.reveal').getBoundingClientRect();
-  const boxes = Array.from(slide.querySelectorAll('.jp-Cell')).map(c => c.getBoundingClientRect());
+  // a cell, and any picture in it (a panel's image keeps its pixel width and can stick out of its cell)
+  const boxes = Array.from(slide.querySelectorAll('.jp-Cell, .jp-Cell img')).map(c => c.getBoundingClientRect());
   const bottom = Math.max(0, ...boxes.map(b => b.bottom)), right = Math.max(0, ...boxes.map(b => b.right));
   return {id: slide.id, height: Math.max(slide.scrollHeight, Math.ceil(bottom - screen.top)), screenHeight: Math.floor(screen.height),
           width: Math.max(slide.scrollWidth, Math.ceil(right - screen.left)), screenWidth: Math.floor(screen.width),
