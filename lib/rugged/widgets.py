@@ -492,6 +492,14 @@ class Runs:
         return path.until(steps)
 
 
+def hovering(gap, last):
+    """Where a noisy run hovers at its end: (n, the median of L − L* over its last n steps),
+    n = min(last, the steps of the run); `gap` holds L − L* at every point θ^0 … θ^T. A panel's
+    status gives this with minibatches, steadier than the last step's value."""
+    n = min(last, len(gap) - 1)
+    return n, float(np.median(gap[-n:]))
+
+
 def diverged_message(path, what="the run"):
     """'… diverged at step N' for a path that diverged, else ''."""
     marks = path.diverged_at if isinstance(path.diverged_at, tuple) else (path.diverged_at,)

@@ -340,9 +340,9 @@ def decay_panel(kind="constant", eta=1.0, steps=2500, batch_size=10, seed=0):
         if diverged:
             return diverged
         if noisy:
-            tail = min(NOISY_TAIL, path.steps)
+            tail, level = widgets.hovering(loss_gap, NOISY_TAIL)
             return (f"minibatches of {batch} (seed {seed}): median L − L* over the last {tail:,} steps "
-                    f"{np.median(loss_gap[-tail:]):.3g}; {bursts.summary(shown=3)}")
+                    f"{level:.3g}; {bursts.summary(shown=3)}")
         return (f"{bursts.summary(shown=5)}; after {steps:,} steps L − L* = "
                 f"{path.loss[-1] - surface.min_loss:.3g}")
 

@@ -576,8 +576,7 @@ def composer_panel(surface="rosenbrock", momentum="corrected", beta1=0.9, sigma=
         if diverged:
             return noise + diverged + exact
         gap = path.loss - surface_.min_loss
-        tail = (f", median of the last {min(NOISY_TAIL, path.steps)}: {np.median(gap[-NOISY_TAIL:]):.3g}"
-                if noisy else "")
+        tail = ", median of the last {}: {:.3g}".format(*widgets.hovering(gap, NOISY_TAIL)) if noisy else ""
         return (f"{noise}{match.name} — {match.torch} · after {path.steps} steps: "
                 f"L − L* = {gap[-1]:.3g}{tail}{exact}")
 
