@@ -464,10 +464,9 @@ def rmsprop_panel(alpha=0.9, eta=0.1, steps=400):
     spans = [ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.get_xaxis_transform(), color=CLIFF_GREY,
                                     zorder=0, lw=0)) for ax in (sigma_ax, step_ax)]
     for ax in (sigma_ax, step_ax):
+        ax.set_ylim(1e-4, 40)               # the limits first: a log scale on the empty axes' (0, 1) warns
         ax.set_yscale("log")
         ax.set_xlim(0, steps)
-    sigma_ax.set_ylim(1e-4, 40)
-    step_ax.set_ylim(1e-4, 40)
     plots.plain_log_ticks(sigma_ax, step_ax)
     sigma_ax.set_ylabel(r"$\sigma_x^t$")
     step_ax.set_ylabel(r"$|x^{t+1} - x^t|$")
