@@ -209,7 +209,7 @@ def test_exception_text_is_escaped_and_a_message_rendered():
             raise ValueError("<script>alert(1)</script> & λ_{max}")
         return "1 − ηλ_{max} = 0.5 and `code`"
     panel = small_panel(draw, title="θ^{t+1} = θ^{t} − η g^{t}")
-    assert "λ<sub>max</sub>" in panel.status.value and "<code>code</code>" in panel.status.value
+    assert 'λ<sub style="line-height:0">max</sub>' in panel.status.value and "<code>code</code>" in panel.status.value
     assert panel.message == "1 − ηλ_max = 0.5 and code"
     assert "θ<sup>t+1</sup>" in panel.widget.children[0].value
     panel.set(x=0.9)

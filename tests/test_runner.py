@@ -141,8 +141,8 @@ def test_a_start_with_an_infinite_gradient_is_refused_and_every_path_has_its_sta
     (dict(steps=True), TypeError, "steps must be an integer, got bool"),
     (dict(steps="10"), TypeError, "steps must be an integer, got str"),
     (dict(steps=-1), ValueError, "steps must be a non-negative integer; got -1"),
-    (dict(steps=10**9), ValueError, "steps=1000000000 would need about 96 GB to record 2 parameters "
-                                    "at every step; at most 20,833,332 steps fit in 2 GB"),
+    (dict(steps=10**9), ValueError, "steps=1000000000 would need about 112 GB to record 2 parameters "
+                                    "at every step; at most 17,857,141 steps fit in 2 GB"),
     (dict(steps=10**400), ValueError, "steps=1e+400 would need more memory than any machine has"),
     (dict(limit=float("nan")), ValueError, "limit must be positive (inf for no limit); got nan"),
     (dict(limit=0), ValueError, "limit must be positive (inf for no limit); got 0"),

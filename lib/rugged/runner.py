@@ -8,12 +8,12 @@ import numpy as np
 
 from . import _checks, _compile, optim
 
-__all__ = ["descend", "Path", "relative_error", "minibatches", "side_by_side"]
+__all__ = ["descend", "Path", "relative_error", "minibatches", "gradient_noise", "side_by_side"]
 
 CHECK_EVERY = 64   # steps between divergence checks inside the loop
 FAST_DIM = 4       # a start of at most this many coordinates walks on floats, if the surface allows
 MAX_RECORD_BYTES = 2 * 10**9   # descend refuses a run whose record would need more memory
-RECORD_ARRAYS = 6   # float64 values per parameter and step that a run holds (params, grad, σ, m, …)
+RECORD_ARRAYS = 7   # float64 values per parameter and step that a run holds (params, grad, σ, m, …, noise)
 
 
 @dataclass
@@ -35,6 +35,9 @@ class Path:
     examples whose gradient g^t is, shape (n + 1, r), or (n + 1, k, r) with one seed per
     start; `grad` then holds those minibatch gradients, and `loss` the loss on every example.
     `batches` is None for a full-batch run.
+
+    A run with gradient noise (`descend(…, noise=s)`) records in `grad` what the optimizer saw,
+    the noisy gradient ∇L(θ^t) + s·ξ^t, and in `loss` the exact loss L(θ^t).
     """
 
     params: np.ndarray
@@ -266,7 +269,8 @@ def _losses(surface, params):
     return np.array([surface.loss(p) for p in flat], dtype=float).reshape(batch_shape)
 
 
-def descend(surface, optimizer, start, steps, schedule=None, limit=1e10, batch_size=None, seed=None):
+def descend(surface, optimizer, start, steps, schedule=None, limit=1e10, batch_size=None, seed=None,
+            noise=None):
     """Run `optimizer` on `surface` for `steps` steps from `start` and return the `Path`.
 
     surface: any object with `loss(p)` and `grad(p)` (a rugged surface, a network problem…);
@@ -286,9 +290,17 @@ def descend(surface, optimizer, start, steps, schedule=None, limit=1e10, batch_s
         `nets.Classifier`): g^t is the gradient on r examples drawn by `minibatches`
         (without replacement, a fresh permutation every epoch). r = n_examples is the full
         gradient, and the path is then the full-batch path to the last bit.
-    seed: the minibatches' seed (default 0), an integer, so that a run is repeatable; for
-        k starts, either one integer (every start sees the same batches) or k integers
-        (start j draws its own batches with seed[j]). Only with batch_size.
+    seed: the seed of the minibatches or of the noise (default 0), an integer, so that a run
+        is repeatable; for k starts, either one integer (every start sees the same batches, or
+        the same noise) or k integers (start j draws its own with seed[j]). Only with
+        batch_size or noise.
+    noise: None (the exact gradient), or s ≥ 0, the standard deviation of Gaussian noise added
+        to every coordinate of every gradient, on any surface: the optimizer sees
+        g^t = ∇L(θ^t) + s·ξ^t, ξ^t ~ N(0, I), drawn by `gradient_noise` (ξ^t is row t of
+        np.random.default_rng(seed).standard_normal((steps + 1, d)), the same on every
+        platform; a shorter run sees the same first rows). `Path.grad` records the noisy
+        gradients, as a minibatch run records its minibatch gradients. s = 0 is the exact
+        run, bit for bit. Not with batch_size, which is noise of another kind.
 
     A run that diverges stops there (see `Path.diverged_at`); no overflow warning escapes.
     Bad input raises before the run: TypeError for a wrong type, ValueError for a start
@@ -311,12 +323,25 @@ def descend(surface, optimizer, start, steps, schedule=None, limit=1e10, batch_s
     base_lr = optimizer.lr
     _checks.number("the optimizer's lr", base_lr, lambda v: v >= 0, "Invalid learning rate: {}")
     lrs = _learning_rates(schedule, base_lr, steps)
-    batches = _batches(surface, start, steps, batch_size, seed)
+    noisy = _noise(start, steps, noise, seed, batch_size)
+    batches = _batches(surface, start, steps, batch_size, None if noise is not None else seed)
     with np.errstate(all="ignore"):
         record = None
         scalar_grad = getattr(surface, "scalar_grad", None)
         one_fast = start.ndim == 1 and len(start) <= FAST_DIM     # one start of a few coordinates
-        if batches is not None:
+        if noisy is not None:
+            statements = getattr(surface, "gradient_statements", None)
+            if one_fast and statements is not None:
+                statements, numbers = statements()
+                added = tuple(f"g_{i} = g_{i} + noise_{i}" for i in range(len(start)))
+                record = _walk_floats(None, optimizer, start, lrs, limit, (tuple(statements) + added, numbers),
+                                      {f"noise_{i}": noisy[:, i] for i in range(len(start))})
+            elif one_fast and scalar_grad is not None:
+                record = _walk_floats(_noisy_scalar_gradient(scalar_grad, noisy), optimizer, start, lrs, limit)
+            if record is None:
+                record = _walk(_noisy_gradient(getattr(surface, "fast_grad", surface.grad), noisy),
+                               optimizer, start, lrs, limit)
+        elif batches is not None:
             batch_statements = getattr(surface, "batch_gradient_statements", None)
             if one_fast and batch_statements is not None:
                 statements, numbers, data = batch_statements(batches)
@@ -382,8 +407,8 @@ def _batches(surface, start, steps, batch_size, seed):
     for a full-batch run. Checks that the surface is made of examples and the seed's form."""
     if batch_size is None:
         if seed is not None:
-            raise ValueError("seed chooses the minibatches, so it needs batch_size; "
-                             "a full-batch run (batch_size=None) has no randomness")
+            raise ValueError("seed chooses the minibatches, so it needs batch_size; or the gradient "
+                             "noise, so it needs noise; a run with neither has no randomness")
         return None
     n = getattr(surface, "n_examples", None)
     if n is None or not callable(getattr(surface, "batch_grad", None)):
@@ -392,14 +417,71 @@ def _batches(surface, start, steps, batch_size, seed):
                         f"got {_checks.describe(surface)}")
     if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, numbers.Integral):
         raise TypeError(f"batch_size must be an integer, got {_checks.describe(batch_size)}")
-    seed = 0 if seed is None else seed
+    seeds = _seeds(start, seed)
+    if seeds is None:
+        return minibatches(n, batch_size, steps + 1, 0 if seed is None else seed)
+    return np.stack([minibatches(n, batch_size, steps + 1, s) for s in seeds], axis=1)
+
+
+def _seeds(start, seed):
+    """None for one seed (an integer or None), else the list of a seed per start; a ValueError
+    for a list that does not give one seed per start."""
     if np.ndim(seed) == 0:
-        return minibatches(n, batch_size, steps + 1, seed)
+        return None
     seeds = list(np.asarray(seed, dtype=object).ravel()) if np.ndim(seed) == 1 else None
     if seeds is None or start.ndim != 2 or len(seeds) != len(start):
         k = f"an integer, or {len(start)} integers, one per start" if start.ndim == 2 else "one integer for one start"
         raise ValueError(f"seed must be {k}; got {_checks.describe(seed)}")
-    return np.stack([minibatches(n, batch_size, steps + 1, s) for s in seeds], axis=1)
+    return seeds
+
+
+def gradient_noise(count, dim, seed=0):
+    """The standard normal ξ^0 … ξ^{count−1} that `descend(…, noise=s)` scales by s and adds to
+    the gradients at θ^0 … θ^{count−1}, shape (count, dim): np.random.default_rng(seed)
+    .standard_normal((count, dim)), row by row (row t is ξ^t), the same on every platform.
+    seed: a non-negative integer."""
+    count = _checks.integer("count", count, lambda v: v >= 0, "count must be a non-negative integer; got {}")
+    dim = _checks.integer("dim", dim, lambda v: v >= 1, "dim must be a positive integer; got {}")
+    seed = _checks.integer("seed", seed, lambda v: v >= 0, "seed must be a non-negative integer; got {}")
+    return np.random.default_rng(seed).standard_normal((count, dim))
+
+
+def _noise(start, steps, noise, seed, batch_size):
+    """s·ξ^t at every point of a run with gradient noise, (steps + 1, d) or (steps + 1, k, d);
+    None without noise and at s = 0 (the exact run). Checks s and the seed's form."""
+    if noise is None:
+        return None
+    if batch_size is not None:
+        raise ValueError("noise and batch_size are two kinds of gradient noise, pass one: batch_size "
+                         "draws minibatches of the surface's examples, noise adds Gaussian noise to "
+                         "the exact gradient")
+    s = _checks.number("noise", noise, lambda v: v >= 0,
+                       "Invalid noise: {}; the standard deviation of the gradient noise must be a "
+                       "non-negative finite number")
+    seeds = _seeds(start, seed)
+    count, d = (steps + 1 if s else 0), start.shape[-1]     # at s = 0 only the seeds are checked
+    if seeds is None:
+        xi = gradient_noise(count, d, 0 if seed is None else seed)
+        if start.ndim == 2:
+            xi = np.broadcast_to(xi[:, None, :], (count,) + start.shape)
+    else:
+        xi = np.stack([gradient_noise(count, d, one) for one in seeds], axis=1)
+    return None if s == 0 else s * xi
+
+
+def _noisy_gradient(grad, noise):
+    """grad(p) for `_walk` with noise: its i-th call is grad(p) + noise[i]."""
+    order = iter(noise)
+    return lambda p: grad(p) + next(order)
+
+
+def _noisy_scalar_gradient(scalar_grad, noise):
+    """scalar_grad(*p) for `_walk_floats` with noise: its i-th call adds noise[i] to each coordinate."""
+    order = iter(noise.tolist())
+
+    def grad(*p):
+        return [g + n for g, n in zip(scalar_grad(*p), next(order))]
+    return grad
 
 
 def _minibatch_gradient(surface, batches):

@@ -48,13 +48,15 @@ _LECTURE = {"font.size": 15, "axes.titlesize": "medium", "legend.fontsize": "sma
 # the part of a 1280×720 slide left under a heading: at most SLIDE_FIGURE_PX wide and high.
 LECTURE_SCALE = 1.25
 SLIDE_FIGURE_PX = (1200, 540)
-# a panel: 1280 px less the prompt and margins of its cell, and less the share by which the
-# slideshow enlarges its slide on a 1280-px screen (a panel's picture keeps its pixel width)
-SLIDE_PANEL_PX = (1040, 540)
+# a panel (shown at its pixel width): 1280 px less the prompt and margins of its cell, and clear
+# of the slideshow's arrows in the bottom right corner
+SLIDE_PANEL_PX = (1080, 520)
 LECTURE_DPI = 100
 
 # The page's part of lecture mode: JupyterLab's own sizes (which RISE's slides use too),
-# raised for the back row of a lecture hall, for the notebooks on the page.
+# raised for the back row of a lecture hall, for the notebooks on the page. Printed output is
+# 16 px, so that a printed table of up to about 120 characters a line fits a 1280-px slide
+# without wrapping in the middle of a number.
 LECTURE_CSS = """
 .jp-Notebook {
   --jp-content-font-size1: 24px; --jp-content-line-height: 1.35;
@@ -68,7 +70,7 @@ LECTURE_CSS = """
 .jp-Notebook .jp-RenderedMarkdown mjx-container, .jp-Notebook .jp-RenderedHTMLCommon mjx-container { font-size: 100% !important; }
 .jp-Notebook .jp-RenderedHTMLCommon p, .jp-Notebook .jp-RenderedHTMLCommon li { font-size: var(--jp-content-font-size1); }
 .jp-Notebook .jp-RenderedHTMLCommon td, .jp-Notebook .jp-RenderedHTMLCommon th { font-size: 20px; padding: 2px 8px; }
-.jp-Notebook .jp-OutputArea-output pre { font-size: var(--jp-code-font-size); line-height: 1.3; }
+.jp-Notebook .jp-OutputArea-output pre { font-size: 16px; line-height: 1.3; }
 .jp-Notebook .cm-content { white-space: pre-wrap !important; word-break: break-word; overflow-wrap: anywhere !important; flex-shrink: 1 !important; }
 .jp-Notebook .widget-readout { min-width: 5.5em; }
 .jp-Notebook .widget-html-content, .jp-Notebook .widget-label { font-size: var(--jp-widgets-font-size); }

@@ -262,7 +262,10 @@ class Panel:
         self._stage, self._scenes = stage, list(scenes) if stage is not None and scene is not None else []
         self._backgrounds = {}
         self._last_refresh = time.monotonic()
-        self.image = w.Image(format="png", layout=w.Layout(max_width="100%"))
+        # shown at its own pixel width (narrower if the page is): never stretched to the cell's width,
+        # which blurs it and, on a slide, pushes it under the slideshow's arrows
+        width = round(figure.get_size_inches()[0] * figure.dpi)
+        self.image = w.Image(format="png", layout=w.Layout(width=f"{width}px", max_width="100%", height="auto"))
         self.status = w.HTML(layout=w.Layout(height=f"{1.4 * STATUS_LINES + 0.2:.1f}em",
                                              overflow="hidden", margin="2px 0"))
         self._holding = False
@@ -490,6 +493,52 @@ class Runs:
         while len(self.paths) > self.size:
             self.paths.popitem(last=False)
         return path.until(steps)
+
+
+# Gradient noise on a panel (04's and 05's, on surfaces with no examples): descend(noise=s) with s a share of ‖∇L(θ⁰)‖ at the
+# surface's start, so that one slider means the same on every surface.
+NOISE_SHARES = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)   # the noise slider's stops, s / ‖∇L(θ⁰)‖
+NOISE_MAX_SEED = 20
+NOISE_TIP = ("Gaussian noise added to every coordinate of every gradient: its standard deviation s as a "
+             "share of the gradient's size at the start, ‖∇L(θ⁰)‖ (0%: the exact gradient).")
+NOISE_SEED_TIP = "The seed of the noise's draw: the same seed gives the same noise and the same path."
+NOISE_EXACT_TIP = "Noise 0% is the exact gradient: nothing is drawn, so no seed."
+
+
+def noise_controls(noise=0.0, seed=0):
+    """A panel's gradient-noise slider "noise" (stops NOISE_SHARES of ‖∇L(θ⁰)‖, read out in %) and its
+    seed slider (0 … NOISE_MAX_SEED), as a dict with the keys noise and seed. A seed other than 0 at
+    noise 0 is a ValueError, as `descend` refuses a seed without noise."""
+    share = StopSlider("noise", noise, NOISE_SHARES, fmt=".0%")
+    seed = check_number("seed", seed, 0, NOISE_MAX_SEED, integer=True)
+    if share.value == 0 and seed != 0:
+        raise ValueError(f"Invalid seed: {seed}; the seed draws the gradient noise, so it needs a "
+                         f"noise above 0% (0% is the exact gradient)")
+    controls = dict(noise=share, seed=int_slider("seed", seed, 0, NOISE_MAX_SEED))
+    for control in controls.values():      # narrower, so that on a slide both share a row with another control
+        control.layout.width = "calc(0.75 * var(--jp-widgets-inline-width))"
+    show_noise(controls, share.value)
+    return controls
+
+
+def show_noise(controls, share):
+    """Enable the seed only with noise; each control's tooltip says what it does, or why it is off."""
+    controls["noise"].tooltip = NOISE_TIP
+    controls["seed"].disabled = not share
+    controls["seed"].tooltip = NOISE_SEED_TIP if share else NOISE_EXACT_TIP
+
+
+def noise_setting(surface, share, seed):
+    """`descend`'s (noise, seed) for a panel's noise `share`: s = share · ‖∇L(θ⁰)‖ at the surface's
+    start; (None, None) at share 0, the exact run."""
+    if not share:
+        return None, None
+    return share * float(np.linalg.norm(surface.grad(np.asarray(surface.start)))), seed
+
+
+def noise_text(share, s, seed):
+    """How a status line names the noise: 'noise s = 8 (5% of ‖∇L(θ⁰)‖), seed 3'."""
+    return f"noise s = {s:.3g} ({100 * share:.3g}% of ‖∇L(θ⁰)‖), seed {seed}"
 
 
 def hovering(gap, last):

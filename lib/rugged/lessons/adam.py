@@ -435,10 +435,15 @@ PANEL_DEFAULTS = dict(beta1=0.9, beta2=0.999, eps=1e-8)
 
 
 @widgets.register("05 adam")
-def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle"):
+def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle", noise=0.0, seed=0):
     """Panel: Adam's η, β1, β2, ε and a surface → the path on the contours and L − L* per step.
 
-    A dashed path shows Adam with the default β1, β2, ε at the same η, for comparison.
+    A dashed path shows Adam with the default β1, β2, ε at the same η (and the same noise), for
+    comparison. noise, seed: the gradient noise of 04's panel (`widgets.noise_controls`): s as a
+    share of the surface's ‖∇L(θ⁰)‖ (0: the exact gradient) and the seed of its draw,
+    `descend(noise=s, seed=seed)`; the seed is disabled at noise 0. With noise the status line
+    gives where the run hovers at its end (the median L − L* over its last quarter,
+    `widgets.hovering`).
     Only the paths, the curves and the title are redrawn on a slider move. Each surface is a
     scene with its own kept background: its contours are drawn when the panel is built, and
     its background is drawn in advance while the kernel is idle (or on the first visit). The β2 slider stops at values evenly
@@ -450,6 +455,7 @@ def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle"):
         beta2=widgets.StopSlider("β₂", beta2, widgets.forgetting_stops(0.5, 0.9999)),
         eps=widgets.log_slider("ε", eps, -12, 0, 0.5, ".0e"),
         surface=widgets.choice("surface", list(PANEL_SURFACES), surface),
+        **widgets.noise_controls(noise, seed),
     )
     all_surfaces = {name: s for name, s in surfaces.all_surfaces().items() if name in PANEL_SURFACES}
     # on a slide the panel's controls and status line sit above the figure: a flatter figure leaves them room
@@ -482,34 +488,40 @@ def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle"):
         right.set_title(surface.title, fontsize="medium")
         return surface
 
-    def run(surface, opt, steps):
-        path = descend(surface, opt, surface.start, steps)
+    def run(surface, opt, steps, noise):
+        path = descend(surface, opt, surface.start, steps, noise=noise[0], seed=noise[1])
         gap = np.clip(path.loss - surface.min_loss, floor, None)
         return path, gap
 
-    def draw(eta, beta1, beta2, eps, surface):
+    def draw(eta, beta1, beta2, eps, surface, noise, seed):
         s, steps = show_surface(surface), PANEL_SURFACES[surface]
-        key = (surface, float(eta))
+        widgets.show_noise(controls, noise)
+        noisy = widgets.noise_setting(s, noise, seed)
+        key = (surface, float(eta), noisy)
         if key not in reference:
-            reference[key] = run(s, optim.Adam(lr=eta), steps)
+            reference[key] = run(s, optim.Adam(lr=eta), steps, noisy)
             if len(reference) > 16:
                 del reference[next(iter(reference))]
         ref, ref_gap = reference[key]
         if dict(beta1=beta1, beta2=beta2, eps=eps) == PANEL_DEFAULTS:
             path, gap = ref, ref_gap
         else:
-            path, gap = run(s, optim.Adam(lr=eta, betas=(beta1, beta2), eps=eps), steps)
+            path, gap = run(s, optim.Adam(lr=eta, betas=(beta1, beta2), eps=eps), steps, noisy)
         widgets.set_path(ref_line, ref)
         widgets.set_curve(ref_curve, ref_gap)
         widgets.set_path(path_line, path, ends)
         widgets.set_curve(loss_curve, gap)
-        left.set_title(f"η = {eta:.1e}, β₁ = {beta1:.2f}, β₂ = {beta2:.6g}, ε = {eps:.0e}",
-                       fontsize="medium")
+        left.set_title(f"η = {eta:.1e}, β₁ = {beta1:.2f}, β₂ = {beta2:.6g}, ε = {eps:.0e}"
+                       + (f", noise {100 * noise:.3g}%" if noise else ""), fontsize="medium")
+        prefix = "" if noisy[0] is None else widgets.noise_text(noise, *noisy) + ": "
         message = widgets.diverged_message(path, "Adam")
         if message:
-            return message
+            return prefix + message
         end = path.params[-1]
         text = f"after {path.steps} steps: θ = ({end[0]:.3g}, {end[1]:.3g}), L − L* = {gap[-1]:.2e}"
+        if prefix:
+            tail, level = widgets.hovering(path.loss - s.min_loss, max(steps // 4, 1))
+            text = f"{prefix}after {path.steps} steps hovers at L − L* ≈ {level:.2e} (median of the last {tail})"
         if surface == "saddle":
             escaped, ref_escaped = escape_step(path), escape_step(ref)
             text += (f"; left the saddle (|θ_{{y}}| > 0.5) at step {escaped}" if escaped is not None

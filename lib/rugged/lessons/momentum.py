@@ -543,13 +543,12 @@ def stall_figure(runs, reference=(0.0, 0.7)):
 
 PANEL_ETAS = (-4, -1)            # the η slider and the map: 10⁻⁴ … 10⁻¹
 
-
 def _status_regimes(eta, beta, lams):
     return ", ".join(f"{name}: {regime(eta, beta, lam)}" for name, lam in zip(("x", "y"), lams))
 
 
 @widgets.register("04 momentum")
-def momentum_panel(eta=ETA, beta=BETA, steps=400, rate=None):
+def momentum_panel(eta=ETA, beta=BETA, steps=400, rate=None, noise=0.0, seed=0):
     """Panel: η (log slider) and β (stops even in log(1 − β), 0 … 0.999) → the heavy ball's path on
     the ravine, the error along each eigendirection over t (log scale) with the closed-form rate^t
     beside it, and the map of the rate over the (η, β) plane with the current point and (η*, β*) ★.
@@ -557,18 +556,25 @@ def momentum_panel(eta=ETA, beta=BETA, steps=400, rate=None):
     rate: the notebook's closed-form `rate(eta, beta, lams)`; without it the map uses the moduli of
     the roots computed from the 2×2 matrix (`roots`). The map is computed once; a slider move runs
     one path and moves the marker. A value outside a control's range is a ValueError.
+
+    noise, seed: the gradient noise (`widgets.noise_controls`): s as a share of ‖∇L(θ⁰)‖ (0 … 1, 0 the
+    exact gradient) and the seed of its draw, `descend(noise=s, seed=seed)`; the seed is disabled
+    at noise 0. With noise the status line gives where the run hovers at its end (the median
+    L − L* over its last quarter, `widgets.hovering`) instead of when the error fell below 10⁻⁶.
     """
     if rate is not None and not callable(rate):
         raise TypeError(f"rate must be a function rate(eta, beta, lams), got {shown(rate)}")
     rate = _default_rate if rate is None else rate
     steps = widgets.check_number("steps", steps, 20, 3000, integer=True)
     controls = dict(eta=widgets.log_slider("η", eta, *PANEL_ETAS, step=0.05, readout_format=".3g"),
-                    beta=widgets.StopSlider("β", beta, widgets.forgetting_stops(0.0, 0.999)))
+                    beta=widgets.StopSlider("β", beta, widgets.forgetting_stops(0.0, 0.999)),
+                    **widgets.noise_controls(noise, seed))
     surface = surfaces.ravine()
     lams = surface.eigenvalues
     k = math.sqrt(lams[1] / lams[0])
     star = ((2 / (math.sqrt(lams[1]) + math.sqrt(lams[0]))) ** 2, ((k - 1) / (k + 1)) ** 2)
-    fig, axes = plots.new_figure(static=False, figsize=(12, 4.2),
+    # on a slide the two rows of controls sit above the figure: a flatter figure leaves them room
+    fig, axes = plots.new_figure(static=False, figsize=(12, 3.9 if style.is_lecture() else 4.2),
                                  mosaic=[["path", "path", "map"], ["error", "error", "map"]],
                                  width_ratios=(1, 0.55, 1.05))
     path_ax, error_ax, map_ax = axes["path"], axes["error"], axes["map"]
@@ -591,11 +597,13 @@ def momentum_panel(eta=ETA, beta=BETA, steps=400, rate=None):
     (marker,) = map_ax.plot([], [], "o", color="white", markeredgecolor="black", ms=9, zorder=7)
     map_ax.set_title("rate over (η, β): ● you, ★ (η*, β*)", fontsize="medium")
     runs = widgets.Runs(lambda key, n: descend(surface, optim.SGD(lr=key[0], momentum=key[1]),
-                                               surface.start, n), steps)
+                                               surface.start, n, noise=key[2], seed=key[3]), steps)
     start_errors = np.abs(eigen_errors(surface, descend(surface, optim.GD(lr=0.0), surface.start, 0))[0])
 
-    def draw(eta, beta):
-        path = runs((eta, beta), steps)
+    def draw(eta, beta, noise, seed):
+        widgets.show_noise(controls, noise)
+        s, seed = widgets.noise_setting(surface, noise, seed)
+        path = runs((eta, beta, s, seed), steps)
         widgets.set_path(line, path, ends)
         e = np.abs(eigen_errors(surface, path))
         for artist, values in zip(errors, e.T):
@@ -607,6 +615,14 @@ def momentum_panel(eta=ETA, beta=BETA, steps=400, rate=None):
         marker.set_data([eta], [beta])
         regimes = _status_regimes(eta, beta, lams)
         problem = widgets.diverged_message(path, f"The heavy ball with η = {eta:.3g}, β = {beta:.4g}")
+        if s is not None:
+            prefix = widgets.noise_text(noise, s, seed)
+            if problem:
+                return f"{prefix}: {widgets.diverged_message(path, 'the heavy ball')} Rate {r:.4f}."
+            tail, level = widgets.hovering(path.gap(surface), max(steps // 4, 1))
+            leaves = " It leaves the plotted window." if path.leaves(surface.window) is not None else ""
+            return (f"{prefix}: η = {eta:.3g}, β = {beta:.4g}, rate {r:.4f}; the run hovers at "
+                    f"L − L* ≈ {level:.3g} (median of its last {tail} steps).{leaves}")
         if problem:
             return f"{problem} Rate {r:.4f} ≥ 1 ({regimes})."
         if r >= 1:

@@ -19,7 +19,7 @@ import numpy as np
 from .. import nets, optim, plots, schedules, style, widgets
 from ..exercises import (Feedback, as_int, as_pair, check, close, plain_text, read_as, right, rounding_clause,
                          shown, unanswered, wrong)
-from ..runner import descend, side_by_side
+from ..runner import side_by_side
 
 PAPER_D_MODEL, PAPER_WARMUP = 512, 4000        # Vaswani et al. 2017
 RESNET_BASE_LR, RESNET_WARMUP_LR, RESNET_WARMUP = 0.1, 0.01, 400   # He et al. 2016
