@@ -14,6 +14,7 @@ import pytest
 
 from rugged import descend, optim, runner, surfaces
 from rugged.runner import gradient_noise
+from test_runner import ArraysOnly    # a surface without scalar_grad: descend walks it on arrays
 
 SURFACES = surfaces.all_surfaces()
 FIELDS = [f.name for f in dataclasses.fields(runner.Path) if f.name not in ("label", "batches")]
@@ -28,22 +29,6 @@ def _same(a, b, what=""):
         x, y = getattr(a, name), getattr(b, name)
         if isinstance(x, np.ndarray):
             np.testing.assert_array_equal(x, y, err_msg=f"{name} {what}")
-
-
-class ArraysOnly:
-    """A surface without `scalar_grad` and `gradient_statements`: `descend` walks it on arrays."""
-
-    def __init__(self, surface):
-        self.surface, self.dim, self.min_loss = surface, surface.dim, surface.min_loss
-
-    def loss(self, p):
-        return self.surface.loss(p)
-
-    def grad(self, p):
-        return self.surface.grad(p)
-
-    def fast_grad(self, p):
-        return self.surface.fast_grad(p)
 
 
 def _hand_loop(surface, optimizer, start, steps, s, xi):
