@@ -223,28 +223,29 @@ class Regression:
     def loss(self, theta):
         """L(θ): a float for θ of shape (d,), an array (k,) for a batch (k, d)."""
         theta = np.asarray(theta)
-        return self._loss(theta, self.net.forward(theta, self.X) - self.y)
+        return self._loss_from(theta, self.net.forward(theta, self.X) - self.y)
 
     def grad(self, theta):
         """∇L(θ) by backprop, shaped like θ."""
         theta = np.asarray(theta)
         trace = self.net.trace(theta, self.X)
-        return self._grad(theta, trace, trace[1][-1] - self.y)
+        return self._grad_from(theta, trace, trace[1][-1] - self.y)
 
     def loss_and_grad(self, theta):
         """(`loss`, `grad`) from one forward pass: the same numbers, one pass fewer."""
         theta = np.asarray(theta)
         trace = self.net.trace(theta, self.X)
         r = trace[1][-1] - self.y
-        return self._loss(theta, r), self._grad(theta, trace, r)
+        return self._loss_from(theta, r), self._grad_from(theta, trace, r)
 
-    def _loss(self, theta, r):
+    # (not named _loss/_grad: those are a surface's unchecked formulas, which tuning looks for)
+    def _loss_from(self, theta, r):
         loss = 0.5 * np.mean(r ** 2, axis=(-2, -1))
         if self.weight_decay:
             loss = loss + 0.5 * self.weight_decay * np.sum(theta ** 2, axis=-1)
         return loss
 
-    def _grad(self, theta, trace, r):
+    def _grad_from(self, theta, trace, r):
         grad = self.net.backward(trace, r / self.y.size)
         if self.weight_decay:
             grad = grad + self.weight_decay * theta
