@@ -275,7 +275,7 @@ def test_panel_rejects_bad_input(panel):
 # ---------------------------------------------------------------------------------------
 # The panel's gradient noise: the controls, the path it draws, and the claims of its Try line
 
-PANEL_SEEDS = range(widgets.NOISE_MAX_SEED + 1)      # every seed the panel offers
+PANEL_SEEDS = range(widgets.MAX_SEED + 1)      # every seed the panel offers
 
 
 def _ravine_noise(share):

@@ -458,7 +458,7 @@ def test_the_noise_notes_claims():
     assert exact.loss[-1] - pokemon.min_loss < 1e-6 and step_per_eta(exact) < 1e-9
     exact_cosine = tail(composer_run(pokemon, **adam))
     ratios = []
-    for seed in range(lesson.MAX_SEED + 1):
+    for seed in range(widgets.MAX_SEED + 1):
         constant = composer_run(pokemon, batch_size=1, seed=seed, schedule="constant", **adam)
         cosine = composer_run(pokemon, batch_size=1, seed=seed, **adam)
         assert constant.diverged_at is None and tail(constant) > 1e4, seed
@@ -467,7 +467,7 @@ def test_the_noise_notes_claims():
         ratios.append(tail(constant) / tail(cosine))
     assert np.median(ratios) > 10
     for eta in 10.0 ** np.arange(-7, 2.01, 0.1):
-        for seed in range(lesson.MAX_SEED + 1):
+        for seed in range(widgets.MAX_SEED + 1):
             gd = composer_run(pokemon, batch_size=1, seed=seed, momentum="off", sigma=("none", "torch"),
                               schedule="constant", eta=eta)
             assert gd.diverged_at is not None or tail(gd) > 1e4, (eta, seed)

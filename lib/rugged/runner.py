@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _checks, _compile, optim
 
-__all__ = ["descend", "Path", "relative_error", "minibatches", "gradient_noise", "side_by_side"]
+__all__ = ["descend", "Path", "relative_error", "minibatches", "gradient_noise", "side_by_side", "bad_points"]
 
 CHECK_EVERY = 64   # steps between divergence checks inside the loop
 FAST_DIM = 4       # a start of at most this many coordinates walks on floats, if the surface allows
@@ -256,6 +256,12 @@ def _bad_rows(params, grads, limit):
              & (np.abs(params).max(axis=-1) <= limit))
 
 
+def bad_points(params, grads, loss, limit):
+    """True where `descend` counts a point θ^t as diverged: a coordinate of it or of its gradient
+    is not finite, a coordinate is beyond ±limit, or its loss is not finite (one per point)."""
+    return _bad_rows(params, grads, limit) | ~np.isfinite(loss)
+
+
 def _losses(surface, params):
     """The loss at every recorded point: one vectorized call if the surface allows it."""
     batch_shape = params.shape[:-1]
@@ -357,7 +363,7 @@ def descend(surface, optimizer, start, steps, schedule=None, limit=1e10, batch_s
         params, grads, sigma, m, effective_lr = record
         loss = _losses(surface, params)
         step_size = effective_lr.reshape(effective_lr.shape + (1,) * start.ndim) / sigma
-    bad = _bad_rows(params, grads, limit) | ~np.isfinite(loss)
+    bad = bad_points(params, grads, loss, limit)
     first_bad = np.where(bad.any(axis=0), bad.argmax(axis=0), -1)
     if np.any(first_bad == 0):
         _cannot_start(params[0], grads[0], loss[0], np.ravel(first_bad) == 0)

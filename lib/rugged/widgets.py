@@ -495,10 +495,19 @@ class Runs:
         return path.until(steps)
 
 
+MAX_SEED = 20      # every panel's seed slider runs 0 … MAX_SEED
+
+
+def narrow(*controls):
+    """Make controls narrower than the usual width, so that on a slide two of them share a row
+    with a wide one."""
+    for control in controls:
+        control.layout.width = "calc(0.75 * var(--jp-widgets-inline-width))"
+
+
 # Gradient noise on a panel (04's and 05's, on surfaces with no examples): descend(noise=s) with s a share of ‖∇L(θ⁰)‖ at the
 # surface's start, so that one slider means the same on every surface.
 NOISE_SHARES = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)   # the noise slider's stops, s / ‖∇L(θ⁰)‖
-NOISE_MAX_SEED = 20
 NOISE_TIP = ("Gaussian noise added to every coordinate of every gradient: its standard deviation s as a "
              "share of the gradient's size at the start, ‖∇L(θ⁰)‖ (0%: the exact gradient).")
 NOISE_SEED_TIP = "The seed of the noise's draw: the same seed gives the same noise and the same path."
@@ -507,16 +516,15 @@ NOISE_EXACT_TIP = "Noise 0% is the exact gradient: nothing is drawn, so no seed.
 
 def noise_controls(noise=0.0, seed=0):
     """A panel's gradient-noise slider "noise" (stops NOISE_SHARES of ‖∇L(θ⁰)‖, read out in %) and its
-    seed slider (0 … NOISE_MAX_SEED), as a dict with the keys noise and seed. A seed other than 0 at
+    seed slider (0 … MAX_SEED), as a dict with the keys noise and seed. A seed other than 0 at
     noise 0 is a ValueError, as `descend` refuses a seed without noise."""
     share = StopSlider("noise", noise, NOISE_SHARES, fmt=".0%")
-    seed = check_number("seed", seed, 0, NOISE_MAX_SEED, integer=True)
+    seed = check_number("seed", seed, 0, MAX_SEED, integer=True)
     if share.value == 0 and seed != 0:
         raise ValueError(f"Invalid seed: {seed}; the seed draws the gradient noise, so it needs a "
                          f"noise above 0% (0% is the exact gradient)")
-    controls = dict(noise=share, seed=int_slider("seed", seed, 0, NOISE_MAX_SEED))
-    for control in controls.values():      # narrower, so that on a slide both share a row with another control
-        control.layout.width = "calc(0.75 * var(--jp-widgets-inline-width))"
+    controls = dict(noise=share, seed=int_slider("seed", seed, 0, MAX_SEED))
+    narrow(*controls.values())
     show_noise(controls, share.value)
     return controls
 

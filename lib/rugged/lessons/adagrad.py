@@ -221,7 +221,7 @@ def pokemon_panel(eta=1.0, b=-120.0, w=-4.0, form="torch", steps=10_000, max_ste
         form=widgets.choice("σ form", list(FORMS.items()), form),
         steps=widgets.int_slider("steps", steps, 500, max_steps, 500),
         batch=widgets.int_slider("batch size", batch_size, 1, 10),
-        seed=widgets.int_slider("seed", seed, 0, 20),
+        seed=widgets.int_slider("seed", seed, 0, widgets.MAX_SEED),
     )
     surface = surfaces.pokemon()
     fig, (left, right) = plots.new_figure(1, 2, figsize=(10.5, 3.0 if style.is_lecture() else 4.2), static=False)

@@ -283,7 +283,7 @@ def decay_panel(kind="constant", eta=1.0, steps=2500, batch_size=10, seed=0):
         exp_gamma=widgets.slider("γ (exponential)", 0.999, 0.997, 0.9999, 0.0001, ".4f"),
         T_max=widgets.int_slider("T_max", 2500, 300, 5000, 100),
         batch=widgets.int_slider("batch size", batch_size, 1, n_examples),
-        seed=widgets.int_slider("seed", seed, 0, 20),
+        seed=widgets.int_slider("seed", seed, 0, widgets.MAX_SEED),
     )
     surface = surfaces.pokemon()
     t = np.arange(steps)

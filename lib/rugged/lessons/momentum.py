@@ -543,6 +543,7 @@ def stall_figure(runs, reference=(0.0, 0.7)):
 
 PANEL_ETAS = (-4, -1)            # the η slider and the map: 10⁻⁴ … 10⁻¹
 
+
 def _status_regimes(eta, beta, lams):
     return ", ".join(f"{name}: {regime(eta, beta, lam)}" for name, lam in zip(("x", "y"), lams))
 

@@ -458,7 +458,6 @@ def composed_from(momentum, beta1, sigma, eta):
 
 
 NOISE_SURFACE = "pokemon"       # the one surface of the panel made of examples
-MAX_SEED = 20
 NOISY_TAIL = 100                # with minibatches the status also gives the median L − L* of the last steps
 NO_EXAMPLES = "exact gradient: batch size and seed need examples (Pokémon only)"
 NO_EXAMPLES_TIP = ("Only the Pokémon surface is a sum over examples (10 Pokémon), so only there can a "
@@ -474,7 +473,7 @@ def check_noise(surface, batch_size, seed):
     seed other than 0 without minibatches (as `descend` refuses a seed without batch_size)."""
     n = surfaces.all_surfaces()[NOISE_SURFACE].n_examples
     batch_size = widgets.check_number("batch size", batch_size, 1, n, integer=True)
-    seed = widgets.check_number("seed", seed, 0, MAX_SEED, integer=True)
+    seed = widgets.check_number("seed", seed, 0, widgets.MAX_SEED, integer=True)
     if surface != NOISE_SURFACE and batch_size != n:
         raise ValueError(f"Invalid batch size: {batch_size} on the surface {surface!r}; minibatches need a "
                          f"surface made of examples, and only {NOISE_SURFACE!r} is (batch size {n} there "
@@ -515,13 +514,12 @@ def composer_panel(surface="rosenbrock", momentum="corrected", beta1=0.9, sigma=
         batch=widgets.int_slider("batch size", batch_size, 1, all_surfaces[NOISE_SURFACE].n_examples),
         schedule=widgets.choice("schedule ηᵗ", SCHEDULE_OPTIONS, schedule),
         eta=widgets.log_slider("η", eta, -7, 2),
-        seed=widgets.int_slider("seed", seed, 0, MAX_SEED),
+        seed=widgets.int_slider("seed", seed, 0, widgets.MAX_SEED),
     )
     check_noise(controls["surface"].value, batch_size, seed)
     # Narrower, so that each ends a row of two wide controls on a slide; after β₁, so that the
     # first slider (the one a keyboard test moves) is never a disabled one.
-    for name in ("batch", "seed"):
-        controls[name].layout.width = "calc(0.75 * var(--jp-widgets-inline-width))"
+    widgets.narrow(controls["batch"], controls["seed"])
     lecture = style.is_lecture()            # on a slide: flatter, under the panel's many controls
     fig, unused = plots.new_figure(static=False, figsize=(11, 3.3) if lecture else (11, 4.4))
     unused.remove()

@@ -19,7 +19,7 @@ import numpy as np
 from .. import nets, optim, plots, schedules, style, widgets
 from ..exercises import (Feedback, as_int, as_pair, check, close, plain_text, read_as, right, rounding_clause,
                          shown, unanswered, wrong)
-from ..runner import side_by_side
+from ..runner import bad_points, side_by_side
 
 PAPER_D_MODEL, PAPER_WARMUP = 512, 4000        # Vaswani et al. 2017
 RESNET_BASE_LR, RESNET_WARMUP_LR, RESNET_WARMUP = 0.1, 0.01, 400   # He et al. 2016
@@ -665,8 +665,7 @@ def eta_sweep(problem, starts, etas, steps, warmup, known=None, limit=1e10):
 
     def gradient(t, params):                # L(θ^t), whether θ^t counts as diverged, ∇L(θ^t)
         losses[t], g = problem.loss_and_grad(params)
-        bad[t] = ~(np.isfinite(params).all(axis=1) & np.isfinite(g).all(axis=1)
-                   & (np.abs(params).max(axis=1) <= limit) & np.isfinite(losses[t]))
+        bad[t] = bad_points(params, g, losses[t], limit)
         return g
     if todo:
         with np.errstate(all="ignore"):
