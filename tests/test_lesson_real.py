@@ -283,7 +283,7 @@ def test_panel_seed_moves_show_the_run_of_that_seed():
     path = descend(surface, optim.Adam(lr=1.0), surface.start, 200, batch_size=2, seed=7)
     assert f"L − L* = {path.gap(surface)[-1]:.3g} with batch 2" in panel.message
     with pytest.raises(ValueError):
-        real.noise_panel(seed=real.PANEL_SEEDS)
+        real.noise_panel(seed=real.widgets.MAX_SEED + 1)
 
 
 def test_figures_are_readable_at_900_px_and_use_mathtext(noise, race):
@@ -296,3 +296,16 @@ def test_figures_are_readable_at_900_px_and_use_mathtext(noise, race):
         for fig in figures:
             assert not too_small(fig) and not raw_notation(fig)
             plt.close(fig)
+
+
+@pytest.mark.parametrize("lecture", [False, True])
+def test_the_progress_bar_shows_except_on_a_slide(problems, capsys, lecture):
+    blocks = {"SGD": (real.RACERS["SGD"], [0.1], None)}
+    with plt.rc_context():
+        real.style.use(lecture=lecture)
+        try:
+            real.train(problems[0], blocks, seeds=(0,), steps=16, batch_size=8)
+        finally:
+            real.style.use(lecture=False)
+    shown = capsys.readouterr().out
+    assert ("training: 100%" in shown) is (not lecture)

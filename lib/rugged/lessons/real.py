@@ -262,8 +262,11 @@ class Training:
 
 @one_blas_thread
 def train(problem, blocks, seeds=SEEDS, steps=STEPS, batch_size=BATCH, every=RECORD_EVERY,
-          progress=True, desc="training"):
+          progress=None, desc="training"):
     """Run every (optimizer, η, seed) side by side on `problem` with minibatches; a `Training`.
+
+    progress: show a text progress bar (None: yes, except in lecture mode, where a slide has no
+    room for it).
 
     blocks: {name: (make, etas, schedule)} with make(lr) → a rugged optimizer and schedule None
     or a rugged schedule. Row (name, η, s) starts from net.init(s) and draws its batches with
@@ -287,6 +290,8 @@ def train(problem, blocks, seeds=SEEDS, steps=STEPS, batch_size=BATCH, every=REC
     recorded, kept = [], []
     # a text bar on stdout that moves in eighths and stays (as the census of 01's): a stored
     # notebook then holds the same bar every run, and no empty error-coloured strip
+    if progress is None:
+        progress = not style.is_lecture()
     ticks = iter(tqdm(range(steps), disable=not progress, desc=desc, bar_format=BAR_FORMAT, file=sys.stdout,
                       miniters=max(1, steps // 8), mininterval=0))
 
@@ -374,7 +379,7 @@ def _next_points(t, lo=SEARCH_RANGE[0], hi=SEARCH_RANGE[1]):
     return [k[t.best] + side * step // 2]
 
 
-def search(problem, validation, starts=None, seeds=SEEDS, steps=STEPS, batch_size=BATCH, progress=True):
+def search(problem, validation, starts=None, seeds=SEEDS, steps=STEPS, batch_size=BATCH, progress=None):
     """Tune every racer of `starts` ({label: (make, schedule, k0)}, default `race_starts()`) on the
     validation loss at the end, over the seeds: a search on the lattice η = 10^(k/4).
 
@@ -564,7 +569,6 @@ def warmup_table(training, validation):
 # The panel: minibatch noise on the Pokémon surface
 
 PANEL_STEPS = 600
-PANEL_SEEDS = 21         # seeds 0 … 20, run side by side: a seed move only redraws
 
 
 @widgets.register("08 real network")
@@ -574,12 +578,13 @@ def noise_panel(optimizer="Adam", batch_size=2, seed=0, steps=PANEL_STEPS):
     the path on the contour and L − L* against t. A value outside a control's range is a
     ValueError.
 
-    A new optimizer or batch size runs all PANEL_SEEDS seeds at once (as one batch of starts,
-    hardly slower than one), so that moving the seed slider only redraws."""
+    Each move runs only the run it shows: one start, which `descend` walks on floats (a few
+    milliseconds here, and fast enough in a browser's kernel too); the last runs are kept, so
+    coming back to a setting only redraws."""
     steps = widgets.check_number("steps", steps, 10, 20_000, integer=True)
     controls = dict(optimizer=widgets.choice("optimizer", list(NOISE_OPTIMIZERS), optimizer),
                     batch_size=widgets.int_slider("batch size r", batch_size, 1, 10),
-                    seed=widgets.int_slider("seed", seed, 0, PANEL_SEEDS - 1))
+                    seed=widgets.int_slider("seed", seed, 0, widgets.MAX_SEED))
     surface = surfaces.pokemon()
     fig, (contour, curve) = plots.new_figure(1, 2, figsize=(10.5, 2.8 if style.is_lecture() else 4.0), static=False)
     plots.surface_axes(surface, contour, n=60)
@@ -594,31 +599,25 @@ def noise_panel(optimizer="Adam", batch_size=2, seed=0, steps=PANEL_STEPS):
     curve.set_xlabel("update $t$")
     curve.set_ylabel(r"$L(\theta^t) - L^*$")
     plots.plain_log_ticks(curve)
-    starts = np.tile(surface.start, (PANEL_SEEDS, 1))
-
-    @one_blas_thread
     def run(key, count):
-        name, r = key
-        if r == surface.n_examples:
+        name, r, seed = key
+        if r == surface.n_examples:            # the full batch: the exact gradient, no draw
             return descend(surface, NOISE_OPTIMIZERS[name](), surface.start, count)
-        return descend(surface, NOISE_OPTIMIZERS[name](), starts, count, batch_size=r,
-                       seed=list(range(PANEL_SEEDS)))
+        return descend(surface, NOISE_OPTIMIZERS[name](), surface.start, count, batch_size=r, seed=seed)
 
-    runs = widgets.Runs(run, steps, size=8)
+    runs = widgets.Runs(run, steps, size=16)
 
     def draw(optimizer, batch_size, seed):
         r, seed = int(batch_size), int(seed)
-        full = runs((optimizer, surface.n_examples), steps)
-        seeds = runs((optimizer, r), steps)
-        path = seeds if seeds.params.ndim == 2 else plots._single(seeds, seed)
+        full = runs((optimizer, surface.n_examples, 0), steps)
+        path = runs((optimizer, r, seed if r < surface.n_examples else 0), steps)
         widgets.set_path(full_line, full, full_ends)
         widgets.set_path(line, path, ends)
         widgets.set_curve(full_curve, full.gap(surface))
         widgets.set_curve(noisy_curve, path.gap(surface))
         contour.set_title(f"{optimizer}, batch {r}, seed {seed}")
-        diverged = seeds.diverged_at[seed] if isinstance(seeds.diverged_at, tuple) else seeds.diverged_at
-        if diverged is not None:
-            return f"{optimizer} with batch {r} diverged at step {diverged}: the path stops there."
+        if path.diverged_at is not None:
+            return f"{optimizer} with batch {r} diverged at step {path.diverged_at}: the path stops there."
         return (f"after {path.steps:,} steps: L − L* = {path.gap(surface)[-1]:.3g} with batch {r}, "
                 f"{full.gap(surface)[-1]:.3g} with the full gradient")
 
