@@ -56,6 +56,10 @@ JS_SLIDE_FIT = """() => {
           text: slide.innerText.trim().split('\\n')[0].slice(0, 80)};
 }"""
 
+# the height of the present slide's title as shown on the screen (zoom included)
+JS_TITLE_HEIGHT = """() => document.querySelector('.reveal .slides section.present:not(.stack) h1, '
+  + '.reveal .slides section.present:not(.stack) h2').getBoundingClientRect().height"""
+
 SHOW_FRAGMENTS = ".reveal .slides .fragment { opacity: 1 !important; visibility: visible !important; }"
 
 
@@ -122,7 +126,7 @@ def test_every_slide_fits_the_screen_in_lecture_mode(name, lecture_lab, browser,
     context.set_default_timeout(60_000)
     page = context.new_page()
     path = run_in_lecture_mode(page, lecture_lab, name)
-    problems = []
+    problems, title = [], {}
     try:
         for width, height in VIEWPORTS:
             page.set_viewport_size({"width": width, "height": height})
@@ -133,6 +137,8 @@ def test_every_slide_fits_the_screen_in_lecture_mode(name, lecture_lab, browser,
             assert ids, f"{path}: RISE shows no slide"
             for slide_id in ids:
                 fit = go_to(page, slide_id)
+                if slide_id == ids[0]:
+                    title[width] = page.evaluate(JS_TITLE_HEIGHT)
                 page.screenshot(path=str(folder / f"{name}-{width}x{height}-{slide_id}.png"))
                 for what, scroll, client in (("taller", "height", "screenHeight"), ("wider", "width", "screenWidth")):
                     if fit[scroll] > fit[client] + 1:
@@ -142,6 +148,9 @@ def test_every_slide_fits_the_screen_in_lecture_mode(name, lecture_lab, browser,
         lecture_lab.shutdown_sessions(path)
         context.close()
     assert not problems, "\n".join(problems)
+    # a larger screen shows the same slide larger (the lecture style zooms it 1.5× at 1920×1080)
+    (small, _), (large, _) = VIEWPORTS
+    assert title[large] >= 1.45 * title[small], f"{path}: the title is {title} px high at widths {small} and {large}"
 
 
 
