@@ -404,6 +404,119 @@ def test_panel_reports_leaving_the_window(panel):
 
 
 # ---------------------------------------------------------------------------------------
+# The panel's gradient noise: the controls, the paths it draws, and the claims of its Try line
+
+PANEL_SEEDS = range(widgets.MAX_SEED + 1)      # every seed the panel offers
+
+
+def _noise(share):
+    surface = surfaces.plateau_cliff()
+    return share * float(np.linalg.norm(surface.grad(np.array(surface.start))))
+
+
+def _drawn(panel):
+    """Adagrad's and RMSProp's paths on the contour, and their σ_x curves."""
+    ada_path, rms_path, ada_sigma, rms_sigma = (panel._animated[i] for i in (2, 3, 6, 7))
+    return ada_path.get_xydata(), rms_path.get_xydata(), ada_sigma.get_ydata(), rms_sigma.get_ydata()
+
+
+def test_panel_seed_is_enabled_only_with_noise():
+    panel = lesson.rmsprop_panel()
+    assert panel.controls["seed"].disabled and "exact gradient" in panel.controls["seed"].tooltip
+    assert "noise" not in panel.message
+    panel.set(noise=0.1, seed=3)
+    assert not panel.controls["seed"].disabled and "seed" in panel.controls["seed"].tooltip
+    assert panel.message.startswith("noise s = 0.0128 (10% of ‖∇L(θ⁰)‖), seed 3, for both: α = 0.9, η = 0.1. "
+                                    "RMSProp on the cliff from step ")
+    assert "median L − L* of its last 100 steps ≈ " in panel.message
+    panel.set(noise=0.0)
+    assert panel.controls["seed"].disabled and panel.message.startswith("α = 0.9, η = 0.1. |x − x*|")
+    with pytest.raises(ValueError, match="Invalid seed: 2; the seed draws the gradient noise"):
+        lesson.rmsprop_panel(seed=2)
+    with pytest.raises(ValueError, match="Invalid noise: 1.5"):
+        panel.set(noise=1.5)
+    plt.close("all")
+
+
+@pytest.mark.parametrize("alpha, eta, noise, seed", [(0.9, 0.1, 1.0, 0), (0.5, 0.3, 0.05, 20), (0.999, 1.0, 0.2, 7)])
+def test_panel_noisy_paths_are_descends_for_both(cliff, alpha, eta, noise, seed):
+    """RMSProp and the Adagrad reference both run with the panel's noise and seed."""
+    panel = lesson.rmsprop_panel(alpha=alpha, eta=eta, noise=noise, seed=seed)
+    s = _noise(noise)
+    rms = descend(cliff, optim.LectureRMSProp(lr=eta, alpha=alpha), cliff.start, 400, noise=s, seed=seed)
+    ada = descend(cliff, optim.LectureAdagrad(lr=eta), cliff.start, 400, noise=s, seed=seed)
+    ada_xy, rms_xy, ada_sigma, rms_sigma = _drawn(panel)
+    np.testing.assert_array_equal(rms_xy, rms.params)
+    np.testing.assert_array_equal(ada_xy, ada.params)
+    np.testing.assert_array_equal(rms_sigma, rms.sigma[:, 0])
+    np.testing.assert_array_equal(ada_sigma, ada.sigma[:, 0])
+    tail, level = widgets.hovering(rms.loss - cliff.min_loss, 100)
+    assert f"median L − L* of its last {tail} steps ≈ {level:.2g}." in panel.message
+    enter, _ = lesson.cliff_steps(cliff, rms)
+    assert f"RMSProp on the cliff from step {enter}" in panel.message
+    exact = descend(cliff, optim.LectureRMSProp(lr=eta, alpha=alpha), cliff.start, 400)
+    assert not np.array_equal(rms_xy, exact.params)
+    plt.close("all")
+
+
+def test_panel_noise_0_is_the_exact_panel(cliff):
+    panel = lesson.rmsprop_panel()
+    panel.set(noise=0.5, seed=9)
+    panel.set(noise=0.0)
+    rms = descend(cliff, optim.LectureRMSProp(lr=0.1, alpha=0.9), cliff.start, 400)
+    ada = descend(cliff, optim.LectureAdagrad(lr=0.1), cliff.start, 400)
+    ada_xy, rms_xy, _, _ = _drawn(panel)
+    np.testing.assert_array_equal(rms_xy, rms.params)
+    np.testing.assert_array_equal(ada_xy, ada.params)
+    assert "RMSProp after 172 steps" in panel.message and "2.95η" in panel.message
+    plt.close("all")
+
+
+@pytest.mark.parametrize("noise", [0.01, 1.0])
+@pytest.mark.parametrize("alpha, eta", [(0.5, 1e-3), (0.5, 1.0), (0.999, 1.0), (0.999, 1e-3), (0.9, 0.1)])
+def test_panel_noisy_status_keeps_to_two_lines(alpha, eta, noise):
+    from test_backrow import _wrapped_lines, mode
+    with mode(True):
+        panel = lesson.rmsprop_panel(alpha=alpha, eta=eta, noise=noise, seed=20)
+    assert panel.message.startswith("noise s = ") and not panel.error, panel.message
+    assert _wrapped_lines(panel.message) <= 2, panel.message
+    plt.close("all")
+
+
+def test_noisy_panel_moves_are_fast():
+    from test_lesson_stalls import p95_of_moves
+    moves = [dict(alpha=alpha, noise=(0.05, 0.2, 1.0)[k % 3], seed=k % 7)
+             for k, alpha in enumerate([0.5, 0.7, 0.8, 0.9, 0.99] * 3)]
+    assert p95_of_moves(lesson.rmsprop_panel(noise=0.05), moves) < 0.25   # the target is 0.1 s; a shared machine is noisy
+
+
+def test_try_with_noise_rmsprop_reaches_the_cliff_later(cliff):
+    """03's Try line: at α = 0.9, η = 0.1 and 100% noise, for every seed of the panel, the noise inflates
+    σ_x on the plateau (the median over the steps the exact run takes to reach the cliff), RMSProp's
+    steps along x on the plateau are shorter on average, and it reaches the cliff later than without
+    noise; on the cliff its largest step stays within 5% of the exact run's, about 3η."""
+    exact = descend(cliff, optim.LectureRMSProp(lr=0.1, alpha=0.9), cliff.start, 400)
+    first, _ = lesson.cliff_steps(cliff, exact)
+    exact_sigma = np.median(exact.sigma[:first, 0])
+    exact_dx = np.abs(np.diff(exact.params[:first + 1, 0])).mean()
+    exact_top = lesson._largest_cliff_step(cliff, exact)
+    assert first is not None and 2.5 < exact_top / 0.1 < 3.5
+    for seed in PANEL_SEEDS:
+        noisy = descend(cliff, optim.LectureRMSProp(lr=0.1, alpha=0.9), cliff.start, 400, noise=_noise(1.0),
+                        seed=seed)
+        enter, leave = lesson.cliff_steps(cliff, noisy)
+        assert enter is not None and leave is not None and enter > first, (seed, enter, first)
+        assert np.median(noisy.sigma[:first, 0]) > exact_sigma, seed
+        assert np.abs(np.diff(noisy.params[:enter + 1, 0])).mean() < exact_dx, seed
+        assert abs(lesson._largest_cliff_step(cliff, noisy) / exact_top - 1) < 0.05, seed
+
+
+def test_try_line_is_in_the_notebook():
+    text = " ".join(notebook_text.markdown("03_rmsprop").values())
+    assert "**Try, with noise:**" in text and "100%" in text and "α = 0.9" in text
+
+
+# ---------------------------------------------------------------------------------------
 # Exercise checks
 
 def test_check_sigma_update():

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from rugged import descend, nets, optim, surfaces, widgets
+from rugged import descend, nets, optim, plots, surfaces, widgets
 from rugged.curvature import EIG_TOL, find_critical_point, find_critical_points, minimum_ratio
 from rugged.lessons import stalls as lesson
 
@@ -401,6 +401,148 @@ def test_panel_status_reads_the_factors():
     assert "1 − ηλ_max = -0.9980" in panel.message and "distance to ★ 6.68" in panel.message
     panel.set(eta=1e-8)
     assert "1 − ηλ_min = 1 − 1e-09" in panel.message
+
+
+# ---------------------------------------------------------------------------------------
+# The panel's gradient noise: the controls, the path it draws, and the claims of its Try line
+
+PANEL_SEEDS = range(widgets.MAX_SEED + 1)      # every seed the panel offers
+TRY_STEPS = 10_000                             # the Try line's number of steps
+
+
+def _ravine_noise(share):
+    surface = surfaces.ravine()
+    return share * float(np.linalg.norm(surface.grad(np.array(surface.start))))
+
+
+def _drawn(panel):
+    """The panel's path on the contour (thinned as drawn) and its loss and ‖g‖ lines."""
+    path_line, loss_line, grad_line = panel._animated[3], panel._animated[-2], panel._animated[-1]
+    return path_line.get_xydata(), loss_line.get_ydata(), grad_line.get_ydata()
+
+
+def test_the_seed_is_enabled_only_with_noise():
+    panel = lesson.ravine_panel()
+    assert panel.controls["seed"].disabled and "exact gradient" in panel.controls["seed"].tooltip
+    assert "noise" not in panel.message and [label for label, _ in panel.controls["noise"].options][:3] == \
+        ["0%", "1%", "2%"]
+    panel.set(noise=0.05, seed=4)
+    assert not panel.controls["seed"].disabled and "seed" in panel.controls["seed"].tooltip
+    assert panel.message.startswith("noise s = 7.99 (5% of ‖∇L(θ⁰)‖), seed 4: 1 − ηλ_min = 0.9990")
+    assert "hovers at L − L* ≈" in panel.message and "last 75 steps" in panel.message
+    assert "noise 5%" in panel.figure.axes[0].get_title()
+    panel.set(noise=0.0)
+    assert panel.controls["seed"].disabled and "noise" not in panel.message
+    with pytest.raises(ValueError, match="Invalid seed: 3; the seed draws the gradient noise"):
+        lesson.ravine_panel(seed=3)
+    with pytest.raises(ValueError, match="Invalid noise: 2"):
+        panel.set(noise=2)
+    with pytest.raises(ValueError, match="Invalid seed: 21"):
+        panel.set(seed=21)
+    plt.close("all")
+
+
+@pytest.mark.parametrize("noise, seed, steps", [(0.01, 0, 300), (0.05, 7, 10_000), (1.0, 20, 100_000)])
+def test_the_panels_noisy_path_is_descends(ravine, noise, seed, steps):
+    eta = 10 ** -2.5                       # no bounce (ηλ_max < 1): the path is drawn as a line
+    panel = lesson.ravine_panel(eta=eta, steps=steps, noise=noise, seed=seed)
+    path = descend(ravine, optim.GD(lr=eta), ravine.start, steps, noise=_ravine_noise(noise), seed=seed)
+    keep = plots.thin(len(path.params), keep=2000)
+    xy, loss, grad = _drawn(panel)
+    np.testing.assert_array_equal(xy, path.params[keep])
+    np.testing.assert_array_equal(loss, path.loss[keep])
+    np.testing.assert_array_equal(grad, path.grad_norm[keep])
+    tail, level = widgets.hovering(path.gap(ravine), steps // 4)
+    assert f"GD hovers at L − L* ≈ {level:.3g} (median of its last {tail:,} steps)" in panel.message
+    exact = descend(ravine, optim.GD(lr=eta), ravine.start, steps)
+    assert not np.array_equal(xy, exact.params[keep])
+    plt.close("all")
+
+
+@pytest.mark.parametrize("eta, steps", [(10 ** -2.5, 300), (1e-7, 100_000)])
+def test_noise_0_is_the_exact_panel(ravine, eta, steps):
+    panel = lesson.ravine_panel(eta=eta, steps=steps)
+    panel.set(noise=0.2, seed=5)
+    panel.set(noise=0.0)                   # back to the exact gradient: the old panel's path and status
+    path = descend(ravine, optim.GD(lr=eta), ravine.start, steps)
+    keep = plots.thin(len(path.params), keep=2000)
+    xy, loss, grad = _drawn(panel)
+    np.testing.assert_array_equal(xy, path.params[keep])
+    np.testing.assert_array_equal(grad, path.grad_norm[keep])
+    x, y = path.endpoint
+    assert f"(x, y) = ({x:.3f}, {y:+.3f}), distance to ★ {path.distance(ravine.minima[0]):.3g}" in panel.message
+    plt.close("all")
+
+
+def test_the_bouncing_band_and_divergence_with_noise():
+    panel = lesson.ravine_panel(noise=0.05, seed=2)          # η = 10⁻²: drawn as a band
+    band = panel._animated[0]
+    assert len(band.get_xy()) > 10 and not panel.error
+    panel.set(eta=0.1)
+    assert panel.message.startswith("noise s = 7.99 (5% of ‖∇L(θ⁰)‖), seed 2: GD with η = 1.00e-01 diverged")
+    plt.close("all")
+
+
+def test_noisy_status_keeps_to_two_lines():
+    from test_backrow import _wrapped_lines, mode
+    with mode(True):
+        panel = lesson.ravine_panel(noise=1.0, seed=20)
+        for eta, steps in [(1e-8, 10), (1e-2, 300), (10 ** -2.3, 100_000), (0.1, 300)]:
+            for noise in (0.01, 1.0):
+                panel.set(eta=eta, steps=steps, noise=noise)
+                assert panel.message.startswith("noise s = ") and not panel.error, panel.message
+                assert _wrapped_lines(panel.message) <= 2, panel.message
+    plt.close("all")
+
+
+def p95_of_moves(panel, moves):
+    """The 95th percentile of the CPU seconds `panel.set(**values)` takes, over `moves`."""
+    import time
+    times = []
+    for values in moves:
+        start = time.process_time()
+        panel.set(**values)
+        times.append(time.process_time() - start)
+    plt.close("all")
+    return np.percentile(times, 95)
+
+
+def test_noisy_panel_moves_are_fast():
+    moves = [dict(eta=0.01 * (1 - k / 100), noise=noise, seed=k % 5)
+             for k, noise in enumerate([0.01, 0.02, 0.05, 0.1, 0.2] * 3)]
+    assert p95_of_moves(lesson.ravine_panel(noise=0.01), moves) < 0.25   # the target is 0.1 s; a shared machine is noisy
+
+
+def _hover(eta, share, steps=TRY_STEPS):
+    """For each seed of the panel: where GD hovers (the panel's median L − L* over the last quarter)
+    and the median of the noisy ‖g^t‖ it steps with over the same steps."""
+    surface = surfaces.ravine()
+    starts = np.array([surface.start] * len(PANEL_SEEDS))
+    path = descend(surface, optim.GD(lr=eta), starts, steps, noise=_ravine_noise(share), seed=list(PANEL_SEEDS))
+    tail = steps // 4
+    return np.median(path.gap(surface)[-tail:], axis=0), np.median(path.grad_norm[-tail:], axis=0)
+
+
+@pytest.mark.parametrize("small", [5e-3, 10 ** -2.3])       # the slider's stop nearest 5·10⁻³, and 5·10⁻³
+def test_try_with_noise_the_bouncing_eta_hovers_far_higher(ravine, small):
+    """01's Try line: at 10,000 steps, without noise η = 10⁻² ends lower than η = 5·10⁻³; with 1% noise
+    it hovers more than ten times higher for every seed (its steep factor −0.998 keeps the noise fed
+    into y; at 5·10⁻³ the steep factor is about 0). And the ‖g^t‖ that GD steps with scatters
+    about √2·s, the size of the noise (median within 10%), while its loss is below 10⁻³ of the start's."""
+    exact_big = descend(ravine, optim.GD(lr=1e-2), ravine.start, TRY_STEPS).gap(ravine)[-1]
+    exact_small = descend(ravine, optim.GD(lr=small), ravine.start, TRY_STEPS).gap(ravine)[-1]
+    assert exact_big < exact_small
+    big, _ = _hover(1e-2, 0.01)
+    low, grad = _hover(small, 0.01)
+    assert np.all(big > 10 * low), big / low
+    s = _ravine_noise(0.01)
+    assert np.all(np.abs(grad / (np.sqrt(2) * s) - 1) < 0.1), grad / (np.sqrt(2) * s)
+    assert np.all(low < 1e-3 * (ravine.loss(np.array(ravine.start)) - ravine.min_loss))
+
+
+def test_try_line_is_in_the_notebook():
+    text = " ".join(notebook_text.markdown("01_critical_points").values())
+    assert "**Try, with noise:**" in text and "10,000 steps" in text and "1%" in text
 
 
 # ---------------------------------------------------------------------------------------

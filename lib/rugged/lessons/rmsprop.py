@@ -428,17 +428,24 @@ def step_bound_table(surface, eta, alphas=CLIFF_ALPHAS, steps=4000):
 # The panel: α and η on the plateau-and-cliff surface
 
 @widgets.register("03 rmsprop")
-def rmsprop_panel(alpha=0.9, eta=0.1, steps=400):
+def rmsprop_panel(alpha=0.9, eta=0.1, steps=400, noise=0.0, seed=0):
     """Panel: α (slider) and η (log slider) → RMSProp's path on the plateau and cliff, its σ_x^t
     and its step |x^{t+1} − x^t|, with Adagrad at the same η as the reference.
 
     The α slider stops at values evenly spaced in log(1 − α), from 0.5 to 0.999 (0.5, 0.7, 0.8,
     0.85, 0.9, …, 0.99, …, 0.999), so each of 0.5, 0.9, 0.99, 0.999 is one stop; a value outside
     a control's range is a ValueError.
+
+    noise, seed: the gradient noise of 04's panel (`widgets.noise_controls`): s as a share of
+    ‖∇L(θ⁰)‖ (0: the exact gradient) and the seed of its draw, `descend(noise=s, seed=seed)`; the
+    seed is disabled at noise 0. Adagrad runs with the same noise and seed, so the comparison
+    stays fair. With noise the status line gives where RMSProp hovers at its end (the median
+    L − L* over its last quarter, `widgets.hovering`).
     """
     steps = widgets.check_number("steps", steps, 10, 5000, integer=True)
     controls = dict(alpha=widgets.StopSlider("α", alpha, widgets.forgetting_stops(0.5, 0.999)),
-                    eta=widgets.log_slider("η", eta, -3, 0, readout_format=".2g"))
+                    eta=widgets.log_slider("η", eta, -3, 0, readout_format=".2g"),
+                    **widgets.noise_controls(noise, seed))
     surface = surfaces.plateau_cliff()
     # on a slide the panel's controls and status line sit above the figure: a flatter figure leaves them room
     fig, unused = plots.new_figure(static=False, figsize=(10, 3.4 if style.is_lecture() else 5))
@@ -474,12 +481,14 @@ def rmsprop_panel(alpha=0.9, eta=0.1, steps=400):
     sigma_ax.tick_params(labelbottom=False)
     path_ax.legend(loc="lower left", fontsize="small")
     path_ax.set_title(f"{steps} steps from ●")
-    adagrad = widgets.Runs(lambda eta, n: descend(surface, optim.LectureAdagrad(lr=eta), surface.start, n),
-                           steps, size=1)
+    adagrad = widgets.Runs(lambda key, n: descend(surface, optim.LectureAdagrad(lr=key[0]), surface.start, n,
+                                                  noise=key[1], seed=key[2]), steps, size=1)
 
-    def draw(alpha, eta):
-        reference = adagrad(eta, steps)
-        path = descend(surface, optim.LectureRMSProp(lr=eta, alpha=alpha), surface.start, steps)
+    def draw(alpha, eta, noise, seed):
+        widgets.show_noise(controls, noise)
+        s, seed = widgets.noise_setting(surface, noise, seed)
+        reference = adagrad((eta, s, seed), steps)
+        path = descend(surface, optim.LectureRMSProp(lr=eta, alpha=alpha), surface.start, steps, noise=s, seed=seed)
         widgets.set_path(ada_path, reference)
         widgets.set_path(rms_path, path, rms_ends)
         widgets.set_curve(ada_sigma, reference.sigma[:, 0])
@@ -492,8 +501,19 @@ def rmsprop_panel(alpha=0.9, eta=0.1, steps=400):
             span.set_x(enter if enter is not None else steps)
             span.set_width(0 if enter is None else (leave if leave is not None else steps) - enter)
         problem = widgets.diverged_message(path, f"RMSProp with α = {alpha:.4g}, η = {eta:.2g}")
+        prefix = "" if s is None else widgets.noise_text(noise, s, seed) + ", for both: "
         if problem:
-            return problem
+            return prefix + problem
+        leaves = path.leaves(surface.window) is not None
+        if s is not None:
+            cliff = "RMSProp never reaches the cliff" if enter is None else f"RMSProp on the cliff from step {enter}"
+            if enter is not None and leave is not None:
+                ref_step = _largest_cliff_step(surface, reference) / eta
+                cliff += (f", largest step {_largest_cliff_step(surface, path) / eta:.2f}η (Adagrad "
+                          + (f"{ref_step:.2f}η)" if np.isfinite(ref_step) else "not across it)"))
+            tail, level = widgets.hovering(path.loss - surface.min_loss, max(steps // 4, 1))
+            return (f"{prefix}α = {alpha:.4g}, η = {eta:.2g}. {cliff}; median L − L* of its last {tail} steps "
+                    f"≈ {level:.2g}." + (" The path leaves the plot." if leaves else ""))
         reach, ref_reach = steps_to_x(surface, path), steps_to_x(surface, reference)
 
         def when(n):
@@ -505,7 +525,7 @@ def rmsprop_panel(alpha=0.9, eta=0.1, steps=400):
         elif enter is None:
             words.append("RMSProp never reaches the cliff")
         message = f"α = {alpha:.4g}, η = {eta:.2g}. " + "; ".join(words) + "."
-        if path.leaves(surface.window) is not None:
+        if leaves:
             message += " The path leaves the plotted window."
         return message
 

@@ -527,7 +527,7 @@ def factor(eta, lam):
 
 
 @widgets.register("01 ravine")
-def ravine_panel(eta=1e-2, steps=300, max_steps=100_000):
+def ravine_panel(eta=1e-2, steps=300, max_steps=100_000, noise=0.0, seed=0):
     """Panel: η on a log slider and the number of steps → GD's path on the ravine, its loss and
     gradient norm per step, and in the status line the two factors 1 − ηλ and the distance to ★.
 
@@ -538,12 +538,19 @@ def ravine_panel(eta=1e-2, steps=300, max_steps=100_000):
     slider move redraws only the lines, the markers and the title. A path that bounces from
     wall to wall (η > 1/λ_max) is drawn as the band it sweeps, as in the static figure
     (`plots.draw_band`). A value outside a control's range is a ValueError.
+
+    noise, seed: the gradient noise of 04's panel (`widgets.noise_controls`): s as a share of
+    ‖∇L(θ⁰)‖ (0: the exact gradient) and the seed of its draw, `descend(noise=s, seed=seed)`; the
+    seed is disabled at noise 0. The ‖g‖ line then shows the noisy gradients GD steps with, and
+    the status line gives where the run hovers at its end (the median L − L* over its last
+    quarter, `widgets.hovering`).
     """
     from matplotlib.colors import to_rgba
 
     max_steps = widgets.check_number("max_steps", max_steps, 10, 100_000, integer=True)
     controls = dict(eta=widgets.log_slider("η", eta, -8, -1, step=0.05, readout_format=".2e"),
-                    steps=widgets.int_slider("steps", steps, 10, max_steps, 10))
+                    steps=widgets.int_slider("steps", steps, 10, max_steps, 10),
+                    **widgets.noise_controls(noise, seed))
     surface = surfaces.ravine()
     lam_min, lam_max = surface.eigenvalues
     # on a slide the panel's controls and status line sit above the figure: a lower figure leaves them room
@@ -562,11 +569,14 @@ def ravine_panel(eta=1e-2, steps=300, max_steps=100_000):
     grad_ax.set_xlabel("step t + 1")
     loss_ax.set_title("loss and gradient norm", fontsize="medium")
     plots.plain_log_ticks(loss_ax, grad_ax)
-    runs = widgets.Runs(lambda eta, steps: descend(surface, optim.GD(lr=eta), surface.start, steps), max_steps)
+    runs = widgets.Runs(lambda key, steps: descend(surface, optim.GD(lr=key[0]), surface.start, steps,
+                                                   noise=key[1], seed=key[2]), max_steps)
 
-    def draw(eta, steps):
+    def draw(eta, steps, noise, seed):
         steps = int(steps)
-        path = runs(eta, steps)
+        widgets.show_noise(controls, noise)
+        s, seed = widgets.noise_setting(surface, noise, seed)
+        path = runs((eta, s, seed), steps)
         keep = plots.thin(len(path.params), keep=2000)
         widgets.set_path(path_line, path, ends)
         xy = path.params[:, :2]
@@ -583,11 +593,16 @@ def ravine_panel(eta=1e-2, steps=300, max_steps=100_000):
             path_line.set_data(xy[keep, 0], xy[keep, 1])
         widgets.set_curve(loss_line, path.loss[keep], keep + 1)
         widgets.set_curve(grad_line, path.grad_norm[keep], keep + 1)
-        contour.set_title(f"GD, η = {eta:.2e}: {steps:,} steps")
+        contour.set_title(f"GD, η = {eta:.2e}: {steps:,} steps" + (f", noise {100 * noise:.3g}%" if noise else ""))
         factors = f"1 − ηλ_{{min}} = {factor(eta, lam_min)}, 1 − ηλ_{{max}} = {factor(eta, lam_max)}"
         message = widgets.diverged_message(path, f"GD with η = {eta:.2e}")
+        prefix = "" if s is None else widgets.noise_text(noise, s, seed) + ": "
         if message:
-            return f"{message} ({factors}: |1 − ηλ_{{max}}| > 1, every step makes |y| larger)"
+            return f"{prefix}{message} ({factors}: |1 − ηλ_{{max}}| > 1, every step makes |y| larger)"
+        if s is not None:
+            tail, level = widgets.hovering(path.gap(surface), max(steps // 4, 1))
+            return (f"{prefix}{factors}; after {path.steps:,} steps GD hovers at L − L* ≈ {level:.3g} "
+                    f"(median of its last {tail:,} steps)")
         x, y = path.endpoint
         return (f"{factors}; after {path.steps:,} steps (x, y) = ({x:.3f}, {y:+.3f}), "
                 f"distance to ★ {path.distance(surface.minima[0]):.3g}, ‖g‖ {path.grad_norm[-1]:.3g}")
