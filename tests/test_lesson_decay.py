@@ -63,6 +63,25 @@ def test_every_burst_follows_an_unstable_step(pokemon, lecture):
     assert np.all(stability[bursts.ends[:-1]] < 2)
 
 
+def test_warning_table_and_its_verdict_for_a_slide(pokemon, lecture, capsys):
+    """The slide's verdict line is the table's last line, and says False when a burst starts
+    while λ_max(D^t H) is below 2."""
+    bursts = runner.bursts(lecture, pokemon)
+    stability = stability_number(lecture, pokemon)
+    lesson.warning_table(stability, bursts)
+    whole = capsys.readouterr().out
+    lesson.warning_table(stability, bursts, verdict=False)
+    table = capsys.readouterr().out
+    lesson.warning_verdict(stability, bursts)
+    verdict = capsys.readouterr().out
+    assert table + verdict == whole and len(verdict.splitlines()) == 1 and len(table.splitlines()) == 7
+    assert verdict == f"every one of the {len(bursts)} bursts starts after λ_max(D^t H) rose above 2: True\n"
+    calm = stability.copy()
+    calm[bursts.starts[3] - 1] = 1.0                     # burst 4 starts from a stable step
+    lesson.warning_verdict(calm, bursts)
+    assert capsys.readouterr().out.rstrip().endswith(": False")
+
+
 def test_stability_number_is_the_spectrum_of_DH(pokemon, lecture):
     t = 700
     D = np.diag(lecture.step_size[t])
@@ -105,6 +124,23 @@ def test_decayed_lecture_adagrad_is_torch_adagrad(pokemon, decayed):
     torch_form = descend(pokemon, optim.Adagrad(lr=1.0, eps=0), pokemon.start, N)
     relative = np.abs(decayed.params - torch_form.params) / np.abs(torch_form.params)
     assert relative.max() < 1e-12
+
+
+def test_parity_table_and_its_gap_for_a_slide(pokemon, decayed, capsys):
+    """The slide's gap line is the table's last line; a run that differs shows its gap."""
+    torch_form = descend(pokemon, optim.Adagrad(lr=1.0, eps=0), pokemon.start, 1000)
+    lesson.parity_table(decayed, torch_form, shown=(0, 1, 10))
+    whole = capsys.readouterr().out
+    lesson.parity_table(decayed, torch_form, shown=(0, 1, 10), verdict=False)
+    table = capsys.readouterr().out
+    lesson.parity_gap(decayed, torch_form)
+    gap = capsys.readouterr().out
+    assert table + gap == whole and len(table.splitlines()) == 5
+    assert gap == "largest relative gap over all 1,001 points: < 1e-12 (rounding)\n"
+    other = descend(pokemon, optim.Adagrad(lr=1.1, eps=0), pokemon.start, 1000)
+    lesson.parity_gap(decayed, other)
+    expected = runner.relative_error(decayed.params[:1001], other.params)
+    assert expected > 1e-6 and capsys.readouterr().out.rstrip().endswith(f"points: {expected:.1e}")
 
 
 def test_torch_adagrad_reaches_the_minimum_in_the_lectures_100000_steps(pokemon):

@@ -118,6 +118,22 @@ def test_chi_model_matches_monte_carlo(monte_carlo, capsys):
     assert chi_variance(lesson.rho_inf())[0] == pytest.approx(2.506e-4, rel=1e-3)
 
 
+def test_variance_table_and_its_verdict_for_a_slide(monte_carlo, capsys):
+    """The slide's line is the table's last line, from the same gaps."""
+    _, adam, radam = monte_carlo
+    lesson.variance_table(adam, radam, chi_variance)
+    whole = capsys.readouterr().out
+    lesson.variance_table(adam, radam, chi_variance, verdict=False)
+    table = capsys.readouterr().out
+    lesson.model_verdict(adam, chi_variance)
+    verdict = capsys.readouterr().out
+    assert table + verdict == whole and len(verdict.splitlines()) == 1
+    assert "the χ² model against the Monte Carlo" not in table
+    gap = lesson.model_gap(adam, chi_variance)
+    lesson.model_verdict(adam, chi_variance, close_from=2)
+    assert f"within ±{np.max(np.abs(gap[2:])):.1%} for t = 2 … 49" in capsys.readouterr().out
+
+
 def test_chi_variance_is_the_variance_of_sqrt_rho_over_chi_square():
     """The formula against a direct Monte Carlo of ψ = sqrt(ρ/χ²_ρ) and against the known E[ψ²]."""
     rng = np.random.default_rng(3)
@@ -348,6 +364,22 @@ def test_noise_table_rows_and_the_step_size_variant(noisy, capsys):
     assert max(len(line) for line in out.splitlines()) <= 92          # no wrapping on a slide
     lesson.noise_table(noisy, lambda path: path.step_size, NOISY_ETA)
     assert capsys.readouterr().out == out
+
+
+def test_noise_table_and_its_verdict_for_a_slide(noisy, capsys):
+    """The slide's two lines are the table's last two; they say no where the spread with
+    warmup is not below Adam's."""
+    lesson.noise_table(noisy, adaptive_steps, NOISY_ETA)
+    whole = capsys.readouterr().out
+    lesson.noise_table(noisy, adaptive_steps, NOISY_ETA, verdict=False)
+    table = capsys.readouterr().out
+    lesson.noise_verdict(noisy, adaptive_steps, NOISY_ETA)
+    verdict = capsys.readouterr().out
+    assert table + verdict == whole and len(verdict.splitlines()) == 2
+    assert verdict.startswith("spread with warmup below without at every t = 0 … 29: b yes, w yes")
+    swapped = {"Adam": noisy["Adam + warmup"], "Adam + warmup": noisy["Adam"]}
+    lesson.noise_verdict(swapped, adaptive_steps, NOISY_ETA)
+    assert ": b no, w no" in capsys.readouterr().out
 
 
 def test_noise_figure(noisy):

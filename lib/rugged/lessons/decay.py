@@ -44,12 +44,21 @@ def crossings(stability, bursts):
 GAP_FLOOR = 1e-10   # below this, L − L* is float64 rounding of a loss near 1e5
 
 
-def warning_table(stability, bursts, shown=6):
-    """Print, for the first bursts, when λ_max(D^t H) rose above 2 and when the burst began."""
+def warning_table(stability, bursts, shown=6, *, verdict=True):
+    """Print, for the first bursts, when λ_max(D^t H) rose above 2 and when the burst began;
+    then, unless `verdict` is False, `warning_verdict`'s line."""
     rose = crossings(stability, bursts)
     print(f"{'burst':>5s}  {'λ_max(D^t H) > 2 from t':>24s}  {'burst starts at t':>17s}  {'steps between':>13s}")
     for k, (r, s) in enumerate(zip(rose[:shown], bursts.starts[:shown]), 1):
         print(f"{k:5d}  {r:24,d}  {s:17,d}  {s - r:13,d}")
+    if verdict:
+        warning_verdict(stability, bursts)
+
+
+def warning_verdict(stability, bursts):
+    """Print whether every burst starts after λ_max(D^t H) rose above 2 (and is still above 2
+    at the step before it): the last line of `warning_table`, for a slide."""
+    rose = crossings(stability, bursts)
     print(f"every one of the {len(bursts)} bursts starts after λ_max(D^t H) rose above 2: "
           f"{bool(np.all(rose < bursts.starts) and np.all(stability[bursts.starts - 1] > 2))}")
 
@@ -223,16 +232,24 @@ def gallery_table(surface, runs):
               f"{gap_text(path, surface):>10s}")
 
 
-def parity_table(lecture, torch_form, shown=(0, 1, 2, 10, 1000)):
-    """θ^t of two runs side by side at a few steps, then the largest absolute and relative
-    gap over every point both runs have."""
+def parity_table(lecture, torch_form, shown=(0, 1, 2, 10, 1000), *, verdict=True):
+    """θ^t of two runs side by side at a few steps; then, unless `verdict` is False,
+    `parity_gap`'s line."""
     n = min(len(lecture.params), len(torch_form.params))
     a_all, b_all = lecture.params[:n], torch_form.params[:n]
     print(f"{'t':>7s}  {'lecture + η/sqrt(t+1)':>30s}  {'Adagrad(lr=1, eps=0)':>30s}")
     for t in (*shown, n - 1):
         a, b = a_all[t], b_all[t]
         print(f"{t:7,d}  ({a[0]:12.6f}, {a[1]:10.6f})  ({b[0]:12.6f}, {b[1]:10.6f})")
-    relative = runner.relative_error(a_all, b_all)
+    if verdict:
+        parity_gap(lecture, torch_form)
+
+
+def parity_gap(lecture, torch_form):
+    """Print the largest relative gap between two runs over every point both have: the last
+    line of `parity_table`, for a slide."""
+    n = min(len(lecture.params), len(torch_form.params))
+    relative = runner.relative_error(lecture.params[:n], torch_form.params[:n])
     shown_gap = "< 1e-12 (rounding)" if relative < 1e-12 else f"{relative:.1e}"
     print(f"largest relative gap over all {n:,} points: {shown_gap}")
 

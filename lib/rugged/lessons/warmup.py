@@ -266,10 +266,12 @@ def model_gap(adam, chi_variance, beta2=0.999):
     return chi_variance(rho_at(np.arange(len(adam)), beta2)) / adam.var(axis=1) - 1
 
 
-def variance_table(adam, radam, chi_variance, beta2=0.999, shown=(0, 1, 2, 3, 4, 5, 6, 9, 19, 49), close_from=5):
+def variance_table(adam, radam, chi_variance, beta2=0.999, shown=(0, 1, 2, 3, 4, 5, 6, 9, 19, 49), close_from=5,
+                   *, verdict=True):
     """Print, for a few t (from 0, torch's step k = t + 1): ρ^t, the Monte-Carlo Var[1/σ^t] of
     Adam, the χ² model's value and how far it is from the Monte Carlo, r and the Monte-Carlo
-    Var[1/σ^t] of RAdam (rectified; '–' while torch does not rectify). Then the largest gap
+    Var[1/σ^t] of RAdam (rectified; '–' while torch does not rectify), and the model's
+    long-run value. Then, unless `verdict` is False, `model_verdict`'s line: the largest gap
     between model and Monte Carlo from t = `close_from` on. chi_variance: see `model_gap`."""
     t = np.arange(len(adam))
     rho = rho_at(t, beta2)
@@ -288,6 +290,15 @@ def variance_table(adam, radam, chi_variance, beta2=0.999, shown=(0, 1, 2, 3, 4,
               f"{r_text:>8s} {(f'{var_radam[i]:.4g}' if rect else '– (SGD step)'):>17s}")
     print(f"(k = t + 1: torch's step.) long run (ρ∞ = {rho_inf(beta2):.0f}): χ² model Var[1/σ] = "
           f"{chi_variance(rho_inf(beta2))[0]:.4g}")
+    if verdict:
+        model_verdict(adam, chi_variance, beta2, close_from)
+
+
+def model_verdict(adam, chi_variance, beta2=0.999, close_from=5):
+    """Print how far the χ² model is from the Monte Carlo at t = 2, and at most from
+    t = `close_from` on: the last line of `variance_table`, for a slide. chi_variance: see
+    `model_gap`."""
+    gap = model_gap(adam, chi_variance, beta2)
     later = np.abs(gap[close_from:])
     print(f"the χ² model against the Monte Carlo: {gap[2]:+.1%} at t = 2; within ±{later.max():.1%} "
           f"for t = {close_from} … {len(adam) - 1}")
@@ -429,19 +440,20 @@ def _noisy_parts(runs, adaptive_steps, eta, beta2):
     return t, factor, r, adam, warm
 
 
-def noise_table(runs, adaptive_steps, eta, names=("b", "w"), shown=(0, 1, 2, 3, 5, 9, 19, 29), beta2=0.999):
+def noise_table(runs, adaptive_steps, eta, names=("b", "w"), shown=(0, 1, 2, 3, 5, 9, 19, 29), beta2=0.999,
+                *, verdict=True):
     """Print, for a few t (from 0): the warmup's factor η^t/η, RAdam's r^t (torch rectifies from
     t = 5), how unreliable Adam's 1/σ_i^t is (standard deviation over the seeds ÷ mean), the
     spread (standard deviation over the seeds) of the step η^t/σ_i^t with warmup ÷ without,
-    and the same ratio for 1/σ_i^t alone (the first ratio ÷ η^t/η). Then whether the spread
-    with warmup is below the spread without at every t, and r^t below η^t/η.
+    and the same ratio for 1/σ_i^t alone (the first ratio ÷ η^t/η). Then, unless `verdict` is
+    False, `noise_verdict`'s two lines.
 
     runs: {"Adam": Path, "Adam + warmup": Path}, minibatch runs over many seeds (one per start);
     adaptive_steps(path): η^t/σ_i^t, shape (steps, seeds, d) (the notebook's teaching function).
     """
     t, factor, r, adam, warm = _noisy_parts(runs, adaptive_steps, eta, beta2)
     relative = adam.std(axis=1) / adam.mean(axis=1)          # η^t cancels: the spread of 1/σ_i^t
-    ratio = warm.std(axis=1) / adam.std(axis=1)
+    ratio = _spread_ratio(adam, warm)
     alone = ratio / factor[:, None]
     d = adam.shape[-1]
     group = 9 * d
@@ -454,6 +466,22 @@ def noise_table(runs, adaptive_steps, eta, names=("b", "w"), shown=(0, 1, 2, 3, 
         r_text = f"{r[i]:.4f}" if np.isfinite(r[i]) else "–"
         print(f"{i:4d}{factor[i]:8.4f}{r_text:>8s}"
               + "".join("  " + "".join(f"{x:9.4f}" for x in row) for row in (relative[i], ratio[i], alone[i])))
+    if verdict:
+        noise_verdict(runs, adaptive_steps, eta, names, beta2)
+
+
+def _spread_ratio(adam, warm):
+    """The spread (standard deviation over the seeds) of η^t/σ_i^t with warmup ÷ without."""
+    return warm.std(axis=1) / adam.std(axis=1)
+
+
+def noise_verdict(runs, adaptive_steps, eta, names=("b", "w"), beta2=0.999):
+    """Print whether the spread of η^t/σ_i^t with warmup is below the spread without at every
+    t, and RAdam's r^t below the warmup's η^t/η wherever torch rectifies: the last two lines of
+    `noise_table`, for a slide. runs, adaptive_steps: see `noise_table`."""
+    t, factor, r, adam, warm = _noisy_parts(runs, adaptive_steps, eta, beta2)
+    ratio = _spread_ratio(adam, warm)
+    d = adam.shape[-1]
     below = ", ".join(f"{n} {'yes' if np.all(ratio[:, k] < 1) else 'no'}" for k, n in enumerate(names[:d]))
     print(f"spread with warmup below without at every t = 0 … {t[-1]}: {below} (largest ratio {ratio.max():.4f})")
     rect = np.isfinite(r)
@@ -483,7 +511,7 @@ def noise_figure(runs, adaptive_steps, eta, names=("b", "w"), band=(0.05, 0.95),
         ax.set_title(f"step of {names[i]}: median, {low:.0%}–{high:.0%} band", fontsize="medium")
     axes[0].legend(fontsize="small", loc="lower right")
     right = axes[2]
-    ratio = warm.std(axis=1) / adam.std(axis=1)
+    ratio = _spread_ratio(adam, warm)
     for i, marker in zip(range(adam.shape[-1]), "os"):
         right.plot(t, ratio[:, i], marker, color=ADAM, markersize=5, mfc="none" if i else ADAM,
                    label=f"spread ratio, {names[i]}")
