@@ -57,7 +57,8 @@ LECTURE_DPI = 100
 # raised for the back row of a lecture hall, for the notebooks on the page. Printed output is
 # 16 px, so that a printed table of up to about 120 characters a line fits a 1280-px slide
 # without wrapping in the middle of a number. On a slide the cells' prompts are hidden (their
-# numbers would be cut at the slide's edge), so is RISE's big "?" button (it covers the text
+# numbers would be cut at the slide's edge; a figure stays as wide as it was beside them), so
+# is RISE's big "?" button (it covers the text
 # of a full slide; docs/presenting.md lists the slideshow's keys), and on a larger screen the
 # slide's content is zoomed as a whole (1.25× from 1600×900, 1.5× from 1920×1080, 2× from 2560×1440), so a
 # slide made for 1280×720 looks the same, only larger.
@@ -80,6 +81,7 @@ LECTURE_CSS = """
 .jp-Notebook .widget-html-content, .jp-Notebook .widget-label { font-size: var(--jp-widgets-font-size); }
 .jp-Notebook .jupyter-widgets .widget-slider .noUi-handle:focus { outline: 3px solid #0072B2; }
 .reveal .jp-InputPrompt, .reveal .jp-OutputPrompt { display: none !important; }
+.reveal .jp-RenderedImage img { max-width: min(100%, 1080px) !important; }
 #help-b { display: none !important; }
 @media (min-width: 1600px) and (min-height: 900px) { .reveal .slides section:not(.stack) > * { zoom: 1.25; } }
 @media (min-width: 1920px) and (min-height: 1080px) { .reveal .slides section:not(.stack) > * { zoom: 1.5; } }
