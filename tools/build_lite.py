@@ -16,7 +16,12 @@ that reaches the site is checked:
 - the course itself is built from this checkout as a wheel.
 
 The site's lock lists only what is shipped, so the kernel never reaches for a CDN or PyPI, and
-the course package is loaded when the kernel starts (no `%pip install` cell). The notebooks are
+the course package is loaded when the kernel starts (no `%pip install` cell). So are the packages
+the kernel itself installs one by one at start (`kernel` in `lite/pyodide.json`): Pyodide then
+fetches and installs everything in one go. Pyodide ships Python sources only, which every page
+load compiles again; the build adds bytecode, compiled by a CPython of the site's Python version,
+to the standard library and to the packages started with the kernel (`bytecode`), keeping their
+sources. Those files, like the course wheel, are made here and the lock carries their sha256. The notebooks are
 copied with the Pyodide kernel's name as their kernel. The output folder is a static site: serve
 it with any web server (`python -m http.server -d build/lite`) and open
 `lab/index.html?path=notebooks/00_index.ipynb`.
@@ -32,6 +37,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import warnings
 import zipfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -145,11 +151,14 @@ def pyodide(site, env, spec, cache):
     extra = {name: (wheel(env, item["requirement"], item["sha256"], cache), item)
              for name, item in spec["pure"].items()}
     extra[spec["course"]["name"]] = (course_wheel(env, cache), spec["course"])
+    for name, item in spec["kernel"]["wheels"].items():        # the kernel's own, from its labextension
+        extra[normal(name)] = (checked(site / spec["kernel"]["folder"] / item["file"], item["sha256"], item["file"]), item)
     for name, (path, item) in extra.items():
         shutil.copy(path, target / path.name)
         shipped[name] = {"name": name, "version": path.name.split("-")[1], "file_name": path.name,
                          "install_dir": "site", "sha256": sha256(path), "package_type": "package",
                          "imports": item["imports"], "depends": item["depends"], "unvendored_tests": False}
+    bytecode(target, shipped, official["info"]["python"], spec["bytecode"], cache)
     for name, entry in shipped.items():
         missing = [d for d in entry["depends"] if normal(d) not in shipped]
         if missing:
@@ -157,6 +166,109 @@ def pyodide(site, env, spec, cache):
     lock = {"info": official["info"], "packages": dict(sorted(shipped.items()))}
     (target / "pyodide-lock.json").write_text(json.dumps(lock, indent=1))
     return lock
+
+
+def python_for(version):
+    """A CPython of the site's Python version (major.minor), to compile its bytecode; None without one."""
+    candidates = sorted(pathlib.Path.home().glob(f".pyenv/versions/{version}*/bin/python{version}"), reverse=True)
+    candidates += [shutil.which(f"python{version}")]
+    for candidate in filter(None, candidates):
+        found = subprocess.run([str(candidate), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                               capture_output=True, text=True)
+        if found.returncode == 0 and found.stdout.strip() == version:
+            return candidate
+    return None
+
+
+def compile_jobs(jobs):
+    """Run by the site's Python: for each {source, target, kind, prefix}, `target` is `source` plus
+    unchecked-hash .pyc files (a wheel: __pycache__/NAME.TAG.pyc, listed in RECORD; the standard
+    library's zip: NAME.pyc beside NAME.py, where zipimport looks), compiled as if from `prefix`/path."""
+    import importlib._bootstrap_external as bootstrap
+    import importlib.util
+
+    tag = sys.implementation.cache_tag
+    for job in jobs:
+        added = {}
+        with zipfile.ZipFile(job["source"]) as source:
+            entries = [(info, source.read(info.filename)) for info in source.infolist()]
+        for info, data in entries:
+            folder, _, name = info.filename.rpartition("/")
+            if not name.endswith(".py") or (job["kind"] == "wheel" and ".data/" in info.filename):
+                continue
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    code = compile(data, f"{job['prefix']}/{info.filename}", "exec", dont_inherit=True)
+            except (SyntaxError, ValueError):
+                continue                        # never importable as it is: leave it to fail as it would
+            pyc = bootstrap._code_to_hash_pyc(code, importlib.util.source_hash(data), checked=False)
+            if job["kind"] == "wheel":
+                added[f"{folder + '/' if folder else ''}__pycache__/{name[:-3]}.{tag}.pyc"] = (info, pyc)
+            else:
+                added[info.filename + "c"] = (info, pyc)
+        target = pathlib.Path(job["target"])
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+            for info, data in entries:
+                if job["kind"] == "wheel" and info.filename.endswith(".dist-info/RECORD"):
+                    data = data + "".join(f"{name},,\n" for name in added).encode()
+                out.writestr(info, data)
+            for name, (info, pyc) in added.items():
+                entry = zipfile.ZipInfo(name, info.date_time)
+                entry.external_attr, entry.compress_type = info.external_attr, zipfile.ZIP_DEFLATED
+                out.writestr(entry, pyc)
+
+
+def with_bytecode(python, python_version, files, cache):
+    """{path: kind} → {path: the same file with bytecode added}, cached by the source's sha256."""
+    folder = cache / "bytecode"
+    folder.mkdir(parents=True, exist_ok=True)
+    version = subprocess.run([str(python), "-c", "import importlib.util; print(importlib.util.MAGIC_NUMBER.hex())"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    done, jobs = {}, []
+    for path, kind in files.items():
+        target = folder / f"{sha256(path)}-{version}{path.suffix}"
+        done[path] = target
+        if not target.exists():
+            prefix = (f"/lib/python{python_version.replace('.', '')}.zip" if kind == "stdlib"
+                      else f"/lib/python{python_version}/site-packages")
+            jobs.append({"source": str(path), "target": str(target) + ".part", "kind": kind, "prefix": prefix})
+    if jobs:
+        print(f"+ compiling the bytecode of {len(jobs)} files with {python}", flush=True)
+        subprocess.run([str(python), __file__, "--compile-jobs", "-"], input=json.dumps(jobs), text=True, check=True)
+        for job in jobs:
+            pathlib.Path(job["target"]).rename(job["target"].removesuffix(".part"))
+    return done
+
+
+def bytecode(target, shipped, python_version, spec, cache):
+    """Add bytecode to the standard library and the packages of `spec` in `target`; update their sha256."""
+    version = ".".join(python_version.split(".")[:2])
+    python = python_for(version)
+    if python is None:
+        print(f"build_lite: no Python {version} found (pyenv or python{version} on PATH): the site ships "
+              f"sources only, and every page load compiles them", flush=True)
+        return
+    files = {target / "python_stdlib.zip": "stdlib"} if spec["stdlib"] else {}
+    unknown = [name for name in spec["packages"] if normal(name) not in shipped]
+    if unknown:
+        sys.exit(f"build_lite: bytecode for {unknown}, which the site does not ship")
+    names = {target / shipped[normal(name)]["file_name"]: normal(name) for name in spec["packages"]}
+    files.update(dict.fromkeys(names, "wheel"))
+    for path, compiled in with_bytecode(python, version, files, cache).items():
+        shutil.copy(compiled, path)
+        if path in names:
+            shipped[names[path]]["sha256"] = sha256(path)
+
+
+def kernel_startup(site, spec):
+    """The packages the kernel installs one by one at start, checked against its worker's code."""
+    listed = json.dumps(spec["startup"], separators=(",", ":"))
+    workers = [p for p in (site / spec["folder"]).parent.glob("*.js") if listed in p.read_text(errors="replace")]
+    if not workers:
+        sys.exit(f"build_lite: the Pyodide kernel no longer installs {listed} at start; update `kernel` "
+                 f"in lite/pyodide.json")
+    return spec["preload"] + spec["startup"]
 
 
 def contents(folder):
@@ -170,6 +282,9 @@ def contents(folder):
 
 
 def main():
+    if sys.argv[1:] == ["--compile-jobs", "-"]:     # with_bytecode runs this under the site's Python
+        compile_jobs(json.load(sys.stdin))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=pathlib.Path, default=ROOT / "build" / "lite")
     parser.add_argument("--cache", type=pathlib.Path, default=ROOT / ".lite-cache")
@@ -195,6 +310,11 @@ def main():
         "--output-dir", out, "--apps", "lab", "--no-sourcemaps", "--no-unused-shared-packages",
         cwd=work / "lite")
     lock = pyodide(out, env, spec, cache)       # after the build: a rebuild clears what it did not make
+    # the kernel's own start-up packages load with the course's, in one go (see `kernel` in lite/pyodide.json)
+    site_config = json.loads((out / "jupyter-lite.json").read_text())
+    settings = site_config["jupyter-config-data"]["litePluginSettings"][SETTINGS]
+    settings["loadPyodideOptions"]["packages"] = [spec["course"]["name"]] + kernel_startup(out, spec["kernel"])
+    (out / "jupyter-lite.json").write_text(json.dumps(site_config, indent=2))
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     print(f"built {out}: {sum(1 for p in out.rglob('*') if p.is_file())} files, {size / 2**20:.0f} MiB, "
           f"{len(lock['packages'])} Python packages")

@@ -6,7 +6,8 @@ reason. It is served on 127.0.0.1 and every request to another host is refused a
 For each notebook: open it, wait for the Pyodide kernel, run all cells, check that no cell
 failed and every panel is a live widget, then move each panel's first slider by keyboard and
 once by mouse and check that the figure changed. The kernel-ready time, the Run All time and
-the slider latencies go to artifacts/browser/lite.json (quoted in the README).
+the slider latencies go to artifacts/browser/lite.json (quoted in the README), with the time until
+the notebook is interactive: the kernel ready and its setup cell run.
 """
 
 import functools
@@ -40,6 +41,17 @@ JS_SCROLL_TO_CELL = """async (index) => {
   const notebook = window.jupyterapp.shell.currentWidget.content;
   notebook.activeCellIndex = index;
   await notebook.scrollToItem(index, 'center');
+}"""
+# When the first code cell (the setup cell) gets its execution count after Run All has cleared it:
+# with the kernel-ready time, when a student who runs the notebook as soon as it opens can go on.
+JS_WATCH_FIRST_CELL = """() => {
+  const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+  const first = Array.from(cells).find(c => c.type === 'code');
+  window.__ruggedFirstCell = null;
+  first.stateChanged.connect((model, change) => {
+    if (change.name === 'executionCount' && change.newValue != null && window.__ruggedFirstCell === null)
+      window.__ruggedFirstCell = performance.now();
+  });
 }"""
 
 
@@ -98,7 +110,9 @@ def test_notebook_runs_offline_in_the_browser(notebook, lite, page, artifacts, m
     started = time.perf_counter()
     path = lab_tests.open_notebook(page, site, notebook)
     ready = time.perf_counter() - started
+    page.evaluate(JS_WATCH_FIRST_CELL)
     done = lab_tests.run_all(page, path)
+    first_cell_ms = page.evaluate("() => window.__ruggedFirstCell - window.__ruggedRunAll.started")
     cells = page.evaluate(labdriver.JS_CELL_REPORT, list(labdriver.NOT_LIVE))
     problems = lab_tests.cell_problems(path, cells)
     panels = lab_tests.panel_cells(cells)
@@ -134,7 +148,12 @@ def test_notebook_runs_offline_in_the_browser(notebook, lite, page, artifacts, m
                 ms, _, _ = lab_tests.move_control(page, outputs.nth(k), handle, "slider", drag, "a mouse drag")
                 record["mouse_ms"] = round(ms, 1)
     assert not outside, f"{path}: requests left 127.0.0.1: {outside[:5]}"
-    report["notebooks"][notebook.name] = {"kernel_ready_s": round(ready, 1), "run_all_s": round(done["ms"] / 1000, 1)}
+    # kernel_ready_s: page opened → kernel idle; interactive_s: → the setup cell has also run (its time
+    # in Run All added to kernel_ready_s), which is when the first notebook is usable
+    report["notebooks"][notebook.name] = {"kernel_ready_s": round(ready, 1),
+                                          "interactive_s": round(ready + first_cell_ms / 1000, 1),
+                                          "setup_cell_s": round(first_cell_ms / 1000, 1),
+                                          "run_all_s": round(done["ms"] / 1000, 1)}
     report["panels"] += moves["panels"]
     if moves["panels"]:
         p95 = float(np.percentile([m for p in moves["panels"] for m in p["moves_ms"]], 95))
