@@ -148,6 +148,19 @@ def test_torch_table_uses_notebook_07s_notation_in_unicode():
         assert "^" not in text and "ρ_t" not in text and "β1" not in text and "EMA_" not in text
 
 
+def test_the_slides_markdown_torch_table_has_the_printed_tables_cells():
+    """The table rendered on the slide and the printed one: the same rows and cells in the same
+    order, with the characters Markdown would read as markup (_, |, *) escaped."""
+    printed = [re.split(r"\s{2,}", line) for line in lesson.torch_table().splitlines() if not line.startswith("─")]
+    markdown = lesson.torch_table_markdown()
+    lines = markdown.splitlines()
+    assert lines[1] == "|---|---|---|---|"
+    rendered = [[re.sub(r"\\(.)", r"\1", c.strip()) for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+                for line in lines[:1] + lines[2:]]
+    assert rendered == printed and len(rendered) == 1 + len(lesson.TORCH_TABLE)
+    assert "lr\\_decay" in markdown and "lr_decay" not in markdown
+
+
 # --- 4. the race ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

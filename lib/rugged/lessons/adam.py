@@ -459,7 +459,7 @@ def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle", noi
     )
     all_surfaces = {name: s for name, s in surfaces.all_surfaces().items() if name in PANEL_SURFACES}
     # on a slide the panel's controls and status line sit above the figure: a flatter figure leaves them room
-    fig, axes = plots.new_figure(1, 2, figsize=(10, 2.8 if style.is_lecture() else 4), static=False,
+    fig, axes = plots.new_figure(1, 2, figsize=(10, 2.4 if style.is_lecture() else 4), static=False,
                                  gridspec_kw=dict(width_ratios=[1.2, 1]))
     left, right = axes
     blue = style.FAMILY_COLORS["Adam"]

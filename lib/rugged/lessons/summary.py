@@ -251,12 +251,29 @@ TORCH_TABLE = [
 ]
 
 
+TORCH_HEADER = ("torch.optim", "mᵢᵗ", "σᵢᵗ", "ηᵗ")
+
+
 def torch_table():
     """The table: each torch.optim optimizer as (m, σ, ηᵗ), t counted from 0 as in the lecture."""
-    rows = [("torch.optim", "mᵢᵗ", "σᵢᵗ", "ηᵗ")] + [row[:4] for row in TORCH_TABLE]
+    rows = [TORCH_HEADER] + [row[:4] for row in TORCH_TABLE]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("─" * w for w in widths))
+    return "\n".join(lines)
+
+
+def torch_table_markdown():
+    """`torch_table` as a Markdown table, the same cells in the same order: on a slide a rendered
+    table reads in larger type than printed text. Show it with `IPython.display.Markdown`."""
+    def cell(text):
+        for special in ("\\", "|", "*", "_", "`"):
+            text = text.replace(special, "\\" + special)
+        return text
+
+    rows = [TORCH_HEADER] + [row[:4] for row in TORCH_TABLE]
+    lines = ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    lines.insert(1, "|" + "---|" * len(TORCH_HEADER))
     return "\n".join(lines)
 
 
@@ -521,19 +538,20 @@ def composer_panel(surface="rosenbrock", momentum="corrected", beta1=0.9, sigma=
     # first slider (the one a keyboard test moves) is never a disabled one.
     widgets.narrow(controls["batch"], controls["seed"])
     lecture = style.is_lecture()            # on a slide: flatter, under the panel's many controls
-    fig, unused = plots.new_figure(static=False, figsize=(11, 3.3) if lecture else (11, 4.4))
+    fig, unused = plots.new_figure(static=False, figsize=(11, 2.9) if lecture else (11, 4.4))
     unused.remove()
     fig.set_layout_engine("none")           # the axes are placed by hand below
     if not lecture:                         # lecture mode has already sized it for a slide
         fig.set_dpi(90)
     blue, vermillion = style.OKABE_ITO["blue"], style.OKABE_ITO["vermillion"]
     name_text = fig.text(0.5, 0.95, "", ha="center", va="center", fontsize=13, fontweight="bold")
-    bottom = 0.17 if lecture else 0.12      # room for the tick labels and "step t" on a flatter figure
-    ax = fig.add_axes((0.065, bottom, 0.40, 0.86 - bottom))
+    bottom = 0.19 if lecture else 0.12      # room for the tick labels and "step t" on a flatter figure
+    top = 0.83 if lecture else 0.86         # and for the name above the surface's title
+    ax = fig.add_axes((0.065, bottom, 0.40, top - bottom))
     contours = widgets.SurfaceScenes(ax, all_surfaces, n=100)
     contours.prepare()
     line, ends = widgets.path_artists(ax, blue, lw=1.8)
-    loss_ax = fig.add_axes((0.57, bottom + 0.30, 0.41, 0.56 - bottom))
+    loss_ax = fig.add_axes((0.57, bottom + 0.30, 0.41, top - 0.30 - bottom))
     (loss_line,) = loss_ax.plot([], [], color=blue, lw=1.8)
     loss_ax.set(yscale="log", ylabel=r"$L(\theta^t) - L^*$")
     loss_ax.tick_params(labelbottom=False)
