@@ -224,7 +224,7 @@ def pokemon_panel(eta=1.0, b=-120.0, w=-4.0, form="torch", steps=10_000, max_ste
         seed=widgets.int_slider("seed", seed, 0, widgets.MAX_SEED),
     )
     surface = surfaces.pokemon()
-    fig, (left, right) = plots.new_figure(1, 2, figsize=(10.5, 3.0 if style.is_lecture() else 4.2), static=False)
+    fig, (left, right) = plots.new_figure(1, 2, figsize=(10.5, 2.7 if style.is_lecture() else 4.2), static=False)
     plots.surface_axes(surface, left)
     path_line, ends = widgets.path_artists(left, ADAGRAD)
     (loss_line,) = right.plot([], [], color=ADAGRAD)

@@ -304,8 +304,9 @@ def decay_panel(kind="constant", eta=1.0, steps=2500, batch_size=10, seed=0):
     )
     surface = surfaces.pokemon()
     t = np.arange(steps)
-    fig, (ax_lr, ax_path, ax_loss) = plots.new_figure(1, 3, figsize=(11.5, 3.8), static=False,
-                                                        width_ratios=(1, 1.15, 1.2))
+    # on a slide the panel's controls and status line sit above the figure: a flatter figure leaves them room
+    fig, (ax_lr, ax_path, ax_loss) = plots.new_figure(1, 3, figsize=(11.5, 3.4 if style.is_lecture() else 3.8),
+                                                        static=False, width_ratios=(1, 1.15, 1.2))
     plots.surface_axes(surface, ax_path, window=WINDOW, n=120)
     (lr_line,) = ax_lr.plot([], [], lw=2)
     path_line, ends = widgets.path_artists(ax_path, lw=1.4)

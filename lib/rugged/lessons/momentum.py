@@ -575,7 +575,7 @@ def momentum_panel(eta=ETA, beta=BETA, steps=400, rate=None, noise=0.0, seed=0):
     k = math.sqrt(lams[1] / lams[0])
     star = ((2 / (math.sqrt(lams[1]) + math.sqrt(lams[0]))) ** 2, ((k - 1) / (k + 1)) ** 2)
     # on a slide the two rows of controls sit above the figure: a flatter figure leaves them room
-    fig, axes = plots.new_figure(static=False, figsize=(12, 3.9 if style.is_lecture() else 4.2),
+    fig, axes = plots.new_figure(static=False, figsize=(12, 3.6 if style.is_lecture() else 4.2),
                                  mosaic=[["path", "path", "map"], ["error", "error", "map"]],
                                  width_ratios=(1, 0.55, 1.05))
     path_ax, error_ax, map_ax = axes["path"], axes["error"], axes["map"]

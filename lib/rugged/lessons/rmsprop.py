@@ -448,7 +448,7 @@ def rmsprop_panel(alpha=0.9, eta=0.1, steps=400, noise=0.0, seed=0):
                     **widgets.noise_controls(noise, seed))
     surface = surfaces.plateau_cliff()
     # on a slide the panel's controls and status line sit above the figure: a flatter figure leaves them room
-    fig, unused = plots.new_figure(static=False, figsize=(10, 3.4 if style.is_lecture() else 5))
+    fig, unused = plots.new_figure(static=False, figsize=(10, 2.9 if style.is_lecture() else 5))
     unused.remove()
     grid = fig.add_gridspec(2, 2, width_ratios=(1.25, 1))
     path_ax = fig.add_subplot(grid[:, 0])

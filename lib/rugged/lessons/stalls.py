@@ -71,8 +71,8 @@ def stall_figure(path, *, label):
     axes[1].set_ylim(0, 1.1 * path.grad_norm.max())
     axes[1].axhline(0, color=POINT_COLOR, lw=3, clip_on=False)
     axes[1].annotate(rf"a critical point has $\|\nabla L\| \leq 10^{{{int(np.log10(CRITICAL))}}}$: on this line",
-                     xy=(0.8 * path.steps, 0), xytext=(0.8 * path.steps, 0.45 * path.grad_norm.max()),
-                     ha="center", va="bottom", color=POINT_COLOR,
+                     xy=(0.8 * path.steps, 0), xytext=(0.98 * path.steps, 0.45 * path.grad_norm.max()),
+                     ha="right", va="bottom", color=POINT_COLOR,   # anchored inside the axes
                      arrowprops=dict(arrowstyle="->", color=POINT_COLOR, lw=1.5))
     axes[0].text(0.99, 0.95, "second half (shaded): the loss has stopped falling", transform=axes[0].transAxes,
                  ha="right", va="top", fontsize="small")
@@ -231,15 +231,19 @@ def ravine_figure(surface, path, *, label, zoom_steps=12):
     inset = contour.inset_axes([0.55, 0.05, 0.43, 0.36])
     xy = path.params[:zoom_steps + 1]
     inset.plot(xy[:, 0], xy[:, 1], "-o", color=GD_COLOR, ms=3, lw=0.9)
+    x_lo, x_hi = xy[:, 0].min(), xy[:, 0].max()
+    inset.set_xlim(x_lo - 0.3 * (x_hi - x_lo), x_hi + 0.05 * (x_hi - x_lo))   # room for the labels, left
     for t in (0, 1):
-        inset.annotate(f"t = {t}", xy[t], xytext=(4, -11 if xy[t, 1] > 0 else 3), textcoords="offset points",
+        inset.annotate(f"t = {t}", xy[t], xytext=(-5, 0), textcoords="offset points", ha="right", va="center",
                        fontsize="small")
     inset.set_facecolor("white")
     inset.set_title(f"first {zoom_steps} steps, x zoomed", fontsize="small")
     inset.tick_params(labelsize="small")
-    for axis, (lo, hi) in ((inset.xaxis, inset.get_xlim()), (inset.yaxis, inset.get_ylim())):
-        # only the ticks inside the zoom: a label just outside it would sit on the other axis' labels
-        axis.set_ticks([v for v in MaxNLocator(3).tick_values(lo, hi) if lo <= v <= hi])
+    # no x tick labels: the zoom's x values would sit on the main x-axis labels just below
+    inset.tick_params(axis="x", bottom=False, labelbottom=False)
+    lo, hi = inset.get_ylim()
+    # only the ticks inside the zoom: a label just outside it would sit on the other axis' labels
+    inset.yaxis.set_ticks([v for v in MaxNLocator(3).tick_values(lo, hi) if lo <= v <= hi])
     inset.grid(False)
     t = np.arange(len(path.loss))
     loss_ax.plot(t, path.loss, color=GD_COLOR)
@@ -555,7 +559,7 @@ def ravine_panel(eta=1e-2, steps=300, max_steps=100_000, noise=0.0, seed=0):
     lam_min, lam_max = surface.eigenvalues
     # on a slide the panel's controls and status line sit above the figure: a lower figure leaves them room
     fig, contour, loss_ax, grad_ax = ravine_layout(surface, static=False,
-                                                   figsize=(10.5, 3.6 if style.is_lecture() else 4.2))
+                                                   figsize=(10.5, 3.0 if style.is_lecture() else 4.2))
     path_line, ends = widgets.path_artists(contour, GD_COLOR, lw=1.2)
     (band,) = contour.fill(np.empty(0), np.empty(0), facecolor=to_rgba(GD_COLOR, 0.3), edgecolor=GD_COLOR,
                            hatch="||||", lw=0, zorder=2)
