@@ -557,6 +557,12 @@ def hovering(gap, last):
     return n, float(np.median(gap[-n:]))
 
 
+def hovering_end(path, surface):
+    """`hovering` over the last quarter of a noisy run on `surface` (at least one step): what the
+    gradient-noise panels (01, 03, 04, 05) give in their status line."""
+    return hovering(path.gap(surface), max(path.steps // 4, 1))
+
+
 def diverged_message(path, what="the run"):
     """'… diverged at step N' for a path that diverged, else ''."""
     marks = path.diverged_at if isinstance(path.diverged_at, tuple) else (path.diverged_at,)

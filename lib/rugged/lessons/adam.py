@@ -443,7 +443,7 @@ def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle", noi
     share of the surface's ‖∇L(θ⁰)‖ (0: the exact gradient) and the seed of its draw,
     `descend(noise=s, seed=seed)`; the seed is disabled at noise 0. With noise the status line
     gives where the run hovers at its end (the median L − L* over its last quarter,
-    `widgets.hovering`).
+    `widgets.hovering_end`).
     Only the paths, the curves and the title are redrawn on a slider move. Each surface is a
     scene with its own kept background: its contours are drawn when the panel is built, and
     its background is drawn in advance while the kernel is idle (or on the first visit). The β2 slider stops at values evenly
@@ -520,7 +520,7 @@ def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle", noi
         end = path.params[-1]
         text = f"after {path.steps} steps: θ = ({end[0]:.3g}, {end[1]:.3g}), L − L* = {gap[-1]:.2e}"
         if prefix:
-            tail, level = widgets.hovering(path.loss - s.min_loss, max(steps // 4, 1))
+            tail, level = widgets.hovering_end(path, s)
             text = f"{prefix}after {path.steps} steps hovers at L − L* ≈ {level:.2e} (median of the last {tail})"
         if surface == "saddle":
             escaped, ref_escaped = escape_step(path), escape_step(ref)

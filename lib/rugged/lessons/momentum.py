@@ -561,7 +561,7 @@ def momentum_panel(eta=ETA, beta=BETA, steps=400, rate=None, noise=0.0, seed=0):
     noise, seed: the gradient noise (`widgets.noise_controls`): s as a share of ‖∇L(θ⁰)‖ (0 … 1, 0 the
     exact gradient) and the seed of its draw, `descend(noise=s, seed=seed)`; the seed is disabled
     at noise 0. With noise the status line gives where the run hovers at its end (the median
-    L − L* over its last quarter, `widgets.hovering`) instead of when the error fell below 10⁻⁶.
+    L − L* over its last quarter, `widgets.hovering_end`) instead of when the error fell below 10⁻⁶.
     """
     if rate is not None and not callable(rate):
         raise TypeError(f"rate must be a function rate(eta, beta, lams), got {shown(rate)}")
@@ -620,7 +620,7 @@ def momentum_panel(eta=ETA, beta=BETA, steps=400, rate=None, noise=0.0, seed=0):
             prefix = widgets.noise_text(noise, s, seed)
             if problem:
                 return f"{prefix}: {widgets.diverged_message(path, 'the heavy ball')} Rate {r:.4f}."
-            tail, level = widgets.hovering(path.gap(surface), max(steps // 4, 1))
+            tail, level = widgets.hovering_end(path, surface)
             leaves = " It leaves the plotted window." if path.leaves(surface.window) is not None else ""
             return (f"{prefix}: η = {eta:.3g}, β = {beta:.4g}, rate {r:.4f}; the run hovers at "
                     f"L − L* ≈ {level:.3g} (median of its last {tail} steps).{leaves}")

@@ -440,7 +440,7 @@ def rmsprop_panel(alpha=0.9, eta=0.1, steps=400, noise=0.0, seed=0):
     ‖∇L(θ⁰)‖ (0: the exact gradient) and the seed of its draw, `descend(noise=s, seed=seed)`; the
     seed is disabled at noise 0. Adagrad runs with the same noise and seed, so the comparison
     stays fair. With noise the status line gives where RMSProp hovers at its end (the median
-    L − L* over its last quarter, `widgets.hovering`).
+    L − L* over its last quarter, `widgets.hovering_end`).
     """
     steps = widgets.check_number("steps", steps, 10, 5000, integer=True)
     controls = dict(alpha=widgets.StopSlider("α", alpha, widgets.forgetting_stops(0.5, 0.999)),
@@ -511,7 +511,7 @@ def rmsprop_panel(alpha=0.9, eta=0.1, steps=400, noise=0.0, seed=0):
                 ref_step = _largest_cliff_step(surface, reference) / eta
                 cliff += (f", largest step {_largest_cliff_step(surface, path) / eta:.2f}η (Adagrad "
                           + (f"{ref_step:.2f}η)" if np.isfinite(ref_step) else "not across it)"))
-            tail, level = widgets.hovering(path.loss - surface.min_loss, max(steps // 4, 1))
+            tail, level = widgets.hovering_end(path, surface)
             return (f"{prefix}α = {alpha:.4g}, η = {eta:.2g}. {cliff}; median L − L* of its last {tail} steps "
                     f"≈ {level:.2g}." + (" The path leaves the plot." if leaves else ""))
         reach, ref_reach = steps_to_x(surface, path), steps_to_x(surface, reference)

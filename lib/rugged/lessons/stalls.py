@@ -547,7 +547,7 @@ def ravine_panel(eta=1e-2, steps=300, max_steps=100_000, noise=0.0, seed=0):
     ‖∇L(θ⁰)‖ (0: the exact gradient) and the seed of its draw, `descend(noise=s, seed=seed)`; the
     seed is disabled at noise 0. The ‖g‖ line then shows the noisy gradients GD steps with, and
     the status line gives where the run hovers at its end (the median L − L* over its last
-    quarter, `widgets.hovering`).
+    quarter, `widgets.hovering_end`).
     """
     from matplotlib.colors import to_rgba
 
@@ -604,7 +604,7 @@ def ravine_panel(eta=1e-2, steps=300, max_steps=100_000, noise=0.0, seed=0):
         if message:
             return f"{prefix}{message} ({factors}: |1 − ηλ_{{max}}| > 1, every step makes |y| larger)"
         if s is not None:
-            tail, level = widgets.hovering(path.gap(surface), max(steps // 4, 1))
+            tail, level = widgets.hovering_end(path, surface)
             return (f"{prefix}{factors}; after {path.steps:,} steps GD hovers at L − L* ≈ {level:.3g} "
                     f"(median of its last {tail:,} steps)")
         x, y = path.endpoint

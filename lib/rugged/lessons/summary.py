@@ -254,9 +254,14 @@ TORCH_TABLE = [
 TORCH_HEADER = ("torch.optim", "mᵢᵗ", "σᵢᵗ", "ηᵗ")
 
 
+def _torch_rows():
+    """The header and each optimizer's (name, m, σ, ηᵗ): the cells of both forms of the table."""
+    return [TORCH_HEADER] + [row[:4] for row in TORCH_TABLE]
+
+
 def torch_table():
     """The table: each torch.optim optimizer as (m, σ, ηᵗ), t counted from 0 as in the lecture."""
-    rows = [TORCH_HEADER] + [row[:4] for row in TORCH_TABLE]
+    rows = _torch_rows()
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("─" * w for w in widths))
@@ -271,7 +276,7 @@ def torch_table_markdown():
             text = text.replace(special, "\\" + special)
         return text
 
-    rows = [TORCH_HEADER] + [row[:4] for row in TORCH_TABLE]
+    rows = _torch_rows()
     lines = ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
     lines.insert(1, "|" + "---|" * len(TORCH_HEADER))
     return "\n".join(lines)
