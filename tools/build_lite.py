@@ -21,7 +21,8 @@ the kernel itself installs one by one at start (`kernel` in `lite/pyodide.json`)
 fetches and installs everything in one go. Pyodide ships Python sources only, which every page
 load compiles again; the build adds bytecode, compiled by a CPython of the site's Python version,
 to the standard library and to the packages started with the kernel (`bytecode`), keeping their
-sources. Those files, like the course wheel, are made here and the lock carries their sha256. The notebooks are
+sources, and matplotlib's font list (which it would otherwise make at every page load). Those
+files, like the course wheel, are made here and the lock carries their sha256. The notebooks are
 copied with the Pyodide kernel's name as their kernel. The output folder is a static site: serve
 it with any web server (`python -m http.server -d build/lite`) and open
 `lab/index.html?path=notebooks/00_index.ipynb`.
@@ -271,14 +272,73 @@ def kernel_startup(site, spec):
     return spec["preload"] + spec["startup"]
 
 
+# Node runs the site's own Pyodide and imports matplotlib, which writes its font list; this prints it
+FONT_LIST_JS = """
+const { loadPyodide } = require(process.argv[2] + "/pyodide.js");
+(async () => {
+  const py = await loadPyodide({ indexURL: process.argv[2] + "/" });
+  await py.loadPackage(["matplotlib"], { messageCallback: () => {} });
+  process.stdout.write(py.runPython(`
+import pathlib
+import matplotlib.font_manager as fm
+(pathlib.Path(fm.__file__).parent / "fontlist.json").read_text()`));
+})();
+"""
+
+
+def font_list(target, lock, cache):
+    """Ship matplotlib's font list inside the site's matplotlib package (False without Node).
+
+    The first import of matplotlib lists the fonts it finds and keeps the list; Pyodide's
+    matplotlib keeps it beside `font_manager.py`, in the page's memory, so every page load spent
+    about 1.5 s listing the same fonts again and printed "Matplotlib is building the font cache"
+    under the notebook's first cell. The list depends only on the files of that matplotlib (it
+    stores their paths relative to its data folder), so the build makes it once, in Node, with
+    the site's own Pyodide and matplotlib, and adds it to the package (its RECORD and the lock's
+    sha256 updated).
+    """
+    if shutil.which("node") is None:
+        print("build_lite: no Node: matplotlib will list its fonts at every page load", flush=True)
+        return False
+    script = cache / "font_list.js"
+    script.write_text(FONT_LIST_JS)
+    text = subprocess.run(["node", str(script), str(target.resolve())], check=True, capture_output=True,
+                          text=True).stdout
+    json.loads(text)
+    entry = lock["packages"]["matplotlib"]
+    add_to_wheel(target / entry["file_name"], "matplotlib/fontlist.json", text.encode())
+    entry["sha256"] = sha256(target / entry["file_name"])
+    (target / "pyodide-lock.json").write_text(json.dumps(lock, indent=1))
+    return True
+
+
+def add_to_wheel(path, name, data):
+    """Add (or replace) one file of a wheel, listing it in the wheel's RECORD."""
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    temporary = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            if info.filename == name:
+                continue
+            content = source.read(info)
+            if info.filename.endswith(".dist-info/RECORD"):
+                lines = [line for line in content.decode().splitlines() if line and not line.startswith(name + ",")]
+                content = ("\n".join(lines + [f"{name},sha256={digest},{len(data)}"]) + "\n").encode()
+            out.writestr(info, content)
+        out.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data)
+    temporary.replace(path)
+
+
 def contents(folder):
-    """The course's notebooks in notebooks/, as in the repository, with the Pyodide kernel as theirs."""
-    (folder / "notebooks").mkdir(parents=True)
-    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    """The course's notebooks in notebooks/ (and the Chinese ones in notebooks/zh/), as in the
+    repository, with the Pyodide kernel as theirs."""
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted(
+            (ROOT / "notebooks").glob("*/[0-9][0-9]_*.ipynb")):
+        target = folder / path.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
         notebook = json.loads(path.read_text(encoding="utf-8"))
         notebook["metadata"]["kernelspec"] = KERNEL
-        (folder / "notebooks" / path.name).write_text(json.dumps(notebook, ensure_ascii=False, indent=1),
-                                                      encoding="utf-8")
+        target.write_text(json.dumps(notebook, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def main():
@@ -314,6 +374,7 @@ def main():
     site_config = json.loads((out / "jupyter-lite.json").read_text())
     settings = site_config["jupyter-config-data"]["litePluginSettings"][SETTINGS]
     settings["loadPyodideOptions"]["packages"] = [spec["course"]["name"]] + kernel_startup(out, spec["kernel"])
+    font_list(out / "pyodide", lock, cache)
     (out / "jupyter-lite.json").write_text(json.dumps(site_config, indent=2))
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     print(f"built {out}: {sum(1 for p in out.rglob('*') if p.is_file())} files, {size / 2**20:.0f} MiB, "

@@ -2,6 +2,7 @@
 
     python tools/execute_notebooks.py                 # every notebook
     python tools/execute_notebooks.py notebooks/02_adagrad.ipynb
+    python tools/execute_notebooks.py notebooks/zh/*.ipynb        # the Chinese edition
 
 Run it after changing a notebook or the library, then commit the notebooks: nbval (in
 `python -m pytest`) compares a fresh run with these stored outputs. Prints each
@@ -31,12 +32,12 @@ def kernelspec(name="python3"):
 
 
 def execute(path):
-    """Run one notebook top to bottom with notebooks/ as working directory; return seconds."""
+    """Run one notebook top to bottom in its own folder (as Jupyter does); return seconds."""
     nb = nbformat.read(path, as_version=4)
     nb.metadata["kernelspec"] = kernelspec()
     start = time.perf_counter()
     NotebookClient(nb, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+                   resources={"metadata": {"path": str(pathlib.Path(path).resolve().parent)}}).execute()
     seconds = time.perf_counter() - start
     for cell in nb.cells:
         cell.metadata.pop("execution", None)

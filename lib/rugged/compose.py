@@ -43,6 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _checks, optim, schedules
+from .i18n import tr
 
 __all__ = ["Composed", "Match", "Name", "NAMES", "match", "combination", "ingredients", "known_name",
            "schedule_name", "MOMENTUM", "SIGMAS", "FORMS", "NO_NAME"]
@@ -162,12 +163,15 @@ class Match:
     schedule: what to pass to `descend` with `optimizer`: the composition's schedule, or a
         rescaled / absorbed one (see `torch`).
     torch: the torch.optim call that computes the same steps, or why there is none.
+    row: the row of `NAMES` it is (None when there is none): `row.name` is the English key that
+        `combination` takes, whatever language `name` is shown in.
     """
 
     name: str
     optimizer: object = None
     schedule: object = None
     torch: str = "no exact torch equivalent"
+    row: object = None
 
 
 def schedule_name(schedule):
@@ -175,26 +179,26 @@ def schedule_name(schedule):
     if schedule is None or isinstance(schedule, schedules.Constant):
         return ""
     if isinstance(schedule, schedules.InverseSqrtDecay):
-        return " + decay η/√(t+1)"
+        return tr(" + decay η/√(t+1)")
     if isinstance(schedule, schedules.WarmupCosine):
-        return " + warmup + cosine decay"
+        return tr(" + warmup + cosine decay")
     if isinstance(schedule, schedules.SequentialLR):
         return "".join(schedule_name(s) for s in schedule.schedulers)
     if isinstance(schedule, (schedules.ResNetWarmup, schedules.ConstantLR)):
-        return " + warmup"
+        return tr(" + warmup")
     if isinstance(schedule, schedules.LinearLR):
-        return " + warmup" if schedule.start_factor < schedule.end_factor else " + linear decay"
+        return tr(" + warmup") if schedule.start_factor < schedule.end_factor else tr(" + linear decay")
     if isinstance(schedule, schedules.TransformerSchedule):
-        return " + Transformer warmup"
+        return tr(" + Transformer warmup")
     if isinstance(schedule, schedules.CosineAnnealingLR):
-        return " + cosine decay"
+        return tr(" + cosine decay")
     if isinstance(schedule, schedules.ExponentialLR):
-        return " + exponential decay"
+        return tr(" + exponential decay")
     if isinstance(schedule, (schedules.StepLR, schedules.MultiStepLR)):
-        return " + step decay"
+        return tr(" + step decay")
     if isinstance(schedule, schedules.Schedule):
         return f" + {type(schedule).__name__}"
-    return " + a custom schedule"
+    return tr(" + a custom schedule")
 
 
 def _scaled(schedule, base_lr, factor):
@@ -239,7 +243,8 @@ NAMES = (
     Name("SGD with momentum (EMA form)", "ema", "none", "torch",
          lambda o: (optim.SGD(lr=(1 - o.momentum_part.beta) * o.lr, momentum=o.momentum_part.beta),
                     1 - o.momentum_part.beta,
-                    f"torch.optim.SGD(lr=(1 − β1)·η, momentum=β1) with β1 = {o.momentum_part.beta:g}"),
+                    tr("torch.optim.SGD(lr=(1 − β1)·η, momentum=β1) with β1 = {beta:g}")
+                    .format(beta=o.momentum_part.beta)),
          "Composed(η/(1 − μ), momentum=μ)"),
     Name("Adagrad", "g", "adagrad", "torch",
          lambda o: (optim.Adagrad(lr=o.lr, eps=o.sigma_part.eps), 1,
@@ -247,7 +252,7 @@ NAMES = (
          "Composed(η, sigma='adagrad')"),
     Name("Adagrad (lecture's mean form)", "g", "adagrad", "lecture",
          lambda o: (optim.LectureAdagrad(lr=o.lr), 1,
-                    "no torch class: torch.optim.Adagrad is this with η/√(t+1) built in"),
+                    tr("no torch class: torch.optim.Adagrad is this with η/√(t+1) built in")),
          "Composed(η, sigma='adagrad', form='lecture')"),
     Name("RMSprop", "g", "rmsprop", "torch",
          lambda o: (optim.RMSprop(lr=o.lr, alpha=o.sigma_part.alpha, eps=o.sigma_part.eps), 1,
@@ -255,7 +260,7 @@ NAMES = (
          "Composed(η, sigma='rmsprop')"),
     Name("RMSProp (lecture form)", "g", "rmsprop", "lecture",
          lambda o: (optim.LectureRMSProp(lr=o.lr, alpha=o.sigma_part.alpha), 1,
-                    "no torch class: torch.optim.RMSprop starts v at 0 and adds eps"),
+                    tr("no torch class: torch.optim.RMSprop starts v at 0 and adds eps")),
          "Composed(η, sigma='rmsprop', form='lecture')"),
     Name("RMSprop with bias correction (Adam with β1 = 0)", "g", "adam", "torch",
          lambda o: (optim.Adam(lr=o.lr, betas=(0.0, o.sigma_part.alpha), eps=o.sigma_part.eps), 1,
@@ -271,6 +276,23 @@ _BY_COMBINATION = {(row.momentum, row.sigma, row.form): row for row in NAMES}
 _BY_NAME = {row.name: row for row in NAMES}
 
 
+def _shown_name(name):
+    """A row's name as a student reads it, in the current language (the optimizer's own name
+    first, as `style.color_of` reads it)."""
+    return {
+        "SGD (plain gradient descent)": tr("SGD (plain gradient descent)"),
+        "SGD with momentum (EMA form)": tr("SGD with momentum (EMA form)"),
+        "Adagrad (lecture's mean form)": tr("Adagrad (lecture's mean form)"),
+        "RMSProp (lecture form)": tr("RMSProp (lecture form)"),
+        "RMSprop with bias correction (Adam with β1 = 0)": tr("RMSprop with bias correction (Adam with β1 = 0)"),
+    }.get(name, name)
+
+
+def _no_name(optimizer, suffix):
+    return Match(tr("no named optimizer ({description})").format(description=_describe(optimizer)) + suffix,
+                 torch=tr("no exact torch equivalent"))
+
+
 def combination(name):
     """The other direction of `NAMES`: the row of a named optimizer, e.g. combination("Adam")."""
     if name not in _BY_NAME:
@@ -284,30 +306,33 @@ def match(optimizer, schedule=None):
     suffix = schedule_name(schedule)
     momentum, sigma, form, corrected = ingredients(optimizer)
     if momentum == "heavy ball" or optimizer.weight_decay:
-        return Match(f"{NO_NAME} ({_describe(optimizer)})" + suffix)
+        return _no_name(optimizer, suffix)
     row = _BY_COMBINATION.get((_momentum_kind(momentum, corrected), sigma, form))
     if row is None or (form == "lecture" and optimizer.sigma_part.eps != 0):
-        return Match(f"{NO_NAME} ({_describe(optimizer)})" + suffix)
+        return _no_name(optimizer, suffix)
     if row.name == "Adagrad (lecture's mean form)" and isinstance(schedule, schedules.InverseSqrtDecay):
-        return Match("Adagrad (= the lecture's mean form + decay η/√(t+1))",
+        return Match(tr("Adagrad (= the lecture's mean form + decay η/√(t+1))"),
                      optim.Adagrad(lr=optimizer.lr, eps=0.0), None,
-                     "torch.optim.Adagrad(lr=η, eps=0) with a constant η: the decay is built in")
+                     tr("torch.optim.Adagrad(lr=η, eps=0) with a constant η: the decay is built in"), row)
     preset, factor, torch = row.build(optimizer)
-    return Match(row.name + suffix, preset,
-                 schedule if factor == 1 else _scaled(schedule, optimizer.lr, factor), torch)
+    return Match(_shown_name(row.name) + suffix, preset,
+                 schedule if factor == 1 else _scaled(schedule, optimizer.lr, factor), torch, row)
 
 
 def _describe(optimizer):
     """A short description of a combination no optimizer is named after."""
     momentum, sigma, form, corrected = ingredients(optimizer)
-    m = ("m = g" if momentum is None else "heavy-ball momentum" if momentum == "heavy ball"
-         else "bias-corrected momentum" if corrected else "EMA momentum")
-    text = {"none": "σ = 1", "adagrad": "Adagrad's σ", "rmsprop": "RMSProp's σ", "adam": "Adam's σ"}[sigma]
+    m = ("m = g" if momentum is None else tr("heavy-ball momentum") if momentum == "heavy ball"
+         else tr("bias-corrected momentum") if corrected else tr("EMA momentum"))
     if form == "lecture":
         eps = optimizer.sigma_part.eps
-        text = text.replace("'s σ", "'s lecture σ") + (f", eps = {eps:g}" if eps else "")
+        text = {"none": "σ = 1", "adagrad": tr("Adagrad's lecture σ"), "rmsprop": tr("RMSProp's lecture σ"),
+                "adam": tr("Adam's lecture σ")}[sigma] + (f", eps = {eps:g}" if eps else "")
+    else:
+        text = {"none": "σ = 1", "adagrad": tr("Adagrad's σ"), "rmsprop": tr("RMSProp's σ"),
+                "adam": tr("Adam's σ")}[sigma]
     if optimizer.weight_decay:
-        text += ", weight decay"
+        text += tr(", weight decay")
     return f"{m}, {text}"
 
 

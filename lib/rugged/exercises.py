@@ -37,6 +37,8 @@ import unicodedata
 
 import numpy as np
 
+from .i18n import ntr, tr
+
 # ---------------------------------------------------------------------------------------
 # Feedback and its rendering
 
@@ -120,7 +122,8 @@ def wrong(message):
 
 def unanswered(what):
     """Feedback for an answer still None."""
-    return Feedback(False, f"Not answered yet: set {what} in the cell above, then run this cell again.")
+    return Feedback(False, tr("Not answered yet: set {what} in the cell above, then run this cell again.")
+                    .format(what=what))
 
 
 # ---------------------------------------------------------------------------------------
@@ -142,8 +145,9 @@ def check(function):
         try:
             return function(answer, *args, **kwargs)
         except Exception as error:                       # noqa: BLE001 - never a traceback
-            return wrong(f"This answer could not be checked ({type(error).__name__}); "
-                         f"got {shown(answer)}. Write it in the form the exercise asks for.")
+            return wrong(tr("This answer could not be checked ({error}); got {answer}. Write it in the "
+                            "form the exercise asks for.").format(error=type(error).__name__,
+                                                                  answer=shown(answer)))
     key = (function.__module__, function.__qualname__)
     CHECKS[:] = [c for c in CHECKS if (c.__module__, c.__qualname__) != key]   # a reloaded module
     CHECKS.append(guarded)
@@ -201,7 +205,7 @@ def _float_text(x):
 def _array_text(x):
     if x.size <= 4 and x.ndim <= 1:
         return "array([" + ", ".join(_short(v) for v in x.reshape(-1).tolist()) + "])"
-    return f"an array of shape {tuple(x.shape)}"
+    return tr("an array of shape {shape}").format(shape=tuple(x.shape))
 
 
 def _short(value):
@@ -226,7 +230,7 @@ def shown(value):
     try:
         text = _short(value)
     except Exception:                                      # noqa: BLE001
-        text = f"a {type(value).__name__}"
+        text = tr("a {kind}").format(kind=type(value).__name__)
     if len(text) > SHOWN_LIMIT:
         text = text[:SHOWN_LIMIT - 1] + "…"
     return text.replace("`", BACKTICK_STANDIN)
@@ -279,15 +283,17 @@ def _without_commas(text, raw, what, suffix=""):
         return text.replace(",", "")
     decimal = _COMMA_DECIMAL.match(text)
     if decimal and len(text) > 30:
-        raise _Refused(f"{what}: {shown(raw)} has a comma. Write one number, with a decimal point.")
+        raise _Refused(tr("{what}: {value} has a comma. Write one number, with a decimal point.")
+                       .format(what=what, value=shown(raw)))
     if decimal:
         whole, fraction, exponent = decimal.group(1), decimal.group(2), decimal.group(3) or ""
         point = f"{whole if whole.strip('+-') else whole + '0'}.{fraction}{exponent}{suffix}"
         if _GROUPED.match(text):
-            raise _Refused(f"{what}: {shown(raw)} is ambiguous. Use a decimal point ({point}), or no comma "
-                           f"for thousands ({whole}{fraction}{suffix}).")
-        raise _Refused(f"{what}: {shown(raw)} has a comma. Use a decimal point ({point}); a comma "
-                       f"separates two numbers.")
+            raise _Refused(tr("{what}: {value} is ambiguous. Use a decimal point ({point}), or no comma "
+                              "for thousands ({thousands}).").format(
+                what=what, value=shown(raw), point=point, thousands=f"{whole}{fraction}{suffix}"))
+        raise _Refused(tr("{what}: {value} has a comma. Use a decimal point ({point}); a comma "
+                          "separates two numbers.").format(what=what, value=shown(raw), point=point))
     return text
 
 
@@ -357,6 +363,19 @@ def _decimal_text(exact):
     return ("= " if Fraction(Decimal(text)) == exact else "≈ ") + text
 
 
+def _not_a_number(what, text):
+    return tr("{what} should be a number; got {value}.").format(what=what, value=text)
+
+
+def _not_finite(what, value):
+    return tr("{what} should be a finite number; got {value}.").format(what=what, value=shown(value))
+
+
+def _not_expression(what, raw):
+    return (tr("{what} should be the number itself, not an expression; got {value}.")
+            .format(what=what, value=shown(raw)))
+
+
 def _number_from_text(text, what):
     """A Number from a string, or _Refused."""
     raw = text
@@ -376,9 +395,10 @@ def _number_from_text(text, what):
     if fraction:                                           # "2/199.8": a number written as a fraction
         numerator, denominator = (float(part) for part in fraction.groups())
         if denominator == 0:
-            raise _Refused(f"{what} should be a number; got {shown(raw)}, which divides by zero.")
+            raise _Refused(tr("{what} should be a number; got {value}, which divides by zero.")
+                           .format(what=what, value=shown(raw)))
         if not (math.isfinite(numerator) and math.isfinite(denominator)):
-            raise _Refused(f"{what} should be the number itself, not an expression; got {shown(raw)}.")
+            raise _Refused(_not_expression(what, raw))
         value = numerator / denominator
         if math.isinf(value):
             return Number(value, typed, huge=True)
@@ -387,23 +407,26 @@ def _number_from_text(text, what):
         value = float(text)
     except (ValueError, OverflowError):
         if re.search(r"[a-z]\s*\(", text, re.IGNORECASE):   # "sqrt(7.2)", "np.log(2)"
-            raise _Refused(f"{what} should be the number itself, not an expression; got {shown(raw)}.")
+            raise _Refused(_not_expression(what, raw))
         several = re.search(rf"{_DECIMAL}\s+[-+]?{_DECIMAL}", text)     # "12 13", "0.2 -2"
         if not several and _EXPRESSION.match(text) and re.search(r"[\d.)]\s*[-+*/×÷·^]", text):
             exact = _evaluated(text)
             if exact is None:
-                raise _Refused(f"{what} should be the number itself, not an expression; got {shown(raw)}.")
+                raise _Refused(_not_expression(what, raw))
             result = _decimal_text(exact / scale)
-            raise _Refused(f"{what} should be the number itself, not an expression: {shown(raw)} "
-                           f"{result}, so write {result[2:]}.")
+            raise _Refused(tr("{what} should be the number itself, not an expression: {typed} {result}, "
+                              "so write {value}.").format(what=what, typed=shown(raw), result=result,
+                                                          value=result[2:]))
         if len(re.findall(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", text)) >= 2:
-            raise _Refused(f"{what} should be one number; got {shown(raw)}, which holds several.")
-        raise _Refused(f"{what} should be a number; got {shown(raw)}.")
+            raise _Refused(tr("{what} should be one number; got {value}, which holds several.")
+                           .format(what=what, value=shown(raw)))
+        raise _Refused(_not_a_number(what, shown(raw)))
     if math.isnan(value):
-        raise _Refused(f"{what} should be a number; got {shown(raw)}, NaN (Not a Number).")
+        raise _Refused(tr("{what} should be a number; got {value}, NaN (Not a Number).")
+                       .format(what=what, value=shown(raw)))
     if math.isinf(value):
         if "inf" in text.lower():
-            raise _Refused(f"{what} should be a finite number; got {shown(raw)}.")
+            raise _Refused(_not_finite(what, raw))
         return Number(value, typed, huge=True)             # "1e400": beyond float's range
     return Number(value / scale, typed)
 
@@ -422,13 +445,14 @@ def _number(value, what):
     if isinstance(value, Number):
         return value
     if value is None:
-        raise _Refused(f"{what} should be a number; got None.")
+        raise _Refused(tr("{what} should be a number; got None.").format(what=what))
     if isinstance(value, (bool, np.bool_)):
-        raise _Refused(f"{what} should be a number; got {bool(value)}, a truth value, not a number.")
+        raise _Refused(tr("{what} should be a number; got {value}, a truth value, not a number.")
+                       .format(what=what, value=bool(value)))
     if isinstance(value, (str, np.str_)):
         return _number_from_text(str(value), what)
     if isinstance(value, (bytes, bytearray)):
-        raise _Refused(f"{what} should be a number; got bytes, {shown(value)}.")
+        raise _Refused(tr("{what} should be a number; got bytes, {value}.").format(what=what, value=shown(value)))
     if isinstance(value, (numbers.Integral, np.integer)):
         try:
             return Number(float(int(value)), _int_text(value))
@@ -436,35 +460,43 @@ def _number(value, what):
             return _huge(value, int(value))
     if isinstance(value, (complex, np.complexfloating)):
         if value.imag != 0:
-            raise _Refused(f"{what} should be a real number; got the complex number {shown(value)}.")
+            raise _Refused(tr("{what} should be a real number; got the complex number {value}.")
+                           .format(what=what, value=shown(value)))
         return _number(value.real, what)
     if isinstance(value, np.ndarray):
         if value.dtype == bool:
-            raise _Refused(f"{what} should be a number; got {shown(value)}, truth values.")
+            raise _Refused(tr("{what} should be a number; got {value}, truth values.")
+                           .format(what=what, value=shown(value)))
         if value.size == 1:
             return _number(value.reshape(-1)[0], what)
-        count = "an empty array" if value.size == 0 else f"an array of {value.size} numbers"
-        raise _Refused(f"{what} should be one number; got {count}.")
+        if value.size == 0:
+            raise _Refused(tr("{what} should be one number; got an empty array.").format(what=what))
+        raise _Refused(tr("{what} should be one number; got an array of {n} numbers.")
+                       .format(what=what, n=value.size))
     if isinstance(value, (list, tuple)):
         if len(value) == 1:
             return _number(value[0], what)
         kind = type(value).__name__
-        count = f"an empty {kind}" if not value else f"a {kind} of {len(value)} values"
-        raise _Refused(f"{what} should be one number; got {count}, {shown(value)}.")
+        if not value:
+            raise _Refused(tr("{what} should be one number; got an empty {kind}, {value}.")
+                           .format(what=what, kind=kind, value=shown(value)))
+        raise _Refused(tr("{what} should be one number; got a {kind} of {n} values, {value}.")
+                       .format(what=what, kind=kind, n=len(value), value=shown(value)))
     if isinstance(value, (dict, set, frozenset)):
-        raise _Refused(f"{what} should be one number; got a {type(value).__name__}, {shown(value)}.")
+        raise _Refused(tr("{what} should be one number; got a {kind}, {value}.")
+                       .format(what=what, kind=type(value).__name__, value=shown(value)))
     try:
         number = float(value)
     except OverflowError:
         return _huge(value, value)
     except Exception:                                      # noqa: BLE001 - float() may raise anything
-        raise _Refused(f"{what} should be a number; got {shown(value)}.") from None
+        raise _Refused(_not_a_number(what, shown(value))) from None
     if math.isnan(number):
-        raise _Refused(f"{what} should be a number; got NaN (Not a Number).")
+        raise _Refused(tr("{what} should be a number; got NaN (Not a Number).").format(what=what))
     if math.isinf(number):
         if isinstance(value, Decimal) and value.is_finite():
             return _huge(value, value)
-        raise _Refused(f"{what} should be a finite number; got {shown(value)}.")
+        raise _Refused(_not_finite(what, value))
     return Number(number, _float_text(number) if isinstance(value, (float, np.floating)) else shown(value))
 
 
@@ -477,7 +509,7 @@ def _read(reader, answer, what, kind):
     except _Refused as refusal:
         return wrong(str(refusal))
     except Exception:                                      # noqa: BLE001 - never a traceback
-        return wrong(f"{what} should be {kind}; got {shown(answer)}.")
+        return wrong(tr("{what} should be {kind}; got {value}.").format(what=what, kind=kind, value=shown(answer)))
 
 
 def as_number(answer, what):
@@ -490,7 +522,7 @@ def as_number(answer, what):
     comma ("2,683", "0,5"), other expressions ("1 - 0.9": its value is given), other
     strings, several values, dicts, anything float() fails on.
     """
-    return _read(lambda value: _number(value, what), answer, what, "a number")
+    return _read(lambda value: _number(value, what), answer, what, tr("a number"))
 
 
 def as_int(answer, what):
@@ -521,8 +553,9 @@ def as_int(answer, what):
         nearest = round(number)
         if abs(number - nearest) <= 1e-6 * max(1.0, abs(number)):
             return int(nearest)
-        raise _Refused(f"{what} should be a whole number; {shown(number)} is not one.")
-    return _read(whole, answer, what, "a whole number")
+        raise _Refused(tr("{what} should be a whole number; {value} is not one.")
+                       .format(what=what, value=shown(number)))
+    return _read(whole, answer, what, tr("a whole number"))
 
 
 MISSING = object()   # a half of a pair that the answer does not give
@@ -592,38 +625,48 @@ def as_pair(answer, what, names=None):
         if isinstance(value, (str, np.str_)):
             parts = pair_parts(str(value))
             if len(parts) != 2:
-                hint = ""
+                message = tr("Give two numbers, {what}; got the string {value}.")
                 if len(parts) > 2 and re.search(r"\d,\d", str(value)):
-                    hint = " If a comma is a decimal comma, use a decimal point."
-                raise _Refused(f"Give two numbers, {what}; got the string {shown(value)}.{hint}")
-            return tuple(_number(p, f"The {which} value") for p, which in zip(parts, ("first", "second")))
+                    message = tr("Give two numbers, {what}; got the string {value}. If a comma is a "
+                                 "decimal comma, use a decimal point.")
+                raise _Refused(message.format(what=what, value=shown(value)))
+            return halves(parts)
         if isinstance(value, dict):
             if len(value) != 2:
-                count = f"{len(value)} entr{'y' if len(value) == 1 else 'ies'}"
-                raise _Refused(f"Give two numbers, {what}; got a dict of {count}: {shown(value)}.")
-            items = pair_from_dict(value, names)
-            return tuple(_number(v, f"The {which} value") for v, which in zip(items, ("first", "second")))
+                raise _Refused(ntr("Give two numbers, {what}; got a dict of {n} entry: {value}.",
+                                   "Give two numbers, {what}; got a dict of {n} entries: {value}.",
+                                   len(value)).format(what=what, n=len(value), value=shown(value)))
+            return halves(pair_from_dict(value, names))
         if isinstance(value, (set, frozenset, bytes, bytearray)):
-            raise _Refused(f"Give two numbers in order, {what}; got a {type(value).__name__}, "
-                           f"{shown(value)}.")
-        more = ""
+            raise _Refused(tr("Give two numbers in order, {what}; got a {kind}, {value}.")
+                           .format(what=what, kind=type(value).__name__, value=shown(value)))
+        more = False
         if isinstance(value, np.ndarray):
             items = value.reshape(-1).tolist() if value.dtype != object else list(value.reshape(-1))
         elif isinstance(value, (bool, np.bool_, numbers.Number, np.number)):
-            raise _Refused(f"Give two numbers, {what}; got one, {shown(value)}.")
+            raise _Refused(tr("Give two numbers, {what}; got one, {value}.").format(what=what, value=shown(value)))
         elif isinstance(value, (list, tuple)):
             items = list(value)
         else:
             try:
                 items = list(itertools.islice(iter(value), 3))
             except Exception:                              # noqa: BLE001
-                raise _Refused(f"Give two numbers, {what}; got {shown(value)}.") from None
-            more = " or more" if len(items) > 2 else ""
+                raise _Refused(tr("Give two numbers, {what}; got {value}.")
+                               .format(what=what, value=shown(value))) from None
+            more = len(items) > 2
         if len(items) != 2:
-            raise _Refused(f"Give two numbers, {what}; got {len(items)}{more} "
-                           f"value{'s' * (len(items) != 1)}: {shown(value)}.")
-        return tuple(_number(v, f"The {which} value") for v, which in zip(items, ("first", "second")))
-    return _read(pair, answer, what, "two numbers")
+            if more:
+                message = tr("Give two numbers, {what}; got {n} or more values: {value}.")
+            else:
+                message = ntr("Give two numbers, {what}; got {n} value: {value}.",
+                              "Give two numbers, {what}; got {n} values: {value}.", len(items))
+            raise _Refused(message.format(what=what, n=len(items), value=shown(value)))
+        return halves(items)
+
+    def halves(items):
+        first, second = items
+        return _number(first, tr("The first value")), _number(second, tr("The second value"))
+    return _read(pair, answer, what, tr("two numbers"))
 
 
 def as_choice(answer, choices, what):
@@ -633,16 +676,48 @@ def as_choice(answer, choices, what):
         for c in choices:
             if close(number, c, 1e-6):
                 return c
-        options = " or ".join(f"{c:g}" for c in choices)
-        count = {2: "two", 3: "three", 4: "four"}.get(len(choices), len(choices))
-        raise _Refused(f"Pick one of the {count}: {options}; {shown(number)} is none of them.")
-    return _read(choice, answer, what, "one of " + " or ".join(f"{c:g}" for c in choices))
+        message = {2: tr("Pick one of the two: {options}; {value} is none of them."),
+                   3: tr("Pick one of the three: {options}; {value} is none of them."),
+                   4: tr("Pick one of the four: {options}; {value} is none of them.")}.get(
+            len(choices), tr("Pick one of the {count}: {options}; {value} is none of them."))
+        raise _Refused(message.format(count=len(choices), options=_or(choices), value=shown(number)))
+    return _read(choice, answer, what, tr("one of {options}").format(options=_or(choices)))
+
+
+def _or(choices):
+    """'0.1 or 0.01 or 0.001': numbers as a list of alternatives, in the current language."""
+    return tr(" or ").join(f"{c:g}" for c in choices)
 
 
 _TRUE = {"true", "yes", "y", "minimum", "localminimum", "min", "localmin"}
 _FALSE = {"false", "no", "n", "not", "saddle", "saddlepoint", "notminimum", "notlocalminimum", "nominimum",
           "notmin", "notlocalmin"}
 _BOOL_FILLER = {"a", "an", "the", "it", "is", "its", "s", "this", "point", "critical"}
+# the same answers in Chinese (是 / 否, 最小值 / 鞍点), read part by part between punctuation
+_TRUE_ZH = {"是", "对", "正确", "真", "最小值", "局部最小值", "极小值", "局部极小值", "最小点"}
+_FALSE_ZH = {"否", "不", "不是", "错", "错误", "假", "不对", "鞍点", "不是最小值", "不是局部最小值",
+             "不是极小值", "不是局部极小值", "非最小值"}
+_BOOL_FILLER_ZH = ("这个临界点", "临界点", "这个点", "这个", "这", "该点", "它", "一个", "的", "了")
+
+
+def _chinese_truth(text):
+    """True or False for an answer in Chinese ("是", "不是", "是局部最小值", "鞍点", "是的，它是最小值"),
+    None when it is not one (or its parts disagree)."""
+    found = set()
+    for part in re.split(r"[\W_]+", unicodedata.normalize("NFKC", text)):
+        for filler in _BOOL_FILLER_ZH:
+            part = part.replace(filler, "")
+        if not part:
+            continue
+        while part not in _TRUE_ZH | _FALSE_ZH and part[:1] in ("是", "对") and len(part) > 1:
+            part = part[1:]                                # "是局部最小值", "对是鞍点"
+        if part in _TRUE_ZH:
+            found.add(True)
+        elif part in _FALSE_ZH:
+            found.add(False)
+        else:
+            return None
+    return found.pop() if len(found) == 1 else None
 
 
 def as_bool(answer, what):
@@ -658,8 +733,11 @@ def as_bool(answer, what):
             for prefix, answers, truth in (("yes", _TRUE, True), ("no", _FALSE, False)):
                 if key in answers or (key.startswith(prefix) and key[len(prefix):] in answers):
                     return truth
-        raise _Refused(f"{what} should be True or False; got {shown(value)}.")
-    return _read(truth, answer, what, "True or False")
+            found = _chinese_truth(str(value))
+            if found is not None:
+                return found
+        raise _Refused(tr("{what} should be True or False; got {value}.").format(what=what, value=shown(value)))
+    return _read(truth, answer, what, tr("True or False"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -671,6 +749,12 @@ _GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "eps"
 _FILLER = {"the", "torch", "pytorch", "s", "optim", "optimizer", "optimiser", "class",
            "algorithm", "option", "answer", "letter", "line", "choice", "of", "it", "is",
            "term", "ingredient", "default", "parameter", "hyperparameter"}
+# the glossary's Chinese terms a learner may write for a name, read as their English (longest first)
+_CHINESE_WORDS = (("梯度下降", "gradient descent"), ("学习率", "learning rate"), ("局部最小值", "local minimum"),
+                  ("最小值", "minimum"), ("超参数", "hyperparameter"), ("参数", "parameter"),
+                  ("优化器", "optimizer"), ("步长", "step size"), ("动量", "momentum"), ("鞍点", "saddle"),
+                  ("偏置", "bias"), ("截距", "intercept"), ("权重", "weight"), ("斜率", "slope"),
+                  ("第一个", "first"), ("第二个", "second"), ("默认值", "default"), ("答案", "answer"))
 
 
 def name_key(text, remarks=False):
@@ -691,6 +775,8 @@ def name_key(text, remarks=False):
     except (ValueError, OverflowError):
         pass
     text = re.sub(r"=\s*[-+−]?[\d.]+(e[-+−]?\d+)?\s*$", "", text).strip()
+    for chinese, english in _CHINESE_WORDS:
+        text = text.replace(chinese, f" {english} ")
     head = text.split("(", 1)[0]
     if head.strip() and not remarks:
         text = head                                        # "Adagrad (torch)", "Adagrad()"
@@ -718,7 +804,8 @@ def as_name(answer, what):
     """
     def name(value):
         if isinstance(value, (bool, np.bool_)):
-            raise _Refused(f"{what} should be a name; got {bool(value)}, a truth value.")
+            raise _Refused(tr("{what} should be a name; got {value}, a truth value.")
+                           .format(what=what, value=bool(value)))
         if isinstance(value, (str, np.str_)):
             text = str(value)
         elif isinstance(value, type) or callable(value) and hasattr(value, "__name__"):
@@ -727,14 +814,15 @@ def as_name(answer, what):
             try:                                           # a number is a name: "0.999" for β2
                 text = shown(_number(value, what))
             except _Refused:                               # NaN, ±inf
-                raise _Refused(f"{what} should be a name (a word, in quotes); got {shown(value)}.") from None
+                raise _Refused(tr("{what} should be a name (a word, in quotes); got {value}.")
+                               .format(what=what, value=shown(value))) from None
         else:
-            raise _Refused(f"{what} should be a name, in quotes; got {shown(value)}.")
+            raise _Refused(tr("{what} should be a name, in quotes; got {value}.").format(what=what, value=shown(value)))
         key = name_key(text)
         if not key:
-            raise _Refused(f"{what} should be a name; got {shown(value)}.")
+            raise _Refused(tr("{what} should be a name; got {value}.").format(what=what, value=shown(value)))
         return Name(key, shown(value), name_key(text, remarks=True))
-    return _read(name, answer, what, "a name")
+    return _read(name, answer, what, tr("a name"))
 
 
 def pick(name, table):
@@ -810,14 +898,22 @@ def rounded_digits(value, target, rel):
     return how, k, need
 
 
-def rounding_of(value, target, rel, what="the answer"):
-    """"Close: give more digits" when `value` is `target` rounded to too few digits, else None."""
+def rounding_of(value, target, rel, what=None):
+    """"Close: give more digits" when `value` is `target` rounded to too few digits, else None.
+    `what` names the target (default: "the answer")."""
     found = rounded_digits(value, target, rel)
     if found is None:
         return None
     how, k, need = found
-    return (f"Close: {shown(value)} is {what} {how} to {k} significant digit{'s' * (k != 1)}. "
-            f"Give at least {need}, rounded.")
+    if how == "rounded":
+        message = ntr("Close: {value} is {what} rounded to {k} significant digit. Give at least {need}, rounded.",
+                      "Close: {value} is {what} rounded to {k} significant digits. Give at least {need}, rounded.",
+                      k)
+    else:
+        message = ntr("Close: {value} is {what} cut to {k} significant digit. Give at least {need}, rounded.",
+                      "Close: {value} is {what} cut to {k} significant digits. Give at least {need}, rounded.",
+                      k)
+    return message.format(value=shown(value), what=tr("the answer") if what is None else what, k=k, need=need)
 
 
 def rounding_note(value, target, rel):
@@ -826,8 +922,9 @@ def rounding_note(value, target, rel):
     if found is None:
         return ""
     _, k, need = found
-    return (f" (It is also the right answer rounded to {k} digit{'s' * (k != 1)}: if that is what "
-            f"you did, give at least {need}.)")
+    return ntr(" (It is also the right answer rounded to {k} digit: if that is what you did, give at least {need}.)",
+               " (It is also the right answer rounded to {k} digits: if that is what you did, give at least {need}.)",
+               k).format(k=k, need=need)
 
 
 def read_as(answer, whole):
@@ -846,7 +943,7 @@ def read_as(answer, whole):
             return ""
     except Exception:                                      # noqa: BLE001
         pass
-    return f" (reading {shown(answer)} as {_int_text(whole)})"
+    return tr(" (reading {answer} as {whole})").format(answer=shown(answer), whole=_int_text(whole))
 
 
 
@@ -865,7 +962,7 @@ def reads(reader, *args, **kwargs):
     return decorate
 
 
-def rounding_clause(value, target, rel, what="the answer"):
+def rounding_clause(value, target, rel, what=None):
     """`rounding_of` as a clause for a message that lists several problems ("lr = 0.0007 is
     close: it is the peak value rounded to 1 significant digit; give at least 4"): the clause
     when `value` is `target` rounded (or cut) to too few digits, else None."""
@@ -873,7 +970,13 @@ def rounding_clause(value, target, rel, what="the answer"):
     if found is None:
         return None
     how, k, need = found
-    return f"is close: it is {what} {how} to {k} significant digit{'s' * (k != 1)}; give at least {need}"
+    if how == "rounded":
+        clause = ntr("is close: it is {what} rounded to {k} significant digit; give at least {need}",
+                     "is close: it is {what} rounded to {k} significant digits; give at least {need}", k)
+    else:
+        clause = ntr("is close: it is {what} cut to {k} significant digit; give at least {need}",
+                     "is close: it is {what} cut to {k} significant digits; give at least {need}", k)
+    return clause.format(what=tr("the answer") if what is None else what, k=k, need=need)
 
 
 __all__ = [

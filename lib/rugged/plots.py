@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 
 from . import style
 from .exercises import _SUPERSCRIPTS
+from .i18n import tr
 
 
 def new_figure(nrows=1, ncols=1, *, figsize=None, static=True, mosaic=None, **kwargs):
@@ -159,8 +160,8 @@ def curves(paths, ax=None, *, what="loss", log=True):
         ax.plot(np.arange(len(values)), values, label=label, color=style.color_of(label, index))
     if log:
         log_scale(ax, "y")
-    ax.set_xlabel("step t")
-    ax.set_ylabel({"loss": r"loss $L(\theta^t)$", "grad_norm": r"gradient norm $\|g^t\|$"}.get(what, what))
+    ax.set_xlabel(tr("step t"))
+    ax.set_ylabel({"loss": tr(r"loss $L(\theta^t)$"), "grad_norm": tr(r"gradient norm $\|g^t\|$")}.get(what, what))
     if len(paths) > 1:
         ax.legend(fontsize="small")
     return ax
@@ -262,13 +263,13 @@ def sigma_and_step(path, *, names=None, axes=None, log_steps=True, title=None,
     t = keep + 1 if log_steps else keep
     for i, name in enumerate(names):
         color = (PARAM_COLORS + tuple(style.CYCLE))[i]
-        axes[0].plot(t, path.sigma[keep, i], color=color, label=rf"$\sigma$ of {name}")
-        axes[1].plot(t, path.step_size[keep, i], color=color, label=rf"$\eta/\sigma$ of {name}")
-    for ax, ylabel in zip(axes, (sigma_label, r"effective step $\eta^t/\sigma_i^t$")):
+        axes[0].plot(t, path.sigma[keep, i], color=color, label=tr(r"$\sigma$ of {name}").format(name=name))
+        axes[1].plot(t, path.step_size[keep, i], color=color, label=tr(r"$\eta/\sigma$ of {name}").format(name=name))
+    for ax, ylabel in zip(axes, (sigma_label, tr(r"effective step $\eta^t/\sigma_i^t$"))):
         log_scale(ax, "y")
         if log_steps:
             log_scale(ax, "x")
-        ax.set_xlabel("step t + 1" if log_steps else "step t")
+        ax.set_xlabel(tr("step t + 1") if log_steps else tr("step t"))
         ax.set_ylabel(ylabel)
         ax.legend(fontsize="small")
     plain_log_ticks(*axes)
@@ -285,8 +286,8 @@ def schedule_curves(lrs, ax=None, *, log=False):
         ax.plot(np.arange(len(values)), values, label=label, color=style.CYCLE[index % len(style.CYCLE)])
     if log:
         log_scale(ax, "y")
-    ax.set_xlabel("step t")
-    ax.set_ylabel(r"learning rate $\eta^t$")
+    ax.set_xlabel(tr("step t"))
+    ax.set_ylabel(tr(r"learning rate $\eta^t$"))
     ax.legend(fontsize="small")
     return ax
 
@@ -366,11 +367,11 @@ def sensitivity(results, ax=None, *, title=None, legend=True):
     ax.set_yscale("log")
     ax.set_ylim(0.7, never * 1.8)
     decades = 10.0 ** np.arange(0, np.floor(np.log10(budget)) + 1)
-    ax.set_yticks(list(decades) + [never], [f"{d:,.0f}" for d in decades] + ["not all"])
+    ax.set_yticks(list(decades) + [never], [f"{d:,.0f}" for d in decades] + [tr("not all")])
     ax.axhline(budget * 1.7, color="0.6", lw=0.8)
-    ax.set_xlabel(r"learning rate $\eta$")
-    ax.set_ylabel("median steps to the goal")
-    ax.set_title(title if title is not None else r"sensitivity to $\eta$", fontsize="medium")
+    ax.set_xlabel(tr(r"learning rate $\eta$"))
+    ax.set_ylabel(tr("median steps to the goal"))
+    ax.set_title(title if title is not None else tr(r"sensitivity to $\eta$"), fontsize="medium")
     no_minor_ticks(ax)
     if legend:
         ax.legend(handles=ax.get_lines()[:0] + _sensitivity_keys() + [
@@ -382,10 +383,10 @@ def sensitivity(results, ax=None, *, title=None, legend=True):
 def _sensitivity_keys():
     """Legend entries for the marks of `sensitivity`."""
     from matplotlib.lines import Line2D
-    return [Line2D([], [], ls="none", marker="o", color="0.3", markeredgecolor="black", ms=7, label="best η"),
+    return [Line2D([], [], ls="none", marker="o", color="0.3", markeredgecolor="black", ms=7, label=tr("best η")),
             Line2D([], [], ls="none", marker="o", mfc="none", color="0.3", ms=4,
-                   label="not all: a start ends above"),
-            Line2D([], [], ls="none", marker="x", color="0.3", ms=4, label="not all: a start is lost")]
+                   label=tr("not all: a start ends above")),
+            Line2D([], [], ls="none", marker="x", color="0.3", ms=4, label=tr("not all: a start is lost"))]
 
 
 def race(surface, paths, *, title=None, sensitivity=None, show=None, curve=None, curve_label=None,
@@ -422,10 +423,10 @@ def race(surface, paths, *, title=None, sensitivity=None, show=None, curve=None,
         right.plot(np.arange(len(values)), values, color=color, lw=1.4, label=label)
     left.set_title(title if title is not None else surface.title, fontsize="medium")
     log_scale(right, "y")
-    right.set_xlabel("step t")
+    right.set_xlabel(tr("step t"))
     right.set_ylabel(curve_label or (r"$L(\theta^t) - L^*$" if surface.min_loss is not None
                                      else r"$L(\theta^t)$"))
-    right.set_title("per step, from the start ●", fontsize="medium")
+    right.set_title(tr("per step, from the start ●"), fontsize="medium")
     no_minor_ticks(right)
     if sensitivity is not None:
         plot_sensitivity(sensitivity, axes[2], legend=False)
@@ -438,12 +439,12 @@ def race(surface, paths, *, title=None, sensitivity=None, show=None, curve=None,
 def _path_keys(exited):
     """Legend entries for the marks of a path: start, end and (if any) where it leaves the window."""
     from matplotlib.lines import Line2D
-    keys = [Line2D([], [], ls="none", marker="o", color="0.3", ms=5, label="start"),
+    keys = [Line2D([], [], ls="none", marker="o", color="0.3", ms=5, label=tr("start")),
             Line2D([], [], ls="none", marker="s", color="0.3", markeredgecolor="black", ms=6,
-                   label="end of the budget")]
+                   label=tr("end of the budget"))]
     if exited:
         keys.append(Line2D([], [], ls="none", marker="^", color="0.3", markeredgecolor="black", ms=8,
-                           label="leaves the window"))
+                           label=tr("leaves the window")))
     return keys
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _checks, _compile, optim
+from .i18n import ntr, tr
 
 __all__ = ["descend", "Path", "relative_error", "minibatches", "gradient_noise", "side_by_side", "bad_points"]
 
@@ -661,11 +662,11 @@ class Bursts:
     def summary(self, shown=8):
         """'N bursts, starting at t = a, b, c, …' (the first `shown` starts)."""
         if not len(self):
-            return f"no burst (L − L* never rose {self.factor:g}× above its running minimum)"
+            return tr("no burst (L − L* never rose {factor:g}× above its running minimum)").format(factor=self.factor)
         at = ", ".join(f"{s:,}" for s in self.starts[:shown])
         more = ", …" if len(self) > shown else ""
-        noun = "burst" if len(self) == 1 else "bursts"
-        return f"{len(self)} {noun}, starting at t = {at}{more}"
+        return ntr("{n} burst, starting at t = {at}{more}", "{n} bursts, starting at t = {at}{more}",
+                   len(self)).format(n=len(self), at=at, more=more)
 
 
 def bursts(path, surface, factor=BURST_FACTOR, floor=None):

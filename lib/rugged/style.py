@@ -96,12 +96,19 @@ def lecture_from_env():
     return os.environ.get("RUGGED_LECTURE", "").strip().lower() not in ("", "0", "false", "no", "off")
 
 
-def use(lecture=None):
+def use(lecture=None, lang=None):
     """Apply the course style; `lecture=True` for the projector look (default: $RUGGED_LECTURE).
+
+    `lang` ("en" or "zh") sets the language of the library's figures, panels and messages
+    (default: `i18n.language()`, which is Chinese in the Chinese notebooks' folder). The
+    package's Chinese font is registered either way.
 
     In lecture mode, inside a notebook, the cell shows the page's part of the look (a
     `<style>` output); otherwise nothing is shown.
     """
+    from . import i18n
+    if lang is not None:
+        i18n.set_language(lang)
     if lecture is None:
         lecture = lecture_from_env()
     if not isinstance(lecture, (bool, int)) or isinstance(lecture, float):
@@ -111,6 +118,7 @@ def use(lecture=None):
     if lecture:
         mpl.rcParams.update(_LECTURE)
     _state["lecture"] = lecture
+    i18n._use_fonts()
     _draw_once()
     if lecture:
         _show_lecture_css()
@@ -173,7 +181,7 @@ def _draw_once():
 
 def color_of(label, index=0):
     """The colour of an optimizer, found by its family name at the start of `label`; else the cycle."""
-    name = re.split(r"[\s(,:]", str(label), maxsplit=1)[0]
+    name = re.split(r"[\s(,:（，：]", str(label), maxsplit=1)[0]
     for family in sorted(FAMILY_COLORS, key=len, reverse=True):
         if name.replace("Lecture", "") == family:
             return FAMILY_COLORS[family]

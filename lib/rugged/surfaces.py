@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from . import _checks
+from .i18n import tr
 
 __all__ = [
     "Surface", "Quadratic", "LeastSquares", "Rosenbrock", "Saddle", "PlateauCliff",
@@ -130,8 +131,17 @@ class Surface:
         g = self.grid(n).reshape(-1, 2)
         return self._newton(g[np.argmin(self.loss(g))])
 
+    @property
+    def title(self):
+        """The title drawn above the surface's contours, in the current language."""
+        return _display_title(self.english_title)
+
+    @title.setter
+    def title(self, value):
+        self.english_title = value
+
     def __repr__(self):
-        return f"<{type(self).__name__} {self.name!r}: {self.title}>"
+        return f"<{type(self).__name__} {self.name!r}: {self.english_title}>"
 
 
 class Quadratic(Surface):
@@ -463,6 +473,15 @@ class Scaled(Surface):
                          window=surface.window, start=surface.start, minima=surface.minima,
                          saddles=surface.saddles, labels=surface.labels, level_scale=surface.level_scale)
 
+    @property
+    def title(self):
+        """'c × the surface's title', in the current language."""
+        return f"{self.c:g} × {self.surface.title}"
+
+    @title.setter
+    def title(self, value):
+        self.english_title = value
+
     def _loss(self, p):
         return self.c * self.surface._loss(p)
 
@@ -487,9 +506,18 @@ class Slope:
 
     def __init__(self, c=1.0):
         self.c = float(_checks.number("c", c, lambda v: True, "c must be finite; got {}"))
-        self.name, self.title, self.labels = "slope", f"Straight slope L(θ) = {self.c:g}·θ", ("θ",)
+        self.name, self.labels = "slope", ("θ",)
         self.start = (0.0,)
         self.minima, self.saddles, self.min_loss = np.empty((0, 1)), np.empty((0, 1)), None
+
+    @property
+    def title(self):
+        """'Straight slope L(θ) = c·θ', in the current language."""
+        return tr("Straight slope L(θ) = {c}·θ").format(c=f"{self.c:g}")
+
+    @property
+    def english_title(self):
+        return f"Straight slope L(θ) = {self.c:g}·θ"
 
     @staticmethod
     def _points(p):
@@ -512,7 +540,7 @@ class Slope:
         return np.full(p.shape, self.c)
 
     def __repr__(self):
-        return f"<Slope {self.name!r}: {self.title}>"
+        return f"<Slope {self.name!r}: {self.english_title}>"
 
 
 
@@ -559,6 +587,20 @@ def _rotated(eigenvalues, degrees):
     t = np.radians(degrees)
     R = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
     return R @ np.diag(eigenvalues) @ R.T
+
+
+def _display_title(english):
+    """A surface's title in the current language (the course's surfaces' titles are translated;
+    any other stays as it is)."""
+    return {
+        "Pokémon CP regression": tr("Pokémon CP regression"),
+        "Convex ravine": tr("Convex ravine"),
+        "Tilted zig-zag valley": tr("Tilted zig-zag valley"),
+        "Rosenbrock's curved valley": tr("Rosenbrock's curved valley"),
+        "Saddle point": tr("Saddle point"),
+        "Plateau, cliff and basin": tr("Plateau, cliff and basin"),
+        "Rugged bowl": tr("Rugged bowl"),
+    }.get(english, english)
 
 
 def pokemon():

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .i18n import ntr, pad, tr
 from .runner import Path, descend, side_by_side
 
 __all__ = ["Tuned", "log_grid", "starts_near", "goal_fraction", "settle_steps", "scores", "sweep",
@@ -437,10 +438,12 @@ def verdict(results, share=TIE_SHARE, steps=TIE_STEPS):
     """`winners` as a line of text: 'fastest: X', 'tie: X, Y' or 'fastest: none …'."""
     names = winners(results, share, steps)
     if not names:
-        return "fastest: none (no racer reaches the goal from every start)"
+        return tr("fastest: none (no racer reaches the goal from every start)")
     if len(names) == 1:
-        return f"fastest: {names[0]}"
-    return f"tie: {', '.join(names)} (within {share:.0%} or {steps:g} step{'s' if steps != 1 else ''})"
+        return tr("fastest: {name}").format(name=names[0])
+    return ntr("tie: {names} (within {share:.0%} or {steps:g} step)",
+               "tie: {names} (within {share:.0%} or {steps:g} steps)",
+               1 if steps == 1 else 2).format(names=", ".join(names), share=share, steps=steps)
 
 
 def table(results, factor=2.0):
@@ -449,18 +452,21 @@ def table(results, factor=2.0):
     and highest η at which every start reaches the goal; then the winner or the tie."""
     some = next(iter(results.values()))
     width = max(9, max(len(name) for name in results))
-    lines = [f"{'':{width}s}  {'best η':>8s}  {'steps':>5s}  {'reached':>7s}  "
-             f"{'η with ≤ ' + format(factor, 'g') + '× the best steps':>29s}  {'η where all reach the goal':>26s}"]
+    band_head = tr("η with ≤ {factor}× the best steps").format(factor=format(factor, "g"))
+    lines = [f"{'':{width}s}  {pad(tr('best η'), 8, '>')}  {pad(tr('steps'), 5, '>')}  "
+             f"{pad(tr('reached'), 7, '>')}  {pad(band_head, 29, '>')}  {pad(tr('η where all reach the goal'), 26, '>')}"]
     for name, t in results.items():
         band, works = t.band(factor), t.working()
         steps = "—" if t.best_steps is None else str(t.best_steps)
         reached = f"{t.best_reached}/{t.n_starts}"
         within = "—" if band is None else f"{band[0]:.3g} … {band[1]:.3g} (×{band[1] / band[0]:.2g})"
-        where = "none" if works is None else f"{works[0]:.3g} … {works[1]:.3g}"
-        lines.append(f"{name:{width}s}  {t.best_eta:8.3g}  {steps:>5s}  {reached:>7s}  {within:>29s}  {where:>26s}")
+        where = tr("none") if works is None else f"{works[0]:.3g} … {works[1]:.3g}"
+        lines.append(f"{pad(name, width)}  {t.best_eta:8.3g}  {steps:>5s}  {reached:>7s}  {within:>29s}  "
+                     f"{pad(where, 26, '>')}")
     lines.append(verdict(results))
-    lines.append(f"steps: median over the {some.n_starts} starts of the steps to reach the goal and stay there "
-                 f"(budget {some.budget:,}),")
-    lines.append(f"  counted only if all {some.n_starts} get there (—: at no η); reached: starts that get there")
-    lines.append(f"η: a log grid, {COARSE} per decade, then {FINE} per decade around the best")
+    lines.append(tr("steps: median over the {n} starts of the steps to reach the goal and stay there "
+                    "(budget {budget:,}),\n  counted only if all {n} get there (—: at no η); reached: starts that "
+                    "get there").format(n=some.n_starts, budget=some.budget))
+    lines.append(tr("η: a log grid, {coarse} per decade, then {fine} per decade around the best")
+                 .format(coarse=COARSE, fine=FINE))
     return "\n".join(lines)

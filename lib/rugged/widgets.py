@@ -46,6 +46,7 @@ from PIL import Image
 
 from . import _checks, plots
 from .exercises import html_text, plain_text, shown
+from .i18n import tr
 
 PANELS = {}
 
@@ -304,7 +305,7 @@ class Panel:
             try:
                 png = self.render(animated=not self.error)
             except Exception as exc:
-                text = f"The figure could not be drawn: {_describe(exc)}"
+                text = tr("The figure could not be drawn: {error}").format(error=_describe(exc))
                 body, self.error = html.escape(text), True
                 try:
                     png = self.render(animated=False)
@@ -445,7 +446,7 @@ class Panel:
         """
         bundle = self.widget._repr_mimebundle_(**kwargs)
         bundle["image/png"] = base64.b64encode(bytes(self.image.value)).decode("ascii")
-        bundle["text/plain"] = "Interactive panel: run this cell in JupyterLab to move its controls."
+        bundle["text/plain"] = tr("Interactive panel: run this cell in JupyterLab to move its controls.")
         return bundle
 
 
@@ -508,22 +509,26 @@ def narrow(*controls):
 # Gradient noise on a panel (04's and 05's, on surfaces with no examples): descend(noise=s) with s a share of ‖∇L(θ⁰)‖ at the
 # surface's start, so that one slider means the same on every surface.
 NOISE_SHARES = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)   # the noise slider's stops, s / ‖∇L(θ⁰)‖
-NOISE_TIP = ("Gaussian noise added to every coordinate of every gradient: its standard deviation s as a "
-             "share of the gradient's size at the start, ‖∇L(θ⁰)‖ (0%: the exact gradient).")
-NOISE_SEED_TIP = "The seed of the noise's draw: the same seed gives the same noise and the same path."
-NOISE_EXACT_TIP = "Noise 0% is the exact gradient: nothing is drawn, so no seed."
+
+
+def noise_tips():
+    """The tooltips of the noise controls, in the current language: (noise, seed, seed at 0%)."""
+    return (tr("Gaussian noise added to every coordinate of every gradient: its standard deviation s as a "
+               "share of the gradient's size at the start, ‖∇L(θ⁰)‖ (0%: the exact gradient)."),
+            tr("The seed of the noise's draw: the same seed gives the same noise and the same path."),
+            tr("Noise 0% is the exact gradient: nothing is drawn, so no seed."))
 
 
 def noise_controls(noise=0.0, seed=0):
     """A panel's gradient-noise slider "noise" (stops NOISE_SHARES of ‖∇L(θ⁰)‖, read out in %) and its
     seed slider (0 … MAX_SEED), as a dict with the keys noise and seed. A seed other than 0 at
     noise 0 is a ValueError, as `descend` refuses a seed without noise."""
-    share = StopSlider("noise", noise, NOISE_SHARES, fmt=".0%")
+    share = StopSlider(tr("noise"), noise, NOISE_SHARES, fmt=".0%")
     seed = check_number("seed", seed, 0, MAX_SEED, integer=True)
     if share.value == 0 and seed != 0:
         raise ValueError(f"Invalid seed: {seed}; the seed draws the gradient noise, so it needs a "
                          f"noise above 0% (0% is the exact gradient)")
-    controls = dict(noise=share, seed=int_slider("seed", seed, 0, MAX_SEED))
+    controls = dict(noise=share, seed=int_slider(tr("seed"), seed, 0, MAX_SEED))
     narrow(*controls.values())
     show_noise(controls, share.value)
     return controls
@@ -531,9 +536,10 @@ def noise_controls(noise=0.0, seed=0):
 
 def show_noise(controls, share):
     """Enable the seed only with noise; each control's tooltip says what it does, or why it is off."""
-    controls["noise"].tooltip = NOISE_TIP
+    noise_tip, seed_tip, exact_tip = noise_tips()
+    controls["noise"].tooltip = noise_tip
     controls["seed"].disabled = not share
-    controls["seed"].tooltip = NOISE_SEED_TIP if share else NOISE_EXACT_TIP
+    controls["seed"].tooltip = seed_tip if share else exact_tip
 
 
 def noise_setting(surface, share, seed):
@@ -546,7 +552,8 @@ def noise_setting(surface, share, seed):
 
 def noise_text(share, s, seed):
     """How a status line names the noise: 'noise s = 8 (5% of ‖∇L(θ⁰)‖), seed 3'."""
-    return f"noise s = {s:.3g} ({100 * share:.3g}% of ‖∇L(θ⁰)‖), seed {seed}"
+    return tr("noise s = {s:.3g} ({percent:.3g}% of ‖∇L(θ⁰)‖), seed {seed}").format(s=s, percent=100 * share,
+                                                                                   seed=seed)
 
 
 def hovering(gap, last):
@@ -563,13 +570,16 @@ def hovering_end(path, surface):
     return hovering(path.gap(surface), max(path.steps // 4, 1))
 
 
-def diverged_message(path, what="the run"):
-    """'… diverged at step N' for a path that diverged, else ''."""
+def diverged_message(path, what=None):
+    """'… diverged at step N' for a path that diverged, else ''; `what` names the run (default
+    "the run")."""
     marks = path.diverged_at if isinstance(path.diverged_at, tuple) else (path.diverged_at,)
     steps = [m for m in marks if m is not None]
     if not steps:
         return ""
-    return f"{what} diverged at step {min(steps)}: the path stops there."
+    if what is None:
+        return tr("the run diverged at step {step}: the path stops there.").format(step=min(steps))
+    return tr("{what} diverged at step {step}: the path stops there.").format(what=what, step=min(steps))
 
 
 def drawable(values, log=False):

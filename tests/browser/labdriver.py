@@ -8,6 +8,7 @@ counts in JupyterLab's own model, an image's src attribute) up to a generous tim
 import json
 import os
 import pathlib
+import re
 import secrets
 import shutil
 import signal
@@ -61,6 +62,24 @@ def skip_reason():
     return None
 
 
+# The Chinese edition's notebooks the browser tests run too (one with a panel: the edition is
+# the English one with other text, and running all of them would double the tests' time).
+CHINESE = ("03_rmsprop",)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def chinese_notebooks():
+    return [p for name in CHINESE for p in [REPO / "notebooks" / "zh" / f"{name}.ipynb"] if p.exists()]
+
+
+def notebook_id(path):
+    """A notebook's name in test ids, reports and screenshots: 03_rmsprop, zh-03_rmsprop."""
+    return f"{path.parent.name}-{path.stem}" if path.parent.name != "notebooks" else path.stem
+
+
+JS_OUTPUT_TEXT = """() => Array.from(document.querySelectorAll('.jp-OutputArea-output'), e => e.innerText).join('\\n')"""
+
+
 def notebooks_root_and_paths():
     """The folder JupyterLab serves and the notebooks to test, sorted.
 
@@ -68,7 +87,7 @@ def notebooks_root_and_paths():
     from elsewhere (paths or globs separated by os.pathsep, e.g. a scratch notebook while
     developing); the served folder is then the common parent of all of them.
     """
-    paths = sorted((REPO / "notebooks").glob("*.ipynb"))
+    paths = sorted((REPO / "notebooks").glob("*.ipynb")) + chinese_notebooks()
     for pattern in filter(None, os.environ.get("RUGGED_BROWSER_NOTEBOOKS", "").split(os.pathsep)):
         pattern = pathlib.Path(pattern).expanduser().resolve()
         extra = sorted(pattern.parent.glob(pattern.name))

@@ -24,7 +24,7 @@ SKIP_REASON = labdriver.skip_reason()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(SKIP_REASON is not None, reason=SKIP_REASON or "")]
 
 ROOT, NOTEBOOKS = labdriver.notebooks_root_and_paths()
-NOTEBOOK_PARAMS = [pytest.param(p, id=p.name) for p in NOTEBOOKS] or [
+NOTEBOOK_PARAMS = [pytest.param(p, id=labdriver.notebook_id(p)) for p in NOTEBOOKS] or [
     pytest.param(None, id="no-notebooks", marks=pytest.mark.skip(reason="no notebooks in notebooks/"))]
 
 OPEN_TIMEOUT = 120_000      # page load + kernel start, on a loaded machine
@@ -213,7 +213,7 @@ def exercise_panel(page, path, cell, k, panel, artifacts, stem, results):
 
 @pytest.mark.parametrize("notebook", NOTEBOOK_PARAMS)
 def test_notebook_runs_with_live_panels(notebook, lab, page, artifacts, results):
-    stem = notebook.stem
+    stem = labdriver.notebook_id(notebook)
     path = open_notebook(page, lab, notebook)
     try:
         run_all(page, path)
@@ -238,6 +238,9 @@ def test_notebook_runs_with_live_panels(notebook, lab, page, artifacts, results)
                 problems.append(f"{path} cell {c['index']}: {c['widgetOutputs']} widget output(s) but "
                                 f"{c['livePanels']} rendered as live widgets")
         screenshot_notebook(page, artifacts, stem)
+        if notebook in labdriver.chinese_notebooks():       # the library speaks the notebook's language
+            if not labdriver.CJK.search(page.evaluate(labdriver.JS_OUTPUT_TEXT)):
+                problems.append(f"{path}: no Chinese in the outputs of a Chinese notebook")
         assert not problems, "\n".join(problems)
 
         failures = []

@@ -17,6 +17,7 @@ import functools
 import numpy as np
 
 from .. import optim, plots, style, surfaces, widgets
+from ..i18n import display_width, pad, tr
 from ..exercises import (Feedback, as_number, check, choose, close, right, rounding_note,
                          rounding_of, shown, wrong)
 from ..runner import descend
@@ -50,7 +51,7 @@ def ravine_figure(surface, gd, adagrad, *, gd_label, ada_label):
     plots.surface_axes(surface, ax)
     plots.draw_band(ax, gd, gd_label)           # 300 bounces: the band they sweep
     plots.draw_path(ax, adagrad, ada_label).set_linewidth(2.2)
-    ax.set_title(f"{surface.title}: {gd.steps} steps each")
+    ax.set_title(tr("{surface}: {steps} steps each").format(surface=surface.title, steps=gd.steps))
     ax.legend(loc="lower right", fontsize="small")
     return fig
 
@@ -65,7 +66,7 @@ def sigma_figure(path, names, *, title, sigma_label=r"$\sigma_i^t$", log_steps=T
 def end_sigmas(path, names):
     """σ_i and η/σ_i of the last step for each parameter, and the ratio of the effective steps."""
     s, e = path.sigma[-1], path.step_size[-1]
-    lines = [f"after {len(path.sigma):,} steps:"]
+    lines = [tr("after {steps:,} steps:").format(steps=len(path.sigma))]
     lines += [f"  {n}: σ = {s[i]:.4g}, η/σ = {e[i]:.4g}" for i, n in enumerate(names)]
     lines.append(f"  η/σ_{names[0]} / η/σ_{names[1]} = {e[0] / e[1]:.4g}")
     return "\n".join(lines)
@@ -75,12 +76,12 @@ def endpoints(surface, paths):
     """Start, every path's endpoint and loss, and the exact minimum, as a table."""
     b, w = surface.labels
     start = np.asarray(surface.start if not paths else next(iter(paths.values())).params[0])
-    rows = [("start", start, surface.loss(start))]
+    rows = [(tr("start"), start, surface.loss(start))]
     rows += [(label, p.endpoint, p.loss[-1]) for label, p in paths.items()]
-    rows.append(("least-squares minimum", surface.minima[0], surface.min_loss))
-    width = max(len(r[0]) for r in rows)
+    rows.append((tr("least-squares minimum"), surface.minima[0], surface.min_loss))
+    width = max(display_width(r[0]) for r in rows)
     lines = [f"{'':{width}}  {b:>10} {w:>9} {'L(' + b + ', ' + w + ')':>14}"]
-    lines += [f"{name:{width}}  {p[0]:>10.4f} {p[1]:>9.4f} {loss:>14.7g}" for name, p, loss in rows]
+    lines += [f"{pad(name, width)}  {p[0]:>10.4f} {p[1]:>9.4f} {loss:>14.7g}" for name, p, loss in rows]
     return "\n".join(lines)
 
 
@@ -93,13 +94,13 @@ def pokemon_figure(surface, paths):
         plots.draw_path(left, path, label, color, keep=4000).set_linewidth(1.6)
         keep = plots.thin(len(path.loss))
         right.plot(keep + 1, path.gap(surface, 1e-12)[keep], label=label, color=color)
-    left.set_title(f"Pokémon: paths over {next(iter(paths.values())).steps:,} updates")
+    left.set_title(tr("Pokémon: paths over {steps:,} updates").format(steps=next(iter(paths.values())).steps))
     left.legend(loc="lower left", fontsize="small")
     right.set_xscale("log")
     right.set_yscale("log")
-    right.set_xlabel("step t + 1")
+    right.set_xlabel(tr("step t + 1"))
     right.set_ylabel(r"$L(\theta^t) - L^*$")
-    right.set_title("distance to the minimum loss")
+    right.set_title(tr("distance to the minimum loss"))
     right.legend(fontsize="small")
     plots.plain_log_ticks(right)
     return fig
@@ -113,9 +114,10 @@ def forms_figure(surface, torch_path, lecture_path, *, torch_label, lecture_labe
     ax.plot(np.arange(n), torch_path.gap(surface, 1e-12)[:n], "--", color=ADAGRAD, lw=2.6, label=torch_label)
     ax.set_yscale("log")
     ax.set_xlim(0, n - 1)
-    ax.set_xlabel("step t")
+    ax.set_xlabel(tr("step t"))
     ax.set_ylabel(r"$L(\theta^t) - L^*$")
-    ax.set_title(f"Pokémon, η = 1, constant: the mean form bursts, the sum form glides ({n - 1:,} updates)")
+    ax.set_title(tr("Pokémon, η = 1, constant: the mean form bursts, the sum form glides ({updates:,} updates)").format(
+        updates=n - 1))
     # the mean form's bursts and dips fill the whole axes: the legend goes under it
     fig.legend(loc="outside lower center", ncol=2, fontsize="small")
     plots.plain_log_ticks(ax)
@@ -138,8 +140,8 @@ def plateau_figure(surface, adagrad, fresh, *, entry, eta):
     """x^t of Adagrad and of a fresh Adagrad started at the basin entry (left); σ_x^t against |g_x^t| (right)."""
     fig, (left, right) = plots.new_figure(1, 2, figsize=(11, 4.0))
     steps = adagrad.steps
-    for (lo, hi), name, shade in ((surface.plateau, "plateau", "0.93"), (surface.cliff, "cliff", "0.78"),
-                                  (surface.basin, "basin", "0.93")):
+    for (lo, hi), name, shade in ((surface.plateau, tr("plateau"), "0.93"), (surface.cliff, tr("cliff"), "0.78"),
+                                  (surface.basin, tr("basin"), "0.93")):
         lo, hi = max(lo, surface.window[0][0]), min(hi, surface.window[0][1])
         left.axhspan(lo, hi, color=shade, zorder=0)
         left.text(steps * 0.99, (lo + hi) / 2, name, ha="right", va="center", fontsize="small", color="0.3")
@@ -147,26 +149,28 @@ def plateau_figure(surface, adagrad, fresh, *, entry, eta):
     left.axhline(x_star, color="black", lw=0.8, ls=":")
     left.plot([0], [x_star], linestyle="none", clip_on=False, **style.MINIMUM_STYLE)
     left.plot(np.arange(len(adagrad.params)), adagrad.params[:, 0], color=ADAGRAD, lw=2.2,
-              label=f"LectureAdagrad (η = {eta:g}) from the plateau")
+              label=tr("LectureAdagrad (η = {eta:g}) from the plateau").format(eta=eta))
     left.plot(entry + np.arange(len(fresh.params)), fresh.params[:, 0], color=style.OKABE_ITO["blue"],
-              lw=1.6, ls="--", label=f"same, but σ forgotten at t = {entry}")
+              lw=1.6, ls="--", label=tr("same, but σ forgotten at t = {entry}").format(entry=entry))
     left.set_xlim(0, steps)
     left.set_ylim(surface.window[0])
-    left.set_xlabel("step t")
+    left.set_xlabel(tr("step t"))
     left.set_ylabel(r"$x^t$")
-    left.set_title(f"{surface.title}: where x is")
+    left.set_title(tr("{surface}: where x is").format(surface=surface.title))
     left.legend(loc="center right", fontsize="small", bbox_to_anchor=(1.0, 0.36))
     t = np.arange(len(adagrad.sigma))
     right.plot(t, adagrad.sigma[:, 0], color=ADAGRAD, lw=2.2, label=r"$\sigma_x^t$ (LectureAdagrad)")
-    right.plot(t, np.abs(adagrad.grad[:len(t), 0]), color="0.35", lw=1.2, label=r"$|g_x^t|$, the newest gradient")
+    right.plot(t, np.abs(adagrad.grad[:len(t), 0]), color="0.35", lw=1.2,
+               label=tr(r"$|g_x^t|$, the newest gradient"))
     right.axvline(entry, color="0.4", lw=0.8, ls="--")
-    right.text(entry + steps * 0.015, 2e-6, f"basin reached\nat t = {entry}", fontsize="small", color="0.3")
+    right.text(entry + steps * 0.015, 2e-6, tr("basin reached\nat t = {entry}").format(entry=entry),
+               fontsize="small", color="0.3")
     right.set_yscale("log")
     right.set_xlim(0, len(t))
     right.set_ylim(1e-6, 30)
-    right.set_xlabel("step t")
-    right.set_ylabel(r"$\sigma_x^t$ and $|g_x^t|$")
-    right.set_title("σ remembers the cliff")
+    right.set_xlabel(tr("step t"))
+    right.set_ylabel(tr(r"$\sigma_x^t$ and $|g_x^t|$"))
+    right.set_title(tr("σ remembers the cliff"))
     right.legend(loc="upper right", fontsize="small")
     plots.plain_log_ticks(right)
     return fig
@@ -174,7 +178,7 @@ def plateau_figure(surface, adagrad, fresh, *, entry, eta):
 
 def memory_table(surface, path, steps, eta):
     """σ_x^t, |g_x^t| and the step actually taken, |x^{t+1} − x^t|, at a few t."""
-    lines = [f"{'t':>6} {'x^t':>8} {'|g_x^t|':>10} {'σ_x^t':>8} {'η/σ_x^t':>9} {'step |Δx|':>10}"]
+    lines = [f"{'t':>6} {'x^t':>8} {'|g_x^t|':>10} {'σ_x^t':>8} {'η/σ_x^t':>9} {pad(tr('step |Δx|'), 10, '>')}"]
     for t in steps:
         lines.append(f"{t:>6} {path.params[t, 0]:>8.4f} {abs(path.grad[t, 0]):>10.3e} {path.sigma[t, 0]:>8.4f} "
                      f"{eta / path.sigma[t, 0]:>9.4f} {abs(path.params[t + 1, 0] - path.params[t, 0]):>10.3e}")
@@ -184,10 +188,17 @@ def memory_table(surface, path, steps, eta):
 # ---------------------------------------------------------------------------------------
 # Panel: Adagrad on the Pokémon surface
 
-FORMS = {
-    "torch (sum): σ = sqrt(Σ g²)": "torch",
-    "lecture (mean): σ = sqrt(Σ g² / (t+1))": "lecture",
-}
+def form_options():
+    """The panel's σ forms: (label shown, form), in the student's language."""
+    return [(tr("torch (sum): σ = sqrt(Σ g²)"), "torch"),
+            (tr("lecture (mean): σ = sqrt(Σ g² / (t+1))"), "lecture")]
+
+
+def _described(control, label):
+    """`control` showing `label` (the student's language) beside it; made with its English name,
+    which its range check names in an error."""
+    control.description = label
+    return control
 
 
 def make_optimizer(form, eta):
@@ -216,12 +227,12 @@ def pokemon_panel(eta=1.0, b=-120.0, w=-4.0, form="torch", steps=10_000, max_ste
     max_steps = widgets.check_number("max_steps", max_steps, 500, 100_000, integer=True)
     controls = dict(
         eta=widgets.log_slider("η", eta, -2, 2, step=0.1, readout_format=".2g"),
-        b=widgets.slider("start b", b, -200, -100, 5, ".0f"),
-        w=widgets.slider("start w", w, -5, 5, 0.5, ".1f"),
-        form=widgets.choice("σ form", list(FORMS.items()), form),
-        steps=widgets.int_slider("steps", steps, 500, max_steps, 500),
-        batch=widgets.int_slider("batch size", batch_size, 1, 10),
-        seed=widgets.int_slider("seed", seed, 0, widgets.MAX_SEED),
+        b=_described(widgets.slider("start b", b, -200, -100, 5, ".0f"), tr("start b")),
+        w=_described(widgets.slider("start w", w, -5, 5, 0.5, ".1f"), tr("start w")),
+        form=_described(widgets.choice("σ form", form_options(), form), tr("σ form")),
+        steps=_described(widgets.int_slider("steps", steps, 500, max_steps, 500), tr("steps")),
+        batch=_described(widgets.int_slider("batch size", batch_size, 1, 10), tr("batch size")),
+        seed=_described(widgets.int_slider("seed", seed, 0, widgets.MAX_SEED), tr("seed")),
     )
     surface = surfaces.pokemon()
     fig, (left, right) = plots.new_figure(1, 2, figsize=(10.5, 2.7 if style.is_lecture() else 4.2), static=False)
@@ -232,9 +243,9 @@ def pokemon_panel(eta=1.0, b=-120.0, w=-4.0, form="torch", steps=10_000, max_ste
     right.set_yscale("log")
     right.set_xlim(1, max_steps)
     right.set_ylim(1e-12, 1e9)
-    right.set_xlabel("step t + 1")
+    right.set_xlabel(tr("step t + 1"))
     right.set_ylabel(r"$L(\theta^t) - L^*$")
-    right.set_title("distance to the minimum loss")
+    right.set_title(tr("distance to the minimum loss"))
     plots.plain_log_ticks(right)
     b_star, w_star = surface.minima[0]
     def run(key, steps):
@@ -254,19 +265,25 @@ def pokemon_panel(eta=1.0, b=-120.0, w=-4.0, form="torch", steps=10_000, max_ste
         path_line.set_data(path_line.get_xdata()[keep], path_line.get_ydata()[keep])
         widgets.set_curve(loss_line, path.gap(surface, 1e-12)[keep], keep + 1)
         name = "Adagrad" if form == "torch" else "LectureAdagrad"
-        left.set_title(f"{name}, η = {eta:.2g}, {int(steps):,} steps" + (f", batch {batch}" if noisy else ""))
-        message = widgets.diverged_message(path, f"{name} with η = {eta:.2g}")
+        if noisy:
+            title = tr("{name}, η = {eta:.2g}, {steps:,} steps, batch {batch}").format(
+                name=name, eta=eta, steps=int(steps), batch=batch)
+        else:
+            title = tr("{name}, η = {eta:.2g}, {steps:,} steps").format(name=name, eta=eta, steps=int(steps))
+        left.set_title(title)
+        message = widgets.diverged_message(path, tr("{name} with η = {eta:.2g}").format(name=name, eta=eta))
         if message:
             return message
         end, leaves = path.endpoint, path.leaves(surface.window)
-        note = "" if leaves is None else f" (the path leaves the plotted window at step {leaves})"
-        noise = f"minibatches of {batch} (seed {seed}): " if noisy else ""
-        return (f"{noise}after {path.steps:,} steps: (b, w) = ({end[0]:.2f}, {end[1]:.3f}), minimum "
-                f"({b_star:.2f}, {w_star:.3f}); L − L* = {path.loss[-1] - surface.min_loss:.3g}{note}")
+        note = "" if leaves is None else tr(" (the path leaves the plotted window at step {step})").format(step=leaves)
+        noise = tr("minibatches of {batch} (seed {seed}): ").format(batch=batch, seed=seed) if noisy else ""
+        return tr("{noise}after {steps:,} steps: (b, w) = ({b:.2f}, {w:.3f}), minimum ({b_star:.2f}, {w_star:.3f}); "
+                  "L − L* = {gap:.3g}{note}").format(noise=noise, steps=path.steps, b=end[0], w=end[1], b_star=b_star,
+                                                     w_star=w_star, gap=path.loss[-1] - surface.min_loss, note=note)
 
     animated = [path_line, *ends, left.title, loss_line]
     return widgets.Panel(controls, fig, draw, animated=animated,
-                         title=f"Adagrad on the Pokémon surface, up to {max_steps:,} updates")
+                         title=tr("Adagrad on the Pokémon surface, up to {steps:,} updates").format(steps=max_steps))
 
 
 # ---------------------------------------------------------------------------------------
@@ -280,18 +297,19 @@ def sigma_zero(answer, g0=-3.0):
         return value
     target = abs(g0)
     if close(value, target, 1e-6):
-        return right(f"Yes: with one gradient the mean of the squares is (g⁰)² = {g0 ** 2:g}, and its "
-                     f"root is |g⁰| = {target:g}. So the first step moves the parameter by exactly η.")
+        return right(tr("Yes: with one gradient the mean of the squares is (g⁰)² = {square:g}, and its root is "
+                        "|g⁰| = {target:g}. So the first step moves the parameter by exactly η.").format(
+            square=g0 ** 2, target=target))
     if close(value, g0, 1e-6):
-        return wrong(f"σ is a root of a mean of squares, so it can't be negative: the sign of g⁰ = {g0:g} "
-                     f"is lost when it is squared.")
+        return wrong(tr("σ is a root of a mean of squares, so it can't be negative: the sign of g⁰ = {g0:g} is lost "
+                        "when it is squared.").format(g0=g0))
     if close(value, g0 ** 2, 1e-6):
-        return wrong(f"{shown(value)} is (g⁰)², the mean of the squares; σ is its square root.")
+        return wrong(tr("{value} is (g⁰)², the mean of the squares; σ is its square root.").format(value=shown(value)))
     if close(value, 1 / target, 1e-6) or close(value, 1.0, 1e-6):
-        return wrong("That looks like the step factor g/σ or 1/σ; the question asks for σ⁰ itself, "
-                     "sqrt((1/1)·(g⁰)²).")
-    return wrong(f"Not {shown(value)}. At t = 0 the sum has one term: σ⁰ = sqrt((1/(0+1))·(g⁰)²) "
-                 f"with g⁰ = {g0:g}.")
+        return wrong(tr("That looks like the step factor g/σ or 1/σ; the question asks for σ⁰ itself, "
+                        "sqrt((1/1)·(g⁰)²)."))
+    return wrong(tr("Not {value}. At t = 0 the sum has one term: σ⁰ = sqrt((1/(0+1))·(g⁰)²) with g⁰ = {g0:g}.").format(
+        value=shown(value), g0=g0))
 
 
 @check
@@ -303,25 +321,26 @@ def sigma_one(answer, grads=(3.0, 4.0)):
     if isinstance(value, Feedback):
         return value
     if close(value, target, 2e-3):
-        return right(f"Yes: σ¹ = sqrt(({grads[0]:g}² + {grads[1]:g}²)/2) = sqrt({squares / 2:g}) ≈ {target:.4f}. "
-                     f"torch's sum form would give sqrt({squares:g}) = {np.sqrt(squares):g}, √2 times more.")
+        return right(tr("Yes: σ¹ = sqrt(({g0:g}² + {g1:g}²)/2) = sqrt({half:g}) ≈ {target:.4f}. torch's sum form "
+                        "would give sqrt({squares:g}) = {root:g}, √2 times more.").format(
+            g0=grads[0], g1=grads[1], half=squares / 2, target=target, squares=squares, root=np.sqrt(squares)))
     slips = [
-        (np.sqrt(squares), f"{shown(value)} = sqrt(Σ g²) is torch's sum form. The lecture divides the sum "
-                           f"of squares by the number of gradients, t + 1 = 2, before the root."),
-        (np.mean(np.abs(grads)), f"{shown(value)} is the mean of |g|. σ is the root of the mean of the "
-                                 f"squares, which weighs the larger gradient more."),
-        (squares / 2, f"{shown(value)} is the mean of the squares, (σ¹)²; take its square root."),
-        (squares, f"{shown(value)} is the sum of the squares: divide by t + 1 = 2 and take the root."),
-        (abs(grads[-1]), f"{shown(value)} is only the newest |g|. Adagrad's σ averages over all past "
-                         f"gradients."),
-        (np.sqrt(squares) / 2, f"{shown(value)} = sqrt(Σ g²)/2 divides by t + 1 after the root; divide "
-                               f"inside it: sqrt(Σ g² / 2)."),
+        (np.sqrt(squares), tr("{value} = sqrt(Σ g²) is torch's sum form. The lecture divides the sum of squares by "
+                              "the number of gradients, t + 1 = 2, before the root.")),
+        (np.mean(np.abs(grads)), tr("{value} is the mean of |g|. σ is the root of the mean of the squares, which "
+                                    "weighs the larger gradient more.")),
+        (squares / 2, tr("{value} is the mean of the squares, (σ¹)²; take its square root.")),
+        (squares, tr("{value} is the sum of the squares: divide by t + 1 = 2 and take the root.")),
+        (abs(grads[-1]), tr("{value} is only the newest |g|. Adagrad's σ averages over all past gradients.")),
+        (np.sqrt(squares) / 2, tr("{value} = sqrt(Σ g²)/2 divides by t + 1 after the root; divide inside it: "
+                                  "sqrt(Σ g² / 2).")),
     ]
     for slip, message in slips:
         if close(value, slip, 1e-3):
-            return wrong(message + rounding_note(value, target, 2e-3))
+            return wrong(message.format(value=shown(value)) + rounding_note(value, target, 2e-3))
     return wrong(rounding_of(value, target, 2e-3)
-                 or f"Not {shown(value)}. Square both gradients, average the two squares, take the root.")
+                 or tr("Not {value}. Square both gradients, average the two squares, take the root.").format(
+                     value=shown(value)))
 
 
 @functools.lru_cache(maxsize=1)
@@ -341,16 +360,16 @@ def larger_step(answer, path=None):
 
     `path` is the notebook's Adagrad run on the Pokémon surface (computed here if not given).
     """
-    choice = choose(answer, "`which`", "to 'b' or 'w'", PARAMETER_NAMES,
-                    "Answer with the name of a parameter, 'b' or 'w'; got {}.")
+    choice = choose(answer, "`which`", tr("to 'b' or 'w'"), PARAMETER_NAMES,
+                    tr("Answer with the name of a parameter, 'b' or 'w'; got {}."))
     if isinstance(choice, Feedback):
         return choice
     steps = (path if path is not None else _pokemon_adagrad()).step_size[-1]
     ratio = steps[0] / steps[1]
     if choice == "b":
-        return right(f"Yes: at the end η/σ_{{b}} is {ratio:.0f}× η/σ_{{w}}. g_{{w}} = Σ −2(ŷₙ − yₙ)·xₙ carries the "
-                     f"factor xₙ (CP values of a few hundred), so w's gradients, and its σ, are hundreds "
-                     f"of times larger than b's, and its step hundreds of times smaller.")
-    return wrong(f"It is the other way round here: η/σ_{{w}} is {1 / ratio:.2g}× η/σ_{{b}}. Compare the gradients: "
-                 f"∂L/∂w = Σ −2(ŷₙ − yₙ)·xₙ has the extra factor xₙ (hundreds), so σ_{{w}} is large "
-                 f"and w's effective step small.")
+        return right(tr("Yes: at the end η/σ_{{b}} is {ratio:.0f}× η/σ_{{w}}. g_{{w}} = Σ −2(ŷₙ − yₙ)·xₙ carries the "
+                        "factor xₙ (CP values of a few hundred), so w's gradients, and its σ, are hundreds of times "
+                        "larger than b's, and its step hundreds of times smaller.").format(ratio=ratio))
+    return wrong(tr("It is the other way round here: η/σ_{{w}} is {ratio:.2g}× η/σ_{{b}}. Compare the gradients: "
+                    "∂L/∂w = Σ −2(ŷₙ − yₙ)·xₙ has the extra factor xₙ (hundreds), so σ_{{w}} is large and w's "
+                    "effective step small.").format(ratio=1 / ratio))

@@ -20,8 +20,9 @@ import math
 import numpy as np
 
 from .. import optim, parity, plots, style, surfaces, tuning, widgets
-from ..exercises import (as_number, as_pair, check, choose, close, reads, right,
+from ..exercises import (Feedback, as_number, as_pair, check, choose, close, reads, right,
                          rounding_of, shown, wrong)
+from ..i18n import display_width, pad, tr
 from ..parity import cases
 from ..runner import descend, relative_error
 
@@ -64,6 +65,20 @@ VARIANT_COLORS = {
 }
 
 
+def variant_label(label):
+    """A key of VARIANTS as shown to the learner."""
+    return {"Adam (m and v corrected)": tr("Adam (m and v corrected)"), "no bias correction": tr("no bias correction"),
+            "only m corrected": tr("only m corrected"), "only v corrected": tr("only v corrected")}.get(label, label)
+
+
+def _center(text, width, fill):
+    """str.center for text that may hold Chinese (display columns)."""
+    if display_width(text) == len(text):
+        return text.center(width, fill)
+    room = max(0, width - display_width(text))
+    return fill * (room // 2) + text + fill * (room - room // 2)
+
+
 def on_square(optimizer, steps=3, theta0=1.0):
     """θ^1 … θ^steps of `optimizer` on f(θ) = θ² (gradient 2θ) from θ^0 = theta0."""
     optimizer.reset()
@@ -90,8 +105,8 @@ def first_steps(eta=0.1, steps=5, theta0=1.0):
             theta = new
     widths = (7, 7, 9, 6, 7)       # g, m, σ, step/η, θ: the columns of each half, two spaces apart
     span = sum(widths) + 2 * (len(widths) - 1)
-    print("    " + " with bias correction (Adam) ".center(span, "-")
-          + "  " + " without bias correction ".center(span, "-"))
+    print("    " + _center(" " + tr("with bias correction (Adam)") + " ", span, "-")
+          + "  " + _center(" " + tr("without bias correction") + " ", span, "-"))
     heads = ("gᵗ", "m_hat", "sigma_hat", "step/η", "θᵗ⁺¹", "gᵗ", "m", "sigma", "step/η", "θᵗ⁺¹")
     print(" t  " + "  ".join(head.rjust(width) for head, width in zip(heads, widths * 2)))
     for a, b in zip(rows["corrected"], rows["uncorrected"]):
@@ -119,31 +134,32 @@ def bias_figure(moments, steps=3000, seed=0, betas=(0.9, 0.999), noise=0.3):
     t = np.arange(1, steps + 1)          # t + 1, for the log axes
     fig, axes = plots.new_figure(1, 3, figsize=(12, 3.0) if style.is_lecture() else (9.5, 3.6))   # flatter on a slide
     blue, red = style.FAMILY_COLORS["Adam"], style.OKABE_ITO["vermillion"]
-    axes[0].plot(t, grads, ".", color="0.7", ms=2, label=r"$g^t$ (noisy, mean 1)")
-    axes[0].plot(t, mo["m"], color=red, label=r"$m^t$ (raw, starts at 0)")
+    axes[0].plot(t, grads, ".", color="0.7", ms=2, label=tr(r"$g^t$ (noisy, mean 1)"))
+    axes[0].plot(t, mo["m"], color=red, label=tr(r"$m^t$ (raw, starts at 0)"))
     axes[0].plot(t, mo["m_hat"], color=blue, label=r"$\hat m^t = m^t/(1-\beta_1^{t+1})$")
-    axes[0].axhline(1.0, color="black", ls=":", lw=1.2, label="true mean 1")
-    axes[0].set_title(rf"momentum $m$, $\beta_1$ = {betas[0]:g}", fontsize="medium")
+    axes[0].axhline(1.0, color="black", ls=":", lw=1.2, label=tr("true mean 1"))
+    axes[0].set_title(tr(r"momentum $m$, $\beta_1$ = {beta1:g}").format(beta1=betas[0]), fontsize="medium")
     rms = math.sqrt(1 + noise ** 2)
-    axes[1].plot(t, mo["rms"], color=red, label=r"$\sqrt{v^t}$ (raw, starts at 0)")
+    axes[1].plot(t, mo["rms"], color=red, label=tr(r"$\sqrt{v^t}$ (raw, starts at 0)"))
     axes[1].plot(t, mo["sigma_hat"], color=blue, label=r"$\hat\sigma^t = \sqrt{v^t/(1-\beta_2^{t+1})}$")
-    axes[1].axhline(rms, color="black", ls=":", lw=1.2, label=f"true RMS {rms:.3f}")
-    axes[1].set_title(rf"root mean square $\sigma$, $\beta_2$ = {betas[1]:g}", fontsize="medium")
+    axes[1].axhline(rms, color="black", ls=":", lw=1.2, label=tr("true RMS {rms:.3f}").format(rms=rms))
+    axes[1].set_title(tr(r"root mean square $\sigma$, $\beta_2$ = {beta2:g}").format(beta2=betas[1]),
+                      fontsize="medium")
     for ax in axes[:2]:
         ax.set_xscale("log")
-        ax.set_xlabel("step t + 1")
+        ax.set_xlabel(tr("step t + 1"))
         ax.set_ylim(-0.05, 2.75)
         # on a white ground: the noisy gradients' dots pass under the legend
         ax.legend(fontsize="small", loc="upper right", frameon=True, facecolor="white", edgecolor="none",
                   framealpha=0.9)
     styles = {"only m corrected": "-.", "only v corrected": "--"}
     for label, r in step_ratio(steps, betas).items():
-        axes[2].plot(t, r, styles.get(label, "-"), color=VARIANT_COLORS[label], label=label)
+        axes[2].plot(t, r, styles.get(label, "-"), color=VARIANT_COLORS[label], label=variant_label(label))
     axes[2].set_xscale("log")
     axes[2].set_yscale("log")
-    axes[2].set_xlabel("step t + 1")
-    axes[2].set_ylabel(r"step size / $\eta$")
-    axes[2].set_title("step size, constant gradient", fontsize="medium")
+    axes[2].set_xlabel(tr("step t + 1"))
+    axes[2].set_ylabel(tr(r"step size / $\eta$"))
+    axes[2].set_title(tr("step size, constant gradient"), fontsize="medium")
     axes[2].set_ylim(3e-3 if style.is_lecture() else 1e-2, 60)    # room for the legend under the lines
     axes[2].legend(fontsize="small", loc="lower right")
     plots.no_minor_ticks(*axes)
@@ -163,13 +179,14 @@ def first_steps_figure(paths, surface=None, eta=0.1):
     for (label, path), color, ls in zip(paths.items(), colors, ("-", "-", "--")):
         handles += axes[0].plot(*path.params.T, ls, marker="o", color=color, ms=2.5, lw=1.2, label=label)
         axes[1].plot(np.arange(len(path.loss)), path.loss, ls, color=color, label=label)
-    axes[0].set_title(f"first {len(path.loss) - 1} steps, η = {eta:g}")
-    start = axes[1].axhline(paths[next(iter(paths))].loss[0], color="0.5", lw=1, ls=":", label="loss at the start")
+    axes[0].set_title(tr("first {steps} steps, η = {eta:g}").format(steps=len(path.loss) - 1, eta=eta))
+    start = axes[1].axhline(paths[next(iter(paths))].loss[0], color="0.5", lw=1, ls=":",
+                            label=tr("loss at the start"))
     # the paths and the loss curves fill both axes: one legend for both, under them
     fig.legend(handles=[*handles, start], loc="outside lower center", ncol=2, fontsize="small")
     axes[1].set_yscale("log")
-    axes[1].set_xlabel("step t")
-    axes[1].set_ylabel(r"loss $L(\theta^t)$")
+    axes[1].set_xlabel(tr("step t"))
+    axes[1].set_ylabel(tr(r"loss $L(\theta^t)$"))
     axes[1].set_title(surface.title)
     plots.no_minor_ticks(*axes)
     return fig
@@ -177,9 +194,10 @@ def first_steps_figure(paths, surface=None, eta=0.1):
 
 def peak_losses(paths):
     """Print each run's loss at the start, its highest loss and the step where it was reached."""
-    print(f"{'':34s} {'L at start':>10s} {'highest L':>10s} {'at step':>8s} {'L at the end':>13s}")
+    print(f"{'':34s} {pad(tr('L at start'), 10, '>')} {pad(tr('highest L'), 10, '>')} "
+          f"{pad(tr('at step'), 8, '>')} {pad(tr('L at the end'), 13, '>')}")
     for label, path in paths.items():
-        print(f"{label:34s} {path.loss[0]:10.4g} {path.loss.max():10.4g} {int(path.loss.argmax()):8d} "
+        print(f"{pad(label, 34)} {path.loss[0]:10.4g} {path.loss.max():10.4g} {int(path.loss.argmax()):8d} "
               f"{path.loss[-1]:13.4g}")
 
 
@@ -192,14 +210,18 @@ def defaults_table(correction_steps, betas=(0.9, 0.999), eps=1e-8):
     beta1, beta2 = betas
     first = step_ratio(1, betas, eps)["Adam (m and v corrected)"][0]
     sigma_1pct = eps * 99      # ε/(σ + ε) = 1 % at σ = 99ε
-    print(f"{'setting':8s} {'default':>8s}   what it does, computed")
-    print(f"{'η':8s} {1e-3:>8g}   first step of every parameter = {first:.4f}·η, whatever g⁰ is")
-    print(f"{'β₁':8s} {beta1:>8g}   m averages ≈ 1/(1 − β₁) = {1 / (1 - beta1):.0f} gradients; "
-          f"m_hat needs correcting for {correction_steps(beta1)} steps")
-    print(f"{'β₂':8s} {beta2:>8g}   v averages ≈ 1/(1 − β₂) = {1 / (1 - beta2):.0f} squared gradients; "
-          f"v_hat needs correcting for {correction_steps(beta2)} steps")
-    print(f"{'ε':8s} {eps:>8g}   shrinks a step by 1% only where sigma_hat ≈ {sigma_1pct:.0e}; "
-          f"keeps η/sigma_hat finite when g = 0")
+    print(f"{pad(tr('setting'), 8)} {pad(tr('default'), 8, '>')}   {tr('what it does, computed')}")
+    print(f"{'η':8s} {1e-3:>8g}   "
+          + tr("first step of every parameter = {first:.4f}·η, whatever g⁰ is").format(first=first))
+    print(f"{'β₁':8s} {beta1:>8g}   "
+          + tr("m averages ≈ 1/(1 − β₁) = {n:.0f} gradients; m_hat needs correcting for {steps} steps").format(
+              n=1 / (1 - beta1), steps=correction_steps(beta1)))
+    print(f"{'β₂':8s} {beta2:>8g}   "
+          + tr("v averages ≈ 1/(1 − β₂) = {n:.0f} squared gradients; v_hat needs correcting for {steps} steps")
+          .format(n=1 / (1 - beta2), steps=correction_steps(beta2)))
+    print(f"{'ε':8s} {eps:>8g}   "
+          + tr("shrinks a step by 1% only where sigma_hat ≈ {sigma:.0e}; keeps η/sigma_hat finite when g = 0")
+          .format(sigma=sigma_1pct))
 
 
 def scale_check(paths, c=1000):
@@ -209,10 +231,11 @@ def scale_check(paths, c=1000):
     """
     for name, (a, b) in paths.items():
         if b.diverged_at is not None:
-            print(f"{name:26s} on {c:g}·L: diverged at step {b.diverged_at}")
+            print(f"{pad(name, 26)} " + tr("on {c:g}·L: diverged at step {step}").format(c=c, step=b.diverged_at))
             continue
         gap = float(np.max(np.abs(a.params - b.params)))
-        print(f"{name:26s} largest |θ on L − θ on {c:g}·L| over {a.steps} steps: {gap:.0e}")
+        print(f"{pad(name, 26)} " + tr("largest |θ on L − θ on {c:g}·L| over {steps} steps: {gap:.0e}").format(
+            c=c, steps=a.steps, gap=gap))
 
 
 # ---------------------------------------------------------------------------------------
@@ -263,9 +286,9 @@ def parity_rows(steps=5, case=PARITY_CASE, problem=PARITY_PROBLEM):
     """Print θ^t from rugged and from torch (recorded) for the first steps of one 2-D case."""
     name, kwargs = case
     path, reference = replay(name, kwargs, problem)
-    print(f"{_case_key(name, kwargs, problem)}, recorded with torch "
-          f"{torch_version()}: θᵗ = (x, y)")
-    print(f"{'t':>2s}  {'rugged.optim.Adam':>30s}  {'torch.optim.Adam':>30s}  |difference|")
+    print(tr("{case} on {problem}, recorded with torch {version}: θᵗ = (x, y)").format(
+        case=cases.case_id(name, kwargs), problem=problem, version=torch_version()))
+    print(f"{'t':>2s}  {'rugged.optim.Adam':>30s}  {'torch.optim.Adam':>30s}  {tr('|difference|')}")
     for t in range(steps + 1):
         a, b = path[t], reference[t]
         print(f"{t:2d}  ({a[0]:13.10f}, {a[1]:13.10f})  ({b[0]:13.10f}, {b[1]:13.10f})  "
@@ -281,9 +304,10 @@ def parity_summary():
     """Largest relative error of rugged's Adam/AdamW against every recorded torch run; returns it."""
     errors = [relative_error(*replay(name, kwargs, problem)) for name, kwargs, problem in _adam_cases()]
     worst = max(errors)
-    print(f"{len(errors)} recorded runs (Adam and AdamW, {len(errors) // len(cases.PROBLEMS)} settings "
-          f"× {len(cases.PROBLEMS)} problems, {cases.STEPS} steps each): "
-          f"largest relative error {error_bucket(worst)}")
+    print(tr("{runs} recorded runs (Adam and AdamW, {settings} settings × {problems} problems, {steps} steps "
+             "each): largest relative error {error}").format(
+        runs=len(errors), settings=len(errors) // len(cases.PROBLEMS), problems=len(cases.PROBLEMS),
+        steps=cases.STEPS, error=error_bucket(worst)))
     return worst
 
 
@@ -351,9 +375,9 @@ def race_figure(surface, results, *, escape=False):
     if escape:
         ax = fig.axes[1]
         ax.set_xlim(-2, ESCAPE_SHOWN)
-        ax.set_title(f"the first {ESCAPE_SHOWN} steps, from the start ●", fontsize="medium")
+        ax.set_title(tr("the first {steps} steps, from the start ●").format(steps=ESCAPE_SHOWN), fontsize="medium")
         ax.axhline(0.5, color="0.4", ls=":", lw=1.2)
-        ax.text(0.98, 0.45, r"left the saddle: $|\theta_y| > 0.5$", color="0.3", ha="right", va="top",
+        ax.text(0.98, 0.45, tr(r"left the saddle: $|\theta_y| > 0.5$"), color="0.3", ha="right", va="top",
                 transform=ax.get_yaxis_transform(), fontsize="small")
     return fig
 
@@ -364,11 +388,11 @@ def escape_table(results, y0s=(1e-2, 1e-4, 1e-6, 1e-8), steps=400, y=0.5):
     surface = surfaces.saddle()
     table = {name: [escape_step(descend(surface, RACERS[name](t.best_eta), (1.0, y0), steps), y)
                     for y0 in y0s] for name, t in results.items()}
-    print(f"steps until |y| > {y:g} from (x, y) = (1, y⁰), each racer at its best η")
+    print(tr("steps until |y| > {y:g} from (x, y) = (1, y⁰), each racer at its best η").format(y=y))
     print(f"{'y⁰':>9s}" + "".join(f"{f'{name} ({t.best_eta:.3g})':>18s}" for name, t in results.items()))
     for i, y0 in enumerate(y0s):
-        cells = ["never" if row[i] is None else str(row[i]) for row in table.values()]
-        print(f"{y0:9.0e}" + "".join(f"{c:>18s}" for c in cells))
+        cells = [tr("never") if row[i] is None else str(row[i]) for row in table.values()]
+        print(f"{y0:9.0e}" + "".join(pad(c, 18, ">") for c in cells))
     return table
 
 
@@ -393,10 +417,11 @@ def late_steps(results, pure_memory, first=1000, names=("RMSprop", "Adam")):
     surface = surfaces.rosenbrock()
     out = {}
     budget = next(iter(results.values())).budget
-    lines = [f"steps t = {first} … {budget - 1} from {surface.start}, per coordinate x and y:",
-             f"{'':22s}{'L − L*':>11s}{'share of steps':>16s}{'median |gᵗ|':>21s}{'median σᵗ':>17s}"
-             f"{'median |Δθᵗ|/η':>21s}",
-             f"{'':22s}{'at the end':>11s}{'g flips sign':>16s}" + f"{'x':>11s}{'y':>10s}"
+    lines = [tr("steps t = {first} … {last} from {start}, per coordinate x and y:").format(
+                 first=first, last=budget - 1, start=surface.start),
+             f"{'':22s}{'L − L*':>11s}{pad(tr('share of steps'), 16, '>')}{pad(tr('median |gᵗ|'), 21, '>')}"
+             f"{pad(tr('median σᵗ'), 17, '>')}{pad(tr('median |Δθᵗ|/η'), 21, '>')}",
+             f"{'':22s}{pad(tr('at the end'), 11, '>')}{pad(tr('g flips sign'), 16, '>')}" + f"{'x':>11s}{'y':>10s}"
              + f"{'x':>9s}{'y':>8s}" + f"{'x':>11s}{'y':>10s}"]
     for name in names:
         t = results[name]
@@ -408,8 +433,9 @@ def late_steps(results, pure_memory, first=1000, names=("RMSprop", "Adam")):
                      f"{dx:11.2e}{dy:10.2e}")
     if "Adam" in out:
         memory = out["Adam"]["memory"]
-        lines.append(f"Adam's σ at t = {budget - 1} over σ at t = {first}: {memory[0]:.3f} (x), {memory[1]:.3f} (y); "
-                     f"if no gradient after t = {first} counted at all: {pure_memory(first, budget - 1):.3f}")
+        lines.append(tr("Adam's σ at t = {last} over σ at t = {first}: {x:.3f} (x), {y:.3f} (y); "
+                        "if no gradient after t = {first} counted at all: {pure:.3f}").format(
+                            last=budget - 1, first=first, x=memory[0], y=memory[1], pure=pure_memory(first, budget - 1)))
     print("\n".join(lines))
     return out
 
@@ -454,7 +480,7 @@ def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle", noi
         beta1=widgets.slider("β₁", beta1, 0.0, 0.99, 0.01),
         beta2=widgets.StopSlider("β₂", beta2, widgets.forgetting_stops(0.5, 0.9999)),
         eps=widgets.log_slider("ε", eps, -12, 0, 0.5, ".0e"),
-        surface=widgets.choice("surface", list(PANEL_SURFACES), surface),
+        surface=widgets.choice(tr("surface"), list(PANEL_SURFACES), surface),
         **widgets.noise_controls(noise, seed),
     )
     all_surfaces = {name: s for name, s in surfaces.all_surfaces().items() if name in PANEL_SURFACES}
@@ -465,14 +491,14 @@ def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle", noi
     blue = style.FAMILY_COLORS["Adam"]
     scenes = widgets.SurfaceScenes(left, all_surfaces, n=100)
     scenes.prepare()
-    (ref_line,) = left.plot([], [], color="0.2", ls="--", lw=1.3, label="Adam with default β₁, β₂, ε")
-    path_line, ends = widgets.path_artists(left, blue, lw=1.8, label="your Adam")
-    (ref_curve,) = right.plot([], [], color="0.2", ls="--", lw=1.3, label="default β₁, β₂, ε")
-    (loss_curve,) = right.plot([], [], color=blue, label="your Adam")
+    (ref_line,) = left.plot([], [], color="0.2", ls="--", lw=1.3, label=tr("Adam with default β₁, β₂, ε"))
+    path_line, ends = widgets.path_artists(left, blue, lw=1.8, label=tr("your Adam"))
+    (ref_curve,) = right.plot([], [], color="0.2", ls="--", lw=1.3, label=tr("default β₁, β₂, ε"))
+    (loss_curve,) = right.plot([], [], color=blue, label=tr("your Adam"))
     # one legend for both axes, under them: a path or a curve may pass anywhere inside
     fig.legend(handles=[path_line, ref_line], loc="outside lower center", ncol=2, fontsize="small")
     right.set_yscale("log")
-    right.set_xlabel("step t")
+    right.set_xlabel(tr("step t"))
     right.set_ylabel(r"$L(\theta^t) - L^*$")
     plots.plain_log_ticks(right)
     floor = 1e-14
@@ -512,25 +538,28 @@ def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle", noi
         widgets.set_path(path_line, path, ends)
         widgets.set_curve(loss_curve, gap)
         left.set_title(f"η = {eta:.1e}, β₁ = {beta1:.2f}, β₂ = {beta2:.6g}, ε = {eps:.0e}"
-                       + (f", noise {100 * noise:.3g}%" if noise else ""), fontsize="medium")
+                       + (tr(", noise {percent:.3g}%").format(percent=100 * noise) if noise else ""),
+                       fontsize="medium")
         prefix = "" if noisy[0] is None else widgets.noise_text(noise, *noisy) + ": "
         message = widgets.diverged_message(path, "Adam")
         if message:
             return prefix + message
         end = path.params[-1]
-        text = f"after {path.steps} steps: θ = ({end[0]:.3g}, {end[1]:.3g}), L − L* = {gap[-1]:.2e}"
+        text = tr("after {steps} steps: θ = ({x:.3g}, {y:.3g}), L − L* = {gap:.2e}").format(
+            steps=path.steps, x=end[0], y=end[1], gap=gap[-1])
         if prefix:
             tail, level = widgets.hovering_end(path, s)
-            text = f"{prefix}after {path.steps} steps hovers at L − L* ≈ {level:.2e} (median of the last {tail})"
+            text = prefix + tr("after {steps} steps hovers at L − L* ≈ {level:.2e} (median of the last {tail})").format(
+                steps=path.steps, level=level, tail=tail)
         if surface == "saddle":
             escaped, ref_escaped = escape_step(path), escape_step(ref)
-            text += (f"; left the saddle (|θ_{{y}}| > 0.5) at step {escaped}" if escaped is not None
-                     else "; still on the saddle (|θ_{y}| ≤ 0.5)")
+            text += (tr("; left the saddle (|θ_{{y}}| > 0.5) at step {step}").format(step=escaped)
+                     if escaped is not None else tr("; still on the saddle (|θ_{{y}}| ≤ 0.5)").format())
             if ref_escaped is not None:
-                text += f" (defaults: {ref_escaped})"
+                text += tr(" (defaults: {step})").format(step=ref_escaped)
         leaves = path.leaves(s.window)
         if leaves is not None:
-            text += f"; the path leaves the window at step {leaves}"
+            text += tr("; the path leaves the window at step {step}").format(step=leaves)
         return text
 
     animated = [ref_line, path_line, *ends, left.title, ref_curve, loss_curve]
@@ -556,53 +585,59 @@ def check_first_moment(pair, g=2.0, beta1=0.9):
     hat_true = float(optim.EMA(beta1, bias_correction=True).values(first)[0])
     ok_m, ok_hat = close(m0, m_true, 1e-3), close(m0_hat, hat_true, 1e-3)
     if ok_m and ok_hat:
-        return right(f"Yes: m⁰ = (1 − β₁)·g = {m_true:g}, only a tenth of the gradient because "
-                     f"m⁻¹ = 0; dividing by 1 − β₁ᵗ⁺¹ = {1 - beta1:g} gives back m̂⁰ = {hat_true:g} = g.")
+        return right(tr("Yes: m⁰ = (1 − β₁)·g = {m:g}, only a tenth of the gradient because "
+                        "m⁻¹ = 0; dividing by 1 − β₁ᵗ⁺¹ = {factor:g} gives back m̂⁰ = {m_hat:g} = g.").format(
+                            m=m_true, factor=1 - beta1, m_hat=hat_true))
     if close(m0, hat_true, 1e-3) and close(m0_hat, m_true, 1e-3):
-        return wrong(f"The two are swapped: m⁰ = {m_true:g} is the raw average and m̂⁰ = {hat_true:g} the "
-                     f"corrected one; write (m, m_hat).")
+        return wrong(tr("The two are swapped: m⁰ = {m:g} is the raw average and m̂⁰ = {m_hat:g} the "
+                        "corrected one; write (m, m_hat).").format(m=m_true, m_hat=hat_true))
     if not ok_m:
         if close(m0, beta1 * g, 1e-3):
-            return wrong(f"m⁰ = {shown(m0)} = β₁·g: the weights are swapped. The old value m⁻¹ = 0 gets "
-                         f"β₁ and the new gradient gets 1 − β₁ = {1 - beta1:g}.")
+            return wrong(tr("m⁰ = {m} = β₁·g: the weights are swapped. The old value m⁻¹ = 0 gets "
+                            "β₁ and the new gradient gets 1 − β₁ = {factor:g}.").format(m=shown(m0), factor=1 - beta1))
         if close(m0, g, 1e-3):
-            return wrong(f"m⁰ = {shown(m0)} = g would be right for the corrected m̂⁰, not for the raw "
-                         f"average: m starts at 0, so m⁰ = β₁·0 + (1 − β₁)·g.")
-        return wrong(f"m⁰ = {shown(m0)} is not right: use m⁰ = β₁·m⁻¹ + (1 − β₁)·g⁰ with m⁻¹ = 0."
-                     + ("" if ok_hat else f" (And m̂⁰ = {shown(m0_hat)} is not right either.)"))
+            return wrong(tr("m⁰ = {m} = g would be right for the corrected m̂⁰, not for the raw "
+                            "average: m starts at 0, so m⁰ = β₁·0 + (1 − β₁)·g.").format(m=shown(m0)))
+        if ok_hat:
+            return wrong(tr("m⁰ = {m} is not right: use m⁰ = β₁·m⁻¹ + (1 − β₁)·g⁰ with m⁻¹ = 0.").format(m=shown(m0)))
+        return wrong(tr("m⁰ = {m} is not right: use m⁰ = β₁·m⁻¹ + (1 − β₁)·g⁰ with m⁻¹ = 0. "
+                        "(And m̂⁰ = {m_hat} is not right either.)").format(m=shown(m0), m_hat=shown(m0_hat)))
     if close(m0_hat, m_true, 1e-3):
-        return wrong(f"m⁰ is right, but m̂⁰ = {shown(m0_hat)} is still the raw average: the bias "
-                     f"correction divides by 1 − β₁ᵗ⁺¹ = {1 - beta1:g} at t = 0 (torch's step 1).")
+        return wrong(tr("m⁰ is right, but m̂⁰ = {m_hat} is still the raw average: the bias "
+                        "correction divides by 1 − β₁ᵗ⁺¹ = {factor:g} at t = 0 (torch's step 1).").format(
+                            m_hat=shown(m0_hat), factor=1 - beta1))
     if close(m0_hat, m_true / (1 - beta1 ** 2), 1e-3):
-        return wrong(f"m⁰ is right, but m̂⁰ = {shown(m0_hat)} divides by 1 − β₁²: the first step is t = 0 "
-                     f"(torch's step 1), so it divides by 1 − β₁ᵗ⁺¹ = 1 − β₁.")
-    return wrong(f"m⁰ is right, but m̂⁰ = {shown(m0_hat)} is not: m̂⁰ = m⁰ / (1 − β₁).")
+        return wrong(tr("m⁰ is right, but m̂⁰ = {m_hat} divides by 1 − β₁²: the first step is t = 0 "
+                        "(torch's step 1), so it divides by 1 − β₁ᵗ⁺¹ = 1 − β₁.").format(m_hat=shown(m0_hat)))
+    return wrong(tr("m⁰ is right, but m̂⁰ = {m_hat} is not: m̂⁰ = m⁰ / (1 − β₁).").format(m_hat=shown(m0_hat)))
 
 
 @check
-@reads(as_number, "`answer` (the first step's size divided by η)")
-def check_first_step(value, g=5.0, betas=(0.9, 0.999)):
+def check_first_step(answer, g=5.0, betas=(0.9, 0.999)):
     """The size of Adam's first step, in units of η, for gradient g ≠ 0 and ε ≈ 0: 1."""
+    value = as_number(answer, tr("`answer` (the first step's size divided by η)"))
+    if isinstance(value, Feedback):
+        return value
     ratios = {label: r[0] for label, r in step_ratio(1, betas, 0.0, g).items()}
     target = ratios["Adam (m and v corrected)"]
     if close(value, target, 1e-3):
-        return right(f"Yes: m̂⁰ = g and σ̂⁰ = |g|, so the first step is η·g/|g|: exactly η in "
-                     f"every parameter, whatever the size of g (here {g:g}).")
+        return right(tr("Yes: m̂⁰ = g and σ̂⁰ = |g|, so the first step is η·g/|g|: exactly η in "
+                        "every parameter, whatever the size of g (here {g:g}).").format(g=g))
     if close(value, abs(g), 1e-3):
-        return wrong(f"{shown(value)} = |g| would be gradient descent's step. Adam divides m̂⁰ = g by "
-                     f"σ̂⁰ = |g|, so the size of g cancels.")
+        return wrong(tr("{value} = |g| would be gradient descent's step. Adam divides m̂⁰ = g by "
+                        "σ̂⁰ = |g|, so the size of g cancels.").format(value=shown(value)))
     if close(value, ratios["no bias correction"], 1e-3):
-        return wrong(f"{shown(value)} = (1 − β₁)/sqrt(1 − β₂) is the first step WITHOUT bias "
-                     f"correction (m⁰ = 0.1g, sqrt(v⁰) ≈ 0.0316|g|). Adam corrects both.")
+        return wrong(tr("{value} = (1 − β₁)/sqrt(1 − β₂) is the first step WITHOUT bias "
+                        "correction (m⁰ = 0.1g, sqrt(v⁰) ≈ 0.0316|g|). Adam corrects both.").format(value=shown(value)))
     if close(value, ratios["only m corrected"], 1e-3):
-        return wrong(f"{shown(value)} = 1/sqrt(1 − β₂) comes from correcting m but not v. Adam "
-                     f"divides v by 1 − β₂ too.")
+        return wrong(tr("{value} = 1/sqrt(1 − β₂) comes from correcting m but not v. Adam "
+                        "divides v by 1 − β₂ too.").format(value=shown(value)))
     if close(value, ratios["only v corrected"], 1e-3):
-        return wrong(f"{shown(value)} = 1 − β₁ comes from correcting v but not m. Adam divides m by "
-                     f"1 − β₁ too.")
+        return wrong(tr("{value} = 1 − β₁ comes from correcting v but not m. Adam divides m by "
+                        "1 − β₁ too.").format(value=shown(value)))
     return wrong(rounding_of(value, target, 1e-3)
-                 or f"{shown(value)} is not right. Work out m̂⁰ and σ̂⁰ for g⁰ = {g:g} (both moments "
-                    f"start at 0 and are bias-corrected), then the step η·m̂⁰/σ̂⁰.")
+                 or tr("{value} is not right. Work out m̂⁰ and σ̂⁰ for g⁰ = {g:g} (both moments "
+                       "start at 0 and are bias-corrected), then the step η·m̂⁰/σ̂⁰.").format(value=shown(value), g=g))
 
 
 _NAMES = {   # each default of Adam, and how a learner may write it (compared by exercises.name_key)
@@ -615,20 +650,23 @@ _NAMES = {   # each default of Adam, and how a learner may write it (compared by
 
 
 @check
-@reads(choose, "`answer`", 'to one of "eta", "beta1", "beta2", "eps"', _NAMES,
-       '{} is not one of the defaults: answer "eta", "beta1", "beta2" or "eps".')
-def check_memory(key):
+def check_memory(answer):
     """Which default sets how long Adam remembers squared gradients: β2."""
+    key = choose(answer, "`answer`", tr('to one of "eta", "beta1", "beta2", "eps"'), _NAMES,
+                 tr('{answer} is not one of the defaults: answer "eta", "beta1", "beta2" or "eps".').format(
+                     answer="{}"))
+    if isinstance(key, Feedback):
+        return key
     if key == "beta2":
-        return right("Yes: β₂ = 0.999 weighs the old v against the new g², so v (and σ̂) average "
-                     "about 1/(1 − β₂) = 1000 squared gradients.")
+        return right(tr("Yes: β₂ = 0.999 weighs the old v against the new g², so v (and σ̂) average "
+                        "about 1/(1 − β₂) = 1000 squared gradients."))
     if key == "beta1":
-        return wrong("β₁ sets the memory of the gradients themselves (the momentum m, about "
-                     "1/(1 − β₁) = 10 steps), not of their squares.")
+        return wrong(tr("β₁ sets the memory of the gradients themselves (the momentum m, about "
+                        "1/(1 − β₁) = 10 steps), not of their squares."))
     if key == "eta":
-        return wrong("η scales every step; it averages nothing. Look at the line that updates v.")
+        return wrong(tr("η scales every step; it averages nothing. Look at the line that updates v."))
     if key == "alpha":
-        return wrong('Adam has no α of its own (Algorithm 1 calls the step size η "α"). RMSProp\'s α, the '
-                     'memory of g², has another name in Adam: which?')
-    return wrong("ε only keeps the division η/σ̂ finite when σ̂ ≈ 0; it remembers nothing. "
-                 "Look at the line that updates v.")
+        return wrong(tr('Adam has no α of its own (Algorithm 1 calls the step size η "α"). RMSProp\'s α, the '
+                        'memory of g², has another name in Adam: which?'))
+    return wrong(tr("ε only keeps the division η/σ̂ finite when σ̂ ≈ 0; it remembers nothing. "
+                    "Look at the line that updates v."))

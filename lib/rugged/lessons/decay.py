@@ -16,6 +16,7 @@ import numpy as np
 from .. import optim, plots, runner, schedules, style, surfaces, widgets
 from ..exercises import (Feedback, as_number, as_pair, check, close, right, rounded_digits, rounding_note,
                          rounding_of, shown, wrong)
+from ..i18n import ntr, pad, tr
 from ..runner import descend
 
 WINDOW = ((-200, -100), (-5, 7))   # the Pokémon window, taller: bursts throw w up to 6.6
@@ -25,6 +26,12 @@ BURST_MARK = dict(marker="^", markersize=9, color="black", markeredgecolor="whit
 # One colour per schedule, in the order of `plots.schedule_curves`' cycle.
 SCHEDULE_KINDS = ("constant", "1/sqrt(t+1)", "step", "exponential", "cosine")
 SCHEDULE_COLORS = {kind: style.CYCLE[i] for i, kind in enumerate(SCHEDULE_KINDS)}
+
+
+def schedule_name(kind):
+    """A schedule kind (one of SCHEDULE_KINDS) as shown to the learner; other labels as they are."""
+    return {"constant": tr("constant"), "1/sqrt(t+1)": "1/sqrt(t+1)", "step": tr("step"),
+            "exponential": tr("exponential"), "cosine": tr("cosine")}.get(kind, kind)
 
 
 # ---------------------------------------------------------------------------------------
@@ -48,7 +55,8 @@ def warning_table(stability, bursts, shown=6, *, verdict=True):
     """Print, for the first bursts, when λ_max(D^t H) rose above 2 and when the burst began;
     then, unless `verdict` is False, `warning_verdict`'s line."""
     rose = crossings(stability, bursts)
-    print(f"{'burst':>5s}  {'λ_max(D^t H) > 2 from t':>24s}  {'burst starts at t':>17s}  {'steps between':>13s}")
+    print(f"{pad(tr('burst'), 5, '>')}  {pad(tr('λ_max(D^t H) > 2 from t'), 24, '>')}  "
+          f"{pad(tr('burst starts at t'), 17, '>')}  {pad(tr('steps between'), 13, '>')}")
     for k, (r, s) in enumerate(zip(rose[:shown], bursts.starts[:shown]), 1):
         print(f"{k:5d}  {r:24,d}  {s:17,d}  {s - r:13,d}")
     if verdict:
@@ -59,8 +67,8 @@ def warning_verdict(stability, bursts):
     """Print whether every burst starts after λ_max(D^t H) rose above 2 (and is still above 2
     at the step before it): the last line of `warning_table`, for a slide."""
     rose = crossings(stability, bursts)
-    print(f"every one of the {len(bursts)} bursts starts after λ_max(D^t H) rose above 2: "
-          f"{bool(np.all(rose < bursts.starts) and np.all(stability[bursts.starts - 1] > 2))}")
+    print(tr("every one of the {n} bursts starts after λ_max(D^t H) rose above 2: {verdict}").format(
+        n=len(bursts), verdict=bool(np.all(rose < bursts.starts) and np.all(stability[bursts.starts - 1] > 2))))
 
 
 def gap_text(path, surface):
@@ -81,7 +89,7 @@ def _gap_curve(ax, path, surface, color, *, lw, label=None, bursts=None, burst_l
     if len(bursts):
         ax.plot(bursts.peaks, gap[bursts.peaks], **BURST_MARK, label=burst_label)
     ax.set_yscale("log")
-    ax.set_xlabel("step t")
+    ax.set_xlabel(tr("step t"))
     plots.plain_log_ticks(ax)
     return bursts
 
@@ -90,13 +98,13 @@ def burst_figure(surface, path, bursts, color=SCHEDULE_COLORS["constant"]):
     """The path with the bursts' peaks ▲ on the contours, and L − L* per step with the same marks."""
     fig, (left, right) = plots.new_figure(1, 2, figsize=(12, 4.6), width_ratios=(1, 1.35))
     plots.surface_axes(surface, left, window=WINDOW)
-    plots.draw_path(left, path, label="path", color=color)
+    plots.draw_path(left, path, label=tr("path"), color=color)
     left.plot(path.params[bursts.peaks, 0], path.params[bursts.peaks, 1], **BURST_MARK)
     _gap_curve(right, path, surface, color, lw=1.2, label=r"$L(\theta^t) - L^*$", bursts=bursts,
-              burst_label="burst")
-    left.set_title(f"{path.label} on the Pokémon surface")
+              burst_label=tr("burst"))
+    left.set_title(tr("{optimizer} on the Pokémon surface").format(optimizer=path.label))
     right.set_ylabel(r"$L(\theta^t) - L^*$")
-    right.set_title(f"{len(bursts)} bursts in {path.steps:,} steps (▲ = peak of a burst)")
+    right.set_title(tr("{n} bursts in {steps:,} steps (▲ = peak of a burst)").format(n=len(bursts), steps=path.steps))
     right.legend(loc="lower left", fontsize="small")
     return fig
 
@@ -111,15 +119,15 @@ def why_figure(surface, runs, bursts, until=5000):
     for label, (path, stability) in runs.items():
         color = SCHEDULE_COLORS[label]
         t = np.arange(min(until, path.steps))
-        axes[0].plot(t, path.sigma[t, 1], color=color, label=label)
-        axes[1].plot(t, path.step_size[t, 1], color=color, label=label)
-        axes[2].plot(t, stability[t], color=color, label=label)
+        axes[0].plot(t, path.sigma[t, 1], color=color, label=schedule_name(label))
+        axes[1].plot(t, path.step_size[t, 1], color=color, label=schedule_name(label))
+        axes[2].plot(t, stability[t], color=color, label=schedule_name(label))
     axes[1].axhline(2 / surface.H[1, 1], color="0.3", ls=":", lw=1.2)
     axes[1].annotate(r"$2/H_{ww}$", (until, 2 / surface.H[1, 1]), xytext=(4, 0),
                      textcoords="offset points", va="center", fontsize="small", color="0.3",
                      annotation_clip=False)
     axes[2].axhline(2, color="0.3", ls=":", lw=1.2)
-    axes[2].annotate("2: unstable above", (until, 2), xytext=(4, 0), textcoords="offset points",
+    axes[2].annotate(tr("2: unstable above"), (until, 2), xytext=(4, 0), textcoords="offset points",
                      va="center", fontsize="small", color="0.3", annotation_clip=False)
     starts = bursts.starts[bursts.starts < until]
     for ax in axes:
@@ -131,8 +139,8 @@ def why_figure(surface, runs, bursts, until=5000):
     axes[1].set_yscale("log")
     axes[2].set_ylabel(r"$\lambda_{\max}(D^t H)$")
     axes[2].set_ylim(0, 3)
-    axes[2].set_xlabel("step t   (thin vertical lines: starts of bursts)")
-    axes[0].set_title("w, the steep parameter: σ shrinks, the step grows, the path becomes unstable")
+    axes[2].set_xlabel(tr("step t   (thin vertical lines: starts of bursts)"))
+    axes[0].set_title(tr("w, the steep parameter: σ shrinks, the step grows, the path becomes unstable"))
     axes[0].legend(loc="upper right", fontsize="small")
     axes[2].set_xlim(0, until)
     plots.plain_log_ticks(*axes)
@@ -145,7 +153,7 @@ def fix_figure(surface, paths):
     for label, (path, color) in paths.items():
         _gap_curve(ax, path, surface, color, lw=1.3, label=label)
     ax.set_ylabel(r"$L(\theta^t) - L^*$")
-    ax.set_title(r"Lecture Adagrad with and without the decay $\eta^t = \eta/\sqrt{t+1}$   (▲ = burst)")
+    ax.set_title(tr(r"Lecture Adagrad with and without the decay $\eta^t = \eta/\sqrt{t+1}$   (▲ = burst)"))
     ax.legend(loc="lower left", fontsize="small")
     return fig
 
@@ -190,12 +198,12 @@ def gallery_figure(surface, runs, ncols=3, *, shown=None, rates=True):
         ax.sharey(loss_axes[0])
     if lr_ax is not None:
         for name, path in runs.items():
-            lr_ax.plot(np.arange(len(path.lr)), path.lr, color=schedule_color(name), label=name)
+            lr_ax.plot(np.arange(len(path.lr)), path.lr, color=schedule_color(name), label=schedule_name(name))
     for name, ax in zip(shown, loss_axes):
         path = runs[name]
         found = _gap_curve(ax, path, surface, schedule_color(name), lw=1.6 if lecture else 1.1)
-        noun = "burst" if len(found) == 1 else "bursts"
-        ax.set_title(f"{name}\n{len(found)} {noun}, end $L - L^*$ {_relation(path, surface)}",
+        ax.set_title(ntr("{name}\n{n} burst, end $L - L^*$ {relation}", "{name}\n{n} bursts, end $L - L^*$ {relation}",
+                         len(found)).format(name=schedule_name(name), n=len(found), relation=_relation(path, surface)),
                      fontsize="medium")
     if len(loss_axes):
         gaps = np.concatenate([runs[name].gap(surface, GAP_FLOOR) for name in runs])
@@ -206,10 +214,10 @@ def gallery_figure(surface, runs, ncols=3, *, shown=None, rates=True):
     for ax in shown_axes:
         ax.xaxis.set_major_locator(plots.plt.MaxNLocator(3))
     if lr_ax is not None:
-        lr_ax.set_xlabel("step t")
+        lr_ax.set_xlabel(tr("step t"))
         lr_ax.set_yscale("log")
-        lr_ax.set_ylabel(r"learning rate $\eta^t$")
-        lr_ax.set_title("the schedules", fontsize="medium")
+        lr_ax.set_ylabel(tr(r"learning rate $\eta^t$"))
+        lr_ax.set_title(tr("the schedules"), fontsize="medium")
         # the schedules cross the whole axes (cosine falls to 0 at its end): the legend goes under the figure
         fig.legend(handles=lr_ax.get_lines(), loc="outside lower center", fontsize="small",
                    ncol=3 if lecture else min(len(runs), 5))
@@ -223,12 +231,13 @@ def gallery_figure(surface, runs, ncols=3, *, shown=None, rates=True):
 
 def gallery_table(surface, runs):
     """Print one line per schedule: bursts, the last burst's start, final θ and L − L*."""
-    print(f"{'schedule':28s} {'bursts':>6s} {'last at t':>9s} {'final b':>9s} {'final w':>8s} {'L − L*':>10s}")
+    print(f"{pad(tr('schedule'), 28)} {pad(tr('bursts'), 6, '>')} {pad(tr('last at t'), 9, '>')} "
+          f"{pad(tr('final b'), 9, '>')} {pad(tr('final w'), 8, '>')} {'L − L*':>10s}")
     for name, path in runs.items():
         b = runner.bursts(path, surface)
         last = f"{b.starts[-1]:,}" if len(b) else "–"
         end = path.params[-1]
-        print(f"{name:28s} {len(b):6d} {last:>9s} {end[0]:9.3f} {end[1]:8.4f} "
+        print(f"{pad(schedule_name(name), 28)} {len(b):6d} {last:>9s} {end[0]:9.3f} {end[1]:8.4f} "
               f"{gap_text(path, surface):>10s}")
 
 
@@ -237,7 +246,7 @@ def parity_table(lecture, torch_form, shown=(0, 1, 2, 10, 1000), *, verdict=True
     `parity_gap`'s line."""
     n = min(len(lecture.params), len(torch_form.params))
     a_all, b_all = lecture.params[:n], torch_form.params[:n]
-    print(f"{'t':>7s}  {'lecture + η/sqrt(t+1)':>30s}  {'Adagrad(lr=1, eps=0)':>30s}")
+    print(f"{'t':>7s}  {pad(tr('lecture + η/sqrt(t+1)'), 30, '>')}  {'Adagrad(lr=1, eps=0)':>30s}")
     for t in (*shown, n - 1):
         a, b = a_all[t], b_all[t]
         print(f"{t:7,d}  ({a[0]:12.6f}, {a[1]:10.6f})  ({b[0]:12.6f}, {b[1]:10.6f})")
@@ -250,8 +259,8 @@ def parity_gap(lecture, torch_form):
     line of `parity_table`, for a slide."""
     n = min(len(lecture.params), len(torch_form.params))
     relative = runner.relative_error(lecture.params[:n], torch_form.params[:n])
-    shown_gap = "< 1e-12 (rounding)" if relative < 1e-12 else f"{relative:.1e}"
-    print(f"largest relative gap over all {n:,} points: {shown_gap}")
+    shown_gap = tr("< 1e-12 (rounding)") if relative < 1e-12 else f"{relative:.1e}"
+    print(tr("largest relative gap over all {n:,} points: {gap}").format(n=n, gap=shown_gap))
 
 
 # ---------------------------------------------------------------------------------------
@@ -293,14 +302,14 @@ def decay_panel(kind="constant", eta=1.0, steps=2500, batch_size=10, seed=0):
     steps = widgets.check_number("steps", steps, 300, 20_000, integer=True)
     n_examples = surfaces.pokemon().n_examples
     controls = dict(
-        kind=widgets.choice("schedule", list(SCHEDULE_KINDS), kind),
+        kind=widgets.choice(tr("schedule"), [(schedule_name(k), k) for k in SCHEDULE_KINDS], kind),
         eta=widgets.log_slider("η", eta, -1, 1, readout_format=".2g"),
         step_size=widgets.int_slider("step_size", 500, 100, 1500, 50),
-        step_gamma=widgets.slider("γ (step)", 0.5, 0.1, 0.9, 0.05),
-        exp_gamma=widgets.slider("γ (exponential)", 0.999, 0.997, 0.9999, 0.0001, ".4f"),
+        step_gamma=widgets.slider(tr("γ (step)"), 0.5, 0.1, 0.9, 0.05),
+        exp_gamma=widgets.slider(tr("γ (exponential)"), 0.999, 0.997, 0.9999, 0.0001, ".4f"),
         T_max=widgets.int_slider("T_max", 2500, 300, 5000, 100),
-        batch=widgets.int_slider("batch size", batch_size, 1, n_examples),
-        seed=widgets.int_slider("seed", seed, 0, widgets.MAX_SEED),
+        batch=widgets.int_slider(tr("batch size"), batch_size, 1, n_examples),
+        seed=widgets.int_slider(tr("seed"), seed, 0, widgets.MAX_SEED),
     )
     surface = surfaces.pokemon()
     t = np.arange(steps)
@@ -316,14 +325,14 @@ def decay_panel(kind="constant", eta=1.0, steps=2500, batch_size=10, seed=0):
     ax_lr.set_yscale("log")
     ax_lr.set_ylim(1e-5, 60)      # fixed, so the axes are drawn once
     ax_lr.set_xlim(0, steps)
-    ax_lr.set_xlabel("step t")
-    ax_lr.set_ylabel(r"learning rate $\eta^t$")
+    ax_lr.set_xlabel(tr("step t"))
+    ax_lr.set_ylabel(tr(r"learning rate $\eta^t$"))
     ax_loss.set_yscale("log")
     ax_loss.set_xlim(0, steps)
     ax_loss.set_ylim(GAP_FLOOR / 3, 1e9)
-    ax_loss.set_xlabel("step t")
+    ax_loss.set_xlabel(tr("step t"))
     ax_loss.set_ylabel(r"$L(\theta^t) - L^*$")
-    ax_loss.set_title("loss gap (▲ = burst)")
+    ax_loss.set_title(tr("loss gap (▲ = burst)"))
     plots.plain_log_ticks(ax_lr, ax_loss)
     def run(key, n):
         kind, eta, params, batch, seed = key
@@ -346,27 +355,29 @@ def decay_panel(kind="constant", eta=1.0, steps=2500, batch_size=10, seed=0):
         for artist in (lr_line, path_line, *ends, loss_line):
             artist.set_color(color)
         widgets.set_curve(lr_line, lrs)
-        ax_lr.set_title(f"{kind}, η = {eta:.2g}")
+        ax_lr.set_title(tr("{schedule}, η = {eta:.2g}").format(schedule=schedule_name(kind), eta=eta))
         widgets.set_path(path_line, path, ends)
         loss_gap = path.gap(surface, GAP_FLOOR)
         widgets.set_curve(loss_line, loss_gap)
         bursts = runner.bursts(path, surface)
         path_bursts.set_data(path.params[bursts.peaks, 0], path.params[bursts.peaks, 1])
         loss_bursts.set_data(bursts.peaks, loss_gap[bursts.peaks])
-        ax_path.set_title(f"Lecture Adagrad{f', batch {batch}' if noisy else ''}, {len(bursts)} bursts")
-        diverged = widgets.diverged_message(path, f"Lecture Adagrad with η = {eta:.2g}")
+        ax_path.set_title(tr("Lecture Adagrad, batch {batch}, {n} bursts").format(batch=batch, n=len(bursts)) if noisy
+                          else tr("Lecture Adagrad, {n} bursts").format(n=len(bursts)))
+        diverged = widgets.diverged_message(path, tr("Lecture Adagrad with η = {eta:.2g}").format(eta=eta))
         if diverged:
             return diverged
         if noisy:
             tail, level = widgets.hovering(loss_gap, NOISY_TAIL)
-            return (f"minibatches of {batch} (seed {seed}): median L − L* over the last {tail:,} steps "
-                    f"{level:.3g}; {bursts.summary(shown=3)}")
-        return (f"{bursts.summary(shown=5)}; after {steps:,} steps L − L* = "
-                f"{path.loss[-1] - surface.min_loss:.3g}")
+            return tr("minibatches of {batch} (seed {seed}): median L − L* over the last {tail:,} steps "
+                      "{level:.3g}; {bursts}").format(batch=batch, seed=seed, tail=tail, level=level,
+                                                       bursts=bursts.summary(shown=3))
+        return tr("{bursts}; after {steps:,} steps L − L* = {gap:.3g}").format(
+            bursts=bursts.summary(shown=5), steps=steps, gap=path.loss[-1] - surface.min_loss)
 
     animated = [lr_line, ax_lr.title, path_line, *ends, path_bursts, ax_path.title, loss_line, loss_bursts]
     return widgets.Panel(controls, fig, draw, animated=animated,
-                         title="Decay schedules for the lecture's Adagrad on the Pokémon surface")
+                         title=tr("Decay schedules for the lecture's Adagrad on the Pokémon surface"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -380,17 +391,18 @@ def inverse_sqrt_lr(answer, eta=1.0, t=99):
         return value
     target = schedules.InverseSqrtDecay().lr_at(t, eta)
     if close(value, target, 1e-3):
-        return right(f"Yes: η^{{{t}}} = η/sqrt({t}+1) = {eta:g}/sqrt({t + 1}) = {target:g}.")
+        return right(tr("Yes: η^{{{t}}} = η/sqrt({t}+1) = {eta:g}/sqrt({t1}) = {target:g}.").format(
+            t=t, eta=eta, t1=t + 1, target=target))
     if close(value, eta / np.sqrt(t), 1e-3):
-        return wrong(f"{shown(value)} is η/sqrt({t}): t counts from 0, so step t divides by sqrt(t+1)."
-                     + rounding_note(value, target, 1e-3))
+        return wrong(tr("{value} is η/sqrt({t}): t counts from 0, so step t divides by sqrt(t+1).").format(
+            value=shown(value), t=t) + rounding_note(value, target, 1e-3))
     if close(value, eta / (t + 1), 1e-3) or close(value, eta / t, 1e-3):
-        return wrong(f"{shown(value)} divides by t+1 itself; the decay divides by its square root.")
+        return wrong(tr("{value} divides by t+1 itself; the decay divides by its square root.").format(value=shown(value)))
     if close(value, eta, 1e-3):
-        return wrong(f"{shown(value)} is η, undecayed: at step t the schedule gives η/sqrt(t+1).")
+        return wrong(tr("{value} is η, undecayed: at step t the schedule gives η/sqrt(t+1).").format(value=shown(value)))
     return wrong(rounding_of(value, target, 1e-3)
-                 or f"{shown(value)} is not η/sqrt(t+1) at t = {t} with η = {eta:g}. "
-                    f"Put t = {t} into ηᵗ = η/sqrt(t+1).")
+                 or tr("{value} is not η/sqrt(t+1) at t = {t} with η = {eta:g}. Put t = {t} into ηᵗ = η/sqrt(t+1).")
+                 .format(value=shown(value), t=t, eta=eta))
 
 
 @check
@@ -410,32 +422,38 @@ def adagrad_sigmas(answer, gradients=(3.0, 4.0)):
     n = len(gradients)
     torch_ok, lecture_ok = close(torch_value, torch_sigma, 2e-3), close(lecture_value, lecture_sigma, 2e-3)
     if torch_ok and lecture_ok:
-        return right(f"Yes: torch's σ = sqrt({squares:g}) = {torch_sigma:g} (root of the sum), the "
-                     f"lecture's σ = sqrt({squares:g}/{n}) = {lecture_sigma:.4g} (root of the mean). "
-                     f"Their ratio is sqrt(t+1) = sqrt({n}), the decay torch builds in.")
+        return right(tr("Yes: torch's σ = sqrt({squares:g}) = {torch:g} (root of the sum), the "
+                        "lecture's σ = sqrt({squares:g}/{n}) = {lecture:.4g} (root of the mean). "
+                        "Their ratio is sqrt(t+1) = sqrt({n}), the decay torch builds in.").format(
+                            squares=squares, torch=torch_sigma, n=n, lecture=lecture_sigma))
     if close(torch_value, lecture_sigma, 2e-3) and close(lecture_value, torch_sigma, 2e-3):
-        return wrong("The two are swapped: torch divides by the root of the SUM of squares, "
-                     "the lecture by the root of the MEAN, which is smaller.")
+        return wrong(tr("The two are swapped: torch divides by the root of the SUM of squares, "
+                        "the lecture by the root of the MEAN, which is smaller."))
     problems = []
-    for value, target, who, kind in ((torch_value, torch_sigma, "torch's σ", "sum"),
-                                     (lecture_value, lecture_sigma, "the lecture's σ", "mean")):
+    listed = tr(" and ").join(f"{g:g}²" for g in gradients)
+    for value, target, who, kind in ((torch_value, torch_sigma, tr("torch's σ"), "sum"),
+                                     (lecture_value, lecture_sigma, tr("the lecture's σ"), "mean")):
         if close(value, target, 2e-3):
             continue
-        slips = ((target**2, f"is the {kind} of squares itself: take its square root"),
-                 (np.mean(np.abs(gradients)), "averages or adds |g|; σ is a root of squares"),
-                 (sum(np.abs(gradients)), "averages or adds |g|; σ is a root of squares"),
-                 (np.sqrt(squares) / n, f"divides the root by {n}; the lecture divides the squares by "
-                                        f"t+1 = {n} under the root"))
+        slips = ((target**2, tr("is the sum of squares itself: take its square root") if kind == "sum"
+                  else tr("is the mean of squares itself: take its square root")),
+                 (np.mean(np.abs(gradients)), tr("averages or adds |g|; σ is a root of squares")),
+                 (sum(np.abs(gradients)), tr("averages or adds |g|; σ is a root of squares")),
+                 (np.sqrt(squares) / n, tr("divides the root by {n}; the lecture divides the squares by "
+                                           "t+1 = {n} under the root").format(n=n)))
         slip = next((text for slip_value, text in slips if close(value, slip_value, 2e-3)), None)
         rounded = rounded_digits(value, target, 2e-3)
         if slip is not None:
-            problems.append(f"{who} = {shown(value)} {slip}" + ("" if rounded is None else
-                            f" (or, if you rounded the right σ to {rounded[1]} digits, give at least {rounded[2]})"))
+            problems.append(tr("{who} = {value} {slip}").format(who=who, value=shown(value), slip=slip)
+                            + ("" if rounded is None else
+                               tr(" (or, if you rounded the right σ to {digits} digits, give at least {need})").format(
+                                   digits=rounded[1], need=rounded[2])))
         else:
             problems.append((rounding_of(value, target, 2e-3, what=who) or
-                             f"{who} = {shown(value)} is not the root of the {kind} of the squares "
-                             f"{' and '.join(f'{g:g}²' for g in gradients)}").rstrip("."))
-    return wrong("; ".join(problems) + ".")
+                             (tr("{who} = {value} is not the root of the sum of the squares {squares}") if kind == "sum"
+                              else tr("{who} = {value} is not the root of the mean of the squares {squares}")).format(
+                                 who=who, value=shown(value), squares=listed)).rstrip("."))
+    return wrong(tr("; ").join(problems) + tr("."))
 
 
 @check
@@ -446,16 +464,20 @@ def cosine_lr(answer, T_max=100, base_lr=0.1, t=50):
         return value
     target = schedules.CosineAnnealingLR(T_max).lr_at(t, base_lr)
     if close(value, target, 1e-3):
-        return right(f"Yes: η^{{{t}}} = η (1 + cos(π·{t}/{T_max}))/2 = {base_lr:g}·(1 + 0)/2 = {target:g}: "
-                     f"halfway through, the cosine has lost half of η.")
+        return right(tr("Yes: η^{{{t}}} = η (1 + cos(π·{t}/{T_max}))/2 = {eta:g}·(1 + 0)/2 = {target:g}: "
+                        "halfway through, the cosine has lost half of η.").format(
+                            t=t, T_max=T_max, eta=base_lr, target=target))
     if close(value, base_lr, 1e-3):
-        return wrong(f"{shown(value)} is the starting η; by t = {t} the cosine has gone a quarter turn.")
+        return wrong(tr("{value} is the starting η; by t = {t} the cosine has gone a quarter turn.").format(
+            value=shown(value), t=t))
     if abs(value) < 1e-9:
-        return wrong(f"{'0 is' if value == 0 else shown(value) + ' is about 0,'} where it ends, at "
-                     f"t = T_max = {T_max}; t = {t} is halfway.")
+        if value == 0:
+            return wrong(tr("0 is where it ends, at t = T_max = {T_max}; t = {t} is halfway.").format(T_max=T_max, t=t))
+        return wrong(tr("{value} is about 0, where it ends, at t = T_max = {T_max}; t = {t} is halfway.").format(
+            value=shown(value), T_max=T_max, t=t))
     if close(value, base_lr * np.cos(np.pi * t / T_max / 2), 1e-3):
-        return wrong(f"{shown(value)} uses cos(π t / (2 T_max)); the schedule is "
-                     f"η (1 + cos(π t / T_max))/2.")
+        return wrong(tr("{value} uses cos(π t / (2 T_max)); the schedule is η (1 + cos(π t / T_max))/2.").format(
+            value=shown(value)))
     return wrong(rounding_of(value, target, 1e-3)
-                 or f"{shown(value)} is not η (1 + cos(π t/T_max))/2 with η = {base_lr:g}, "
-                    f"t = {t}, T_max = {T_max}.")
+                 or tr("{value} is not η (1 + cos(π t/T_max))/2 with η = {eta:g}, t = {t}, T_max = {T_max}.").format(
+                     value=shown(value), eta=base_lr, t=t, T_max=T_max))

@@ -24,6 +24,7 @@ from matplotlib.colors import LogNorm
 from matplotlib.lines import Line2D
 
 from .. import nets, optim, plots, style, surfaces, tuning, widgets
+from ..i18n import pad, tr
 from ..exercises import (as_number, check, close, reads, right, rounding_note, rounding_of, shown,
                          wrong)
 from ..runner import descend, side_by_side
@@ -60,20 +61,20 @@ def heavy_ball_figure(surface, runs, t_max=60):
     (gd_label, gd), (hb_label, hb) = runs.items()
     plots.draw_band(path_ax, gd, gd_label, color=GD)
     plots.draw_path(path_ax, hb, hb_label, color=MOMENTUM)
-    path_ax.set_title(f"{hb.steps} steps at η = {hb.lr[0]:g}", fontsize="medium")
+    path_ax.set_title(tr("{steps} steps at η = {eta:g}").format(steps=hb.steps, eta=hb.lr[0]), fontsize="medium")
     path_ax.legend(loc="lower right", fontsize="small")
     t = np.arange(t_max)
-    for ax, i, name in ((y_ax, 1, "y (steep)"), (x_ax, 0, "x (flat)")):
+    for ax, i, title in ((y_ax, 1, tr("y (steep) component")), (x_ax, 0, tr("x (flat) component"))):
         ax.plot(t, hb.grad[:t_max, i], color="0.55", lw=1.2, marker=".", ms=3,
-                label="gradient $g^t$")
-        ax.plot(t, hb.m[:t_max, i], color=MOMENTUM, lw=2.2, label=r"buffer $b^t$")
+                label=tr("gradient $g^t$"))
+        ax.plot(t, hb.m[:t_max, i], color=MOMENTUM, lw=2.2, label=tr(r"buffer $b^t$"))
         ax.axhline(0, color="black", lw=0.6)
-        ax.set_xlabel("step t")
-        ax.set_title(f"{name} component", fontsize="medium")
+        ax.set_xlabel(tr("step t"))
+        ax.set_title(title, fontsize="medium")
         ax.set_xlim(0, t_max - 1)
     y_ax.legend(loc="upper right", fontsize="small")
     x_ax.set_ylim(bottom=min(0, x_ax.get_ylim()[0]))
-    fig.suptitle("Momentum: the steep gradients flip sign and cancel in $b^t$, the flat ones add up",
+    fig.suptitle(tr("Momentum: the steep gradients flip sign and cancel in $b^t$, the flat ones add up"),
                  fontsize="medium")
     return fig
 
@@ -90,8 +91,9 @@ def _distance_steps(surface, path, factor):
 def heavy_ball_table(surface, runs, factors=(0.5, 0.1)):
     """Per run: the steps until the distance to ★ stays below each factor of the start's, and what
     the buffer holds at the end compared with the gradient (x component)."""
-    head = f"{'run':<16}" + "".join(f"{'‖θ−θ*‖ ≤ ' + format(f, 'g') + '·start':>22}" for f in factors)
-    lines = [head + f"{'bₓ / gₓ at the end':>20}"]
+    head = pad(tr("run"), 16) + "".join(pad(tr("‖θ−θ*‖ ≤ {factor}·start").format(factor=format(f, "g")), 22, ">")
+                                        for f in factors)
+    lines = [head + pad(tr("bₓ / gₓ at the end"), 20, ">")]
     for label, path in runs.items():
         cells = "".join(f"{('—' if (n := _distance_steps(surface, path, f)) is None else n):>22}"
                         for f in factors)
@@ -131,6 +133,12 @@ def regime(eta, beta, lam, tol=1e-9):
     if disc < 0:
         return "underdamped"
     return "bounces" if b < 0 else "overdamped"
+
+
+def _regime_name(name):
+    """A regime of `regime` ('underdamped', 'critical', 'overdamped', 'bounces') in the student's language."""
+    return {"underdamped": tr("underdamped"), "critical": tr("critical"), "overdamped": tr("overdamped"),
+            "bounces": tr("bounces")}.get(name, name)
 
 
 def eigen_errors(surface, path):
@@ -184,13 +192,13 @@ def rate_table(rate, surface, settings):
     """Closed-form rate (the notebook's `rate`) beside the rate measured on a run, for each
     (label, η, β), with each eigendirection's regime."""
     lams = surface.eigenvalues
-    lines = [f"{'setting':<22} {'η':>9} {'β':>8} {'closed form':>12} {'measured':>12} {'k':>6}   "
-             f"regime along λₘᵢₙ / λₘₐₓ"]
+    lines = [f"{pad(tr('setting'), 22)} {'η':>9} {'β':>8} {pad(tr('closed form'), 12, '>')} "
+             f"{pad(tr('measured'), 12, '>')} {'k':>6}   " + tr("regime along λₘᵢₙ / λₘₐₓ")]
     for label, eta, beta in settings:
         closed = float(rate(eta, beta, lams))
         path = _run_for_rate(surface, eta, beta, closed)
         measured, k = measured_rate(surface, path)
-        regimes = " / ".join(regime(eta, beta, lam) for lam in lams)
+        regimes = " / ".join(_regime_name(regime(eta, beta, lam)) for lam in lams)
         lines.append(f"{label:<22} {eta:>9.4g} {beta:>8.5f} {closed:>12.7f} {measured:>12.7f} {k:>6.2f}   {regimes}")
     print("\n".join(lines))
 
@@ -214,28 +222,29 @@ def regimes_figure(runs, lam, eta=REGIME_ETA):
     betas = np.linspace(0, 0.999, 800)
     moduli = np.abs(roots(eta, betas, lam))
     critical = (1 - math.sqrt(eta * lam)) ** 2
-    left.plot(betas, moduli[:, 1], color=MOMENTUM, lw=2.2, label="larger modulus: the rate")
-    left.plot(betas, moduli[:, 0], color=MOMENTUM, lw=1.2, ls="--", label="smaller modulus")
+    left.plot(betas, moduli[:, 1], color=MOMENTUM, lw=2.2, label=tr("larger modulus: the rate"))
+    left.plot(betas, moduli[:, 0], color=MOMENTUM, lw=1.2, ls="--", label=tr("smaller modulus"))
     left.plot(betas, np.sqrt(betas), color="0.5", lw=0.9, ls=":", label=r"$\sqrt{\beta}$")
     left.axvline(critical, color="black", lw=0.8)
-    left.text(critical / 2, 0.05, "overdamped:\nreal roots", ha="center", va="bottom", fontsize="small")
-    left.text((critical + 1) / 2, 0.05, "underdamped:\ncomplex", ha="center", va="bottom", fontsize="small")
-    left.text(critical, 1.03, f"critical β = {critical:.3g}", ha="center", va="bottom", fontsize="small")
+    left.text(critical / 2, 0.05, tr("overdamped:\nreal roots"), ha="center", va="bottom", fontsize="small")
+    left.text((critical + 1) / 2, 0.05, tr("underdamped:\ncomplex"), ha="center", va="bottom", fontsize="small")
+    left.text(critical, 1.03, tr("critical β = {beta:.3g}").format(beta=critical), ha="center", va="bottom",
+              fontsize="small")
     left.set_xlim(0, 1)
     left.set_ylim(0, 1.12)
     left.set_xlabel(r"$\beta$")
-    left.set_ylabel("|root| of the 2×2 recursion")
-    left.set_title(rf"one direction with $\eta\lambda$ = {eta * lam:g}", fontsize="medium")
+    left.set_ylabel(tr("|root| of the 2×2 recursion"))
+    left.set_title(tr(r"one direction with $\eta\lambda$ = {value:g}").format(value=eta * lam), fontsize="medium")
     left.legend(loc="center left", fontsize="small")
     shades = (0.45, 0.0, -0.45)
     for (beta, path), shade, ls in zip(runs.items(), shades, ("--", "-", "-.")):
         color = _shade(MOMENTUM, shade)
         right.plot(path.params[:, 0], color=color, ls=ls, lw=1.8,
-                   label=f"β = {beta:g}: {regime(eta, beta, lam)}")
+                   label=tr("β = {beta:g}: {regime}").format(beta=beta, regime=_regime_name(regime(eta, beta, lam))))
     right.axhline(0, color="black", lw=0.6)
-    right.set_xlabel("step t")
-    right.set_ylabel(r"$x^t$ (minimum at 0)")
-    right.set_title("the flat direction alone, from x = −9", fontsize="medium")
+    right.set_xlabel(tr("step t"))
+    right.set_ylabel(tr(r"$x^t$ (minimum at 0)"))
+    right.set_title(tr("the flat direction alone, from x = −9"), fontsize="medium")
     right.legend(loc="lower right", fontsize="small")
     return fig
 
@@ -250,14 +259,15 @@ def regimes_table(rate, surface, runs, eta=REGIME_ETA):
     """For each β of `runs` (along x alone): the two roots, the closed-form rate and the rate measured
     on a run of 6,000 steps from the same start."""
     lam = float(surface.eigenvalues[0])
-    lines = [f"{'β':>6} {'regime':>12} {'roots z₁, z₂':>30} {'closed form':>12} {'measured':>10}"]
+    lines = [f"{'β':>6} {pad(tr('regime'), 12, '>')} {pad(tr('roots z₁, z₂'), 30, '>')} "
+             f"{pad(tr('closed form'), 12, '>')} {pad(tr('measured'), 10, '>')}"]
     for beta in runs:
         z = roots(eta, beta, lam)
         path = descend(surface, optim.SGD(lr=eta, momentum=beta), (surface.start[0], 0.0), 6000)
         shown_roots = ", ".join(f"{v.real:.4f}{v.imag:+.4f}i" if abs(v.imag) > 1e-12 else f"{v.real:.4f}"
                                 for v in z)
         measured, _ = measured_rate(surface, path)
-        lines.append(f"{beta:>6g} {regime(eta, beta, lam):>12} {shown_roots:>30} "
+        lines.append(f"{beta:>6g} {pad(_regime_name(regime(eta, beta, lam)), 12, '>')} {shown_roots:>30} "
                      f"{float(rate(eta, beta, [lam])):>12.5f} {measured:>10.5f}")
     print("\n".join(lines))
 
@@ -308,7 +318,7 @@ def _beta_axis(ax):
     ticks = [0, 0.5, 0.9, 0.99, 0.999]
     ax.set_yticks(ticks, [f"{b:g}" for b in ticks])
     ax.set_ylim(0, 1 - ONE_MINUS_BETA[0])
-    ax.set_ylabel(r"momentum $\beta$")
+    ax.set_ylabel(tr(r"momentum $\beta$"))
 
 
 def rate_map_axes(ax, rate, lams, eta_range, optimum=None, n=160):
@@ -324,8 +334,8 @@ def rate_map_axes(ax, rate, lams, eta_range, optimum=None, n=160):
     ax.set_xscale("log")
     _beta_axis(ax)
     ax.set_xlim(*eta_range)
-    ax.set_xlabel(r"learning rate $\eta$")
-    ax.text(0.97, 0.5, "diverges\n(rate ≥ 1)", transform=ax.transAxes, ha="right", va="center",
+    ax.set_xlabel(tr(r"learning rate $\eta$"))
+    ax.text(0.97, 0.5, tr("diverges\n(rate ≥ 1)"), transform=ax.transAxes, ha="right", va="center",
             fontsize="small")
     if optimum is not None:
         ax.plot(optimum[0], optimum[1], linestyle="none", **style.MINIMUM_STYLE)
@@ -345,7 +355,7 @@ def rate_map_figure(rate, surfaces_, optima, eta_ranges, points=(), n=100):
         for label, eta, beta in (p for p in points if p[0] == name):
             ax.plot(eta, beta, "o", color="white", markeredgecolor="black", ms=7, zorder=6)
     bar = fig.colorbar(mesh, ax=axes[0], shrink=0.9)
-    bar.set_label("steps to cut the error ×10")
+    bar.set_label(tr("steps to cut the error ×10"))
     return fig
 
 
@@ -362,13 +372,13 @@ def speedup_table(rate, optimum, surfaces_, factor=FACTOR, most=20000):
     notebook's `optimum`): closed-form rate and steps ln(factor)/ln(rate), the rate measured on a run
     and the steps counted on it. A run that would need more than `most` steps is measured on its
     first `most` and its steps extrapolated from the measured rate (marked ≈)."""
-    lines = [f"{'surface':<9} {'method':<18} {'η':>10} {'β':>8} {'rate':>11} {'measured':>11} "
-             f"{'steps, formula':>15} {'steps, run':>12}"]
+    lines = [f"{pad(tr('surface'), 9)} {pad(tr('method'), 18)} {'η':>10} {'β':>8} {pad(tr('rate'), 11, '>')} "
+             f"{pad(tr('measured'), 11, '>')} {pad(tr('steps, formula'), 15, '>')} {pad(tr('steps, run'), 12, '>')}"]
     for name, surface in surfaces_.items():
         lam_min, lam_max = surface.eigenvalues
         eta_star, beta_star = optimum(lam_min, lam_max)[:2]
-        for method, eta, beta in (("GD, best η", 2 / (lam_min + lam_max), 0.0),
-                                  ("momentum (η*, β*)", eta_star, beta_star)):
+        for method, eta, beta in ((tr("GD, best η"), 2 / (lam_min + lam_max), 0.0),
+                                  (tr("momentum (η*, β*)"), eta_star, beta_star)):
             closed = float(rate(eta, beta, [lam_min, lam_max]))
             predicted = math.ceil(math.log(factor) / math.log(closed))
             path = _run_for_rate(surface, eta, beta, closed, most)
@@ -376,10 +386,10 @@ def speedup_table(rate, optimum, surfaces_, factor=FACTOR, most=20000):
             counted = steps_to_factor(surface, path, factor)
             run = (f"{counted:,}" if counted is not None
                    else f"≈ {math.ceil(math.log(factor) / math.log(measured)):,}")
-            lines.append(f"{name:<9} {method:<18} {eta:>10.4g} {beta:>8.5f} {closed:>11.7f} {measured:>11.7f} "
+            lines.append(f"{name:<9} {pad(method, 18)} {eta:>10.4g} {beta:>8.5f} {closed:>11.7f} {measured:>11.7f} "
                          f"{predicted:>15,} {run:>12}")
-    lines.append(f"steps: until ‖θᵗ − θ*‖ stays below {factor:g} × ‖θ⁰ − θ*‖; ≈: more than {most:,} steps, "
-                 f"extrapolated from the rate measured on the first {most:,}")
+    lines.append(tr("steps: until ‖θᵗ − θ*‖ stays below {factor:g} × ‖θ⁰ − θ*‖; ≈: more than {most:,} steps, "
+                    "extrapolated from the rate measured on the first {most:,}").format(factor=factor, most=most))
     print("\n".join(lines))
 
 
@@ -397,16 +407,18 @@ def conventions(surface, eta=ETA, beta=BETA, steps=300):
 def nesterov_table(surface, settings, factor=FACTOR, steps=5000):
     """Steps until the error stays below `factor` of the start's, for GD, the heavy ball and
     Nesterov at each (label, η, β)."""
-    lines = [f"{'setting':<22} {'η':>9} {'β':>8} {'GD':>9} {'heavy ball':>11} {'Nesterov':>9}"]
+    lines = [f"{pad(tr('setting'), 22)} {'η':>9} {'β':>8} {'GD':>9} {pad(tr('heavy ball'), 11, '>')} {'Nesterov':>9}"]
     for label, eta, beta in settings:
         counts = []
         for make in (lambda: optim.GD(lr=eta), lambda: optim.SGD(lr=eta, momentum=beta),
                      lambda: optim.SGD(lr=eta, momentum=beta, nesterov=True)):
             path = descend(surface, make(), surface.start, steps)
             n = steps_to_factor(surface, path, factor)
-            counts.append("diverges" if path.diverged_at is not None else "—" if n is None else f"{n:,}")
-        lines.append(f"{label:<22} {eta:>9.4g} {beta:>8.4g} {counts[0]:>9} {counts[1]:>11} {counts[2]:>9}")
-    lines.append(f"steps until ‖θᵗ − θ*‖ stays below {factor:g} × the start's (—: not within {steps:,})")
+            counts.append(tr("diverges") if path.diverged_at is not None else "—" if n is None else f"{n:,}")
+        lines.append(f"{label:<22} {eta:>9.4g} {beta:>8.4g} {pad(counts[0], 9, '>')} {pad(counts[1], 11, '>')} "
+                     f"{pad(counts[2], 9, '>')}")
+    lines.append(tr("steps until ‖θᵗ − θ*‖ stays below {factor:g} × the start's (—: not within {steps:,})").format(
+        factor=factor, steps=steps))
     print("\n".join(lines))
 
 
@@ -428,7 +440,7 @@ def ravine_race(surface=None):
 def race_figure(surface, results):
     """`plots.race` at each racer's best η, with the sensitivity to η."""
     return plots.race(surface, {name: t.path for name, t in results.items()}, sensitivity=results,
-                      title="Each racer at its best η")
+                      title=tr("Each racer at its best η"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -488,10 +500,10 @@ def stall_table(runs):
     best = _best_etas(runs)
     half = len(runs["t"]) // 2
     head = f"{'β':>5}  " + "".join(f"{'η=' + format(e, 'g'):>9}" for e in etas)
-    lines = ["final loss after "
-             f"{runs['t'][-1]:,} steps, median over seeds {', '.join(map(str, seeds))} (—: a seed diverged)",
-             head + f"   {'best η':>6}  {'final loss per seed':>20}  {'‖∇L‖ per seed':>17}  "
-                    f"{'fall over 2nd half':>18}"]
+    lines = [tr("final loss after {steps:,} steps, median over seeds {seeds} (—: a seed diverged)").format(
+                 steps=runs["t"][-1], seeds=", ".join(map(str, seeds))),
+             head + f"   {pad(tr('best η'), 6, '>')}  {pad(tr('final loss per seed'), 20, '>')}  "
+                    f"{pad(tr('‖∇L‖ per seed'), 17, '>')}  {pad(tr('fall over 2nd half'), 18, '>')}"]
     for i, beta in enumerate(runs["betas"]):
         cells = ""
         for j in range(len(etas)):
@@ -517,22 +529,23 @@ def stall_figure(runs, reference=(0.0, 0.7)):
     if best[i_ref] != j_ref:               # GD at 01's η, when that is not its best η
         for s in range(len(runs["seeds"])):
             ax.plot(t, runs["loss"][:, i_ref, j_ref, s], color="0.6", lw=1.2, ls="-" if s == 0 else "--")
-        handles.append(Line2D([], [], color="0.6", label=f"GD at 01's η = {reference[1]:g}"))
+        handles.append(Line2D([], [], color="0.6", label=tr("GD at 01's η = {eta:g}").format(eta=reference[1])))
     for i, beta in enumerate(runs["betas"]):
         j = best[i]
         color = colors[i % len(colors)]
         for s in range(len(runs["seeds"])):
             ax.plot(t, runs["loss"][:, i, j, s], color=color, lw=1.6, ls="-" if s == 0 else "--")
         name = "GD" if beta == 0 else f"β = {beta:g}"
-        handles.append(Line2D([], [], color=color, lw=1.6, label=f"{name}, best η = {runs['etas'][j]:g}"))
-    handles += [Line2D([], [], color="0.3", ls="-", label=f"seed {runs['seeds'][0]} (01's)"),
-                Line2D([], [], color="0.3", ls="--", label=f"seed {runs['seeds'][1]}")]
+        handles.append(Line2D([], [], color=color, lw=1.6,
+                              label=tr("{name}, best η = {eta:g}").format(name=name, eta=runs["etas"][j])))
+    handles += [Line2D([], [], color="0.3", ls="-", label=tr("seed {seed} (01's)").format(seed=runs["seeds"][0])),
+                Line2D([], [], color="0.3", ls="--", label=tr("seed {seed}").format(seed=runs["seeds"][1]))]
     ax.set_yscale("log")
     ax.set_ylim(1e-3, 0.3)
     ax.set_xlim(0, t[-1])
-    ax.set_xlabel("step t")
-    ax.set_ylabel(r"training loss $L(\theta^t)$")
-    ax.set_title("01's network: each β at its best η", fontsize="medium")
+    ax.set_xlabel(tr("step t"))
+    ax.set_ylabel(tr(r"training loss $L(\theta^t)$"))
+    ax.set_title(tr("01's network: each β at its best η"), fontsize="medium")
     ax.legend(handles=handles, fontsize="small", ncol=2, loc="upper right")
     plots.plain_log_ticks(ax)
     return fig
@@ -545,7 +558,7 @@ PANEL_ETAS = (-4, -1)            # the η slider and the map: 10⁻⁴ … 10⁻
 
 
 def _status_regimes(eta, beta, lams):
-    return ", ".join(f"{name}: {regime(eta, beta, lam)}" for name, lam in zip(("x", "y"), lams))
+    return ", ".join(f"{name}: {_regime_name(regime(eta, beta, lam))}" for name, lam in zip(("x", "y"), lams))
 
 
 @widgets.register("04 momentum")
@@ -581,22 +594,22 @@ def momentum_panel(eta=ETA, beta=BETA, steps=400, rate=None, noise=0.0, seed=0):
     path_ax, error_ax, map_ax = axes["path"], axes["error"], axes["map"]
     plots.surface_axes(surface, path_ax, n=100)
     path_ax.set_title("")
-    line, ends = widgets.path_artists(path_ax, MOMENTUM, label="heavy ball")
-    errors = [error_ax.plot([], [], color=c, lw=1.6, label=rf"$|x^t|$ along $\lambda_{{{n}}}$")[0]
+    line, ends = widgets.path_artists(path_ax, MOMENTUM, label=tr("heavy ball"))
+    errors = [error_ax.plot([], [], color=c, lw=1.6, label=tr(r"$|x^t|$ along $\lambda_{{{n}}}$").format(n=n))[0]
               for c, n in zip(DIRECTION_COLORS, ("min", "max"))]
-    (envelope,) = error_ax.plot([], [], color="black", lw=1.0, ls=":", label=r"rate$^t$ (closed form)")
+    (envelope,) = error_ax.plot([], [], color="black", lw=1.0, ls=":", label=tr(r"rate$^t$ (closed form)"))
     error_ax.set_yscale("log")
     error_ax.set_xlim(0, steps)
     error_ax.set_ylim(1e-8, 1e6)                     # room above the curves for the legend
-    error_ax.set_xlabel("step t")
-    error_ax.set_ylabel("error per direction")
+    error_ax.set_xlabel(tr("step t"))
+    error_ax.set_ylabel(tr("error per direction"))
     error_ax.legend(loc="upper right", fontsize="small", ncol=3)
     plots.plain_log_ticks(error_ax)
     mesh = rate_map_axes(map_ax, rate, lams, tuple(10.0 ** e for e in PANEL_ETAS), star, n=100)
     bar = fig.colorbar(mesh, ax=map_ax, shrink=0.85)
-    bar.set_label("steps to cut the error ×10")
+    bar.set_label(tr("steps to cut the error ×10"))
     (marker,) = map_ax.plot([], [], "o", color="white", markeredgecolor="black", ms=9, zorder=7)
-    map_ax.set_title("rate over (η, β): ● you, ★ (η*, β*)", fontsize="medium")
+    map_ax.set_title(tr("rate over (η, β): ● you, ★ (η*, β*)"), fontsize="medium")
     runs = widgets.Runs(lambda key, n: descend(surface, optim.SGD(lr=key[0], momentum=key[1]),
                                                surface.start, n, noise=key[2], seed=key[3]), steps)
     start_errors = np.abs(eigen_errors(surface, descend(surface, optim.GD(lr=0.0), surface.start, 0))[0])
@@ -615,31 +628,39 @@ def momentum_panel(eta=ETA, beta=BETA, steps=400, rate=None, noise=0.0, seed=0):
             widgets.set_curve(envelope, start_errors.max() * r ** t)
         marker.set_data([eta], [beta])
         regimes = _status_regimes(eta, beta, lams)
-        problem = widgets.diverged_message(path, f"The heavy ball with η = {eta:.3g}, β = {beta:.4g}")
+        problem = widgets.diverged_message(path, tr("The heavy ball with η = {eta:.3g}, β = {beta:.4g}").format(
+            eta=eta, beta=beta))
         if s is not None:
             prefix = widgets.noise_text(noise, s, seed)
             if problem:
-                return f"{prefix}: {widgets.diverged_message(path, 'the heavy ball')} Rate {r:.4f}."
+                return tr("{prefix}: {message} Rate {rate:.4f}.").format(
+                    prefix=prefix, message=widgets.diverged_message(path, tr("the heavy ball")), rate=r)
             tail, level = widgets.hovering_end(path, surface)
-            leaves = " It leaves the plotted window." if path.leaves(surface.window) is not None else ""
-            return (f"{prefix}: η = {eta:.3g}, β = {beta:.4g}, rate {r:.4f}; the run hovers at "
-                    f"L − L* ≈ {level:.3g} (median of its last {tail} steps).{leaves}")
+            leaves = tr(" It leaves the plotted window.") if path.leaves(surface.window) is not None else ""
+            return tr("{prefix}: η = {eta:.3g}, β = {beta:.4g}, rate {rate:.4f}; the run hovers at L − L* ≈ "
+                      "{level:.3g} (median of its last {tail} steps).{leaves}").format(
+                prefix=prefix, eta=eta, beta=beta, rate=r, level=level, tail=tail, leaves=leaves)
         if problem:
-            return f"{problem} Rate {r:.4f} ≥ 1 ({regimes})."
+            return tr("{message} Rate {rate:.4f} ≥ 1 ({regimes}).").format(message=problem, rate=r, regimes=regimes)
         if r >= 1:
-            return f"η = {eta:.3g}, β = {beta:.4g}: rate {r:.4f} ≥ 1, the error does not shrink ({regimes})."
+            return tr("η = {eta:.3g}, β = {beta:.4g}: rate {rate:.4f} ≥ 1, the error does not shrink "
+                      "({regimes}).").format(eta=eta, beta=beta, rate=r, regimes=regimes)
         n = steps_to_factor(surface, path, FACTOR)
-        reach = (f"error below 10⁻⁶ of the start's from step {n}" if n is not None
-                 else f"error not below 10⁻⁶ of the start's within {steps} steps "
-                      f"(the rate predicts {math.ceil(math.log(FACTOR) / math.log(r)):,})")
-        message = f"η = {eta:.3g}, β = {beta:.4g}: rate {r:.5f}; {regimes}; {reach}."
+        if n is not None:
+            message = tr("η = {eta:.3g}, β = {beta:.4g}: rate {rate:.5f}; {regimes}; error below 10⁻⁶ of the "
+                         "start's from step {n}.").format(eta=eta, beta=beta, rate=r, regimes=regimes, n=n)
+        else:
+            message = tr("η = {eta:.3g}, β = {beta:.4g}: rate {rate:.5f}; {regimes}; error not below 10⁻⁶ of the "
+                         "start's within {steps} steps (the rate predicts {predicted:,}).").format(
+                eta=eta, beta=beta, rate=r, regimes=regimes, steps=steps,
+                predicted=math.ceil(math.log(FACTOR) / math.log(r)))
         if path.leaves(surface.window) is not None:
-            message += " The path leaves the plotted window."
+            message += tr(" The path leaves the plotted window.")
         return message
 
     animated = [line, *ends, *errors, envelope, marker]
     return widgets.Panel(controls, fig, draw, animated=animated,
-                         title="The heavy ball on the ravine: find (η*, β*) and the edge of divergence")
+                         title=tr("The heavy ball on the ravine: find (η*, β*) and the edge of divergence"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -654,26 +675,29 @@ def check_rate(value, eta=ETA, beta=BETA):
     target = float(moduli[:, -1].max())
     tol = 0.02 * (1 - target)                          # 2% of the distance to 1: four digits here
     if abs(value - target) <= tol:
-        return right(f"Yes: the rate is {target:.5f}. Along λ_{{max}} the roots are complex, of modulus "
-                     f"sqrt(β) = {math.sqrt(beta):.4f}; along λ_{{min}} they are real and the larger is "
-                     f"{moduli[0, -1]:.5f}. The slower direction sets the rate: the error shrinks ×10 about every "
-                     f"{math.log(10) / -math.log(target):.0f} steps.")
+        return right(tr("Yes: the rate is {target:.5f}. Along λ_{{max}} the roots are complex, of modulus sqrt(β) = "
+                        "{modulus:.4f}; along λ_{{min}} they are real and the larger is {larger:.5f}. The slower "
+                        "direction sets the rate: the error shrinks ×10 about every {steps:.0f} steps.").format(
+            target=target, modulus=math.sqrt(beta), larger=moduli[0, -1], steps=math.log(10) / -math.log(target)))
     if value >= 1:
-        return wrong(f"{shown(value)} would mean no convergence; this (η, β) converges (the rate is below 1).")
+        return wrong(tr("{value} would mean no convergence; this (η, β) converges (the rate is below 1).").format(
+            value=shown(value)))
     slips = [
-        (math.sqrt(beta), "That is sqrt(β), the modulus of the complex roots along λ_{max}. The flat "
-                          "direction λ_{min} has real roots, and its larger one is closer to 1."),
-        (beta, "β is the weight of the past in the buffer, not the rate: solve z² − (1 + β − ηλ)z + β = 0."),
-        (abs(1 - eta * lams[0]), "That is GD's factor 1 − ηλ_{min}: without momentum. With β the "
-                                 "recursion is x^{t+1} = (1 + β − ηλ)x^t − βx^{t−1}."),
-        (float(moduli[0, 0]), "That is the smaller root along λ_{min}: the slower one, the larger, sets the rate."),
+        (math.sqrt(beta), tr("That is sqrt(β), the modulus of the complex roots along λ_{max}. The flat direction "
+                             "λ_{min} has real roots, and its larger one is closer to 1.")),
+        (beta, tr("β is the weight of the past in the buffer, not the rate: solve z² − (1 + β − ηλ)z + β = 0.")),
+        (abs(1 - eta * lams[0]), tr("That is GD's factor 1 − ηλ_{min}: without momentum. With β the recursion is "
+                                    "x^{t+1} = (1 + β − ηλ)x^t − βx^{t−1}.")),
+        (float(moduli[0, 0]), tr("That is the smaller root along λ_{min}: the slower one, the larger, sets the rate.")),
     ]
     for slip, message in slips:
         if abs(value - slip) <= 0.02 * max(1 - slip, 1e-6):
-            return wrong(f"{shown(value)} is not it. {message}" + rounding_note(value, target, tol / target))
+            return wrong(tr("{value} is not it. {message}").format(value=shown(value), message=message)
+                         + rounding_note(value, target, tol / target))
     return wrong(rounding_of(value, target, tol / target)
-                 or f"{shown(value)} is not it. For each λ in ({lams[0]:g}, {lams[1]:g}) take the roots of "
-                    f"z² − (1 + β − ηλ)z + β with η = {eta:g}, β = {beta:g}; the rate is the largest modulus.")
+                 or tr("{value} is not it. For each λ in ({lam_min:g}, {lam_max:g}) take the roots of "
+                       "z² − (1 + β − ηλ)z + β with η = {eta:g}, β = {beta:g}; the rate is the largest modulus.").format(
+                     value=shown(value), lam_min=lams[0], lam_max=lams[1], eta=eta, beta=beta))
 
 
 def beta_run_steps(beta, eta=ETA, steps=400, factor=1e-3):
@@ -690,28 +714,30 @@ def check_beta(value, eta=ETA, steps=400, factor=1e-3):
     """Choose β so that the heavy ball with η on the ravine gets its error below `factor` of the
     start's within `steps` steps; checked by running that β."""
     if value < 0:
-        return wrong(f"β = {shown(value)} is negative: torch refuses it (Invalid momentum value). Try 0 ≤ β < 1.")
+        return wrong(tr("β = {value} is negative: torch refuses it (Invalid momentum value). Try 0 ≤ β < 1.").format(
+            value=shown(value)))
     if value >= 1:
-        return wrong(f"β = {shown(value)}: with β ≥ 1 the buffer never forgets, and the roots' product "
-                     f"is β ≥ 1, so the error can't shrink. Try 0 ≤ β < 1.")
+        return wrong(tr("β = {value}: with β ≥ 1 the buffer never forgets, and the roots' product is β ≥ 1, so the "
+                        "error can't shrink. Try 0 ≤ β < 1.").format(value=shown(value)))
     lams = surfaces.ravine().eigenvalues
     n, path = beta_run_steps(value, eta, steps, factor)
     moduli = np.abs(roots(eta, value, lams))[:, -1]
     slow = int(np.argmax(moduli))
-    what = (f"rate {moduli.max():.4f}, set by λ_{{{'min' if slow == 0 else 'max'}}} "
-            f"({regime(eta, value, lams[slow])})")
+    what = tr("rate {rate:.4f}, set by λ_{{{which}}} ({regime})").format(
+        rate=moduli.max(), which="min" if slow == 0 else "max", regime=_regime_name(regime(eta, value, lams[slow])))
     if n is not None and n <= steps:
-        return right(f"Yes: with β = {shown(value)} the error stays below {factor:g} of the start's from step "
-                     f"{n} ({what}). The best β for η = {eta:g} makes the flat direction critically damped: "
-                     f"(1 − sqrt(ηλ_{{min}}))² = {(1 - math.sqrt(eta * lams[0])) ** 2:.4f}.")
+        return right(tr("Yes: with β = {value} the error stays below {factor:g} of the start's from step {n} ({what}). "
+                        "The best β for η = {eta:g} makes the flat direction critically damped: "
+                        "(1 − sqrt(ηλ_{{min}}))² = {best:.4f}.").format(
+            value=shown(value), factor=factor, n=n, what=what, eta=eta, best=(1 - math.sqrt(eta * lams[0])) ** 2))
     if slow == 0:
-        hint = ("the flat direction still creeps (overdamped): a larger β lets the buffer build up "
-                "more speed along x")
+        hint = tr("the flat direction still creeps (overdamped): a larger β lets the buffer build up "
+                  "more speed along x")
     else:
-        hint = "the buffer keeps too much of the past, so both directions spiral for long: take a smaller β"
-    return wrong(f"Not within {steps} steps: with β = {shown(value)} the run ends at "
-                 f"{np.linalg.norm(path.params[-1]) / np.linalg.norm(path.params[0]):.2g} of the start's "
-                 f"distance ({what}); {hint}.")
+        hint = tr("the buffer keeps too much of the past, so both directions spiral for long: take a smaller β")
+    return wrong(tr("Not within {steps} steps: with β = {value} the run ends at {share:.2g} of the start's distance "
+                    "({what}); {hint}.").format(steps=steps, value=shown(value), what=what, hint=hint,
+                                                share=np.linalg.norm(path.params[-1]) / np.linalg.norm(path.params[0])))
 
 
 @check
@@ -720,14 +746,16 @@ def check_ema_lr(value, eta=ETA, beta=BETA):
     """The η of the EMA form (m^t = βm^{t−1} + (1 − β)g^t) that walks torch's SGD(lr=η, momentum=β) path."""
     target = eta / (1 - beta)
     if close(value, target, 1e-6):
-        return right(f"Yes: m^t = (1 − β)b^t for every t (m⁰ = (1 − β)g⁰ and b⁰ = g⁰), so η·b^t = "
-                     f"(η/(1 − β))·m^t: lr = {eta:g}/{1 - beta:.2g} = {target:.4g}, the same path to rounding.")
-    slips = [(eta * (1 - beta), "You multiplied by 1 − β: m is the smaller one, so its η must be larger."),
-             (eta, "With the same η the EMA's steps are 1 − β times torch's: a different, slower path."),
-             (eta / beta, "Divide by 1 − β, the weight of the newest gradient in m, not by β."),
-             (eta * beta, "m^t = (1 − β)b^t: divide η by 1 − β.")]
+        return right(tr("Yes: m^t = (1 − β)b^t for every t (m⁰ = (1 − β)g⁰ and b⁰ = g⁰), so η·b^t = (η/(1 − β))·m^t: "
+                        "lr = {eta:g}/{share:.2g} = {target:.4g}, the same path to rounding.").format(
+            eta=eta, share=1 - beta, target=target))
+    slips = [(eta * (1 - beta), tr("You multiplied by 1 − β: m is the smaller one, so its η must be larger.")),
+             (eta, tr("With the same η the EMA's steps are 1 − β times torch's: a different, slower path.")),
+             (eta / beta, tr("Divide by 1 − β, the weight of the newest gradient in m, not by β.")),
+             (eta * beta, tr("m^t = (1 − β)b^t: divide η by 1 − β."))]
     for slip, message in slips:
         if close(value, slip, 1e-6):
-            return wrong(f"{shown(value)} is not it. {message}")
+            return wrong(tr("{value} is not it. {message}").format(value=shown(value), message=message))
     return wrong(rounding_of(value, target, 1e-6)
-                 or f"{shown(value)} is not it. Write mᵗ in terms of bᵗ, starting from m⁰ = (1 − β)g⁰.")
+                 or tr("{value} is not it. Write mᵗ in terms of bᵗ, starting from m⁰ = (1 − β)g⁰.").format(
+                     value=shown(value)))

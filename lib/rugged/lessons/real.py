@@ -24,8 +24,9 @@ from tqdm import tqdm          # a text bar, as the census of 01: no widget left
 
 from .. import datasets, descend, nets, optim, plots, schedules, style, surfaces, widgets
 from ..curvature import one_blas_thread
-from ..exercises import (Feedback, as_int, as_number, check, close, read_as, reads, right, rounding_of, shown,
+from ..exercises import (Feedback, as_int, as_number, check, close, read_as, right, rounding_of, shown,
                          unanswered, wrong)
+from ..i18n import ntr, pad, tr
 from ..runner import minibatches, relative_error, side_by_side
 
 # ---------------------------------------------------------------------------------------
@@ -58,8 +59,8 @@ def noise_table(runs):
     levels = noise_levels(runs)
     sizes = list(next(iter(levels.values())))
     steps = next(iter(next(iter(runs.values())).values())).steps
-    print(f"L − L*, geometric mean over updates {steps // 2:,} … {steps:,}")
-    print(f"{'batch':>8}" + "".join(f"{r:>11}" for r in sizes))
+    print(tr("L − L*, geometric mean over updates {first:,} … {last:,}").format(first=steps // 2, last=steps))
+    print(pad(tr("batch"), 8, ">") + "".join(f"{r:>11}" for r in sizes))
     for name, row in levels.items():
         print(f"{name:>8}" + "".join(f"{row[r]:>11.2e}" for r in sizes))
 
@@ -81,18 +82,18 @@ def noise_figure(runs, keep=400):
             full = r == max(paths)
             lw = 2.0 if full else 0.8
             top.plot(path.params[shown, 0], path.params[shown, 1], color=BATCH_COLORS[r], lw=lw,
-                     alpha=1 if full else 0.8, label=f"batch {r}")
+                     alpha=1 if full else 0.8, label=tr("batch {r}").format(r=r))
             bottom.plot(shown, path.gap(surface)[shown], color=BATCH_COLORS[r], lw=lw,
-                        alpha=1 if full else 0.8, label=f"batch {r}")
+                        alpha=1 if full else 0.8, label=tr("batch {r}").format(r=r))
         top.set_title(name)
         if column:
             top.set_ylabel("")
         else:
             bottom.set_ylabel(r"$L(\theta^t) - L^*$")
         bottom.set_yscale("log")
-        bottom.set_xlabel("update $t$")
+        bottom.set_xlabel(tr("update $t$"))
     plots.plain_log_ticks(*axes[1])
-    axes[0, -1].legend(loc="lower left", title="batch size")
+    axes[0, -1].legend(loc="lower left", title=tr("batch size"))
     return fig
 
 
@@ -106,13 +107,14 @@ def sigma_figure(runs, parameter=1, keep=300):
         for r, path in sorted(runs[name].items(), reverse=True):
             shown = np.unique(np.geomspace(1, path.steps, keep).astype(int)) - 1
             ax.plot(shown + 1, path.sigma[shown, parameter], color=BATCH_COLORS[r],
-                    lw=1.0 if r < 10 else 2.0, label=f"batch {r}" + (" (full)" if r == 10 else ""))
+                    lw=1.0 if r < 10 else 2.0,
+                    label=tr("batch {r} (full)").format(r=r) if r == 10 else tr("batch {r}").format(r=r))
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_title(f"{name}: $\\sigma_{{{label}}}^t$")
-        ax.set_xlabel("update $t + 1$")
+        ax.set_xlabel(tr("update $t + 1$"))
         plots.plain_log_ticks(ax)
-    axes[0].legend(title="batch size")
+    axes[0].legend(title=tr("batch size"))
     return fig
 
 
@@ -215,9 +217,11 @@ def torch_check(steps=50):
     rows = path.batches[0][:int(golden["case_grad_rows"])]
     gradient = relative_error(train.batch_grad(theta0, rows)[None], golden["grad_batch"][:1])
     run = relative_error(path.params[checkpoints[keep]], golden["params"][keep])
-    print(f"network {sizes}, {train.n_params:,} parameters, torch {golden['torch_version']}, float64")
-    print(f"gradient on a minibatch of {len(rows)}: relative error {_bound(gradient)}")
-    print(f"Adam(lr={lr:g}), batches of {r}, {int(checkpoints[keep][-1])} steps: relative error {_bound(run)}")
+    print(tr("network {sizes}, {n:,} parameters, torch {version}, float64").format(
+        sizes=sizes, n=train.n_params, version=golden['torch_version']))
+    print(tr("gradient on a minibatch of {n}: relative error {error}").format(n=len(rows), error=_bound(gradient)))
+    print(tr("Adam(lr={lr:g}), batches of {r}, {steps} steps: relative error {error}").format(
+        lr=lr, r=r, steps=int(checkpoints[keep][-1]), error=_bound(run)))
 
 
 def _bound(error):
@@ -262,11 +266,11 @@ class Training:
 
 @one_blas_thread
 def train(problem, blocks, seeds=SEEDS, steps=STEPS, batch_size=BATCH, every=RECORD_EVERY,
-          progress=None, desc="training"):
+          progress=None, desc=None):
     """Run every (optimizer, η, seed) side by side on `problem` with minibatches; a `Training`.
 
     progress: show a text progress bar (None: yes, except in lecture mode, where a slide has no
-    room for it).
+    room for it). desc: the bar's label (None: "training", in the course's language).
 
     blocks: {name: (make, etas, schedule)} with make(lr) → a rugged optimizer and schedule None
     or a rugged schedule. Row (name, η, s) starts from net.init(s) and draws its batches with
@@ -292,6 +296,8 @@ def train(problem, blocks, seeds=SEEDS, steps=STEPS, batch_size=BATCH, every=REC
     # notebook then holds the same bar every run, and no empty error-coloured strip
     if progress is None:
         progress = not style.is_lecture()
+    if desc is None:
+        desc = tr("training")
     ticks = iter(tqdm(range(steps), disable=not progress, desc=desc, bar_format=BAR_FORMAT, file=sys.stdout,
                       miniters=max(1, steps // 8), mininterval=0))
 
@@ -395,7 +401,7 @@ def search(problem, validation, starts=None, seeds=SEEDS, steps=STEPS, batch_siz
     while pending:
         blocks = {label: (starts[label][0], lattice(k), starts[label][1]) for label, k in pending.items()}
         parts.append(train(problem, blocks, seeds, steps, batch_size, progress=progress,
-                           desc=f"search, pass {len(parts) + 1}"))
+                           desc=tr("search, pass {n}").format(n=len(parts) + 1)))
         training = Training.joined(parts) if len(parts) > 1 else parts[0]
         tuned = tune(training, validation)
         pending = {label: k for label, k in ((label, _next_points(tuned[label])) for label in starts) if k}
@@ -414,19 +420,19 @@ def sensitivity_figure(tuned):
             t, name = tuned[label], _base(label)
             color = _color(name, list(RACERS).index(name) if name in RACERS else 0)
             shown = np.where(np.isfinite(t.validation), t.validation, np.nan)
-            ax.plot(t.etas, np.nanmean(shown, axis=1), ".-", color=color, lw=1.6, label=name)
+            ax.plot(t.etas, np.nanmean(shown, axis=1), ".-", color=color, lw=1.6, label=_shown(name))
             ax.fill_between(t.etas, np.nanmin(shown, axis=1), np.nanmax(shown, axis=1), color=color, alpha=0.15)
             ax.plot(t.best_eta, shown[t.best].mean(), "o", color=color, markeredgecolor="black", ms=8)
         plots.log_scale(ax, "x")
         ax.set_yscale("log")
-        ax.set_xlabel(r"learning rate $\eta$")
-        ax.set_title(r"cosine decay $\eta^t$ to 0" if group[0].endswith(DECAYED) else r"constant $\eta$")
+        ax.set_xlabel(tr(r"learning rate $\eta$"))
+        ax.set_title(tr(r"cosine decay $\eta^t$ to 0") if group[0].endswith(DECAYED) else tr(r"constant $\eta$"))
     ax = axes[0, 0]
     ax.set_ylim(0.14, 0.6)             # the tuned region; the worst η end above it
     ticks = [0.15, 0.2, 0.3, 0.4, 0.5]
     ax.set_yticks(ticks, [f"{v:g}" for v in ticks])
     ax.minorticks_off()
-    ax.set_ylabel("validation loss after training")
+    ax.set_ylabel(tr("validation loss after training"))
     ax.legend(ncols=2, fontsize="small", loc="upper left")
     return fig
 
@@ -434,6 +440,13 @@ def sensitivity_figure(tuned):
 def _base(label):
     """The racer of a label: "Adam + decay" → "Adam"."""
     return label[:-len(DECAYED)] if label.endswith(DECAYED) else label
+
+
+def _shown(name):
+    """A racer's name as the student reads it ("SGD + momentum" in the course's language); the
+    optimizer's name stays first, and the name itself stays the key everywhere else."""
+    texts = {"SGD + momentum": tr("SGD + momentum"), "Adam + warmup": tr("Adam + warmup")}
+    return texts.get(name, name)
 
 
 def _color(name, index):
@@ -453,13 +466,14 @@ def test_table(training, tuned, test, decayed=False):
     place where the test split is used."""
     accuracy = test.accuracy(training.final)
     labels = [label for label in tuned if label.endswith(DECAYED) == decayed]
-    title = "cosine decay" if decayed else "constant η"
-    print(f"{title:<16}{'tuned η':>9}{'validation loss':>20}{'test accuracy':>18}")
+    title = tr("cosine decay") if decayed else tr("constant η")
+    print(pad(title, 16) + pad(tr("tuned η"), 9, ">") + pad(tr("validation loss"), 20, ">")
+          + pad(tr("test accuracy"), 18, ">"))
     for label in labels:
         t, rows = tuned[label], training.rows(label, tuned[label].best_eta)
         val, acc = t.validation[t.best], 100 * accuracy[rows]
-        edge = "  (grid edge)" if t.at_edge else ""
-        print(f"{_base(label):<16}{t.best_eta:>9.3g}{val.mean():>11.4f} ± {val.std():.4f}"
+        edge = "  " + tr("(grid edge)") if t.at_edge else ""
+        print(f"{pad(_shown(_base(label)), 16)}{t.best_eta:>9.3g}{val.mean():>11.4f} ± {val.std():.4f}"
               f"{acc.mean():>10.2f}% ± {acc.std():.2f}{edge}")
 
 
@@ -476,12 +490,13 @@ def curves_figure(training, tuned, names=None, window=10):
             color = _color(name, names.index(name))
             loss = training.batch_loss[:, rows[name]].mean(axis=1)
             ax.plot(t, loss, color=color, lw=0.6, alpha=0.35)
-            ax.plot(t[window - 1:], np.convolve(loss, kernel, mode="valid"), color=color, lw=2, label=name)
+            ax.plot(t[window - 1:], np.convolve(loss, kernel, mode="valid"), color=color, lw=2,
+                    label=_shown(name))
         ax.set_yscale("log")
-        ax.set_xlabel("update $t$")
+        ax.set_xlabel(tr("update $t$"))
         ax.legend(fontsize="small")
         plots.plain_log_ticks(ax)
-    axes[0].set_ylabel("minibatch loss (mean over seeds)")
+    axes[0].set_ylabel(tr("minibatch loss (mean over seeds)"))
     return fig
 
 
@@ -504,13 +519,13 @@ def stall_figure(training, tuned, problem, names=("SGD + momentum", "Adam")):
         color = _color(name, index)
         left.plot(training.recorded[::2], loss, color=color, lw=1.4)
         right.plot(training.recorded[::2], norm, color=color, lw=1.4)
-        left.plot([], [], color=color, label=name)
+        left.plot([], [], color=color, label=_shown(name))
     left.set_yscale("log")
     right.set_ylim(0, None)             # linear, from 0: how far the norm is from a critical point
-    left.set_ylabel(r"training loss $L(\theta^t)$")
+    left.set_ylabel(tr(r"training loss $L(\theta^t)$"))
     right.set_ylabel(r"$\|\nabla L(\theta^t)\|$")
     for ax in (left, right):
-        ax.set_xlabel("update $t$")
+        ax.set_xlabel(tr("update $t$"))
     plots.plain_log_ticks(left)
     left.legend(fontsize="small")
     return fig
@@ -522,14 +537,15 @@ def stall_table(training, tuned, problem, names=("SGD + momentum", "Adam"), at=(
     at the recorded steps `at`, and how much each shrank from the second of them to the last."""
     rows = tuned_rows(training, tuned)
     index = [int(np.flatnonzero(training.recorded == t)[0]) for t in at]
-    print(f"{'':<16}{'':>8}" + "".join(f"{f't = {t}':>10}" for t in at) + f"{f't = {at[1]} ÷ end':>16}")
+    print(f"{'':<16}{'':>8}" + "".join(f"{f't = {t}':>10}" for t in at)
+          + pad(tr("t = {t} ÷ end").format(t=at[1]), 16, ">"))
     for name in names:
         points = training.params[index][:, rows[name]]
         loss, grad = problem.batch_loss_and_grad(points.reshape(-1, points.shape[-1]), None)
         loss = loss.reshape(points.shape[:2]).mean(axis=1)
         norm = np.linalg.norm(grad, axis=-1).reshape(points.shape[:2]).mean(axis=1)
         for label, values in (("L", loss), ("‖∇L‖", norm)):
-            print(f"{name if label == 'L' else '':<16}{label:>8}" + "".join(f"{v:>10.3f}" for v in values)
+            print(f"{pad(_shown(name) if label == 'L' else '', 16)}{label:>8}" + "".join(f"{v:>10.3f}" for v in values)
                   + f"{values[1] / values[-1]:>16.2f}")
 
 
@@ -552,17 +568,20 @@ def rectification_table(at=(6, 50, 100, 200), beta2=0.999):
     """Print RAdam's r_t (the factor on Adam's step) at torch's steps `at` (counted from 1), shown
     as the course's t = step − 1: how much smaller RAdam's steps are than Adam's at the same η."""
     r = optim.radam_rectification(optim.radam_rho(np.asarray(at), beta2), beta2)
-    print("RAdam's factor r_t on Adam's step: " + ", ".join(f"{v:.2f} at t = {k - 1}" for k, v in zip(at, r)))
+    values = tr(", ").join(tr("{r:.2f} at t = {t}").format(r=v, t=k - 1) for k, v in zip(at, r))
+    print(tr("RAdam's factor r_t on Adam's step: {values}").format(values=values))
 
 
 @one_blas_thread
 def warmup_table(training, validation):
     """Print each method's validation loss after training: mean, spread and worst over the seeds."""
     loss = validation.loss(training.final)
-    print(f"{'':<16}{'mean':>10}{'std':>10}{'worst':>10}   validation loss over {len(set(training.seeds))} seeds")
+    seeds = len(set(training.seeds))
+    print(f"{'':<16}" + pad(tr("mean"), 10, ">") + pad(tr("std"), 10, ">") + pad(tr("worst"), 10, ">") + "   "
+          + ntr("validation loss over {n} seed", "validation loss over {n} seeds", seeds).format(n=seeds))
     for name in dict.fromkeys(training.names.tolist()):
         values = loss[training.rows(name)]
-        print(f"{name:<16}{values.mean():>10.4f}{values.std():>10.4f}{values.max():>10.4f}")
+        print(f"{pad(_shown(name), 16)}{values.mean():>10.4f}{values.std():>10.4f}{values.max():>10.4f}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -582,21 +601,24 @@ def noise_panel(optimizer="Adam", batch_size=2, seed=0, steps=PANEL_STEPS):
     milliseconds here, and fast enough in a browser's kernel too); the last runs are kept, so
     coming back to a setting only redraws."""
     steps = widgets.check_number("steps", steps, 10, 20_000, integer=True)
-    controls = dict(optimizer=widgets.choice("optimizer", list(NOISE_OPTIMIZERS), optimizer),
-                    batch_size=widgets.int_slider("batch size r", batch_size, 1, 10),
-                    seed=widgets.int_slider("seed", seed, 0, widgets.MAX_SEED))
+    # each control is made with its English name, which its range check names in an error, and
+    # then shows its label in the course's language
+    controls = dict(optimizer=_described(widgets.choice("optimizer", list(NOISE_OPTIMIZERS), optimizer),
+                                         tr("optimizer")),
+                    batch_size=_described(widgets.int_slider("batch size r", batch_size, 1, 10), tr("batch size r")),
+                    seed=_described(widgets.int_slider("seed", seed, 0, widgets.MAX_SEED), tr("seed")))
     surface = surfaces.pokemon()
     fig, (contour, curve) = plots.new_figure(1, 2, figsize=(10.5, 2.8 if style.is_lecture() else 4.0), static=False)
     plots.surface_axes(surface, contour, n=60)
-    full_line, full_ends = widgets.path_artists(contour, "0.55", lw=1.2, label="full batch (r = 10)")
-    line, ends = widgets.path_artists(contour, style.OKABE_ITO["vermillion"], lw=1.0, label="minibatch")
+    full_line, full_ends = widgets.path_artists(contour, "0.55", lw=1.2, label=tr("full batch (r = 10)"))
+    line, ends = widgets.path_artists(contour, style.OKABE_ITO["vermillion"], lw=1.0, label=tr("minibatch"))
     contour.legend(loc="lower left", fontsize="small")
     (full_curve,) = curve.plot([], [], color="0.55", lw=1.2)
     (noisy_curve,) = curve.plot([], [], color=style.OKABE_ITO["vermillion"], lw=1.0)
     curve.set_yscale("log")
     curve.set_xlim(0, steps)
     curve.set_ylim(1e-2, 1e8)
-    curve.set_xlabel("update $t$")
+    curve.set_xlabel(tr("update $t$"))
     curve.set_ylabel(r"$L(\theta^t) - L^*$")
     plots.plain_log_ticks(curve)
     def run(key, count):
@@ -615,39 +637,48 @@ def noise_panel(optimizer="Adam", batch_size=2, seed=0, steps=PANEL_STEPS):
         widgets.set_path(line, path, ends)
         widgets.set_curve(full_curve, full.gap(surface))
         widgets.set_curve(noisy_curve, path.gap(surface))
-        contour.set_title(f"{optimizer}, batch {r}, seed {seed}")
+        contour.set_title(tr("{optimizer}, batch {r}, seed {seed}").format(optimizer=optimizer, r=r, seed=seed))
         if path.diverged_at is not None:
-            return f"{optimizer} with batch {r} diverged at step {path.diverged_at}: the path stops there."
-        return (f"after {path.steps:,} steps: L − L* = {path.gap(surface)[-1]:.3g} with batch {r}, "
-                f"{full.gap(surface)[-1]:.3g} with the full gradient")
+            return tr("{optimizer} with batch {r} diverged at step {step}: the path stops there.").format(
+                optimizer=optimizer, r=r, step=path.diverged_at)
+        return tr("after {steps:,} steps: L − L* = {gap:.3g} with batch {r}, {full:.3g} with the full "
+                  "gradient").format(steps=path.steps, gap=path.gap(surface)[-1], r=r, full=full.gap(surface)[-1])
 
     animated = [line, *ends, full_line, *full_ends, full_curve, noisy_curve, contour.title]
     return widgets.Panel(controls, fig, draw, animated=animated,
-                         title="Minibatch noise on the Pokémon surface")
+                         title=tr("Minibatch noise on the Pokémon surface"))
+
+
+def _described(control, label):
+    """`control` showing `label` (the student's language) beside it."""
+    control.description = label
+    return control
 
 
 # ---------------------------------------------------------------------------------------
 # Exercises
 
 @check
-@reads(as_number, "`scale` (a number)")
-def check_scale(value, batch_size=2, n_examples=10):
+def check_scale(answer, batch_size=2, n_examples=10):
     """The factor that makes the minibatch sum of a sum-loss unbiased: n / r."""
+    value = as_number(answer, tr("`scale` (a number)"))
+    if isinstance(value, Feedback):
+        return value
     target = n_examples / batch_size
     if close(value, target, 1e-6):
-        return right(f"Yes: a batch of {batch_size} examples sums {batch_size} of the {n_examples} terms; "
-                     f"times {target:g}, its average over all batches is ∇L.")
+        return right(tr("Yes: a batch of {r} examples sums {r} of the {n} terms; times {target:g}, its average "
+                        "over all batches is ∇L.").format(r=batch_size, n=n_examples, target=target))
     if close(value, batch_size / n_examples, 1e-6):
-        return wrong(f"{shown(value)} is r/n, upside down: the batch has fewer terms than L, so it must be "
-                     f"scaled up, not down.")
+        return wrong(tr("{value} is r/n, upside down: the batch has fewer terms than L, so it must be scaled up, "
+                        "not down.").format(value=shown(value)))
     if close(value, 1.0, 1e-6):
-        return wrong(f"Without scaling, a batch of {batch_size} gives on average {batch_size}/{n_examples} of ∇L: "
-                     f"L sums over all {n_examples} examples, not their mean.")
+        return wrong(tr("Without scaling, a batch of {r} gives on average {r}/{n} of ∇L: L sums over all {n} "
+                        "examples, not their mean.").format(r=batch_size, n=n_examples))
     if close(value, 1 / batch_size, 1e-6):
-        return wrong(f"{shown(value)} turns the sum into the batch's mean; L is a sum over {n_examples} "
-                     f"examples, so the mean must still be multiplied by {n_examples}.")
-    return wrong(f"Not {shown(value)}: compare how many terms the batch sums ({batch_size}) with how many "
-                 f"L sums ({n_examples}).")
+        return wrong(tr("{value} turns the sum into the batch's mean; L is a sum over {n} examples, so the mean "
+                        "must still be multiplied by {n}.").format(value=shown(value), n=n_examples))
+    return wrong(tr("Not {value}: compare how many terms the batch sums ({r}) with how many L sums ({n}).").format(
+        value=shown(value), r=batch_size, n=n_examples))
 
 
 @check
@@ -655,22 +686,24 @@ def check_updates_per_epoch(answer, n_examples=1078, batch_size=BATCH):
     """Updates in one epoch when the last incomplete batch is dropped: n // r."""
     if answer is None:
         return unanswered("`updates`")
-    k = as_int(answer, "`updates` (a whole number of updates)")
+    k = as_int(answer, tr("`updates` (a whole number of updates)"))
     if isinstance(k, Feedback):
         return k
     target = n_examples // batch_size
     note = read_as(answer, k)
+    rest = n_examples - target * batch_size
     if k == target:
-        return right(f"Yes{note}: {target} batches of {batch_size} use {target * batch_size} of the "
-                     f"{n_examples} images; the other {n_examples - target * batch_size} wait for the next "
-                     f"epoch's shuffle.")
+        return right(tr("Yes{note}: {target} batches of {r} use {used} of the {n} images; the other {rest} wait "
+                        "for the next epoch's shuffle.").format(note=note, target=target, r=batch_size,
+                                                                 used=target * batch_size, n=n_examples, rest=rest))
     if k == target + 1:
-        return wrong(f"{k}{note} counts the last, incomplete batch of {n_examples - target * batch_size} "
-                     f"images, which is dropped so that every batch has {batch_size}.")
+        return wrong(tr("{k}{note} counts the last, incomplete batch of {rest} images, which is dropped so that "
+                        "every batch has {r}.").format(k=k, note=note, rest=rest, r=batch_size))
     if k == n_examples:
-        return wrong(f"{k}{note} would be one update per image (batch size 1); here each update "
-                     f"uses {batch_size} images.")
-    return wrong(f"Not {shown(answer)}{note}: how many whole batches of {batch_size} fit in {n_examples} images?")
+        return wrong(tr("{k}{note} would be one update per image (batch size 1); here each update uses {r} "
+                        "images.").format(k=k, note=note, r=batch_size))
+    return wrong(tr("Not {value}{note}: how many whole batches of {r} fit in {n} images?").format(
+        value=shown(answer), note=note, r=batch_size, n=n_examples))
 
 
 def spread_ratio(small=1, large=5, n_examples=10):
@@ -681,30 +714,34 @@ def spread_ratio(small=1, large=5, n_examples=10):
 
 
 @check
-@reads(as_number, "`ratio` (a number)")
-def check_spread_ratio(value, small=1, large=5, n_examples=10):
+def check_spread_ratio(answer, small=1, large=5, n_examples=10):
     """The ratio of the spreads of the minibatch gradient at r = small and r = large (`spread_ratio`)."""
+    value = as_number(answer, tr("`ratio` (a number)"))
+    if isinstance(value, Feedback):
+        return value
     target = spread_ratio(small, large, n_examples)
     n, r1, r2 = n_examples, small, large
     if close(value, target, 2e-3):
-        return right(f"Yes: the variances are s²/{r1}·{n - r1}/{n - 1} and s²/{r2}·{n - r2}/{n - 1}, so the "
-                     f"spreads differ by sqrt(({n - r1}/{r1}) / ({n - r2}/{r2})) = {target:.4g}. The table above "
-                     f"measures about that from 2,000 random batches.")
+        return right(tr("Yes: the variances are s²/{r1}·{m1}/{n1} and s²/{r2}·{m2}/{n1}, so the spreads differ by "
+                        "sqrt(({m1}/{r1}) / ({m2}/{r2})) = {target:.4g}. The table above measures about that from "
+                        "2,000 random batches.").format(r1=r1, r2=r2, m1=n - r1, m2=n - r2, n1=n - 1, target=target))
     with_replacement = np.sqrt(r2 / r1)
     if close(value, with_replacement, 2e-3):
-        return wrong(f"{shown(value)} is sqrt({r2}/{r1}), the ratio for batches drawn with replacement. "
-                     f"Without replacement a batch never repeats an example, so a batch of {r2} of the {n} "
-                     f"is less noisy than that: the factor (N − r)/(N − 1) on the variance.")
+        return wrong(tr("{value} is sqrt({r2}/{r1}), the ratio for batches drawn with replacement. Without "
+                        "replacement a batch never repeats an example, so a batch of {r2} of the {n} is less noisy "
+                        "than that: the factor (N − r)/(N − 1) on the variance.").format(
+                            value=shown(value), r1=r1, r2=r2, n=n))
     if close(value, target ** 2, 2e-3) or close(value, r2 / r1, 2e-3):
-        return wrong(f"{shown(value)} is a ratio of variances; the spread is the standard deviation, "
-                     f"their square root.")
+        return wrong(tr("{value} is a ratio of variances; the spread is the standard deviation, their square "
+                        "root.").format(value=shown(value)))
     if close(value, 1 / target, 2e-3):
-        return wrong(f"{shown(value)} is upside down: the smaller batch has the larger spread.")
+        return wrong(tr("{value} is upside down: the smaller batch has the larger spread.").format(value=shown(value)))
     if value <= 0:
-        return wrong(f"{shown(value)} cannot be a ratio of two standard deviations, which are positive.")
+        return wrong(tr("{value} cannot be a ratio of two standard deviations, which are positive.").format(
+            value=shown(value)))
     if close(value, target, 0.05):
-        return wrong(f"{shown(value)} is close but not exact: a ratio read off the table carries the sampling "
-                     f"error of its 2,000 random batches. The formula gives the exact ratio.")
+        return wrong(tr("{value} is close but not exact: a ratio read off the table carries the sampling error of "
+                        "its 2,000 random batches. The formula gives the exact ratio.").format(value=shown(value)))
     return wrong(rounding_of(value, target, 2e-3)
-                 or f"Not {shown(value)}: write the spread for r = {r1} and for r = {r2} with the formula, "
-                    f"then divide; s² cancels.")
+                 or tr("Not {value}: write the spread for r = {r1} and for r = {r2} with the formula, then divide; "
+                       "s² cancels.").format(value=shown(value), r1=r1, r2=r2))

@@ -22,6 +22,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from .. import optim, plots, style, surfaces, tuning, widgets
+from ..i18n import display_width, ntr, pad, tr
 from ..exercises import (Feedback, as_choice, as_number, check, close, reads, right, rounding_note,
                          rounding_of, shown, wrong)
 from ..runner import bursts, descend
@@ -79,16 +80,16 @@ def memory_figure(memory_weights, t=40, alphas=CLIFF_ALPHAS):
     fig, ax = plots.new_figure(figsize=(11, 2.8) if style.is_lecture() else (8.5, 3.6))
     k = np.arange(t + 1)
     ax.plot(k, memory_weights(t, None), color=ADAGRAD, marker="o", markersize=3.5,
-            label=f"Adagrad: every $g^k$ weighs 1/(t+1) = 1/{t + 1}")
+            label=tr("Adagrad: every $g^k$ weighs 1/(t+1) = 1/{count}").format(count=t + 1))
     for alpha in alphas:
         ax.plot(k, memory_weights(t, alpha), marker="o", markersize=3.5, **alpha_style(alpha),
-                label=f"RMSProp α = {alpha}: newest weighs 1 − α = {1 - alpha:.2g}")
+                label=tr("RMSProp α = {alpha}: newest weighs 1 − α = {newest:.2g}").format(alpha=alpha, newest=1 - alpha))
     ax.set_yscale("log")
     ax.set_ylim(1e-6, 1.5)
     ax.set_xlim(-0.5, t + 0.5)
-    ax.set_xlabel(f"k: the gradient $g^k$, out of $g^0$ … $g^{{{t}}}$")
-    ax.set_ylabel(f"weight of $(g^k)^2$ in $(\\sigma^{{{t}}})^2$")
-    ax.set_title(f"What $\\sigma^{{{t}}}$ remembers: RMSProp forgets geometrically, by α per step")
+    ax.set_xlabel(tr("k: the gradient $g^k$, out of $g^0$ … $g^{{{t}}}$").format(t=t))
+    ax.set_ylabel(tr("weight of $(g^k)^2$ in $(\\sigma^{{{t}}})^2$").format(t=t))
+    ax.set_title(tr("What $\\sigma^{{{t}}}$ remembers: RMSProp forgets geometrically, by α per step").format(t=t))
     ax.legend(fontsize="small", loc="lower left")
     plots.no_minor_ticks(ax)
     return fig
@@ -101,16 +102,20 @@ def print_memory(memory_weights, half_memory, t=40, alphas=CLIFF_ALPHAS):
     memory_weights(t, alpha): the weights, Adagrad's for alpha None; half_memory(alpha): that number
     for RMSProp once t is large (the notebook's teaching functions).
     """
-    lines = [f"{'σ kind':<16} {'newest gᵗ weighs':>18} {'all together':>14}   half of (σᵗ)² is the newest …"]
+    lines = [f"{pad(tr('σ kind'), 16)} {pad(tr('newest gᵗ weighs'), 18, '>')} {pad(tr('all together'), 14, '>')}   "
+             + tr("half of (σᵗ)² is the newest …")]
     weights = memory_weights(t, None)
     newest = np.cumsum(weights[::-1])                  # what the newest 1, 2, … gradients weigh together
     half = np.flatnonzero(newest >= 0.5 - 1e-12)        # none if the weights add up to less than ½
-    n = f"{half[0] + 1:>3d} gradients" if len(half) else "  – (they never make half)"
-    lines.append(f"{'Adagrad, t=' + str(t):<16} {weights[-1]:>18.4f} {weights.sum():>14.4f}   {n} (grows with t)")
+    if len(half):
+        n = tr("{n:>3d} gradients (grows with t)").format(n=half[0] + 1)
+    else:
+        n = tr("  – (they never make half) (grows with t)")
+    lines.append(f"{'Adagrad, t=' + str(t):<16} {weights[-1]:>18.4f} {weights.sum():>14.4f}   {n}")
     for alpha in alphas:
         weights, n = memory_weights(t, alpha), half_memory(alpha)
-        lines.append(f"{'RMSProp α=' + str(alpha):<16} {weights[-1]:>18.4f} {weights.sum():>14.4f}   {n:>3d} "
-                     f"gradient{'s' if n > 1 else ''} (for large t)")
+        lines.append(f"{'RMSProp α=' + str(alpha):<16} {weights[-1]:>18.4f} {weights.sum():>14.4f}   "
+                     + ntr("{n:>3d} gradient (for large t)", "{n:>3d} gradients (for large t)", n).format(n=n))
     print("\n".join(lines))
 
 
@@ -135,15 +140,15 @@ def x_profile_figure(surface):
     top = (surface.window[0][0] + surface.cliff[0]) / 2
     basin = (surface.cliff[1] + surface.window[0][1]) / 2
     for ax, y, y_cliff in ((axes[0], 6.0, 9.0), (axes[1], 30, 30)):
-        ax.text(top, y, "plateau", ha="center", va="top")
-        ax.text(sum(surface.cliff) / 2 + 0.75, y_cliff, "cliff", ha="center", va="top")   # beside the drop and the peak
-        ax.text(basin, y, "basin", ha="center", va="top")
+        ax.text(top, y, tr("plateau"), ha="center", va="top")
+        ax.text(sum(surface.cliff) / 2 + 0.75, y_cliff, tr("cliff"), ha="center", va="top")   # beside the drop and the peak
+        ax.text(basin, y, tr("basin"), ha="center", va="top")
     axes[0].set_ylim(-0.5, 11)
     axes[1].set_ylim(2e-5, 40)          # the lowest tick label (10⁻⁴) clear of the x axis' first label
     axes[0].set_ylabel("L(x, 0)")
-    axes[1].set_ylabel(r"$|\partial L/\partial x|$, the size of $g_x$")
-    axes[0].set_title("The loss along x (★ the minimum)")
-    axes[1].set_title("The gradient jumps ×100 at the cliff, then shrinks")
+    axes[1].set_ylabel(tr(r"$|\partial L/\partial x|$, the size of $g_x$"))
+    axes[0].set_title(tr("The loss along x (★ the minimum)"))
+    axes[1].set_title(tr("The gradient jumps ×100 at the cliff, then shrinks"))
     plots.no_minor_ticks(*axes)
     return fig
 
@@ -157,13 +162,15 @@ def print_profile(surface):
     x0, x_star = surface.window[0][0], surface.minima[0, 0]
     lines = []
     low, high = span(x0, surface.cliff[0])
-    lines.append(f"plateau  x in [{x0:g}, {surface.cliff[0]:g}]: |g_x| between {low:.3f} and {high:.3f}")
+    lines.append(tr("plateau  x in [{lo:g}, {hi:g}]: |g_x| between {low:.3f} and {high:.3f}").format(
+        lo=x0, hi=surface.cliff[0], low=low, high=high))
     low, high = span(*surface.cliff)
-    lines.append(f"cliff    x in [{surface.cliff[0]:g}, {surface.cliff[1]:g}]: |g_x| up to {high:.2f}")
+    lines.append(tr("cliff    x in [{lo:g}, {hi:g}]: |g_x| up to {high:.2f}").format(
+        lo=surface.cliff[0], hi=surface.cliff[1], high=high))
     low, high = span(surface.cliff[1], x_star - 0.5)
-    lines.append(f"basin    x in [{surface.cliff[1]:g}, {x_star - 0.5:.2f}]: |g_x| between {low:.4f} and "
-                 f"{high:.4f}, then 0 at the minimum")
-    lines.append(f"minimum  x* = {x_star:.4f}, y* = 0, L* = {surface.min_loss:.3e}")
+    lines.append(tr("basin    x in [{lo:g}, {hi:.2f}]: |g_x| between {low:.4f} and {high:.4f}, then 0 at the "
+                    "minimum").format(lo=surface.cliff[1], hi=x_star - 0.5, low=low, high=high))
+    lines.append(tr("minimum  x* = {x_star:.4f}, y* = 0, L* = {loss:.3e}").format(x_star=x_star, loss=surface.min_loss))
     print("\n".join(lines))
 
 
@@ -195,7 +202,7 @@ def cliff_figure(surface, runs, t_max=200):
     (paths_ax, x_ax), (sigma_ax, step_ax) = axes
     plots.surface_axes(surface, paths_ax)
     paths_ax.axvspan(*surface.cliff, color=CLIFF_GREY, alpha=0.45, zorder=0)
-    paths_ax.text(sum(surface.cliff) / 2, 0.97, "cliff", ha="center", va="top", fontsize="small",
+    paths_ax.text(sum(surface.cliff) / 2, 0.97, tr("cliff"), ha="center", va="top", fontsize="small",
                   transform=paths_ax.get_xaxis_transform(),
                   bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.8))
     crossings = [cliff_steps(surface, p) for p in runs.values()]
@@ -212,35 +219,35 @@ def cliff_figure(surface, runs, t_max=200):
         ends.append((path.sigma[n - 1, 0], label, look["color"]))
     _label_ends(sigma_ax, ends, t_max, min_gap=2.8 if style.is_lecture() else 1.9)   # flatter on a slide
     paths_ax.plot(*surface.start, "o", color="black", markersize=6, zorder=4)
-    paths_ax.set_title(f"Paths, first {t_max} steps")
+    paths_ax.set_title(tr("Paths, first {steps} steps").format(steps=t_max))
     x_ax.axhspan(*surface.cliff, color=CLIFF_GREY, zorder=0)
     x_ax.axhline(surface.minima[0, 0], color="black", lw=0.8, ls=":")
     x_ax.plot(t_max, surface.minima[0, 0], linestyle="none", clip_on=False, **style.MINIMUM_STYLE)
-    x_ax.text(t_max * 0.02, sum(surface.cliff) / 2, "cliff", ha="left", va="center")
+    x_ax.text(t_max * 0.02, sum(surface.cliff) / 2, tr("cliff"), ha="left", va="center")
     x_ax.set_ylabel(r"$x^t$")
-    x_ax.set_title("Where the x-parameter is")
+    x_ax.set_title(tr("Where the x-parameter is"))
     for ax in (sigma_ax, step_ax):
         ax.axvspan(first, last, color=CLIFF_GREY, zorder=0)
-        ax.text((first + last) / 2, 0.98, "runs on\nthe cliff", ha="center", va="top", fontsize="small",
+        ax.text((first + last) / 2, 0.98, tr("runs on\nthe cliff"), ha="center", va="top", fontsize="small",
                 transform=ax.get_xaxis_transform())
         ax.set_yscale("log")
-        ax.set_xlabel("step t")
+        ax.set_xlabel(tr("step t"))
     sigma_ax.set_ylim(1e-4, 30)
     sigma_ax.set_ylabel(r"$\sigma_x^t$")
-    sigma_ax.set_title(r"$\sigma^t$ of the x-parameter")
+    sigma_ax.set_title(tr(r"$\sigma^t$ of the x-parameter"))
     eta = runs[next(iter(runs))].lr[0]
     step_ax.axhline(eta, color="black", lw=0.8, ls=":")
     step_ax.text(t_max * 0.98, eta * 1.15, "η", ha="right", va="bottom")
     step_ax.set_ylim(1e-3, 2)
     step_ax.set_ylabel(r"$|x^{t+1} - x^t|$")
-    step_ax.set_title("The step actually taken in x")
+    step_ax.set_title(tr("The step actually taken in x"))
     for ax in (x_ax, sigma_ax, step_ax):
         ax.set_xlim(0, t_max)
     for ax, curve in ((sigma_ax, lambda p, n: p.sigma[:n, 0]), (step_ax, lambda p, n: x_steps(p)[:n])):
         marked = [_mark_below(ax, curve(path, min(t_max, path.steps)), run_style(label, index)["color"])
                   for index, (label, path) in enumerate(runs.items())]
         if any(marked):
-            ax.text(0.01, 0.02, "▼ leaves the frame", ha="left", va="bottom", fontsize="small",
+            ax.text(0.01, 0.02, tr("▼ leaves the frame"), ha="left", va="bottom", fontsize="small",
                     transform=ax.transAxes)
     x_ax.legend(fontsize="small", loc="lower right", handlelength=3.2)
     plots.no_minor_ticks(*fig.axes)
@@ -281,11 +288,13 @@ def _text_colour(color):
 
 def cliff_table(surface, runs, tol=X_TOLERANCE):
     """Per run: σ before the cliff, the largest σ and step on it, the step after it, steps to x*."""
-    head = (f"{'run':<15} {'σₓ before':>10} {'max σₓ':>9} {'largest step':>13} "
-            f"{'mean step, 20':>14} {'σₓ 20 steps':>13} {'steps to':>9}")
-    sub = (f"{'':<15} {'the cliff':>10} {'on cliff':>9} {'on cliff / η':>13} "
-           f"{'after it / η':>14} {'after it':>13} {'|x−x*|≤' + format(tol, 'g'):>9}")
-    lines = [head, sub, "-" * len(head)]
+    # a column's heading is two rows: each cell is a message, the top one above the bottom one
+    head = (f"{pad(tr('run'), 15)} {pad(tr('σₓ before'), 10, '>')} {pad(tr('max σₓ'), 9, '>')} "
+            f"{pad(tr('largest step'), 13, '>')} {pad(tr('mean step, 20'), 14, '>')} {pad(tr('σₓ 20 steps'), 13, '>')} "
+            f"{pad(tr('steps to'), 9, '>')}")
+    sub = (f"{'':<15} {pad(tr('the cliff'), 10, '>')} {pad(tr('on cliff'), 9, '>')} {pad(tr('on cliff / η'), 13, '>')} "
+           f"{pad(tr('after it / η'), 14, '>')} {pad(tr('after it'), 13, '>')} {'|x−x*|≤' + format(tol, 'g'):>9}")
+    lines = [head, sub, "-" * display_width(head)]
     for label, path in runs.items():
         eta = path.lr[0]
         enter, leave = cliff_steps(surface, path)
@@ -295,7 +304,7 @@ def cliff_table(surface, runs, tol=X_TOLERANCE):
         lines.append(
             f"{label:<15} {path.sigma[enter - 1, 0]:>10.4f} {path.sigma[enter:leave, 0].max():>9.3f} "
             f"{steps[enter:leave].max() / eta:>13.2f} {steps[after].mean() / eta:>14.3f} "
-            f"{path.sigma[leave + 20, 0]:>13.4f} {('never' if reach is None else reach):>9}")
+            f"{path.sigma[leave + 20, 0]:>13.4f} {pad(tr('never') if reach is None else str(reach), 9, '>')}")
     print("\n".join(lines))
 
 
@@ -324,17 +333,18 @@ def transient_figure(alphas=(0.9, 0.99, 0.999), eta=0.01, steps=600):
         path = descend(slope, optim.RMSprop(lr=eta, alpha=alpha, eps=0.0), slope.start, steps)
         look = alpha_style(alpha, index + 1)
         ax.plot(np.arange(1, steps + 1), -np.diff(path.params[:, 0]) / eta, **look,
-                label=f"torch RMSprop, α = {alpha}: starts at 1/sqrt(1 − α) = {1 / np.sqrt(1 - alpha):.3g}")
+                label=tr("torch RMSprop, α = {alpha}: starts at 1/sqrt(1 − α) = {start:.3g}").format(
+                    alpha=alpha, start=1 / np.sqrt(1 - alpha)))
     lecture = descend(slope, optim.LectureRMSProp(lr=eta, alpha=alphas[-1]), slope.start, steps)
     ax.plot(np.arange(1, steps + 1), -np.diff(lecture.params[:, 0]) / eta, color="black", ls="--",
-            label="lecture RMSProp, any α: exactly 1")
+            label=tr("lecture RMSProp, any α: exactly 1"))
     ax.set_yscale("log")
     ax.set_xscale("log")
     ax.set_ylim(0.8, 50)
     ax.set_xlim(1, steps)
-    ax.set_xlabel("step t + 1")
-    ax.set_ylabel("step size / η")
-    ax.set_title("A constant gradient: torch's first steps are too large for about 1/(1 − α) steps")
+    ax.set_xlabel(tr("step t + 1"))
+    ax.set_ylabel(tr("step size / η"))
+    ax.set_title(tr("A constant gradient: torch's first steps are too large for about 1/(1 − α) steps"))
     ax.legend(fontsize="small", loc="upper right")
     plots.no_minor_ticks(ax)
     return fig
@@ -345,8 +355,9 @@ def print_overshoot(torch_overshoot, alphas=(0.9, 0.99, 0.999), within=0.1):
 
     torch_overshoot(alpha, within): those steps (the notebook's teaching function).
     """
-    print("\n".join(f"α = {alpha:<5}: first step {1 / np.sqrt(1 - alpha):6.2f}η; within {within:.0%} of η "
-                    f"after {torch_overshoot(alpha, within):4d} steps" for alpha in alphas))
+    print("\n".join(tr("α = {alpha:<5}: first step {first:6.2f}η; within {within:.0%} of η after {steps:4d} "
+                       "steps").format(alpha=alpha, first=1 / np.sqrt(1 - alpha), within=within,
+                                       steps=torch_overshoot(alpha, within)) for alpha in alphas))
 
 
 # ---------------------------------------------------------------------------------------
@@ -378,7 +389,7 @@ def race_figure(surface, results, names=LECTURE_RACERS):
     per step, and the score against η (the sensitivity)."""
     shown = {name: results[name] for name in names}
     fig = plots.race(surface, {name: t.path for name, t in shown.items()}, sensitivity=shown,
-                     title="Each racer at its best η")
+                     title=tr("Each racer at its best η"))
     scored = [t.steps[np.isfinite(t.steps)] for t in shown.values()]
     lowest = min((s.min() for s in scored if len(s)), default=None)
     if lowest is not None:                   # every score is near the budget: show that stretch
@@ -395,12 +406,13 @@ def race_details(surface, results, last=500):
     width = max(len(name) for name in results)
     k = some.n_starts
     x0, y0 = surface.start
-    lines = ["each racer at its best η:",
-             f"  steps: to reach the goal and stay, from each of the {k} starts (—: not within {some.budget:,})",
-             f"  from the surface's start ({x0:g}, {y0:g}): the highest L, the bursts (runner.bursts) and",
-             f"  the mean |Δx|/η, |Δy|/η over the last {last} steps",
-             f"{'':{width}s}  {'best η':>8s}  {'steps from each start':>{6 * k}s}  {'highest L':>9s}  "
-             f"{'bursts':>6s}  {'|Δx|/η, |Δy|/η':>20s}"]
+    lines = [tr("each racer at its best η:"),
+             tr("  steps: to reach the goal and stay, from each of the {k} starts (—: not within {budget:,})").format(
+                 k=k, budget=some.budget),
+             tr("  from the surface's start ({x0:g}, {y0:g}): the highest L, the bursts (runner.bursts) and\n"
+                "  the mean |Δx|/η, |Δy|/η over the last {last} steps").format(x0=x0, y0=y0, last=last),
+             f"{'':{width}s}  {pad(tr('best η'), 8, '>')}  {pad(tr('steps from each start'), 6 * k, '>')}  "
+             f"{pad(tr('highest L'), 9, '>')}  {pad(tr('bursts'), 6, '>')}  {'|Δx|/η, |Δy|/η':>20s}"]
     for name, t in results.items():
         path = t.path
         settle = tuning.settle_steps(path, goal)
@@ -416,7 +428,7 @@ def race_details(surface, results, last=500):
 
 def step_bound_table(surface, eta, alphas=CLIFF_ALPHAS, steps=4000):
     """Largest |θ_i^{t+1} − θ_i^t|/η of lecture RMSProp on `surface`, against the bound 1/sqrt(1 − α)."""
-    lines = [f"{'α':>5} {'largest step / η':>17} {'bound 1/sqrt(1 − α)':>20}"]
+    lines = [f"{'α':>5} {pad(tr('largest step / η'), 17, '>')} {pad(tr('bound 1/sqrt(1 − α)'), 20, '>')}"]
     for alpha in alphas:
         path = descend(surface, optim.LectureRMSProp(lr=eta, alpha=alpha), surface.start, steps)
         largest = np.max(np.abs(np.diff(path.params, axis=0))) / eta
@@ -460,7 +472,7 @@ def rmsprop_panel(alpha=0.9, eta=0.1, steps=400, noise=0.0, seed=0):
     def lines(ax, **look):
         return ax.plot([], [], **look)[0]
 
-    ada = dict(color=ADAGRAD, label="Adagrad (same η)")
+    ada = dict(color=ADAGRAD, label=tr("Adagrad (same η)"))
     rms = dict(color=GREEN, label="RMSProp")
     ada_path = lines(path_ax, **ada)
     rms_path, rms_ends = widgets.path_artists(path_ax, GREEN, label="RMSProp")
@@ -477,10 +489,10 @@ def rmsprop_panel(alpha=0.9, eta=0.1, steps=400, noise=0.0, seed=0):
     plots.plain_log_ticks(sigma_ax, step_ax)
     sigma_ax.set_ylabel(r"$\sigma_x^t$")
     step_ax.set_ylabel(r"$|x^{t+1} - x^t|$")
-    step_ax.set_xlabel("step t (grey: on the cliff)")
+    step_ax.set_xlabel(tr("step t (grey: on the cliff)"))
     sigma_ax.tick_params(labelbottom=False)
     path_ax.legend(loc="lower left", fontsize="small")
-    path_ax.set_title(f"{steps} steps from ●")
+    path_ax.set_title(tr("{steps} steps from ●").format(steps=steps))
     adagrad = widgets.Runs(lambda key, n: descend(surface, optim.LectureAdagrad(lr=key[0]), surface.start, n,
                                                   noise=key[1], seed=key[2]), steps, size=1)
 
@@ -500,39 +512,59 @@ def rmsprop_panel(alpha=0.9, eta=0.1, steps=400, noise=0.0, seed=0):
         for span in spans:
             span.set_x(enter if enter is not None else steps)
             span.set_width(0 if enter is None else (leave if leave is not None else steps) - enter)
-        problem = widgets.diverged_message(path, f"RMSProp with α = {alpha:.4g}, η = {eta:.2g}")
-        prefix = "" if s is None else widgets.noise_text(noise, s, seed) + ", for both: "
+        problem = widgets.diverged_message(path, tr("RMSProp with α = {alpha:.4g}, η = {eta:.2g}").format(
+            alpha=alpha, eta=eta))
+        prefix = "" if s is None else tr("{noise}, for both: ").format(noise=widgets.noise_text(noise, s, seed))
         if problem:
             return prefix + problem
         leaves = path.leaves(surface.window) is not None
         if s is not None:
-            cliff = "RMSProp never reaches the cliff" if enter is None else f"RMSProp on the cliff from step {enter}"
-            if enter is not None and leave is not None:
+            if enter is None:
+                cliff = tr("RMSProp never reaches the cliff")
+            elif leave is None:
+                cliff = tr("RMSProp on the cliff from step {enter}").format(enter=enter)
+            else:
                 ref_step = _largest_cliff_step(surface, reference) / eta
-                cliff += (f", largest step {_largest_cliff_step(surface, path) / eta:.2f}η (Adagrad "
-                          + (f"{ref_step:.2f}η)" if np.isfinite(ref_step) else "not across it)"))
+                step = _largest_cliff_step(surface, path) / eta
+                if np.isfinite(ref_step):
+                    cliff = tr("RMSProp on the cliff from step {enter}, largest step {step:.2f}η (Adagrad "
+                               "{reference:.2f}η)").format(enter=enter, step=step, reference=ref_step)
+                else:
+                    cliff = tr("RMSProp on the cliff from step {enter}, largest step {step:.2f}η (Adagrad not "
+                               "across it)").format(enter=enter, step=step)
             tail, level = widgets.hovering_end(path, surface)
-            return (f"{prefix}α = {alpha:.4g}, η = {eta:.2g}. {cliff}; median L − L* of its last {tail} steps "
-                    f"≈ {level:.2g}." + (" The path leaves the plot." if leaves else ""))
+            return tr("{prefix}α = {alpha:.4g}, η = {eta:.2g}. {cliff}; median L − L* of its last {tail} steps "
+                      "≈ {level:.2g}.{leaves}").format(prefix=prefix, alpha=alpha, eta=eta, cliff=cliff, tail=tail,
+                                                      level=level,
+                                                      leaves=tr(" The path leaves the plot.") if leaves else "")
         reach, ref_reach = steps_to_x(surface, path), steps_to_x(surface, reference)
 
         def when(n):
-            return f"after {n} steps" if n is not None else f"not within {steps} steps"
-        words = [f"|x − x*| ≤ {X_TOLERANCE:g}: RMSProp {when(reach)}, Adagrad {when(ref_reach)}"]
+            if n is not None:
+                return tr("after {n} steps").format(n=n)
+            return tr("not within {steps} steps").format(steps=steps)
+        reached = tr("|x − x*| ≤ {tol:g}: RMSProp {rmsprop}, Adagrad {adagrad}").format(
+            tol=X_TOLERANCE, rmsprop=when(reach), adagrad=when(ref_reach))
         if enter is not None and leave is not None:
-            words.append(f"largest step on the cliff {_largest_cliff_step(surface, path) / eta:.2f}η "
-                         f"(Adagrad {_largest_cliff_step(surface, reference) / eta:.2f}η)")
+            cliff = tr("largest step on the cliff {step:.2f}η (Adagrad {reference:.2f}η)").format(
+                step=_largest_cliff_step(surface, path) / eta, reference=_largest_cliff_step(surface, reference) / eta)
         elif enter is None:
-            words.append("RMSProp never reaches the cliff")
-        message = f"α = {alpha:.4g}, η = {eta:.2g}. " + "; ".join(words) + "."
+            cliff = tr("RMSProp never reaches the cliff")
+        else:
+            cliff = None
+        if cliff is None:
+            message = tr("α = {alpha:.4g}, η = {eta:.2g}. {reached}.").format(alpha=alpha, eta=eta, reached=reached)
+        else:
+            message = tr("α = {alpha:.4g}, η = {eta:.2g}. {reached}; {cliff}.").format(
+                alpha=alpha, eta=eta, reached=reached, cliff=cliff)
         if leaves:
-            message += " The path leaves the plotted window."
+            message += tr(" The path leaves the plotted window.")
         return message
 
     animated = [*spans, ada_path, rms_path, *rms_ends, ada_sigma, rms_sigma, ada_step, rms_step,
                 eta_line]
     return widgets.Panel(controls, fig, draw, animated=animated,
-                         title="RMSProp on the plateau and cliff: move α and η")
+                         title=tr("RMSProp on the plateau and cliff: move α and η"))
 
 
 def _largest_cliff_step(surface, path):
@@ -559,30 +591,34 @@ def check_sigma_update(value, sigma_prev=2.0, g=6.0, alpha=0.9):
     target = rmsprop_sigma(sigma_prev, g, alpha)
     a, b = alpha, 1 - alpha
     if close(value, target, 0.005):
-        return right(f"Yes: σ¹ = sqrt({a:g}·{sigma_prev:g}² + {b:.2g}·{g:g}²) = sqrt({a * sigma_prev**2:.4g} + "
-                     f"{b * g**2:.4g}) = {target:.4f}. One gradient {g / sigma_prev:g}× larger than σ⁰ moves σ "
-                     f"{(target - sigma_prev) / (abs(g) - sigma_prev):.0%} of the way from σ⁰ to |g¹|.")
+        return right(tr("Yes: σ¹ = sqrt({a:g}·{sigma_prev:g}² + {b:.2g}·{g:g}²) = sqrt({past:.4g} + {new:.4g}) = "
+                        "{target:.4f}. One gradient {times:g}× larger than σ⁰ moves σ {share:.0%} of the way from σ⁰ "
+                        "to |g¹|.").format(a=a, sigma_prev=sigma_prev, b=b, g=g, past=a * sigma_prev**2,
+                                           new=b * g**2, target=target, times=g / sigma_prev,
+                                           share=(target - sigma_prev) / (abs(g) - sigma_prev)))
     if value < 0:
-        return wrong("σ is a root of a weighted mean of squares, so it can't be negative.")
+        return wrong(tr("σ is a root of a weighted mean of squares, so it can't be negative."))
     slips = [
-        (a * sigma_prev**2 + b * g**2, "That is (σ¹)²: you forgot the square root."),
+        (a * sigma_prev**2 + b * g**2, tr("That is (σ¹)²: you forgot the square root.")),
         (np.sqrt(b * sigma_prev**2 + a * g**2),
-         f"You put α on the new gradient. α = {a:g} weighs the past, (σ⁰)²; the newest (g¹)² gets 1 − α = {b:.2g}."),
-        (b * sigma_prev**2 + a * g**2, "You put α on the new gradient and forgot the square root."),
+         tr("You put α on the new gradient. α = {a:g} weighs the past, (σ⁰)²; the newest (g¹)² gets 1 − α = "
+            "{b:.2g}.").format(a=a, b=b)),
+        (b * sigma_prev**2 + a * g**2, tr("You put α on the new gradient and forgot the square root.")),
         (np.sqrt(a * sigma_prev + b * g**2),
-         "You used σ⁰ where the formula has (σ⁰)²: square the old σ before weighting it."),
+         tr("You used σ⁰ where the formula has (σ⁰)²: square the old σ before weighting it.")),
         (a * sigma_prev + b * abs(g),
-         "You averaged σ⁰ and |g¹| themselves; RMSProp averages their squares, then takes the root."),
+         tr("You averaged σ⁰ and |g¹| themselves; RMSProp averages their squares, then takes the root.")),
         (np.sqrt((sigma_prev**2 + g**2) / 2),
-         "That is Adagrad's σ¹, the plain mean of (g⁰)² and (g¹)². RMSProp weighs them α and 1 − α."),
-        (abs(g), f"That would be α = 0 (σ = |g|): the past weighs α = {a:g} here."),
+         tr("That is Adagrad's σ¹, the plain mean of (g⁰)² and (g¹)². RMSProp weighs them α and 1 − α.")),
+        (abs(g), tr("That would be α = 0 (σ = |g|): the past weighs α = {a:g} here.").format(a=a)),
     ]
     for slip, message in slips:
         if close(value, slip, 0.005):
-            return wrong(f"{shown(value)} is not it. {message}" + rounding_note(value, target, 0.005))
+            return wrong(tr("{value} is not it. {message}").format(value=shown(value), message=message)
+                         + rounding_note(value, target, 0.005))
     return wrong(rounding_of(value, target, 0.005)
-                 or f"{shown(value)} is not it. Compute sqrt(α·(σ⁰)² + (1 − α)·(g¹)²) with σ⁰ = {sigma_prev:g}, "
-                    f"g¹ = {g:g}, α = {a:g}.")
+                 or tr("{value} is not it. Compute sqrt(α·(σ⁰)² + (1 − α)·(g¹)²) with σ⁰ = {sigma_prev:g}, "
+                       "g¹ = {g:g}, α = {a:g}.").format(value=shown(value), sigma_prev=sigma_prev, g=g, a=a))
 
 
 def cliff_brakes(surface=None, eta=CLIFF_ETA, alphas=(0.5, 0.99), steps=300):
@@ -608,10 +644,12 @@ def check_brakes_hardest(answer, choices=(0.5, 0.99)):
     best = min(largest, key=largest.get)
     summary = ", ".join(f"α = {a:g}: {s / CLIFF_ETA:.2f}η" for a, s in largest.items())
     if value == best:
-        return right(f"Yes: with α = {best:g} the newest gradient weighs 1 − α = {1 - best:.2g}, so σ jumps "
-                     f"with the gradient and the step stays near η. Largest step on the cliff: {summary}.")
-    return wrong(f"No: α = {value:g} keeps {value:.0%} of the old, small σ² from the plateau, so σ lags behind "
-                 f"the cliff's large gradient and the step grows. Largest step on the cliff: {summary}.")
+        return right(tr("Yes: with α = {best:g} the newest gradient weighs 1 − α = {newest:.2g}, so σ jumps with the "
+                        "gradient and the step stays near η. Largest step on the cliff: {summary}.").format(
+            best=best, newest=1 - best, summary=summary))
+    return wrong(tr("No: α = {value:g} keeps {value:.0%} of the old, small σ² from the plateau, so σ lags behind the "
+                    "cliff's large gradient and the step grows. Largest step on the cliff: {summary}.").format(
+        value=value, summary=summary))
 
 
 def torch_first_step(lr, alpha, g, eps=1e-8):
@@ -628,27 +666,28 @@ def check_torch_first_step(value, lr=0.01, alpha=0.99, g=5.0):
     note, typed = "", value
     if value < 0:
         value = abs(value)
-        note = (f" (The step itself is −{target:.4g} since g > 0; its size is what was asked.)"
-                if close(value, target, 0.01) else " (Its size, a positive number, is what was asked.)")
+        note = (tr(" (The step itself is −{target:.4g} since g > 0; its size is what was asked.)").format(target=target)
+                if close(value, target, 0.01) else tr(" (Its size, a positive number, is what was asked.)"))
     if close(value, target, 0.01):
-        return right(f"Yes: v⁰ = (1 − α)g² = {(1 - alpha) * g * g:.4g}, sqrt(v⁰) = {np.sqrt((1 - alpha) * g * g):.4g}, "
-                     f"so the step is η·|g|/sqrt(v⁰) = η/sqrt(1 − α) = {target:.4g}: "
-                     f"{target / lr:.3g} times η.{note}")
+        return right(tr("Yes: v⁰ = (1 − α)g² = {v0:.4g}, sqrt(v⁰) = {root:.4g}, so the step is η·|g|/sqrt(v⁰) = "
+                        "η/sqrt(1 − α) = {target:.4g}: {times:.3g} times η.{note}").format(
+            v0=(1 - alpha) * g * g, root=np.sqrt((1 - alpha) * g * g), target=target, times=target / lr, note=note))
     slips = [
-        (lr, "That is the lecture's first step, η·sign(g) (σ⁰ = |g⁰|). torch starts its average at 0, "
-             "so v⁰ = (1 − α)g², not g². (Putting α on the new term gives about the same, also wrong.)"),
-        (lr * abs(g), "That is plain gradient descent, η·g: divide by σ⁰ = sqrt(v⁰)."),
-        (lr * abs(g) / ((1 - alpha) * g * g), "You divided by v⁰ = (1 − α)g²: take its square root first."),
-        (lr * abs(g) / ((1 - alpha) * abs(g)), "You divided by (1 − α)|g|; σ⁰ = sqrt(v⁰) = sqrt(1 − α)·|g|."),
-        (lr * abs(g) / np.sqrt(1 - alpha), "You divided by sqrt(1 − α) only; σ⁰ = sqrt(1 − α)·|g| includes |g|."),
-        (lr * np.sqrt(1 - alpha), "You multiplied by sqrt(1 − α); the step divides by σ⁰ = sqrt(1 − α)·|g|."),
+        (lr, tr("That is the lecture's first step, η·sign(g) (σ⁰ = |g⁰|). torch starts its average at 0, so "
+                "v⁰ = (1 − α)g², not g². (Putting α on the new term gives about the same, also wrong.)")),
+        (lr * abs(g), tr("That is plain gradient descent, η·g: divide by σ⁰ = sqrt(v⁰).")),
+        (lr * abs(g) / ((1 - alpha) * g * g), tr("You divided by v⁰ = (1 − α)g²: take its square root first.")),
+        (lr * abs(g) / ((1 - alpha) * abs(g)), tr("You divided by (1 − α)|g|; σ⁰ = sqrt(v⁰) = sqrt(1 − α)·|g|.")),
+        (lr * abs(g) / np.sqrt(1 - alpha), tr("You divided by sqrt(1 − α) only; σ⁰ = sqrt(1 − α)·|g| includes |g|.")),
+        (lr * np.sqrt(1 - alpha), tr("You multiplied by sqrt(1 − α); the step divides by σ⁰ = sqrt(1 − α)·|g|.")),
     ]
     for slip, message in slips:
         if close(value, slip, 0.01):
-            return wrong(f"{shown(typed)} is not it. {message}{note}")
+            return wrong(tr("{value} is not it. {message}{note}").format(value=shown(typed), message=message, note=note))
     return wrong((rounding_of(value, target, 0.01) if typed > 0 else None)
-                 or f"{shown(typed)} is not it. torch: v⁰ = α·0 + (1 − α)g², σ⁰ = sqrt(v⁰) + eps, "
-                    f"step = η·g/σ⁰ with η = {lr:g}, α = {alpha:g}, g = {g:g}.{note}")
+                 or tr("{value} is not it. torch: v⁰ = α·0 + (1 − α)g², σ⁰ = sqrt(v⁰) + eps, step = η·g/σ⁰ with "
+                       "η = {lr:g}, α = {alpha:g}, g = {g:g}.{note}").format(value=shown(typed), lr=lr, alpha=alpha,
+                                                                              g=g, note=note))
 
 
 __all__ = [

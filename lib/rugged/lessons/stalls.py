@@ -19,6 +19,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from .. import nets, optim, plots, style, surfaces, widgets
+from ..i18n import display_width, pad, tr
 from ..curvature import CRITICAL, EIG_TOL, find_critical_point, find_critical_points
 from ..exercises import (MISSING, Feedback, as_bool, as_number, check, close, pair_from_dict, pair_parts,
                          right, rounding_of, shown, unanswered, wrong)
@@ -46,15 +47,16 @@ def stall_summary(path):
     loss, norm = path.loss, path.grad_norm
     best_before, best_after = loss[first].min(), loss[last].min()
     return "\n".join([
-        f"loss at t = 0: {loss[0]:.5f}, t = {half:,}: {loss[half]:.5f}, t = {path.steps:,}: {loss[-1]:.5f}",
-        f"change of the loss over the second half: {loss[-1] - loss[half]:+.2e} "
-        f"({(loss[-1] - loss[half]) / loss[half]:+.1%})",
-        f"lowest loss in the first half {best_before:.5f}, in the second {best_after:.5f} "
-        f"({(best_after - best_before) / best_before:+.2%})",
-        f"‖∇L‖ over the second half: between {norm[last].min():.4f} and {norm[last].max():.4f} "
-        f"(at the last step {norm[-1]:.4f})",
-        f"‖∇L‖ at a critical point: ≤ {CRITICAL:.0e}; the smallest value above is "
-        f"{norm[last].min() / CRITICAL:.1e} times that",
+        tr("loss at t = 0: {start:.5f}, t = {half:,}: {middle:.5f}, t = {steps:,}: {end:.5f}").format(
+            start=loss[0], half=half, middle=loss[half], steps=path.steps, end=loss[-1]),
+        tr("change of the loss over the second half: {change:+.2e} ({relative:+.1%})").format(
+            change=loss[-1] - loss[half], relative=(loss[-1] - loss[half]) / loss[half]),
+        tr("lowest loss in the first half {before:.5f}, in the second {after:.5f} ({relative:+.2%})").format(
+            before=best_before, after=best_after, relative=(best_after - best_before) / best_before),
+        tr("‖∇L‖ over the second half: between {low:.4f} and {high:.4f} (at the last step {end:.4f})").format(
+            low=norm[last].min(), high=norm[last].max(), end=norm[-1]),
+        tr("‖∇L‖ at a critical point: ≤ {critical:.0e}; the smallest value above is {times:.1e} times that").format(
+            critical=CRITICAL, times=norm[last].min() / CRITICAL),
     ])
 
 
@@ -70,17 +72,18 @@ def stall_figure(path, *, label):
     axes[1].set_yscale("linear")
     axes[1].set_ylim(0, 1.1 * path.grad_norm.max())
     axes[1].axhline(0, color=POINT_COLOR, lw=3, clip_on=False)
-    axes[1].annotate(rf"a critical point has $\|\nabla L\| \leq 10^{{{int(np.log10(CRITICAL))}}}$: on this line",
+    axes[1].annotate(tr(r"a critical point has $\|\nabla L\| \leq 10^{{{exponent}}}$: on this line").format(
+                         exponent=int(np.log10(CRITICAL))),
                      xy=(0.8 * path.steps, 0), xytext=(0.98 * path.steps, 0.45 * path.grad_norm.max()),
                      ha="right", va="bottom", color=POINT_COLOR,   # anchored inside the axes
                      arrowprops=dict(arrowstyle="->", color=POINT_COLOR, lw=1.5))
-    axes[0].text(0.99, 0.95, "second half (shaded): the loss has stopped falling", transform=axes[0].transAxes,
+    axes[0].text(0.99, 0.95, tr("second half (shaded): the loss has stopped falling"), transform=axes[0].transAxes,
                  ha="right", va="top", fontsize="small")
-    axes[1].text(0.99, 0.95, "… while ‖g‖ keeps bouncing far above 0", transform=axes[1].transAxes,
+    axes[1].text(0.99, 0.95, tr("… while ‖g‖ keeps bouncing far above 0"), transform=axes[1].transAxes,
                  ha="right", va="top", fontsize="small")
-    axes[0].set_ylabel(r"loss $L(\theta^t)$")
-    axes[1].set_ylabel(r"gradient norm $\|g^t\|$")
-    axes[0].set_title(f"{label}: loss and gradient norm per step")
+    axes[0].set_ylabel(tr(r"loss $L(\theta^t)$"))
+    axes[1].set_ylabel(tr(r"gradient norm $\|g^t\|$"))
+    axes[0].set_title(tr("{label}: loss and gradient norm per step").format(label=label))
     plots.plain_log_ticks(axes[0])
     return fig
 
@@ -111,14 +114,14 @@ def drift_summary(rows):
     """The rows of `search_without_decay` as a table, whether the search converged, and whether
     ‖θ‖ and max |θᵢ| grew from each printed row to the next after the first chunk (the first
     jump from the stall may go either way, so it is left out, and the line says so)."""
-    lines = ["without weight decay, the search from the stall:",
-             f"{'iterations':>10s} {'‖θ‖':>7s} {'max |θᵢ|':>10s} {'‖∇L‖':>10s}"]
+    lines = [tr("without weight decay, the search from the stall:"),
+             f"{pad(tr('iterations'), 10, '>')} {'‖θ‖':>7s} {'max |θᵢ|':>10s} {'‖∇L‖':>10s}"]
     lines += [f"{n:10d} {norm:7.3f} {largest:10.3f} {grad:10.3e}" for n, norm, largest, grad, _ in rows]
-    lines.append(f"converged (‖∇L‖ ≤ 1e-10): {rows[-1][4]}")
+    lines.append(tr("converged (‖∇L‖ ≤ 1e-10): {converged}").format(converged=rows[-1][4]))
     if len(rows) >= 3:
         grew = all(b[1] > a[1] and b[2] > a[2] for a, b in zip(rows[1:], rows[2:]))
-        lines.append(f"from iteration {rows[1][0]} to {rows[-1][0]}, ‖θ‖ and max |θᵢ| grew from every row "
-                     f"to the next: {grew}")
+        lines.append(tr("from iteration {first} to {last}, ‖θ‖ and max |θᵢ| grew from every row "
+                        "to the next: {grew}").format(first=rows[1][0], last=rows[-1][0], grew=grew))
     return "\n".join(lines)
 
 
@@ -132,21 +135,22 @@ def critical_summary(problem, regularised, stall, point):
     n, n_pos = len(point.eigenvalues), int(round(point.minimum_ratio * len(point.eigenvalues)))
     negative = point.eigenvalues[point.eigenvalues < 0]
     grad_point = f"≤ {1e-10:.0e}" if point.grad_norm <= 1e-10 else f"{point.grad_norm:.3g}"
-    kind = "a local minimum" if point.is_local_min else "a saddle point"
+    kind = tr("a local minimum") if point.is_local_min else tr("a saddle point")
     lines = [
-        f"{'':24s} {'‖∇L‖':>10s} {'L with decay':>13s} {'data loss':>10s} {'‖θ‖':>7s}",
-        f"{'stall (GD, last step)':24s} {np.linalg.norm(regularised.grad(stall)):>10.4f} "
+        f"{'':24s} {'‖∇L‖':>10s} {pad(tr('L with decay'), 13, '>')} {pad(tr('data loss'), 10, '>')} {'‖θ‖':>7s}",
+        f"{pad(tr('stall (GD, last step)'), 24)} {np.linalg.norm(regularised.grad(stall)):>10.4f} "
         f"{regularised.loss(stall):>13.5f} {stall_data:>10.5f} {np.linalg.norm(stall):>7.3f}",
-        f"{'critical point':24s} {grad_point:>10s} {point.loss:>13.5f} {point_data:>10.5f} "
+        f"{pad(tr('critical point'), 24)} {grad_point:>10s} {point.loss:>13.5f} {point_data:>10.5f} "
         f"{np.linalg.norm(point.theta):>7.3f}",
         "",
-        f"search converged: {point.converged}; distance from the stall: {np.linalg.norm(point.theta - stall):.3f}",
-        f"Hessian at the critical point: {n_pos} of {n} eigenvalues positive → minimum ratio "
-        f"{point.minimum_ratio:.4f}: {kind}",
+        tr("search converged: {converged}; distance from the stall: {distance:.3f}").format(
+            converged=point.converged, distance=np.linalg.norm(point.theta - stall)),
+        tr("Hessian at the critical point: {positive} of {n} eigenvalues positive → minimum ratio "
+           "{ratio:.4f}: {kind}").format(positive=n_pos, n=n, ratio=point.minimum_ratio, kind=kind),
     ]
     if len(negative):
-        lines.append("  its negative eigenvalues: " + ", ".join(f"{v:.3g}" for v in negative)
-                     + f" (largest eigenvalue {point.eigenvalues.max():.4g})")
+        lines.append(tr("  its negative eigenvalues: {values} (largest eigenvalue {largest:.4g})").format(
+            values=", ".join(f"{v:.3g}" for v in negative), largest=point.eigenvalues.max()))
     return "\n".join(lines)
 
 
@@ -157,13 +161,14 @@ def bounce_summary(eigenvalues, share, flips, *, eta, window=100):
     n_steep = int(np.sum(lam > 1 / eta))
     n_negative = int(np.sum(lam < -EIG_TOL * np.abs(lam).max()))
     return "\n".join([
-        f"at the stall: λₘₐₓ = {lam[-1]:.4f}, GD's limit 2/η = {2 / eta:.4f}; "
-        f"1 − ηλₘₐₓ = {1 - eta * lam[-1]:.3f}",
-        f"{n_steep} of {len(lam)} directions have λ > 1/η = {1 / eta:.4f} (1 − ηλ < 0: each step overshoots); "
-        f"they carry {share:.1%} of ‖g‖",
-        f"gᵗ · v_max changes sign at {flips:.0%} of the last {window} steps",
-        f"{int(np.sum(np.abs(lam) < 1e-2))} of {len(lam)} eigenvalues have |λ| < 0.01 (flat: |ηλ| < {eta * 1e-2:.3g}); "
-        f"{n_negative} are negative (down to {lam[0]:.3f})",
+        tr("at the stall: λₘₐₓ = {lam_max:.4f}, GD's limit 2/η = {limit:.4f}; 1 − ηλₘₐₓ = {factor:.3f}").format(
+            lam_max=lam[-1], limit=2 / eta, factor=1 - eta * lam[-1]),
+        tr("{steep} of {n} directions have λ > 1/η = {inverse:.4f} (1 − ηλ < 0: each step overshoots); "
+           "they carry {share:.1%} of ‖g‖").format(steep=n_steep, n=len(lam), inverse=1 / eta, share=share),
+        tr("gᵗ · v_max changes sign at {flips:.0%} of the last {window} steps").format(flips=flips, window=window),
+        tr("{flat} of {n} eigenvalues have |λ| < 0.01 (flat: |ηλ| < {bound:.3g}); "
+           "{negative} are negative (down to {lowest:.3f})").format(
+            flat=int(np.sum(np.abs(lam) < 1e-2)), n=len(lam), bound=eta * 1e-2, negative=n_negative, lowest=lam[0]),
     ])
 
 
@@ -177,8 +182,8 @@ def spectrum_axes(ax, eigenvalues, *, eta, labels, colors):
     ax.axhline(0, color="0.4", lw=0.8)
     ax.text(len(eigenvalues[0]), 2 / eta, " 2/η", va="bottom", ha="right", fontsize="small")
     ax.text(len(eigenvalues[0]), 1 / eta, " 1/η", va="top", ha="right", fontsize="small")
-    ax.set_xlabel("eigenvalue number (largest first)")
-    ax.set_ylabel("eigenvalue λ (symlog)")
+    ax.set_xlabel(tr("eigenvalue number (largest first)"))
+    ax.set_ylabel(tr("eigenvalue λ (symlog)"))
     ax.legend(loc="lower left", fontsize="small")
     plots.no_minor_ticks(ax)
     return ax
@@ -190,16 +195,16 @@ def bounce_figure(eigenvalues, along, point, *, eta, steps=40):
     last `steps` steps, flipping sign."""
     fig, (left, right) = plots.new_figure(1, 2, figsize=(11, 4.2), width_ratios=(1.25, 1))
     spectrum_axes(left, [eigenvalues, point.eigenvalues], eta=eta,
-                  labels=["at the stall (data loss)", "at the critical point (with decay)"],
+                  labels=[tr("at the stall (data loss)"), tr("at the critical point (with decay)")],
                   colors=[GD_COLOR, POINT_COLOR])
-    left.set_title("Hessian eigenvalues", fontsize="medium")
+    left.set_title(tr("Hessian eigenvalues"), fontsize="medium")
     n = len(along)
     t = np.arange(n - steps, n)
     right.plot(t, along[-steps:], "-o", color=GD_COLOR, ms=3.5, lw=0.8)
     right.axhline(0, color="0.4", lw=0.8)
-    right.set_xlabel("step t")
+    right.set_xlabel(tr("step t"))
     right.set_ylabel(r"$g^t \cdot v_{\max}$")
-    right.set_title("gradient along the steepest direction", fontsize="medium")
+    right.set_title(tr("gradient along the steepest direction"), fontsize="medium")
     return fig
 
 
@@ -215,9 +220,9 @@ def ravine_layout(surface, *, static=True, figsize=(11, 4.4)):
     plots.surface_axes(surface, contour)
     loss_ax.set_yscale("log")
     grad_ax.set_yscale("log")
-    loss_ax.set_ylabel(r"loss $L(\theta^t)$")
+    loss_ax.set_ylabel(tr(r"loss $L(\theta^t)$"))
     grad_ax.set_ylabel(r"$\|g^t\|$")
-    grad_ax.set_xlabel("step t")
+    grad_ax.set_xlabel(tr("step t"))
     loss_ax.tick_params(labelbottom=False)
     return fig, contour, loss_ax, grad_ax
 
@@ -227,7 +232,7 @@ def ravine_figure(surface, path, *, label, zoom_steps=12):
     per step on linear axes from 0 (right)."""
     fig, contour, loss_ax, grad_ax = ravine_layout(surface)
     plots.draw_band(contour, path, label, color=GD_COLOR)
-    contour.set_title(f"{label}, {path.steps} steps", fontsize="medium")
+    contour.set_title(tr("{label}, {steps} steps").format(label=label, steps=path.steps), fontsize="medium")
     inset = contour.inset_axes([0.55, 0.05, 0.43, 0.36])
     xy = path.params[:zoom_steps + 1]
     inset.plot(xy[:, 0], xy[:, 1], "-o", color=GD_COLOR, ms=3, lw=0.9)
@@ -237,7 +242,7 @@ def ravine_figure(surface, path, *, label, zoom_steps=12):
         inset.annotate(f"t = {t}", xy[t], xytext=(-5, 0), textcoords="offset points", ha="right", va="center",
                        fontsize="small")
     inset.set_facecolor("white")
-    inset.set_title(f"first {zoom_steps} steps, x zoomed", fontsize="small")
+    inset.set_title(tr("first {steps} steps, x zoomed").format(steps=zoom_steps), fontsize="small")
     inset.tick_params(labelsize="small")
     # no x tick labels: the zoom's x values would sit on the main x-axis labels just below
     inset.tick_params(axis="x", bottom=False, labelbottom=False)
@@ -252,7 +257,7 @@ def ravine_figure(surface, path, *, label, zoom_steps=12):
         ax.set_yscale("linear")
         ax.set_ylim(0, 1.08 * values.max())
     loss_ax.set_xlim(0, path.steps)
-    loss_ax.set_title("loss and gradient norm", fontsize="medium")
+    loss_ax.set_title(tr("loss and gradient norm"), fontsize="medium")
     return fig
 
 
@@ -261,14 +266,17 @@ def ravine_summary(surface, path, eta):
     lam_min, lam_max = surface.eigenvalues
     p = path.params
     return "\n".join([
-        f"λₘᵢₙ = {lam_min:g}, λₘₐₓ = {lam_max:g}: factors per step 1 − ηλₘᵢₙ = {1 - eta * lam_min:.4f}, "
-        f"1 − ηλₘₐₓ = {1 - eta * lam_max:.4f}",
-        "first points (x, y): " + ", ".join(f"({x:.3f}, {y:+.4f})" for x, y in p[:4]),
-        f"after {path.steps} steps: (x, y) = ({p[-1, 0]:.4f}, {p[-1, 1]:+.4f}), "
-        f"|y| = {abs(p[-1, 1]) / abs(p[0, 1]):.3f} of its start; loss {path.loss[0]:.2f} → {path.loss[-1]:.2f}, "
-        f"‖g‖ {path.grad_norm[0]:.1f} → {path.grad_norm[-1]:.1f}",
-        f"at the last step |g_y| = {abs(path.grad[-1, 1]):.2f} (the bouncing y), |g_x| = {abs(path.grad[-1, 0]):.3f} "
-        f"(the flat x, where ★ is {abs(p[-1, 0] - surface.minima[0, 0]):.2f} away)",
+        tr("λₘᵢₙ = {lam_min:g}, λₘₐₓ = {lam_max:g}: factors per step 1 − ηλₘᵢₙ = {f_min:.4f}, "
+           "1 − ηλₘₐₓ = {f_max:.4f}").format(lam_min=lam_min, lam_max=lam_max, f_min=1 - eta * lam_min,
+                                              f_max=1 - eta * lam_max),
+        tr("first points (x, y): {points}").format(points=", ".join(f"({x:.3f}, {y:+.4f})" for x, y in p[:4])),
+        tr("after {steps} steps: (x, y) = ({x:.4f}, {y:+.4f}), |y| = {share:.3f} of its start; "
+           "loss {loss_start:.2f} → {loss_end:.2f}, ‖g‖ {g_start:.1f} → {g_end:.1f}").format(
+            steps=path.steps, x=p[-1, 0], y=p[-1, 1], share=abs(p[-1, 1]) / abs(p[0, 1]), loss_start=path.loss[0],
+            loss_end=path.loss[-1], g_start=path.grad_norm[0], g_end=path.grad_norm[-1]),
+        tr("at the last step |g_y| = {g_y:.2f} (the bouncing y), |g_x| = {g_x:.3f} "
+           "(the flat x, where ★ is {away:.2f} away)").format(
+            g_y=abs(path.grad[-1, 1]), g_x=abs(path.grad[-1, 0]), away=abs(p[-1, 0] - surface.minima[0, 0])),
     ])
 
 
@@ -359,26 +367,32 @@ def census_summary(c):
     minima, saddles = c.loss[c.is_local_min], c.loss[~c.is_local_min]
     worst = c.grad_norm.max()
     pairs = [f"{m} ({k})" for m, k in zip(negative, counts)]
+    head = tr("negative eigenvalues (points):") + " "
     lines = [      # short lines: a slide's printout must not wrap
-        f"network {' → '.join(map(str, c.sizes))} ({d} parameters): {len(c.loss)} of {c.n_nets} searches "
-        f"reached a critical point",
-        "the largest ‖∇L‖ among them: " + (f"< {1e-12:.0e}" if worst < 1e-12 else f"{worst:.2g}"),
-        f"a sign counts above {EIG_TOL:.0e} × the largest |λ|; the eigenvalue nearest 0 is "
-        f"{census_margin(c) / EIG_TOL:.0f}× above that",
-        f"minimum ratio: {len(ratios)} different values, from {ratios.min():.3f} to {ratios.max():.3f}",
-        *[("negative eigenvalues (points): " if i == 0 else " " * 31) + ", ".join(pairs[i:i + 7])
+        tr("network {sizes} ({d} parameters): {found} of {tried} searches reached a critical point").format(
+            sizes=" → ".join(map(str, c.sizes)), d=d, found=len(c.loss), tried=c.n_nets),
+        tr("the largest ‖∇L‖ among them: {worst}").format(
+            worst=f"< {1e-12:.0e}" if worst < 1e-12 else f"{worst:.2g}"),
+        tr("a sign counts above {tol:.0e} × the largest |λ|; the eigenvalue nearest 0 is {margin:.0f}× above "
+           "that").format(tol=EIG_TOL, margin=census_margin(c) / EIG_TOL),
+        tr("minimum ratio: {count} different values, from {low:.3f} to {high:.3f}").format(
+            count=len(ratios), low=ratios.min(), high=ratios.max()),
+        *[(head if i == 0 else " " * display_width(head)) + ", ".join(pairs[i:i + 7])
           for i in range(0, len(pairs), 7)],
-        f"true local minima (ratio 1): {len(minima)}; saddle points: {len(saddles)}",
+        tr("true local minima (ratio 1): {minima}; saddle points: {saddles}").format(
+            minima=len(minima), saddles=len(saddles)),
     ]
     high = census_groups(c)
-    for name, group in (("high", high), ("low", ~high)):
+    groups = ((tr("high-loss group: {n} points, loss {low:.4f} … {high:.4f}, ratio {r_low:.3f} … {r_high:.3f}"), high),
+              (tr("low-loss group: {n} points, loss {low:.4f} … {high:.4f}, ratio {r_low:.3f} … {r_high:.3f}"), ~high))
+    for line, group in groups:
         if group.any():
-            lines.append(f"{name}-loss group: {int(group.sum())} points, loss {c.loss[group].min():.4f} … "
-                         f"{c.loss[group].max():.4f}, ratio {c.minimum_ratio[group].min():.3f} … "
-                         f"{c.minimum_ratio[group].max():.3f}")
+            lines.append(line.format(n=int(group.sum()), low=c.loss[group].min(), high=c.loss[group].max(),
+                                     r_low=c.minimum_ratio[group].min(), r_high=c.minimum_ratio[group].max()))
     if len(minima) and len(saddles):
-        lines.append(f"lowest loss: minimum {minima.min():.4f}, saddle {saddles.min():.4f}; "
-                     f"saddles below the best minimum: {int(np.sum(saddles < minima.min()))}")
+        lines.append(tr("lowest loss: minimum {minimum:.4f}, saddle {saddle:.4f}; saddles below the best "
+                        "minimum: {below}").format(minimum=minima.min(), saddle=saddles.min(),
+                                                   below=int(np.sum(saddles < minima.min()))))
     return "\n".join(lines)
 
 
@@ -404,16 +418,16 @@ def census_figure(c, *, title):
     saddle = ~c.is_local_min
     x = np.where(saddle, census_positions(c.minimum_ratio, spread=1 / (3 * d)), c.minimum_ratio)
     ax.plot(x[saddle], c.loss[saddle], "o", color=SADDLE_COLOR, alpha=0.6, ms=5,
-            label=f"saddle point ({saddle.sum()})")
+            label=tr("saddle point ({n})").format(n=saddle.sum()))
     ax.plot(x[~saddle], c.loss[~saddle], linestyle="none", **style.MINIMUM_STYLE,
-            label=f"true local minimum ({(~saddle).sum()})")
+            label=tr("true local minimum ({n})").format(n=(~saddle).sum()))
     ax.set_yscale("log")
     low = np.floor(c.minimum_ratio.min() * 20) / 20
     ax.set_xlim(low - 0.5 / d, 1 + 0.5 / d)
     ax.set_xticks(np.arange(low, 1.0001, 0.05))
     top = ax.secondary_xaxis("top", functions=(lambda r: d * (1 - r), lambda m: 1 - m / d))
     top.set_xticks([m for m in range(0, d + 1, 2) if 1 - m / d >= low - 0.5 / d])
-    top.set_xlabel("negative eigenvalues", fontsize="small")
+    top.set_xlabel(tr("negative eigenvalues"), fontsize="small")
     plots.no_minor_ticks(ax)
     span = np.log10(c.loss.max() / c.loss.min())
     # a log axis labelled 1, 1.5, 2, 3, 5, 7 per decade: a loss axis spanning less than a decade
@@ -422,8 +436,8 @@ def census_figure(c, *, title):
     ticks = [v for v in ticks if c.loss.min() / 1.2 <= v <= c.loss.max() * 1.2] if span > 0.3 else ticks
     ax.set_yticks(ticks, [f"{v:g}" for v in ticks])
     ax.set_ylim(c.loss.min() / 1.15, c.loss.max() * 1.15)
-    ax.set_xlabel("minimum ratio = share of positive Hessian eigenvalues")
-    ax.set_ylabel("training loss (log scale)")
+    ax.set_xlabel(tr("minimum ratio = share of positive Hessian eigenvalues"))
+    ax.set_ylabel(tr("training loss (log scale)"))
     ax.set_title(title)
     ax.legend(loc="lower left", fontsize="small")
     return fig
@@ -453,7 +467,8 @@ def steps_to_reach(surface, eta, closed_form, tol=1e-2, limit=10**9):
 def one_rate_summary(surface, paths, closed_form):
     """For each GD run (label → (η, path)): endpoint, distance to ★ and the notebook's
     `closed_form` endpoint."""
-    lines = [f"{'':18s} {'steps':>8s} {'final x':>9s} {'final y':>9s} {'distance to ★':>14s} {'closed form (x, y)':>22s}"]
+    lines = [f"{'':18s} {pad(tr('steps'), 8, '>')} {pad(tr('final x'), 9, '>')} {pad(tr('final y'), 9, '>')} "
+             f"{pad(tr('distance to ★'), 14, '>')} {pad(tr('closed form (x, y)'), 22, '>')}"]
     for label, (eta, path) in paths.items():
         x, y = path.endpoint
         cx, cy = closed_form(surface, eta, path.steps)
@@ -470,9 +485,9 @@ def closed_form_reason(surface, eta, steps, closed_form):
     lines = []
     for i, (name, lam) in enumerate(zip(surface.labels, np.diag(surface.H))):
         f, gap = factors[i], start[i] - surface.minima[0, i]
-        lines.append(f"{name}: (1 − ηλ)ᴺ with N = {steps:,}: (1 − {eta * lam:.4g})ᴺ ≈ "
-                     f"exp(−{eta * lam * steps:.4g}) = {f:.4f}, so the final {name} − {name}* = "
-                     f"{f:.4f} × ({gap:+g}) = {f * gap:+.4f}")
+        lines.append(tr("{name}: (1 − ηλ)ᴺ with N = {steps:,}: (1 − {rate:.4g})ᴺ ≈ exp(−{exponent:.4g}) = "
+                        "{f:.4f}, so the final {name} − {name}* = {f:.4f} × ({gap:+g}) = {moved:+.4f}").format(
+            name=name, steps=steps, rate=eta * lam, exponent=eta * lam * steps, f=f, gap=gap, moved=f * gap))
     return "\n".join(lines)
 
 
@@ -480,14 +495,15 @@ def rate_table(surface, etas, closed_form, tol=1e-2):
     """For each η: both GD factors and the steps to get within `tol` of the minimum (from the
     notebook's `closed_form`)."""
     lam_min, lam_max = surface.eigenvalues
-    lines = [f"{'η':>10s} {'1 − ηλₘᵢₙ':>12s} {'1 − ηλₘₐₓ':>12s}   steps until ‖θ − θ*‖ ≤ {tol:g}"]
+    lines = [f"{'η':>10s} {'1 − ηλₘᵢₙ':>12s} {'1 − ηλₘₐₓ':>12s}   "
+             + tr("steps until ‖θ − θ*‖ ≤ {tol:g}").format(tol=tol)]
     for eta in etas:
         n = steps_to_reach(surface, eta, closed_form, tol)
         f_max = 1 - eta * lam_max
         if n is None:
-            what = "never: diverges" if abs(f_max) > 1 else "more than 10⁹"
+            what = tr("never: diverges") if abs(f_max) > 1 else tr("more than 10⁹")
         else:
-            what = f"{n:,}" + ("  (bounces: 1 − ηλₘₐₓ < 0)" if f_max < 0 else "")
+            what = tr("{n:,}  (bounces: 1 − ηλₘₐₓ < 0)").format(n=n) if f_max < 0 else f"{n:,}"
         lines.append(f"{eta:>10.4g} {1 - eta * lam_min:>12.8f} {f_max:>12.4f}   {what}")
     return "\n".join(lines)
 
@@ -509,14 +525,14 @@ def one_rate_figure(surface, runs):
         for i, (name, ls) in enumerate((("x", "-"), ("y", "--"))):
             right.plot(t[keep], np.abs(path.params[keep, i] - surface.minima[0, i]), ls, color=color,
                        lw=1.8 if color == GD_COLOR else 2.6, label=rf"$|{name}^t - {name}^*|$, {label}")
-    left.set_title("one η for both directions", fontsize="medium")
+    left.set_title(tr("one η for both directions"), fontsize="medium")
     left.legend(loc="lower right", fontsize="small")
     right.set_xscale("log")
     right.set_yscale("log")
     right.set_ylim(1e-2, 20)
-    right.set_xlabel("step t + 1")
-    right.set_ylabel("distance to ★")
-    right.set_title("x flat, y steep", fontsize="medium")
+    right.set_xlabel(tr("step t + 1"))
+    right.set_ylabel(tr("distance to ★"))
+    right.set_title(tr("x flat, y steep"), fontsize="medium")
     right.legend(loc="lower left", fontsize="small")
     plots.plain_log_ticks(right)
     return fig
@@ -524,6 +540,13 @@ def one_rate_figure(surface, runs):
 
 # ---------------------------------------------------------------------------------------
 # The panel
+
+def _described(control, label):
+    """`control` showing `label` (the student's language) beside it; made with its English name,
+    which its range check names in an error."""
+    control.description = label
+    return control
+
 
 def factor(eta, lam):
     """1 − ηλ as text: "1 − 1e-09" when ηλ is too small for the digits, else 4 decimals."""
@@ -553,7 +576,7 @@ def ravine_panel(eta=1e-2, steps=300, max_steps=100_000, noise=0.0, seed=0):
 
     max_steps = widgets.check_number("max_steps", max_steps, 10, 100_000, integer=True)
     controls = dict(eta=widgets.log_slider("η", eta, -8, -1, step=0.05, readout_format=".2e"),
-                    steps=widgets.int_slider("steps", steps, 10, max_steps, 10),
+                    steps=_described(widgets.int_slider("steps", steps, 10, max_steps, 10), tr("steps")),
                     **widgets.noise_controls(noise, seed))
     surface = surfaces.ravine()
     lam_min, lam_max = surface.eigenvalues
@@ -570,8 +593,8 @@ def ravine_panel(eta=1e-2, steps=300, max_steps=100_000, noise=0.0, seed=0):
     loss_ax.set_xlim(1, max_steps + 1)
     loss_ax.set_ylim(1e-5, 1e5)
     grad_ax.set_ylim(1e-3, 1e5)
-    grad_ax.set_xlabel("step t + 1")
-    loss_ax.set_title("loss and gradient norm", fontsize="medium")
+    grad_ax.set_xlabel(tr("step t + 1"))
+    loss_ax.set_title(tr("loss and gradient norm"), fontsize="medium")
     plots.plain_log_ticks(loss_ax, grad_ax)
     runs = widgets.Runs(lambda key, steps: descend(surface, optim.GD(lr=key[0]), surface.start, steps,
                                                    noise=key[1], seed=key[2]), max_steps)
@@ -597,23 +620,31 @@ def ravine_panel(eta=1e-2, steps=300, max_steps=100_000, noise=0.0, seed=0):
             path_line.set_data(xy[keep, 0], xy[keep, 1])
         widgets.set_curve(loss_line, path.loss[keep], keep + 1)
         widgets.set_curve(grad_line, path.grad_norm[keep], keep + 1)
-        contour.set_title(f"GD, η = {eta:.2e}: {steps:,} steps" + (f", noise {100 * noise:.3g}%" if noise else ""))
+        if noise:
+            title = tr("GD, η = {eta:.2e}: {steps:,} steps, noise {noise:.3g}%").format(
+                eta=eta, steps=steps, noise=100 * noise)
+        else:
+            title = tr("GD, η = {eta:.2e}: {steps:,} steps").format(eta=eta, steps=steps)
+        contour.set_title(title)
         factors = f"1 − ηλ_{{min}} = {factor(eta, lam_min)}, 1 − ηλ_{{max}} = {factor(eta, lam_max)}"
-        message = widgets.diverged_message(path, f"GD with η = {eta:.2e}")
-        prefix = "" if s is None else widgets.noise_text(noise, s, seed) + ": "
+        message = widgets.diverged_message(path, tr("GD with η = {eta:.2e}").format(eta=eta))
+        prefix = "" if s is None else tr("{noise}: ").format(noise=widgets.noise_text(noise, s, seed))
         if message:
-            return f"{prefix}{message} ({factors}: |1 − ηλ_{{max}}| > 1, every step makes |y| larger)"
+            return tr("{prefix}{message} ({factors}: |1 − ηλ_{{max}}| > 1, every step makes |y| larger)").format(
+                prefix=prefix, message=message, factors=factors)
         if s is not None:
             tail, level = widgets.hovering_end(path, surface)
-            return (f"{prefix}{factors}; after {path.steps:,} steps GD hovers at L − L* ≈ {level:.3g} "
-                    f"(median of its last {tail:,} steps)")
+            return tr("{prefix}{factors}; after {steps:,} steps GD hovers at L − L* ≈ {level:.3g} "
+                      "(median of its last {tail:,} steps)").format(prefix=prefix, factors=factors, steps=path.steps,
+                                                                     level=level, tail=tail)
         x, y = path.endpoint
-        return (f"{factors}; after {path.steps:,} steps (x, y) = ({x:.3f}, {y:+.3f}), "
-                f"distance to ★ {path.distance(surface.minima[0]):.3g}, ‖g‖ {path.grad_norm[-1]:.3g}")
+        return tr("{factors}; after {steps:,} steps (x, y) = ({x:.3f}, {y:+.3f}), distance to ★ {distance:.3g}, "
+                  "‖g‖ {grad:.3g}").format(factors=factors, steps=path.steps, x=x, y=y,
+                                           distance=path.distance(surface.minima[0]), grad=path.grad_norm[-1])
 
     animated = [band, *edges, path_line, *ends, contour.title, loss_line, grad_line]
     return widgets.Panel(controls, fig, draw, animated=animated,
-                         title="Gradient descent on the ravine: one η for a flat x and a steep y")
+                         title=tr("Gradient descent on the ravine: one η for a flat x and a steep y"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -645,27 +676,31 @@ def largest_stable_lr(answer, surface=None):
     lam_min, lam_max = float(surface.eigenvalues.min()), float(surface.eigenvalues.max())
     limit = 2 / lam_max
     if value <= 0:
-        return wrong(f"η must be positive; got {shown(value)}.")
+        return wrong(tr("η must be positive; got {value}.").format(value=shown(value)))
     factor = 1 - value * lam_max
     if close(value, limit, 1e-9):
-        return right(f"Yes: η_{{max}} = 2/λ_{{max}} = 2/{lam_max:g} = {limit:.4g}. At exactly this η the "
-                     f"steep factor 1 − ηλ_{{max}} is −1 and the bounce keeps its size; every η below it "
-                     f"converges, every η above it diverges.")
+        return right(tr("Yes: η_{{max}} = 2/λ_{{max}} = 2/{lam_max:g} = {limit:.4g}. At exactly this η the "
+                        "steep factor 1 − ηλ_{{max}} is −1 and the bounce keeps its size; every η below it "
+                        "converges, every η above it diverges.").format(lam_max=lam_max, limit=limit))
     if value > limit:
         if close(value, 2 / lam_min, 0.02):
-            return wrong(f"That is 2/λ_{{min}}, the limit of the flat direction. With η = {shown(value)} the "
-                         f"steep direction is multiplied by 1 − ηλ_{{max}}{_factor_text(factor)} per step: "
-                         f"GD explodes. The steepest direction sets the limit.")
-        return wrong(f"That diverges: 2/λ_{{max}} = {limit:.6g}, and η = {shown(value)} is above it, so the steep "
-                     f"factor 1 − ηλ_{{max}}{_factor_text(factor)} is below −1 and the bounce grows every step.")
+            return wrong(tr("That is 2/λ_{{min}}, the limit of the flat direction. With η = {value} the steep "
+                            "direction is multiplied by 1 − ηλ_{{max}}{factor} per step: GD explodes. The "
+                            "steepest direction sets the limit.").format(value=shown(value),
+                                                                          factor=_factor_text(factor)))
+        return wrong(tr("That diverges: 2/λ_{{max}} = {limit:.6g}, and η = {value} is above it, so the steep "
+                        "factor 1 − ηλ_{{max}}{factor} is below −1 and the bounce grows every step.").format(
+            limit=limit, value=shown(value), factor=_factor_text(factor)))
     if value >= 0.95 * limit:
-        return right(f"Yes: η = {shown(value)} is just below the limit 2/λ_{{max}} = 2/{lam_max:g} = {limit:.6g}. "
-                     f"Above it the steep factor 1 − ηλ_{{max}} drops below −1 and GD diverges.")
+        return right(tr("Yes: η = {value} is just below the limit 2/λ_{{max}} = 2/{lam_max:g} = {limit:.6g}. "
+                        "Above it the steep factor 1 − ηλ_{{max}} drops below −1 and GD diverges.").format(
+            value=shown(value), lam_max=lam_max, limit=limit))
     if close(value, 1 / lam_max, 0.02):
-        return wrong("1/λ_{max} is where GD stops overshooting (1 − ηλ_{max} = 0), not where it stops "
-                     "converging: it still converges, bouncing, up to the η where 1 − ηλ_{max} = −1.")
-    return wrong(f"Stable, but not the largest: 1 − ηλ_{{max}}{_factor_text(factor)} is still above −1. "
-                 f"Look for the η where it reaches −1 (λ_{{max}} = {lam_max:g}).")
+        return wrong(tr("1/λ_{max} is where GD stops overshooting (1 − ηλ_{max} = 0), not where it stops "
+                        "converging: it still converges, bouncing, up to the η where 1 − ηλ_{max} = −1."))
+    return wrong(tr("Stable, but not the largest: 1 − ηλ_{{max}}{factor} is still above −1. "
+                    "Look for the η where it reaches −1 (λ_{{max}} = {lam_max:g}).").format(
+        factor=_factor_text(factor), lam_max=lam_max))
 
 
 @check
@@ -678,27 +713,32 @@ def steps_to_halve(answer, surface=None, eta=1e-2):
     lam_min, lam_max = float(surface.eigenvalues.min()), float(surface.eigenvalues.max())
     target = np.log(2) / -np.log1p(-eta * lam_min)
     if close(value, target, 0.02):
-        return right(f"Yes: each step keeps a factor 1 − ηλ_{{min}} = {1 - eta * lam_min:.6g} of the "
-                     f"distance, so halving takes ln 2 / −ln(1 − ηλ_{{min}}) ≈ {target:,.0f} steps.")
+        return right(tr("Yes: each step keeps a factor 1 − ηλ_{{min}} = {kept:.6g} of the distance, so halving "
+                        "takes ln 2 / −ln(1 − ηλ_{{min}}) ≈ {target:,.0f} steps.").format(
+            kept=1 - eta * lam_min, target=target))
     if value <= 0:
-        return wrong(f"A number of steps is positive; got {shown(value)}.")
+        return wrong(tr("A number of steps is positive; got {value}.").format(value=shown(value)))
     steep = np.log(2) / -np.log(abs(1 - eta * lam_max))
     if close(value, steep, 0.05):
-        return wrong(f"{shown(value)} halves the steep direction y (factor |1 − ηλ_{{max}}| = "
-                     f"{abs(1 - eta * lam_max):.4g}); the question asks about the flat direction x, "
-                     f"λ_{{min}} = {lam_min:g}.")
+        return wrong(tr("{value} halves the steep direction y (factor |1 − ηλ_{{max}}| = {kept:.4g}); the "
+                        "question asks about the flat direction x, λ_{{min}} = {lam_min:g}.").format(
+            value=shown(value), kept=abs(1 - eta * lam_max), lam_min=lam_min))
     if close(value, 1 / (eta * lam_min), 0.05):
-        return wrong(f"1/(ηλ_{{min}}) = {1 / (eta * lam_min):,.0f} is the number of steps to shrink the distance "
-                     f"by a factor e ≈ 2.718, not 2. Solve (1 − ηλ_{{min}})ⁿ = 1/2.")
+        return wrong(tr("1/(ηλ_{{min}}) = {steps:,.0f} is the number of steps to shrink the distance by a factor "
+                        "e ≈ 2.718, not 2. Solve (1 − ηλ_{{min}})ⁿ = 1/2.").format(steps=1 / (eta * lam_min)))
     if close(value, np.log(2), 0.01):
-        return wrong(f"{shown(value)} is ln 2 alone: divide it by −ln(1 − ηλ_{{min}}), the distance lost "
-                     f"per step (about ηλ_{{min}} = {eta * lam_min:g}).")
+        return wrong(tr("{value} is ln 2 alone: divide it by −ln(1 − ηλ_{{min}}), the distance lost per step "
+                        "(about ηλ_{{min}} = {lost:g}).").format(value=shown(value), lost=eta * lam_min))
     near = rounding_of(value, target, 0.02)
     if near:
         return wrong(near)
-    hint = "too few" if value < target else "too many"
-    return wrong(f"{shown(value)} is {hint}. Along the flat direction the distance shrinks by the "
-                 f"factor 1 − ηλ_{{min}} = 1 − {eta:g}·{lam_min:g} per step; solve (1 − ηλ_{{min}})ⁿ = 1/2.")
+    if value < target:
+        message = tr("{value} is too few. Along the flat direction the distance shrinks by the factor "
+                     "1 − ηλ_{{min}} = 1 − {eta:g}·{lam_min:g} per step; solve (1 − ηλ_{{min}})ⁿ = 1/2.")
+    else:
+        message = tr("{value} is too many. Along the flat direction the distance shrinks by the factor "
+                     "1 − ηλ_{{min}} = 1 − {eta:g}·{lam_min:g} per step; solve (1 − ηλ_{{min}})ⁿ = 1/2.")
+    return wrong(message.format(value=shown(value), eta=eta, lam_min=lam_min))
 
 
 # A Hessian at a critical point for exercise 3: every diagonal entry is positive, yet the
@@ -754,11 +794,12 @@ def minimum_ratio_answer(answer, hessian=EXERCISE_HESSIAN):
     ratio, minimum = _ratio_and_minimum(answer)
     given = minimum is not None and minimum is not _MISSING
     if ratio is None and not given:
-        return unanswered("`ratio` and `is_minimum`")
+        return unanswered(tr("`ratio` and `is_minimum`"))
     if given and _is_truth(ratio) and not _is_truth(minimum):
-        return wrong(f"The two are swapped: write (ratio, is_minimum), the number first; got {shown(answer)}.")
+        return wrong(tr("The two are swapped: write (ratio, is_minimum), the number first; got {answer}.").format(
+            answer=shown(answer)))
     if ratio is _MISSING:
-        return wrong(f"Give the ratio too: (ratio, is_minimum); got {shown(answer)}.")
+        return wrong(tr("Give the ratio too: (ratio, is_minimum); got {answer}.").format(answer=shown(answer)))
     value = as_number(ratio, "`ratio`")
     if isinstance(value, Feedback):
         return value
@@ -767,38 +808,39 @@ def minimum_ratio_answer(answer, hessian=EXERCISE_HESSIAN):
     target = n_pos / n
     is_min = n_pos == n
     listed = ", ".join(f"{v:g}" for v in eigs)
-    kind = "a local minimum" if is_min else "a saddle point"
+    kind = tr("a local minimum") if is_min else tr("a saddle point")
     if not close(value, target, 1e-3):
         if close(value, 1 - target, 1e-3):
-            return wrong(f"{shown(value)} is the share of negative eigenvalues; the minimum ratio counts "
-                         f"the positive ones.")
+            return wrong(tr("{value} is the share of negative eigenvalues; the minimum ratio counts the positive "
+                            "ones.").format(value=shown(value)))
         diagonal = np.mean(np.diag(hessian) > 0)
         if close(value, diagonal, 1e-3):
-            return wrong("The diagonal entries are all positive, but they are not the eigenvalues: a "
-                         "large off-diagonal entry can bend a direction downwards. Use `np.linalg.eigvalsh(H)`.")
+            return wrong(tr("The diagonal entries are all positive, but they are not the eigenvalues: a large "
+                            "off-diagonal entry can bend a direction downwards. Use `np.linalg.eigvalsh(H)`."))
         if not 0 <= value <= 1:
-            return wrong(f"A minimum ratio is a share, between 0 and 1; got {shown(value)}.")
+            return wrong(tr("A minimum ratio is a share, between 0 and 1; got {value}.").format(value=shown(value)))
         near = rounding_of(value, target, 1e-3)
         if near:
             return wrong(near)
-        return wrong(f"The ratio {shown(value)} is not it. Take the eigenvalues with `np.linalg.eigvalsh(H)` "
-                     f"and count the positive ones out of {n}.")
+        return wrong(tr("The ratio {value} is not it. Take the eigenvalues with `np.linalg.eigvalsh(H)` and count "
+                        "the positive ones out of {n}.").format(value=shown(value), n=n))
     if not given:
-        return wrong(f"The ratio {target:g} is right. Now the second half: is the point a local "
-                     f"minimum? Set `is_minimum` to True or False.")
+        return wrong(tr("The ratio {target:g} is right. Now the second half: is the point a local minimum? Set "
+                        "`is_minimum` to True or False.").format(target=target))
     verdict = as_bool(minimum, "`is_minimum`")
     if isinstance(verdict, Feedback):
-        return wrong(f"The ratio {target:g} is right. {verdict.message}")
+        return wrong(tr("The ratio {target:g} is right. {verdict}").format(target=target, verdict=verdict.message))
     if verdict != is_min:
         if is_min:
-            return wrong(f"The ratio {target:g} is right, and it says the opposite: all {n} eigenvalues "
-                         f"are positive, so every direction curves upwards: a local minimum.")
+            return wrong(tr("The ratio {target:g} is right, and it says the opposite: all {n} eigenvalues are "
+                            "positive, so every direction curves upwards: a local minimum.").format(target=target, n=n))
         negative = ", ".join(f"{v:g}" for v in eigs[eigs < 0])
         if negative:
-            return wrong(f"The ratio {target:g} is right, but the point is not a local minimum: the "
-                         f"eigenvalue {negative} is negative, so along its eigenvector the loss goes down. "
-                         f"A minimum needs ratio 1.")
-        return wrong(f"The ratio {target:g} is right, but below 1: not every eigenvalue ({listed}) is "
-                     f"positive, so the Hessian does not show a local minimum.")
-    return right(f"Yes: the eigenvalues are {listed}; {n_pos} of {n} are positive, so the minimum "
-                 f"ratio is {target:g} and the point is {kind}.")
+            return wrong(tr("The ratio {target:g} is right, but the point is not a local minimum: the eigenvalue "
+                            "{negative} is negative, so along its eigenvector the loss goes down. A minimum needs "
+                            "ratio 1.").format(target=target, negative=negative))
+        return wrong(tr("The ratio {target:g} is right, but below 1: not every eigenvalue ({listed}) is positive, "
+                        "so the Hessian does not show a local minimum.").format(target=target, listed=listed))
+    return right(tr("Yes: the eigenvalues are {listed}; {positive} of {n} are positive, so the minimum ratio is "
+                    "{target:g} and the point is {kind}.").format(listed=listed, positive=n_pos, n=n, target=target,
+                                                                 kind=kind))

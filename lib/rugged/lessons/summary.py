@@ -14,7 +14,8 @@ import numpy as np
 
 from .. import compose, optim, plots, schedules, style, surfaces, tuning, widgets
 from ..compose import NO_NAME, Composed, known_name
-from ..exercises import Feedback, as_name, check, choose, name_key, reads, right, shown, unanswered, wrong
+from ..exercises import Feedback, as_name, check, choose, name_key, right, shown, unanswered, wrong
+from ..i18n import display_width, pad, tr
 from ..runner import descend, relative_error
 
 # ---------------------------------------------------------------------------------------
@@ -32,11 +33,12 @@ def run_recipes(surface, recipes, steps):
 
 def describe_names(combinations):
     """One line per (momentum, bias_correction, sigma, schedule): the name `known_name` gives it."""
-    lines = [f"{'momentum m':24s} {'σ':9s} {'schedule ηᵗ':18s} → named optimizer"]
+    lines = [f"{pad(tr('momentum m'), 24)} {'σ':9s} {pad(tr('schedule ηᵗ'), 18)} → {tr('named optimizer')}"]
     for momentum, corrected, sigma, schedule in combinations:
-        m = "m = g" if momentum is None else f"EMA β₁={momentum:g}" + (", corrected" if corrected else "")
-        eta = "constant" if schedule is None else type(schedule).__name__
-        lines.append(f"{m:24s} {sigma:9s} {eta:18s} → "
+        m = ("m = g" if momentum is None else tr("EMA β₁={beta1:g}, corrected").format(beta1=momentum)
+             if corrected else f"EMA β₁={momentum:g}")
+        eta = tr("constant") if schedule is None else type(schedule).__name__
+        lines.append(f"{pad(m, 24)} {sigma:9s} {pad(eta, 18)} → "
                      f"{known_name(momentum, sigma, schedule, bias_correction=corrected)}")
     return "\n".join(lines)
 
@@ -62,11 +64,14 @@ def dampening_gap(beta1=0.9, steps=200, seed=0):
 def describe_dampening(beta1=0.9):
     """The two torch SGD buffers against the EMA, in words and numbers."""
     identity, gap, scaled = dampening_gap(beta1)
-    return (f"200 random gradients, β₁ = {beta1}:\n"
-            f"  torch SGD(momentum=β₁, dampening=β₁):  max |bᵗ − mᵗ| = {gap:.3f}, and bᵗ − mᵗ = "
-            f"β₁ᵗ⁺¹·g⁰ {'holds to 1e-12' if identity < 1e-12 else 'FAILS'}\n"
-            f"  torch SGD(momentum=β₁), undampened:    (1 − β₁)·bᵗ = mᵗ "
-            f"{'holds to 1e-12' if scaled < 1e-12 else 'FAILS'}")
+
+    def verdict(error):
+        return tr("holds to 1e-12") if error < 1e-12 else tr("FAILS")
+    return (tr("200 random gradients, β₁ = {beta1}:").format(beta1=beta1) + "\n  "
+            + tr("torch SGD(momentum=β₁, dampening=β₁):  max |bᵗ − mᵗ| = {gap:.3f}, and bᵗ − mᵗ = "
+                 "β₁ᵗ⁺¹·g⁰ {verdict}").format(gap=gap, verdict=verdict(identity)) + "\n  "
+            + tr("torch SGD(momentum=β₁), undampened:    (1 − β₁)·bᵗ = mᵗ {verdict}").format(
+                verdict=verdict(scaled)))
 
 
 def _family_style(name):
@@ -85,23 +90,25 @@ def build_up_figure(surface, runs):
         line = plots.draw_path(left, path, name, color)
         line.set_linestyle(dash)
         right_ax.plot(path.gap(surface), color=color, linestyle=dash, label=name)
-    left.set_title("adding one ingredient at a time")
+    left.set_title(tr("adding one ingredient at a time"))
     left.legend(loc="lower right", fontsize="small")
     right_ax.set_yscale("log")
-    right_ax.set_xlabel("step t")
+    right_ax.set_xlabel(tr("step t"))
     right_ax.set_ylabel(r"$L(\theta^t) - L^*$")
-    right_ax.set_title(f"{surface.title}: {next(iter(runs.values())).steps} steps")
+    right_ax.set_title(tr("{surface}: {steps} steps").format(surface=surface.title,
+                                                             steps=next(iter(runs.values())).steps))
     plots.no_minor_ticks(right_ax)
     return fig
 
 
 def describe_runs(surface, runs, tol=1e-3):
     """One line per run: L − L* at the end, and the first t with L − L* ≤ tol·(L(θ^0) − L*)."""
-    lines = [f"{'':38s} {'L − L* at the end':>18s}   first t with L − L* ≤ {tol:g}·(L(θ⁰) − L*)"]
+    lines = [f"{'':38s} {pad(tr('L − L* at the end'), 18, '>')}   "
+             + tr("first t with L − L* ≤ {tol:g}·(L(θ⁰) − L*)").format(tol=tol)]
     for name, path in runs.items():
         reached = path.steps_to(surface.min_loss + tol * (path.loss[0] - surface.min_loss))
         lines.append(f"{name:38s} {path.loss[-1] - surface.min_loss:18.3e}   "
-                     f"{reached if reached is not None else '— (not within ' + str(path.steps) + ' steps)'}")
+                     f"{reached if reached is not None else tr('— (not within {steps} steps)').format(steps=path.steps)}")
     return "\n".join(lines)
 
 
@@ -140,12 +147,14 @@ def direction_statistics(g, statistics):
 
 def describe_statistics(stats, start=5):
     """Printed summary: mean |g|, |m_hat|, σ and |m_hat/σ| over steps start … end, per direction."""
-    title = f"averages over t = {start} … {len(stats['steep']['g']) - 1}:"
+    title = tr("averages over t = {start} … {end}:").format(start=start, end=len(stats['steep']['g']) - 1)
     heads = ("|g|", "|m_hat|", "σ", "|m_hat/σ|")
-    lines = [f"{title:38s}" + "".join(h.rjust(10) for h in heads)]
+    lines = [pad(title, 38) + "".join(h.rjust(10) for h in heads)]
+    directions = {"steep": tr("steep"), "flat": tr("flat")}
     for name, s in stats.items():
         cut = slice(start, None)
-        lines.append(f"  {name:5s} component" + " " * 21
+        component = tr("{direction} component").format(direction=pad(directions.get(name, name), 5))
+        lines.append("  " + pad(component, 36)
                      + "".join(f"{np.mean(np.abs(s[k][cut])):10.4f}" for k in ("g", "m", "sigma", "ratio")))
     return "\n".join(lines)
 
@@ -154,18 +163,19 @@ def statistics_figure(stats):
     """g^t, m̂^t and σ^t against t for the steep and the flat component of GD's gradients."""
     fig, axes = plots.new_figure(1, 2, figsize=(11.5, 4.0), sharey=True)
     colors = dict(g=style.OKABE_ITO["black"], m=style.OKABE_ITO["sky"], sigma=style.OKABE_ITO["green"])
-    titles = dict(steep="steep direction (1, −1): g flips sign every step",
-                  flat="flat direction (1, 1): g keeps its sign")
+    titles = dict(steep=tr("steep direction (1, −1): g flips sign every step"),
+                  flat=tr("flat direction (1, 1): g keeps its sign"))
     for ax, (name, s) in zip(axes, stats.items()):
         t = np.arange(len(s["g"]))
-        ax.plot(t, s["g"], "o-", color=colors["g"], markersize=3.5, lw=1, label=r"gradient $g^t$")
-        ax.plot(t, s["m"], color=colors["m"], lw=2.4, label=r"momentum $\hat m^t$ ($\beta_1$ = 0.9)")
-        ax.plot(t, s["sigma"], color=colors["sigma"], lw=2.4, label=r"$\sigma^t$ (Adam's, $\beta_2$ = 0.999)")
+        ax.plot(t, s["g"], "o-", color=colors["g"], markersize=3.5, lw=1, label=tr(r"gradient $g^t$"))
+        ax.plot(t, s["m"], color=colors["m"], lw=2.4, label=tr(r"momentum $\hat m^t$ ($\beta_1$ = 0.9)"))
+        ax.plot(t, s["sigma"], color=colors["sigma"], lw=2.4,
+                label=tr(r"$\sigma^t$ (Adam's, $\beta_2$ = 0.999)"))
         ax.plot(t, -s["sigma"], color=colors["sigma"], lw=1, ls=":", label=r"$-\sigma^t$")
         ax.axhline(0, color="0.3", lw=0.7)
         ax.set_title(titles[name], fontsize="medium")
-        ax.set_xlabel("step t")
-    axes[0].set_ylabel(r"component of $g$, $\hat m$, $\sigma$")
+        ax.set_xlabel(tr("step t"))
+    axes[0].set_ylabel(tr(r"component of $g$, $\hat m$, $\sigma$"))
     axes[1].legend(loc="lower right", fontsize="small")
     return fig
 
@@ -178,6 +188,12 @@ def zigzag_variants():
         "σ only": Composed(1.0, sigma="adam"),
         "momentum + σ": Composed(1.0, momentum=BETA1, sigma="adam", bias_correction=True),
     }
+
+
+def variant_label(label):
+    """A zig-zag variant's label (a key of `zigzag_variants`, or "σ only, η/2") as shown to the learner."""
+    return {"momentum only": tr("momentum only"), "σ only": tr("σ only"), "momentum + σ": tr("momentum + σ"),
+            "σ only, η/2": tr("σ only, η/2")}.get(label, label)
 
 
 def reversals(path, steps=30):
@@ -200,7 +216,8 @@ def describe_zigzag(surface, runs, steps=100):
     A last row runs σ only at half the η, where it no longer zig-zags (its steps are smaller).
     """
     goal = tuning.goal_fraction(surface, tuning.DEFAULT_TOLERANCE)
-    lines = [f"{'':14s} {'named optimizer':48s} {'η':>5s}  reversals/30  {'reaches':>7s}  {'stays':>5s}"]
+    lines = [f"{'':14s} {pad(tr('named optimizer'), 48)} {'η':>5s}  {pad(tr('reversals/30'), 12)}  "
+             f"{pad(tr('reaches'), 7, '>')}  {pad(tr('stays'), 5, '>')}"]
     variants = dict(zigzag_variants())
     variants["σ only, η/2"] = Composed(0.5, sigma="adam")
     runs = dict(runs)
@@ -208,10 +225,11 @@ def describe_zigzag(surface, runs, steps=100):
     for label, opt in variants.items():
         path = runs[label]
         first, settled = path.steps_to(goal), tuning.settle_steps(path, goal)
-        lines.append(f"{label:14s} {compose.match(opt).name:48s} {opt.lr:5.2f}  {reversals(path):12d}  "
+        lines.append(f"{pad(variant_label(label), 14)} {pad(compose.match(opt).name, 48)} {opt.lr:5.2f}  "
+                     f"{reversals(path):12d}  "
                      f"{'—' if first is None else first:>7}  {'—' if settled is None else settled:>5}")
-    lines.append(f"reaches: first t with L ≤ 1e-3·L(θ⁰); stays: first t from which L stays that low up to "
-                 f"step {steps}; —: never")
+    lines.append(tr("reaches: first t with L ≤ 1e-3·L(θ⁰); stays: first t from which L stays that low up to "
+                    "step {steps}; —: never").format(steps=steps))
     return "\n".join(lines)
 
 
@@ -223,9 +241,10 @@ def zigzag_figure(surface, runs):
     window = ((-4, 2), (-3.5, 2.5))
     for ax, (label, path) in zip(axes, runs.items()):
         plots.surface_axes(surface, ax, window=window, n=90)
-        plots.draw_path(ax, path, label, colors[label])
-        ax.set_title(f"{label} (η = {zigzag_variants()[label].lr:g})\n"
-                     f"{reversals(path)} reversals in 30 steps", fontsize="medium")
+        plots.draw_path(ax, path, variant_label(label), colors[label])
+        ax.set_title(tr("{label} (η = {eta:g})\n{reversals} reversals in 30 steps").format(
+            label=variant_label(label), eta=zigzag_variants()[label].lr, reversals=reversals(path)),
+            fontsize="medium")
         ax.set_xticks(range(-3, 2))         # none at the edges, where two panels' labels would meet
         if ax is not axes[0]:
             ax.set_ylabel("")
@@ -254,16 +273,25 @@ TORCH_TABLE = [
 TORCH_HEADER = ("torch.optim", "mᵢᵗ", "σᵢᵗ", "ηᵗ")
 
 
+def _torch_words():
+    """The cells of TORCH_TABLE written in words, as shown to the learner."""
+    return {"as Adam": tr("as Adam"), "η; θ ← θ(1 − ηλ) first": tr("η; θ ← θ(1 − ηλ) first"),
+            "1 while ρᵗ ≤ 5, then ≈ Adam's": tr("1 while ρᵗ ≤ 5, then ≈ Adam's"),
+            "η·rᵗ once ρᵗ > 5": tr("η·rᵗ once ρᵗ > 5"), "Adam's, one step ahead": tr("Adam's, one step ahead"),
+            "η (μᵗ ramps up)": tr("η (μᵗ ramps up)")}
+
+
 def _torch_rows():
     """The header and each optimizer's (name, m, σ, ηᵗ): the cells of both forms of the table."""
-    return [TORCH_HEADER] + [row[:4] for row in TORCH_TABLE]
+    words = _torch_words()
+    return [TORCH_HEADER] + [tuple(words.get(cell, cell) for cell in row[:4]) for row in TORCH_TABLE]
 
 
 def torch_table():
     """The table: each torch.optim optimizer as (m, σ, ηᵗ), t counted from 0 as in the lecture."""
     rows = _torch_rows()
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    widths = [max(display_width(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(pad(cell, w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("─" * w for w in widths))
     return "\n".join(lines)
 
@@ -285,7 +313,7 @@ def torch_table_markdown():
 def verify_table(steps=50):
     """Each composable row: its Composed and the named optimizer `match` builds, run on Rosenbrock.
 
-    Returns row → (the name `known_name` gives, relative error between the two paths).
+    Returns row → (the `compose.NAMES` row name of the match, relative error between the two paths).
     """
     surface = surfaces.rosenbrock()
     errors = {}
@@ -296,17 +324,18 @@ def verify_table(steps=50):
         match = compose.match(composed)
         mine = descend(surface, composed, surface.start, steps)
         theirs = descend(surface, match.optimizer, surface.start, steps)
-        errors[row] = (match.name, relative_error(mine.params, theirs.params))
+        errors[row] = (match.row.name, relative_error(mine.params, theirs.params))
     return errors
 
 
 def describe_verification(errors, tolerance=1e-12):
     """One line per composable row: its composition (as `compose.NAMES` writes it, with torch's lr η
     and momentum μ) and whether its path is the named optimizer's."""
-    lines = [f"checked on {surfaces.rosenbrock().title}, 50 steps: path of the composition vs the "
-             f"named rugged.optim optimizer (= torch.optim)"]
+    lines = [tr("checked on {surface}, 50 steps: path of the composition vs the named rugged.optim "
+                "optimizer (= torch.optim)").format(surface=surfaces.rosenbrock().title)]
     for row, (name, err) in errors.items():
-        verdict = "same path (relative error ≤ 1e-12)" if err <= tolerance else f"DIFFERENT: {err:.1e}"
+        verdict = (tr("same path (relative error ≤ 1e-12)") if err <= tolerance
+                   else tr("DIFFERENT: {error:.1e}").format(error=err))
         lines.append(f"  {row:16s} {compose.combination(name).composed:60s} {verdict}")
     return "\n".join(lines)
 
@@ -345,13 +374,13 @@ def fastest(results, name):
 
 
 def _winner_text(names):
-    return "none" if not names else " = ".join(names)          # A = B: a tie
+    return tr("none") if not names else " = ".join(names)          # A = B: a tie
 
 
 def _grid_table(title, rows, cell, width=9):
     labels = list(RACE_OPTIMIZERS)
-    head = f"{'surface':14s}" + "".join(f"{label:>{width}s}" for label in labels)
-    lines = [title, head, "─" * len(head)]
+    head = pad(tr("surface"), 14) + "".join(f"{label:>{width}s}" for label in labels)
+    lines = [title, head, "─" * display_width(head)]
     for name, values in rows.items():
         lines.append(f"{name:14s}" + "".join(f"{cell(values[label]):>{width}s}" for label in labels))
     return "\n".join(lines)
@@ -366,24 +395,24 @@ def steps_table(results):
 
     def cell(t):
         return f"{'—' if t.best_steps is None else t.best_steps} {t.best_reached}/{t.n_starts}"
-    table = _grid_table("steps to reach the goal and stay there: the median over the starts, counted only "
-                        "if all get there;\nbeside it, how many starts get there; each optimizer at its own "
-                        "best η:", rows, cell, width=10)
+    table = _grid_table(tr("steps to reach the goal and stay there: the median over the starts, counted only "
+                           "if all get there;\nbeside it, how many starts get there; each optimizer at its own "
+                           "best η:"), rows, cell, width=10)
     lines = table.split("\n")
-    lines[2] += "   fastest"
+    lines[2] += "   " + tr("fastest")
     lines[3] += "─" * 12
     lines[4:] = [line + f"   {_winner_text(fastest(results, name))}" for line, name in zip(lines[4:], steps)]
     ranked = {label: sum(steps[name][label] is not None for name in steps) for label in RACE_OPTIMIZERS}
-    lines.append(f"{'ranked on':14s}" + "".join(f"{f'{n}/{len(steps)}':>10s}" for n in ranked.values()))
+    lines.append(pad(tr("ranked on"), 14) + "".join(f"{f'{n}/{len(steps)}':>10s}" for n in ranked.values()))
     some = next(iter(results.values()))[1]["GD"]
     budgets = ", ".join(f"{name} {tuning.BUDGET[name]:,}" for name in steps if name in tuning.BUDGET)
     tolerances = ", ".join(f"{name} {tuning.TOLERANCE[name]:g}" for name in steps if name in tuning.TOLERANCE)
-    lines.append(f"goal: L − L* ≤ tol·(L(θ⁰) − L*), tol = {tuning.DEFAULT_TOLERANCE:g} ({tolerances}); "
-                 f"{some.n_starts} starts;")
-    lines.append(f"budget {tuning.DEFAULT_BUDGET:,} steps ({budgets});")
-    lines.append(f"fastest: the lowest score; scores within {tuning.TIE_SHARE:.0%} or {tuning.TIE_STEPS} step "
-                 f"of it tie (A = B);")
-    lines.append("ranked on: the surfaces where the optimizer gets every start to the goal")
+    lines.append(tr("goal: L − L* ≤ tol·(L(θ⁰) − L*), tol = {tol:g} ({tolerances}); {starts} starts;").format(
+        tol=tuning.DEFAULT_TOLERANCE, tolerances=tolerances, starts=some.n_starts))
+    lines.append(tr("budget {budget:,} steps ({budgets});").format(budget=tuning.DEFAULT_BUDGET, budgets=budgets))
+    lines.append(tr("fastest: the lowest score; scores within {share:.0%} or {steps} step of it tie (A = B);")
+                 .format(share=tuning.TIE_SHARE, steps=tuning.TIE_STEPS))
+    lines.append(tr("ranked on: the surfaces where the optimizer gets every start to the goal"))
     return "\n".join(lines)
 
 
@@ -400,7 +429,7 @@ def _factor(ratio):
 def eta_table(results):
     """The best η per surface and optimizer (from a fine log grid)."""
     rows = {name: tuned for name, (_, tuned) in results.items()}
-    return _grid_table("best η of each optimizer on each surface (fine log grid):", rows,
+    return _grid_table(tr("best η of each optimizer on each surface (fine log grid):"), rows,
                        lambda t: f"{t.best_eta:.3g}", width=10)
 
 
@@ -408,7 +437,8 @@ def sensitivity_table(results, factor=2.0):
     """Per surface and optimizer: by what factor η may vary around the best while the steps stay
     within `factor` × the best (×1.0: only the best η of the grid; —: the goal is not reached)."""
     rows = {name: tuned for name, (_, tuned) in results.items()}
-    return _grid_table(f"how far η may move (highest/lowest η) with at most {factor:g}× the best steps:",
+    return _grid_table(tr("how far η may move (highest/lowest η) with at most {factor:g}× the best steps:")
+                       .format(factor=factor),
                        rows, lambda t: _factor(band_factor(t, factor)))
 
 
@@ -423,8 +453,9 @@ def describe_rugged(results, name="rugged"):
     surface = results[name][0]
     gaps = final_gaps(results, name)
     best = min(gaps, key=gaps.get)
-    return (f"{surface.title}: the lowest median L − L* at the end is {gaps[best]:.2g} ({best}); "
-            f"the goal is {tuning.goal_fraction(surface, tuning.DEFAULT_TOLERANCE) - surface.min_loss:.2g}.")
+    return tr("{surface}: the lowest median L − L* at the end is {gap:.2g} ({best}); the goal is {goal:.2g}.").format(
+        surface=surface.title, gap=gaps[best], best=best,
+        goal=tuning.goal_fraction(surface, tuning.DEFAULT_TOLERANCE) - surface.min_loss)
 
 
 def race_figure(results, name, show=None):
@@ -449,6 +480,28 @@ SIGMA_OPTIONS = [("none: σ = 1", ("none", "torch")),
                  ("Adam's: bias-corrected √EMA(g²) + ε", ("adam", "torch"))]
 SCHEDULE_OPTIONS = [("constant", "constant"), ("decay η/√(t+1)", "decay"),
                     ("warmup (linear, first 10%)", "warmup"), ("warmup + cosine", "warmup_cosine")]
+
+
+def _option_labels():
+    """The panel's option labels (MOMENTUM_OPTIONS, SIGMA_OPTIONS, SCHEDULE_OPTIONS) as shown."""
+    return {"off: m = g": tr("off: m = g"), "EMA of g (β₁)": tr("EMA of g (β₁)"),
+            "EMA, bias-corrected m̂": tr("EMA, bias-corrected m̂"), "none: σ = 1": tr("none: σ = 1"),
+            "Adagrad: √Σg² + ε (torch)": tr("Adagrad: √Σg² + ε (torch)"),
+            "Adagrad: RMS of all g (lecture)": tr("Adagrad: RMS of all g (lecture)"),
+            "RMSProp: √EMA(g²) + ε (torch)": tr("RMSProp: √EMA(g²) + ε (torch)"),
+            "RMSProp: σ⁰ = |g⁰| (lecture)": tr("RMSProp: σ⁰ = |g⁰| (lecture)"),
+            "Adam's: bias-corrected √EMA(g²) + ε": tr("Adam's: bias-corrected √EMA(g²) + ε"),
+            "constant": tr("constant"), "decay η/√(t+1)": tr("decay η/√(t+1)"),
+            "warmup (linear, first 10%)": tr("warmup (linear, first 10%)"),
+            "warmup + cosine": tr("warmup + cosine")}
+
+
+def shown_options(options):
+    """(label, value) options with their labels in the learner's language."""
+    labels = _option_labels()
+    return [(labels.get(label, label), value) for label, value in options]
+
+
 PANEL_STEPS = {"pokemon": 1000}   # every other surface: PANEL_DEFAULT_STEPS
 PANEL_DEFAULT_STEPS = 500
 
@@ -487,6 +540,18 @@ NO_EXAMPLES_TIP = ("Only the Pokémon surface is a sum over examples (10 Pokémo
 FULL_BATCH_TIP = "Batch size 10 is all 10 Pokémon, the exact gradient: no minibatch is drawn, so no seed."
 NOISE_TIP = "A step's gradient is the estimate from this many of the 10 Pokémon (10: the exact gradient)."
 SEED_TIP = "The seed of the minibatches' draw: the same seed gives the same batches and the same path."
+
+
+def _noise_texts():
+    """NO_EXAMPLES and the tooltips above, as shown to the learner."""
+    return {
+        "exact": tr("exact gradient: batch size and seed need examples (Pokémon only)"),
+        "no examples": tr("Only the Pokémon surface is a sum over examples (10 Pokémon), so only there can a "
+                          "step use a minibatch; every other surface has one exact gradient."),
+        "full batch": tr("Batch size 10 is all 10 Pokémon, the exact gradient: no minibatch is drawn, so no seed."),
+        "noise": tr("A step's gradient is the estimate from this many of the 10 Pokémon (10: the exact gradient)."),
+        "seed": tr("The seed of the minibatches' draw: the same seed gives the same batches and the same path."),
+    }
 
 
 def check_noise(surface, batch_size, seed):
@@ -529,14 +594,14 @@ def composer_panel(surface="rosenbrock", momentum="corrected", beta1=0.9, sigma=
     """
     all_surfaces = surfaces.all_surfaces()
     controls = dict(
-        surface=widgets.choice("surface", [(sf.title, n) for n, sf in all_surfaces.items()], surface),
-        momentum=widgets.choice("momentum m", MOMENTUM_OPTIONS, momentum),
+        surface=widgets.choice(tr("surface"), [(sf.title, n) for n, sf in all_surfaces.items()], surface),
+        momentum=widgets.choice(tr("momentum m"), shown_options(MOMENTUM_OPTIONS), momentum),
         beta1=widgets.slider("β₁", beta1, 0.5, 0.99, 0.01),
-        sigma=widgets.choice("σ", SIGMA_OPTIONS, sigma),
-        batch=widgets.int_slider("batch size", batch_size, 1, all_surfaces[NOISE_SURFACE].n_examples),
-        schedule=widgets.choice("schedule ηᵗ", SCHEDULE_OPTIONS, schedule),
+        sigma=widgets.choice("σ", shown_options(SIGMA_OPTIONS), sigma),
+        batch=widgets.int_slider(tr("batch size"), batch_size, 1, all_surfaces[NOISE_SURFACE].n_examples),
+        schedule=widgets.choice(tr("schedule ηᵗ"), shown_options(SCHEDULE_OPTIONS), schedule),
         eta=widgets.log_slider("η", eta, -7, 2),
-        seed=widgets.int_slider("seed", seed, 0, widgets.MAX_SEED),
+        seed=widgets.int_slider(tr("seed"), seed, 0, widgets.MAX_SEED),
     )
     check_noise(controls["surface"].value, batch_size, seed)
     # Narrower, so that each ends a row of two wide controls on a slide; after β₁, so that the
@@ -563,7 +628,7 @@ def composer_panel(surface="rosenbrock", momentum="corrected", beta1=0.9, sigma=
     plots.plain_log_ticks(loss_ax)
     lr_ax = fig.add_axes((0.57, bottom, 0.41, 0.2))
     (lr_line,) = lr_ax.plot([], [], color=vermillion, lw=1.8)
-    lr_ax.set(ylim=(0, 1.1), xlabel="step t", ylabel=r"$\eta^t/\eta$")
+    lr_ax.set(ylim=(0, 1.1), xlabel=tr("step t"), ylabel=r"$\eta^t/\eta$")
     changing = [line, *ends, name_text, loss_line, lr_line]
 
     def stage(name):
@@ -585,33 +650,37 @@ def composer_panel(surface="rosenbrock", momentum="corrected", beta1=0.9, sigma=
         sched = make_schedule(schedule, steps)
         optimizer = composed_from(momentum, beta1, sigma, eta)
         match = compose.match(optimizer, sched)
-        name_text.set_text(match.name + (f" · batch {batch}, seed {seed}" if noisy else ""))
+        name_text.set_text(tr("{name} · batch {batch}, seed {seed}").format(name=match.name, batch=batch, seed=seed)
+                           if noisy else match.name)
         path = descend(surface_, optimizer, surface_.start, steps, schedule=sched,
                        batch_size=batch if noisy else None, seed=seed if noisy else None)
         widgets.set_path(line, path, ends)
         widgets.set_curve(loss_line, path.gap(surface_))
         widgets.set_curve(lr_line, path.lr / eta)
-        noise = f"minibatches of {batch} (seed {seed}): " if noisy else ""
-        exact = "" if examples is not None else f" · {NO_EXAMPLES}"
+        noise = tr("minibatches of {batch} (seed {seed}): ").format(batch=batch, seed=seed) if noisy else ""
+        exact = "" if examples is not None else " · " + _noise_texts()["exact"]
         diverged = widgets.diverged_message(path, match.name)
         if diverged:
             return noise + diverged + exact
         gap = path.loss - surface_.min_loss
-        tail = ", median of the last {}: {:.3g}".format(*widgets.hovering(gap, NOISY_TAIL)) if noisy else ""
-        return (f"{noise}{match.name} — {match.torch} · after {path.steps} steps: "
-                f"L − L* = {gap[-1]:.3g}{tail}{exact}")
+        tail = (tr(", median of the last {n}: {median:.3g}").format(
+            **dict(zip(("n", "median"), widgets.hovering(gap, NOISY_TAIL)))) if noisy else "")
+        return noise + tr("{name} — {torch} · after {steps} steps: L − L* = {gap:.3g}{tail}").format(
+            name=match.name, torch=match.torch, steps=path.steps, gap=gap[-1], tail=tail) + exact
 
     def set_noise_controls(examples, noisy):
         """Enable the batch size on a surface made of examples, the seed only below all of them;
         a disabled control's tooltip says why."""
         controls["batch"].disabled = not examples
-        controls["batch"].tooltip = NOISE_TIP if examples else NO_EXAMPLES_TIP
+        texts = _noise_texts()
+        controls["batch"].tooltip = texts["noise"] if examples else texts["no examples"]
         controls["seed"].disabled = not noisy
-        controls["seed"].tooltip = SEED_TIP if noisy else NO_EXAMPLES_TIP if not examples else FULL_BATCH_TIP
+        controls["seed"].tooltip = (texts["seed"] if noisy else texts["no examples"] if not examples
+                                    else texts["full batch"])
 
     return widgets.Panel(controls, fig, draw, animated=changing, scene=lambda surface, **_: surface,
                          stage=stage, scenes=list(all_surfaces),
-                         title="The composer: θᵗ⁺¹ = θᵗ − (ηᵗ/σᵗ)·mᵗ")
+                         title=tr("The composer: θᵗ⁺¹ = θᵗ − (ηᵗ/σᵗ)·mᵗ"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -633,33 +702,44 @@ ADAM_OPTION_TEXT = {   # (m, σ) of each option; ηᵗ = η for all (EMA as in T
 }
 
 
+def _option_words():
+    """The cells of ADAM_OPTION_TEXT written in words, as shown to the learner."""
+    return {"m = EMA(g, β₁), no correction": tr("m = EMA(g, β₁), no correction"),
+            "σ = √(EMA(g², α)) + ε, no correction": tr("σ = √(EMA(g², α)) + ε, no correction")}
+
+
 def adam_options():
     """The choices of exercise 1, one per line."""
-    width = max(len(m) for m, _ in ADAM_OPTION_TEXT.values())
-    return "\n".join(f"{key}:  {m:{width}s}   {sigma}" for key, (m, sigma) in ADAM_OPTION_TEXT.items()) + \
-        "\n(ηᵗ = η, constant, in every option; EMA(x, β): exponential moving average of x started from 0)"
+    words = _option_words()
+    texts = {key: (words.get(m, m), words.get(sigma, sigma)) for key, (m, sigma) in ADAM_OPTION_TEXT.items()}
+    width = max(display_width(m) for m, _ in texts.values())
+    return "\n".join(f"{key}:  {pad(m, width)}   {sigma}" for key, (m, sigma) in texts.items()) + "\n" + \
+        tr("(ηᵗ = η, constant, in every option; EMA(x, β): exponential moving average of x started from 0)")
 
 
 @check
-@reads(choose, "`answer`", "to one of the letters 'A' … 'E'", {letter: () for letter in ADAM_OPTIONS},
-       f"Answer with one of the letters {', '.join(ADAM_OPTIONS)}; got {{}}.")
-def check_adam_ingredients(key):
+def check_adam_ingredients(answer):
     """Exercise 1: which (m, σ, η^t) is Adam? Answer a letter A–E."""
+    key = choose(answer, "`answer`", tr("to one of the letters 'A' … 'E'"), {letter: () for letter in ADAM_OPTIONS},
+                 tr("Answer with one of the letters {letters}; got {answer}.").format(
+                     letters=", ".join(ADAM_OPTIONS), answer="{}"))
+    if isinstance(key, Feedback):
+        return key
     chosen = ADAM_OPTIONS[key]
     name = known_name(chosen["momentum"], chosen["sigma"], bias_correction=chosen["bias_correction"])
     if name == "Adam":
-        return right(f"Yes: {key} is Adam — momentum with bias correction over Adam's σ, bias-corrected "
-                     f"too, and a constant η (known_name says: {name!r}).")
+        return right(tr("Yes: {key} is Adam — momentum with bias correction over Adam's σ, bias-corrected "
+                        "too, and a constant η (known_name says: {name!r}).").format(key=key, name=name))
     if chosen["momentum"] is None:
-        why = "it has no momentum (m = g), and Adam = RMSProp + momentum"
+        why = tr("it has no momentum (m = g), and Adam = RMSProp + momentum")
     elif chosen["sigma"] == "none":
-        why = "σ = 1: that is momentum SGD; Adam also divides by a root mean square of past g"
+        why = tr("σ = 1: that is momentum SGD; Adam also divides by a root mean square of past g")
     elif not chosen["bias_correction"]:
-        why = ("both averages start at 0 and nothing corrects that, so the first steps are off "
-               "(m⁰ = 0.1·g⁰); Adam divides m by 1 − β₁ᵗ⁺¹ and v by 1 − β₂ᵗ⁺¹")
+        why = tr("both averages start at 0 and nothing corrects that, so the first steps are off "
+                 "(m⁰ = 0.1·g⁰); Adam divides m by 1 − β₁ᵗ⁺¹ and v by 1 − β₂ᵗ⁺¹")
     else:
-        why = "its σ is not Adam's"
-    return wrong(f"{key} is not Adam: {why}. (known_name calls {key} {name!r}.)")
+        why = tr("its σ is not Adam's")
+    return wrong(tr("{key} is not Adam: {why}. (known_name calls {key} {name!r}.)").format(key=key, why=why, name=name))
 
 
 ZIGZAG_ANSWERS = {   # each ingredient and how a learner may write it (compared by exercises.name_key)
@@ -671,23 +751,27 @@ ZIGZAG_ANSWERS = {   # each ingredient and how a learner may write it (compared 
 
 
 @check
-@reads(choose, "`answer`", "to 'momentum', 'sigma' or 'schedule'", ZIGZAG_ANSWERS,
-       "Answer 'momentum', 'sigma' or 'schedule'; got {}.")
-def check_zigzag_ingredient(key):
+def check_zigzag_ingredient(answer):
     """Exercise 2: which ingredient removes the zig-zag, 'momentum', 'sigma' or 'schedule'?"""
+    key = choose(answer, "`answer`", tr("to 'momentum', 'sigma' or 'schedule'"), ZIGZAG_ANSWERS,
+                 tr("Answer 'momentum', 'sigma' or 'schedule'; got {answer}.").format(answer="{}"))
+    if isinstance(key, Feedback):
+        return key
     surface, runs = zigzag_runs()
     counts = {label: reversals(path) for label, path in runs.items()}
     if key == "momentum":
-        return right(f"Yes: m sums signed gradients, so the steep component, which flips sign every step, "
-                     f"cancels, while the flat one, which keeps its sign, adds up: "
-                     f"{counts['momentum only']} reversals in 30 steps instead of GD's {counts['GD']}.")
+        return right(tr("Yes: m sums signed gradients, so the steep component, which flips sign every step, "
+                        "cancels, while the flat one, which keeps its sign, adds up: "
+                        "{momentum} reversals in 30 steps instead of GD's {gd}.").format(
+                            momentum=counts['momentum only'], gd=counts['GD']))
     if key == "sigma":
-        return wrong(f"σ is a root mean square: it is the same for +g and −g, so it cannot tell a "
-                     f"flipping gradient from a steady one. With σ only the path still reverses "
-                     f"{counts['σ only']} times in 30 steps; it can only shrink every step alike.")
-    return wrong("A schedule scales every step by the same ηᵗ, flipping or not: a smaller ηᵗ damps the "
-                 "zig-zag only by also slowing the walk along the valley. Which ingredient looks at the "
-                 "sign of past gradients?")
+        return wrong(tr("σ is a root mean square: it is the same for +g and −g, so it cannot tell a "
+                        "flipping gradient from a steady one. With σ only the path still reverses "
+                        "{sigma} times in 30 steps; it can only shrink every step alike.").format(
+                            sigma=counts['σ only']))
+    return wrong(tr("A schedule scales every step by the same ηᵗ, flipping or not: a smaller ηᵗ damps the "
+                    "zig-zag only by also slowing the walk along the valley. Which ingredient looks at the "
+                    "sign of past gradients?"))
 
 
 @check
@@ -698,26 +782,27 @@ def check_name_the_optimizer(answer):
     "torch.optim.Adagrad", "Adagrad()", "Adagrad (torch)", "torch's Adagrad", the class itself).
     """
     if answer is None:
-        return unanswered("`answer` to the name of an optimizer, e.g. 'SGD'")
+        return unanswered(tr("`answer` to the name of an optimizer, e.g. 'SGD'"))
     given = as_name(answer, "`answer`")
     if isinstance(given, Feedback):
         return given
     name = known_name(None, "adagrad", schedules.InverseSqrtDecay(), form="lecture")
     target = name_key(name.split(" (")[0])                       # "adagrad", torch's
     if given == target and "lecture" not in given.full:
-        return right(f"Yes: (η/√(t+1)) / √(Σ g²/(t+1)) = η/√(Σ g²): the decay turns the lecture's mean "
-                     f"into torch's sum. known_name: {name!r}.")
+        return right(tr("Yes: (η/√(t+1)) / √(Σ g²/(t+1)) = η/√(Σ g²): the decay turns the lecture's mean "
+                        "into torch's sum. known_name: {name!r}.").format(name=name))
     if "lecture" in given.full and "adagrad" in given.full:
-        return wrong("The lecture's Adagrad has a constant η. Here ηᵗ = η/√(t+1) as well: multiply it "
-                     "out with σ = √(Σ g²/(t+1)) and see which optimizer divides by √(Σ g²).")
+        return wrong(tr("The lecture's Adagrad has a constant η. Here ηᵗ = η/√(t+1) as well: multiply it "
+                        "out with σ = √(Σ g²/(t+1)) and see which optimizer divides by √(Σ g²)."))
     if "rmsprop" in given or "adam" in given:
-        return wrong("That optimizer forgets old gradients (an exponential average). This σ averages "
-                     "all past g² with equal weights; which optimizer does that?")
+        return wrong(tr("That optimizer forgets old gradients (an exponential average). This σ averages "
+                        "all past g² with equal weights; which optimizer does that?"))
     if given.startswith("sgd") or given in ("gd", "gradientdescent"):
-        return wrong("SGD has σ = 1; here σ is the root mean square of all past gradients.")
+        return wrong(tr("SGD has σ = 1; here σ is the root mean square of all past gradients."))
     if name_key(NO_NAME) in given or given in ("none", "noname", "nothing"):
-        return wrong("There is one: write ηᵗ/σᵗ = (η/√(t+1)) / √(Σ g²/(t+1)) and simplify.")
+        return wrong(tr("There is one: write ηᵗ/σᵗ = (η/√(t+1)) / √(Σ g²/(t+1)) and simplify."))
     if target in given:
-        return wrong(f"{shown(answer)} describes it, but torch's optimizer has the decay built in: "
-                     f"answer with its torch.optim name alone.")
-    return wrong(f"{shown(answer)} is not it. Write ηᵗ/σᵗ = (η/√(t+1)) / √(Σₖ (gᵏ)²/(t+1)) and simplify.")
+        return wrong(tr("{answer} describes it, but torch's optimizer has the decay built in: "
+                        "answer with its torch.optim name alone.").format(answer=shown(answer)))
+    return wrong(tr("{answer} is not it. Write ηᵗ/σᵗ = (η/√(t+1)) / √(Σₖ (gᵏ)²/(t+1)) and simplify.").format(
+        answer=shown(answer)))

@@ -19,6 +19,7 @@ import numpy as np
 from .. import nets, optim, plots, schedules, style, widgets
 from ..exercises import (Feedback, as_int, as_pair, check, close, plain_text, read_as, right, rounding_clause,
                          shown, unanswered, wrong)
+from ..i18n import pad, tr
 from ..runner import bad_points, side_by_side
 
 PAPER_D_MODEL, PAPER_WARMUP = 512, 4000        # Vaswani et al. 2017
@@ -64,13 +65,15 @@ def schedule_table(base_lr=RESNET_BASE_LR):
     """Print the ResNet warmup's η^t at a few t and the Transformer's at a few t (with the
     paper's step k = t + 1 beside it)."""
     resnet = schedules.ResNetWarmup(RESNET_WARMUP_LR, RESNET_WARMUP)
-    print(f"ResNet, base η = {base_lr:g}:  " + ",  ".join(
+    print(tr("ResNet, base η = {eta:g}:").format(eta=base_lr) + "  " + ",  ".join(
         f"{_at('η', t)} = {resnet.lr_at(t, base_lr):g}" for t in (0, 100, RESNET_WARMUP - 1, RESNET_WARMUP, 1000)))
     step, peak = transformer_peak()
-    print(f"Transformer, d_model = {PAPER_D_MODEL}, warmup_steps = {PAPER_WARMUP} (the paper's step k = t + 1):")
+    print(tr("Transformer, d_model = {d_model}, warmup_steps = {warmup} (the paper's step k = t + 1):").format(
+        d_model=PAPER_D_MODEL, warmup=PAPER_WARMUP))
     print("   " + ",  ".join(f"{_at('η', k - 1)} = {transformer_lr(k):.4e}" for k in (1, 1000, 16_000, 100_000)))
-    print(f"   peak: {_at('η', step - 1)} = {peak:.4e} at t = {step - 1:,} (the paper's step {step:,}); "
-          f"1/√(d_model·warmup_steps) = {(PAPER_D_MODEL * PAPER_WARMUP) ** -0.5:.4e}")
+    print("   " + tr("peak: {eta} = {peak:.4e} at t = {t:,} (the paper's step {step:,}); "
+                     "1/√(d_model·warmup_steps) = {value:.4e}").format(
+        eta=_at('η', step - 1), peak=peak, t=step - 1, step=step, value=(PAPER_D_MODEL * PAPER_WARMUP) ** -0.5))
 
 
 def schedules_figure(base_lr=RESNET_BASE_LR, resnet_iters=1500, transformer_steps=100_000):
@@ -85,8 +88,8 @@ def schedules_figure(base_lr=RESNET_BASE_LR, resnet_iters=1500, transformer_step
     axes[0].annotate(f"t = {RESNET_WARMUP}:\n0.01 → 0.1", (RESNET_WARMUP, 0.05), xytext=(8, 0),
                      textcoords="offset points", fontsize="small", va="center")
     axes[0].set_ylim(0, 0.11)
-    axes[0].set_xlabel("iteration t")
-    axes[0].set_ylabel(r"learning rate $\eta^t$")
+    axes[0].set_xlabel(tr("iteration t"))
+    axes[0].set_ylabel(tr(r"learning rate $\eta^t$"))
     axes[0].set_title("ResNet-110, CIFAR-10", fontsize="medium")
 
     steps = np.unique(np.geomspace(1, transformer_steps, 3000).astype(int))     # the paper's k
@@ -95,17 +98,19 @@ def schedules_figure(base_lr=RESNET_BASE_LR, resnet_iters=1500, transformer_step
     for ax, shift in ((axes[1], 1), (axes[2], 0)):
         ax.plot(steps - shift, lrs, color=ADAM)
         ax.plot(peak_step - shift, peak, "v", color="black", markersize=8, zorder=5)
-    axes[1].annotate(f"peak {peak:.3e}\nat t = {peak_step - 1:,}", (peak_step - 1, peak), xytext=(12, -6),
+    axes[1].annotate(tr("peak {peak:.3e}\nat t = {t:,}").format(peak=peak, t=peak_step - 1), (peak_step - 1, peak), xytext=(12, -6),
                      textcoords="offset points", fontsize="small", va="top")
-    axes[1].set_xlabel("step t")
-    axes[1].set_ylabel(r"learning rate $\eta^t$")
+    axes[1].set_xlabel(tr("step t"))
+    axes[1].set_ylabel(tr(r"learning rate $\eta^t$"))
     axes[1].set_xlim(0, transformer_steps)
     axes[1].set_ylim(0, peak * 1.12)
-    axes[1].set_title(f"Transformer: d_model {PAPER_D_MODEL}, warmup {PAPER_WARMUP}", fontsize="medium")
+    axes[1].set_title(tr("Transformer: d_model {d_model}, warmup {warmup}").format(d_model=PAPER_D_MODEL,
+                                                                                   warmup=PAPER_WARMUP),
+                      fontsize="medium")
     axes[2].set_xscale("log")
     axes[2].set_yscale("log")
-    axes[2].set_xlabel("t + 1 (the paper's step)")
-    axes[2].set_title("log-log: slopes +1, −½", fontsize="medium")
+    axes[2].set_xlabel(tr("t + 1 (the paper's step)"))
+    axes[2].set_title(tr("log-log: slopes +1, −½"), fontsize="medium")
     axes[1].xaxis.set_major_formatter(plots.plt.FuncFormatter(lambda x, _: f"{x:,.0f}"))
     axes[1].xaxis.set_major_locator(plots.plt.MaxNLocator(4))
     plots.no_minor_ticks(*fig.axes)
@@ -128,24 +133,24 @@ def variants_figure(steps=50_000):
             peak_step, peak = transformer_peak(**kwargs)
             s_k = np.union1d(s, [peak_step])
             ax.plot(s_k - 1, transformer_lr(s_k, **kwargs), color=color, lw=3 if paper else 1.8,
-                    label=f"{name} = {value:,}" + ("  (paper)" if paper else ""), zorder=3 - paper)
+                    label=f"{name} = {value:,}" + ("  " + tr("(paper)") if paper else ""), zorder=3 - paper)
             ax.plot(peak_step - 1, peak, "v", color=color, markeredgecolor="black", markersize=8, zorder=5)
-        ax.set_xlabel("step t")
+        ax.set_xlabel(tr("step t"))
         ax.set_xlim(0, steps)
         ax.legend(fontsize="small")
         ax.xaxis.set_major_formatter(plots.plt.FuncFormatter(lambda x, _: f"{x:,.0f}"))
-    axes[0].set_ylabel(r"learning rate $\eta^t$")
-    axes[0].set_title(f"d_model = {PAPER_D_MODEL}: a longer warmup, a lower and later peak",
+    axes[0].set_ylabel(tr(r"learning rate $\eta^t$"))
+    axes[0].set_title(tr("d_model = {d_model}: a longer warmup, a lower and later peak").format(d_model=PAPER_D_MODEL),
                       fontsize="medium")
-    axes[1].set_title(f"warmup_steps = {PAPER_WARMUP}: a wider model, a lower curve",
+    axes[1].set_title(tr("warmup_steps = {warmup}: a wider model, a lower curve").format(warmup=PAPER_WARMUP),
                       fontsize="medium")
     return fig
 
 
 def variants_table(at=50_000):
     """Print the peak (t, η^t) of each variant in `variants_figure` and η^t at t = `at`."""
-    print(f"{'d_model':>8s} {'warmup_steps':>13s} {'peak at t':>10s} {'peak ηᵗ':>11s} "
-          f"{f'ηᵗ at t = {at:,}':>18s}")
+    print(f"{'d_model':>8s} {'warmup_steps':>13s} {pad(tr('peak at t'), 10, '>')} {pad(tr('peak ηᵗ'), 11, '>')} "
+          f"{pad(tr('ηᵗ at t = {at:,}').format(at=at), 18, '>')}")
     seen = set()
     for name, values in VARIANTS.items():
         for value in values:
@@ -191,13 +196,14 @@ def transformer_panel(d_model=PAPER_D_MODEL, warmup_steps=PAPER_WARMUP, steps=50
     ref_step, ref_peak = transformer_peak()
     ref_steps = np.union1d(grid, [ref_step])
     ax.plot(ref_steps, transformer_lr(ref_steps), color=REFERENCE, lw=3,
-            label=f"paper: d_model = {PAPER_D_MODEL}, warmup_steps = {PAPER_WARMUP}")
+            label=tr("paper: d_model = {d_model}, warmup_steps = {warmup}").format(d_model=PAPER_D_MODEL,
+                                                                                    warmup=PAPER_WARMUP))
     ax.plot(ref_step, ref_peak, "v", color=REFERENCE, markersize=8)
-    (curve,) = ax.plot([], [], color=ADAM, lw=2, label="your setting")
+    (curve,) = ax.plot([], [], color=ADAM, lw=2, label=tr("your setting"))
     (marker,) = ax.plot([], [], "v", color=ADAM, markeredgecolor="black", markersize=9, zorder=5)
     ax.set_xlim(0, steps)
     ax.set_ylim(0, PANEL_TOPS[-1])          # the widest tick labels, for the layout
-    ax.set_xlabel("step (from 1)")
+    ax.set_xlabel(tr("step (from 1)"))
     ax.set_ylabel("lr")
     ax.legend(loc="upper right", fontsize="small")
     ax.xaxis.set_major_formatter(plots.plt.FuncFormatter(lambda x, _: f"{x:,.0f}"))
@@ -212,13 +218,15 @@ def transformer_panel(d_model=PAPER_D_MODEL, warmup_steps=PAPER_WARMUP, steps=50
         marker.set_data([peak_step], [peak])
         ax.set_ylim(0, panel_top(d_model, warmup_steps))
         ax.set_title(f"d_model = {d_model:,}, warmup_steps = {warmup_steps:,}")
-        where = "" if peak_step <= steps else f" (beyond the {steps:,} steps shown)"
-        return (f"peak lr = {peak:.4e} at step {peak_step:,}{where}, {peak / ref_peak:.3g}× the "
-                f"paper's {ref_peak:.4e}; lr at step {steps:,} = {lrs[-1]:.4e}")
+        where = "" if peak_step <= steps else tr(" (beyond the {steps:,} steps shown)").format(steps=steps)
+        return tr("peak lr = {peak:.4e} at step {step:,}{where}, {ratio:.3g}× the paper's {paper:.4e}; "
+                  "lr at step {steps:,} = {last:.4e}").format(peak=peak, step=peak_step, where=where,
+                                                            ratio=peak / ref_peak, paper=ref_peak, steps=steps,
+                                                            last=lrs[-1])
 
     return widgets.Panel(controls, fig, draw, animated=[curve, marker, ax.title], scene=panel_top,
                          stage=lambda top: ax.set_ylim(0, top), scenes=PANEL_TOPS,
-                         title="The Transformer's schedule")
+                         title=tr("The Transformer's schedule"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -279,7 +287,7 @@ def variance_table(adam, radam, chi_variance, beta2=0.999, shown=(0, 1, 2, 3, 4,
     gap = model_gap(adam, chi_variance, beta2)
     r = rectifier(t + 1, beta2)
     var_adam, var_radam = adam.var(axis=1), radam.var(axis=1)
-    print(f"{'t':>3s} {'k':>3s} {'ρᵗ':>7s} {'Var[1/σᵗ] Adam':>16s} {'χ² model':>10s} {'vs MC':>9s} "
+    print(f"{'t':>3s} {'k':>3s} {'ρᵗ':>7s} {'Var[1/σᵗ] Adam':>16s} {pad(tr('χ² model'), 10, '>')} {pad(tr('vs MC'), 9, '>')} "
           f"{'r':>8s} {'Var[1/σᵗ] RAdam':>17s}")
     for i in shown:
         model_text = "∞" if np.isinf(model[i]) else f"{model[i]:.4g}"
@@ -287,9 +295,9 @@ def variance_table(adam, radam, chi_variance, beta2=0.999, shown=(0, 1, 2, 3, 4,
         rect = rho[i] > TORCH_THRESHOLD
         r_text = f"{r[i]:.4f}" if np.isfinite(r[i]) else "–"
         print(f"{i:3d} {i + 1:3d} {rho[i]:7.3f} {var_adam[i]:16.4g} {model_text:>10s} {gap_text:>9s} "
-              f"{r_text:>8s} {(f'{var_radam[i]:.4g}' if rect else '– (SGD step)'):>17s}")
-    print(f"(k = t + 1: torch's step.) long run (ρ∞ = {rho_inf(beta2):.0f}): χ² model Var[1/σ] = "
-          f"{chi_variance(rho_inf(beta2))[0]:.4g}")
+              f"{r_text:>8s} {pad(f'{var_radam[i]:.4g}' if rect else tr('– (SGD step)'), 17, '>')}")
+    print(tr("(k = t + 1: torch's step.) long run (ρ∞ = {rho:.0f}): χ² model Var[1/σ] = {var:.4g}").format(
+        rho=rho_inf(beta2), var=chi_variance(rho_inf(beta2))[0]))
     if verdict:
         model_verdict(adam, chi_variance, beta2, close_from)
 
@@ -300,16 +308,16 @@ def model_verdict(adam, chi_variance, beta2=0.999, close_from=5):
     `model_gap`."""
     gap = model_gap(adam, chi_variance, beta2)
     later = np.abs(gap[close_from:])
-    print(f"the χ² model against the Monte Carlo: {gap[2]:+.1%} at t = 2; within ±{later.max():.1%} "
-          f"for t = {close_from} … {len(adam) - 1}")
+    print(tr("the χ² model against the Monte Carlo: {gap:+.1%} at t = 2; within ±{most:.1%} "
+             "for t = {first} … {last}").format(gap=gap[2], most=later.max(), first=close_from, last=len(adam) - 1))
 
 
 def spread_table(adam, shown=(0, 1, 2, 5, 19, 49)):
     """Print, for a few t (from 0; t + 1 gradients behind σ^t), quantiles of Adam's 1/σ^t over
     the runs and the share above 2 (a step more than twice the size it would have with the
     true σ = 1)."""
-    print(f"{'t':>3s} {'1% quantile':>12s} {'median':>8s} {'99% quantile':>13s} {'largest':>10s} "
-          f"{'share > 2':>10s}")
+    print(f"{'t':>3s} {pad(tr('1% quantile'), 12, '>')} {pad(tr('median'), 8, '>')} "
+          f"{pad(tr('99% quantile'), 13, '>')} {pad(tr('largest'), 10, '>')} {pad(tr('share > 2'), 10, '>')}")
     for t in shown:
         x = adam[t]
         low, mid, high = np.quantile(x, [0.01, 0.5, 0.99])
@@ -319,7 +327,7 @@ def spread_table(adam, shown=(0, 1, 2, 5, 19, 49)):
 def settling_table(adam, shown=(0, 1, 4, 19), runs=(100, 1_000, 10_000)):
     """Print the Monte-Carlo Var[1/σ^t] from the first 100, 1,000, 10,000 runs: it settles
     where the true variance is finite and keeps jumping where it is infinite (t = 0, 1)."""
-    print(f"{'runs':>7s}" + "".join(f"{f'Var, t = {t}':>14s}" for t in shown))
+    print(pad(tr("runs"), 7, ">") + "".join(f"{f'Var, t = {t}':>14s}" for t in shown))
     for n in runs:
         print(f"{n:7,d}" + "".join(f"{adam[t, :n].var():14.4g}" for t in shown))
 
@@ -333,13 +341,13 @@ def variance_figure(adam, radam, chi_variance, beta2=0.999, hist_steps=(0, 5, 49
     for k, t in enumerate(hist_steps):
         color = hist_colors[k % 3]
         left.hist(adam[t], bins=bins, histtype="step", lw=2, color=color,
-                  label=f"t = {t}: {np.mean(adam[t] > 2):.1%} above 2")
-    left.axvline(1, color="black", ls=":", lw=1.2, label=r"the true $1/\sigma = 1$")
+                  label=tr("t = {t}: {share:.1%} above 2").format(t=t, share=np.mean(adam[t] > 2)))
+    left.axvline(1, color="black", ls=":", lw=1.2, label=tr(r"the true $1/\sigma = 1$"))
     left.set_xscale("log")
     left.set_yscale("log")
-    left.set_xlabel(r"Adam's adaptive lr $1/\sigma^t$  (gradients ~ N(0, 1))")
-    left.set_ylabel(f"runs (of {adam.shape[1]:,})")
-    left.set_title(r"$1/\sigma^t$ from $t + 1$ gradients", fontsize="medium")
+    left.set_xlabel(tr(r"Adam's adaptive lr $1/\sigma^t$  (gradients ~ N(0, 1))"))
+    left.set_ylabel(tr("runs (of {runs:,})").format(runs=adam.shape[1]))
+    left.set_title(tr(r"$1/\sigma^t$ from $t + 1$ gradients"), fontsize="medium")
     left.legend(fontsize="small", loc="upper right")
 
     t = np.arange(len(adam))
@@ -348,26 +356,26 @@ def variance_figure(adam, radam, chi_variance, beta2=0.999, hist_steps=(0, 5, 49
     limit = chi_variance(rho_inf(beta2))[0]
     rect = rho > TORCH_THRESHOLD
     right.axvspan(-0.5, t[~rect].max() + 0.5, color="0.9", zorder=0)
-    right.text(t[~rect].max() + 0.1, 0.97, "RAdam: no 1/σ yet", ha="right", va="top", rotation=90,
+    right.text(t[~rect].max() + 0.1, 0.97, tr("RAdam: no 1/σ yet"), ha="right", va="top", rotation=90,
                fontsize="small", transform=right.get_xaxis_transform())
-    right.plot(t, adam.var(axis=1), "o", color=ADAM, markersize=5, label="Adam, Monte Carlo")
+    right.plot(t, adam.var(axis=1), "o", color=ADAM, markersize=5, label=tr("Adam, Monte Carlo"))
     finite = np.isfinite(model)
     right.plot(t[finite], model[finite], color=ADAM, lw=1.2, alpha=0.7,
-               label=r"$\chi^2$ model with $\rho^t$ degrees of freedom")
+               label=tr(r"$\chi^2$ model with $\rho^t$ degrees of freedom"))
     for k in t[~finite]:
         right.annotate("∞", (k, adam[k].var()), xytext=(0, 8), textcoords="offset points",
                        ha="center", fontsize="medium", color=ADAM)
     right.plot(t[rect], radam[rect].var(axis=1), "s", color=RADAM, markersize=5,
-               label="RAdam (rectified), Monte Carlo")
+               label=tr("RAdam (rectified), Monte Carlo"))
     right.axhline(limit, color="black", ls="--", lw=1.2)
-    right.annotate(f"long run (ρ∞): {limit:.2e}", (len(t) * 0.6, limit), xytext=(0, 6),
+    right.annotate(tr("long run (ρ∞): {limit:.2e}").format(limit=limit), (len(t) * 0.6, limit), xytext=(0, 6),
                    textcoords="offset points", ha="center", va="bottom", fontsize="small")
     right.set_yscale("log")
     right.set_ylim(top=adam.var(axis=1).max() * 30)     # room for the ∞ marks
     right.set_xlim(-0.5, len(t) - 0.5)
-    right.set_xlabel("step t")
-    right.set_ylabel(r"Var$[1/\sigma^t]$ over the runs")
-    right.set_title(f"variance of the adaptive lr, β2 = {beta2}", fontsize="medium")
+    right.set_xlabel(tr("step t"))
+    right.set_ylabel(tr(r"Var$[1/\sigma^t]$ over the runs"))
+    right.set_title(tr("variance of the adaptive lr, β2 = {beta2}").format(beta2=beta2), fontsize="medium")
     right.legend(fontsize="small", loc="upper right")
     plots.no_minor_ticks(*fig.axes)
     return fig
@@ -380,8 +388,8 @@ def rho_figure(beta2=0.999, steps=50):
     t = np.arange(steps)
     rho = rho_at(t, beta2)
     left.plot(t, rho, "o-", color=RADAM, markersize=4, lw=1.2)
-    for level, text, ls in ((PAPER_THRESHOLD, r"paper: $\rho > 4$", ":"),
-                            (TORCH_THRESHOLD, r"torch: $\rho > 5$", "--")):
+    for level, text, ls in ((PAPER_THRESHOLD, tr(r"paper: $\rho > 4$"), ":"),
+                            (TORCH_THRESHOLD, "torch: $\\rho > 5$", "--")):
         left.axhline(level, color="0.3", ls=ls, lw=1.2)
         left.annotate(text, (15, level), xytext=(0, 3 if level > 4.5 else -3),
                       textcoords="offset points", ha="right",
@@ -392,23 +400,24 @@ def rho_figure(beta2=0.999, steps=50):
                       fontsize="small", arrowprops=dict(arrowstyle="-", color="0.3", lw=0.8))
     left.set_xlim(-1, 15.5)
     left.set_ylim(0, 17)
-    left.set_xlabel("step t")
+    left.set_xlabel(tr("step t"))
     left.set_ylabel(r"$\rho^t$")
-    left.set_title(rf"$\rho^t \approx t + 1$ early on ($\rho_\infty$ = {rho_inf(beta2):.0f})", fontsize="medium")
+    left.set_title(tr(r"$\rho^t \approx t + 1$ early on ($\rho_\infty$ = {rho:.0f})").format(rho=rho_inf(beta2)),
+                   fontsize="medium")
 
     k = np.arange(1, 10_001)                      # torch's steps k = t + 1
     r = rectifier(k, beta2, TORCH_THRESHOLD)
     right.plot(k, r, color=RADAM)
     first = first_rectified_step(beta2)
     right.plot(first, r[first - 1], "o", color=RADAM, markeredgecolor="black")
-    right.annotate(f"t = {first - 1} (torch's step {first}): r = {r[first - 1]:.4f}", (first, r[first - 1]),
+    right.annotate(tr("t = {t} (torch's step {step}): r = {r:.4f}").format(t=first - 1, step=first, r=r[first - 1]), (first, r[first - 1]),
                    xytext=(12, 28), textcoords="offset points", fontsize="small",
                    arrowprops=dict(arrowstyle="-", color="0.3", lw=0.8))
     right.set_xscale("log")
     right.set_ylim(0, 1.05)
-    right.set_xlabel("t + 1 (torch's step)")
-    right.set_ylabel("rectifier r")
-    right.set_title("r: the rectifier grows to 1 over thousands of steps", fontsize="medium")
+    right.set_xlabel(tr("t + 1 (torch's step)"))
+    right.set_ylabel(tr("rectifier r"))
+    right.set_title(tr("r: the rectifier grows to 1 over thousands of steps"), fontsize="medium")
     plots.no_minor_ticks(*fig.axes)
     return fig
 
@@ -416,12 +425,12 @@ def rho_figure(beta2=0.999, steps=50):
 def rho_table(beta2s=(0.9, 0.98, 0.999), steps=(0, 1, 2, 3, 4, 5, 6)):
     """Print ρ^t at a few t (from 0) and the first rectified t (torch, paper) for several β2."""
     print(f"{'β2':>6s} {'ρ∞':>6s}" + "".join(f"{_at('ρ', t):>8s}" for t in steps)
-          + f"{'torch (ρ > 5) from':>20s}{'paper (ρ > 4) from':>20s}")
+          + pad(tr("torch (ρ > 5) from"), 20, ">") + pad(tr("paper (ρ > 4) from"), 20, ">"))
     for b2 in beta2s:
         rho = rho_at(np.array(steps), b2)
         cells = [first_rectified_step(b2, threshold) for threshold in (TORCH_THRESHOLD, PAPER_THRESHOLD)]
         print(f"{b2:6g} {rho_inf(b2):6.0f}" + "".join(f"{x:8.3f}" for x in rho)
-              + "".join(f"{f't = {k - 1} (step {k})':>20s}" for k in cells))
+              + "".join(pad(tr("t = {t} (step {step})").format(t=k - 1, step=k), 20, ">") for k in cells))
 
 
 # ---------------------------------------------------------------------------------------
@@ -457,10 +466,10 @@ def noise_table(runs, adaptive_steps, eta, names=("b", "w"), shown=(0, 1, 2, 3, 
     alone = ratio / factor[:, None]
     d = adam.shape[-1]
     group = 9 * d
-    own = "Adam's 1/σᵢᵗ"
-    print(f"{'':20s}  {own:>{group}s}  {'spread with warmup ÷ without':>{2 * group + 2}s}")
-    print(f"{'':4s}{'warmup':>8s}{'RAdam':>8s}  {'std ÷ mean':>{group}s}  {'of ηᵗ/σᵢᵗ':>{group}s}  "
-          f"{'of 1/σᵢᵗ':>{group}s}")
+    own = tr("Adam's 1/σᵢᵗ")
+    print(f"{'':20s}  {pad(own, group, '>')}  {pad(tr('spread with warmup ÷ without'), 2 * group + 2, '>')}")
+    print(f"{'':4s}{pad(tr('warmup'), 8, '>')}{'RAdam':>8s}  {pad(tr('std ÷ mean'), group, '>')}  "
+          f"{pad(tr('of ηᵗ/σᵢᵗ'), group, '>')}  {pad(tr('of 1/σᵢᵗ'), group, '>')}")
     print(f"{'t':>4s}{'ηᵗ/η':>8s}{'rᵗ':>8s}" + ("  " + "".join(f"{n:>9s}" for n in names[:d])) * 3)
     for i in shown:
         r_text = f"{r[i]:.4f}" if np.isfinite(r[i]) else "–"
@@ -482,11 +491,12 @@ def noise_verdict(runs, adaptive_steps, eta, names=("b", "w"), beta2=0.999):
     t, factor, r, adam, warm = _noisy_parts(runs, adaptive_steps, eta, beta2)
     ratio = _spread_ratio(adam, warm)
     d = adam.shape[-1]
-    below = ", ".join(f"{n} {'yes' if np.all(ratio[:, k] < 1) else 'no'}" for k, n in enumerate(names[:d]))
-    print(f"spread with warmup below without at every t = 0 … {t[-1]}: {below} (largest ratio {ratio.max():.4f})")
+    below = ", ".join(f"{n} {tr('yes') if np.all(ratio[:, k] < 1) else tr('no')}" for k, n in enumerate(names[:d]))
+    print(tr("spread with warmup below without at every t = 0 … {last}: {below} (largest ratio {ratio:.4f})").format(
+        last=t[-1], below=below, ratio=ratio.max()))
     rect = np.isfinite(r)
-    print(f"RAdam's rᵗ below the warmup's ηᵗ/η at every t = {t[rect][0]} … {t[-1]}: "
-          f"{'yes' if np.all(r[rect] < factor[rect]) else 'no'}")
+    print(tr("RAdam's rᵗ below the warmup's ηᵗ/η at every t = {first} … {last}: {verdict}").format(
+        first=t[rect][0], last=t[-1], verdict=tr("yes") if np.all(r[rect] < factor[rect]) else tr("no")))
 
 
 def noise_figure(runs, adaptive_steps, eta, names=("b", "w"), band=(0.05, 0.95), beta2=0.999):
@@ -504,25 +514,26 @@ def noise_figure(runs, adaptive_steps, eta, names=("b", "w"), band=(0.05, 0.95),
             q = np.quantile(steps[:, :, i], [low, 0.5, high], axis=1)
             ax.fill_between(t, q[0], q[2], color=kw["color"], alpha=0.25 if name == NOISY[0] else 0.12,
                             edgecolor=kw["color"], lw=0)
-            ax.plot(t, q[1], label=f"{name}: median", **kw)
+            ax.plot(t, q[1], label=tr("{name}: median").format(name=name), **kw)
         ax.set_yscale("log")
-        ax.set_xlabel("step t")
-        ax.set_ylabel(rf"$\eta^t/\sigma_{names[i]}^t$ over {seeds} seeds")
-        ax.set_title(f"step of {names[i]}: median, {low:.0%}–{high:.0%} band", fontsize="medium")
+        ax.set_xlabel(tr("step t"))
+        ax.set_ylabel(tr("$\\eta^t/\\sigma_{name}^t$ over {seeds} seeds").format(name=names[i], seeds=seeds))
+        ax.set_title(tr("step of {name}: median, {low:.0%}–{high:.0%} band").format(name=names[i], low=low, high=high),
+                     fontsize="medium")
     axes[0].legend(fontsize="small", loc="lower right")
     right = axes[2]
     ratio = _spread_ratio(adam, warm)
     for i, marker in zip(range(adam.shape[-1]), "os"):
         right.plot(t, ratio[:, i], marker, color=ADAM, markersize=5, mfc="none" if i else ADAM,
-                   label=f"spread ratio, {names[i]}")
-    right.plot(t, factor, color="black", ls="--", lw=1.5, label=r"warmup's $\eta^t/\eta$")
+                   label=tr("spread ratio, {name}").format(name=names[i]))
+    right.plot(t, factor, color="black", ls="--", lw=1.5, label=tr(r"warmup's $\eta^t/\eta$"))
     rect = np.isfinite(r)
-    right.plot(t[rect], r[rect], color=RADAM, lw=2, label=r"RAdam's $r^t$")
+    right.plot(t[rect], r[rect], color=RADAM, lw=2, label=tr(r"RAdam's $r^t$"))
     right.axhline(1, color="0.4", ls=":", lw=1)
     right.set_yscale("log")
-    right.set_xlabel("step t")
-    right.set_ylabel("spread ratio; factor on the step")
-    right.set_title("spread with ÷ without warmup", fontsize="medium")
+    right.set_xlabel(tr("step t"))
+    right.set_ylabel(tr("spread ratio; factor on the step"))
+    right.set_title(tr("spread with ÷ without warmup"), fontsize="medium")
     right.legend(fontsize="small", loc="lower right")
     plots.no_minor_ticks(*fig.axes)
     return fig
@@ -574,17 +585,17 @@ def race_table(problem, runs, saturation, at=10):
     saturation(problem, params): the share of saturated units of the last hidden layer, per
     start (the notebook's teaching function).
     """
-    print(f"{'':14s} {'|Δθᵢ| at t = 0 (over i):':>26s} {'early peak':>11s} {'saturated':>10s} "
-          f"{'late':>8s} {'failed':>7s}")
-    print(f"{'':14s} {'smallest':>8s} {'median':>8s} {'largest':>8s} {'L/L(θ⁰)':>11s} "
-          f"{'at t = %d' % at:>10s} {'loss':>8s}")
+    print(f"{'':14s} {pad(tr('|Δθᵢ| at t = 0 (over i):'), 26, '>')} {pad(tr('early peak'), 11, '>')} "
+          f"{pad(tr('saturated'), 10, '>')} {pad(tr('late'), 8, '>')} {pad(tr('failed'), 7, '>')}")
+    print(f"{'':14s} {pad(tr('smallest'), 8, '>')} {pad(tr('median'), 8, '>')} {pad(tr('largest'), 8, '>')} "
+          f"{'L/L(θ⁰)':>11s} {pad(tr('at t = {t}').format(t=at), 10, '>')} {pad(tr('loss'), 8, '>')}")
     for name, path in runs.items():
         first = np.abs(path.params[1] - path.params[0])
         late = late_loss(path)
         print(f"{name:14s} {np.median(first.min(axis=-1)):8.4f} {np.median(np.median(first, axis=-1)):8.4f} "
               f"{np.median(first.max(axis=-1)):8.4f} {np.median(early_peak(path)):11.3g} "
               f"{np.median(saturation(problem, path.params[at])):10.0%} {np.median(late):8.4f} "
-              f"{int(np.sum(late > FAILED)):3d} of {late.size}")
+              + tr("{failed:3d} of {runs}").format(failed=int(np.sum(late > FAILED)), runs=late.size))
 
 
 def failures(runs):
@@ -592,13 +603,13 @@ def failures(runs):
     that was never below FAILED never fitted; one that was, fitted and then lost it: the line gives
     its lowest loss, the step t of that lowest loss and the first step after it at which the loss
     was back above FAILED. `runs`: name → Path or losses, shape (steps + 1, starts)."""
-    print(f"how the failed runs (late loss above {FAILED:g}) failed:")
+    print(tr("how the failed runs (late loss above {failed:g}) failed:").format(failed=FAILED))
     for name, path in runs.items():
         loss = getattr(path, "loss", path)
         late = late_loss(loss)
         failed = np.flatnonzero(late > FAILED)
         if not len(failed):
-            print(f"{name:14s} none of {late.size}")
+            print(f"{name:14s} " + tr("none of {runs}").format(runs=late.size))
             continue
         never, lost = [], []
         for k in failed:
@@ -606,15 +617,16 @@ def failures(runs):
                 never.append(k)
                 continue
             best = int(np.argmin(loss[:, k]))
-            lost.append(f"lowest {loss[best, k]:.2g} at t = {best}, above {FAILED:g} again from "
-                        f"t = {best + int(np.argmax(loss[best:, k] > FAILED))}")
+            lost.append(tr("lowest {low:.2g} at t = {t}, above {failed:g} again from t = {again}").format(
+                low=loss[best, k], t=best, failed=FAILED, again=best + int(np.argmax(loss[best:, k] > FAILED))))
         parts = []
         if never:
-            parts.append(f"{len(never)} never below {FAILED:g} (late loss {late[never].min():.3g} … "
-                         f"{late[never].max():.3g})")
+            parts.append(tr("{n} never below {failed:g} (late loss {low:.3g} … {high:.3g})").format(
+                n=len(never), failed=FAILED, low=late[never].min(), high=late[never].max()))
         if lost:
-            parts.append(f"{len(lost)} fitted, then lost it ({'; '.join(lost)})")
-        print(f"{name:14s} {len(failed)} of {late.size}: " + "; ".join(parts))
+            parts.append(tr("{n} fitted, then lost it ({how})").format(n=len(lost), how=tr("; ").join(lost)))
+        print(f"{name:14s} " + tr("{failed} of {runs}: {how}").format(failed=len(failed), runs=late.size,
+                                                                        how=tr("; ").join(parts)))
 
 
 def race_figure(problem, runs, eta, saturation, first=40):
@@ -628,12 +640,13 @@ def race_figure(problem, runs, eta, saturation, first=40):
         kw = METHOD_STYLE[name]
         ax.plot(path.loss, color=kw["color"], lw=0.9, alpha=0.85)
         failed = int(np.sum(late_loss(path) > FAILED))
-        ax.set_title(f"{name}: {failed} of {path.loss.shape[1]} failed", fontsize="medium")
+        ax.set_title(tr("{name}: {failed} of {runs} failed").format(name=name, failed=failed, runs=path.loss.shape[1]),
+                     fontsize="medium")
         ax.axhline(NOISE_FLOOR, color="black", ls=":", lw=1)
         ax.set_yscale("log")
-        ax.set_xlabel("step t")
+        ax.set_xlabel(tr("step t"))
     top[0].set_ylabel(rf"$L(\theta^t)$, η = {eta:g}")
-    top[0].annotate("noise level", (0, NOISE_FLOOR), xytext=(2, -2), textcoords="offset points",
+    top[0].annotate(tr("noise level"), (0, NOISE_FLOOR), xytext=(2, -2), textcoords="offset points",
                     va="top", fontsize="small")
     for name, path in runs.items():
         largest, median = update_sizes(path)
@@ -649,15 +662,15 @@ def race_figure(problem, runs, eta, saturation, first=40):
         ax.annotate("η", (1, eta), xycoords=ax.get_yaxis_transform(), xytext=(3, 0), textcoords="offset points",
                     ha="left", va="center", fontsize="small")
         ax.set_yscale("log")
-        ax.set_xlabel("step t")
-    sizes_ax.set_ylabel(r"largest $|\Delta\theta_i^t|$ over $i$")
-    median_ax.set_ylabel(r"median $|\Delta\theta_i^t|$ over $i$")
-    sizes_ax.set_title("largest update (median over starts)", fontsize="medium")
-    median_ax.set_title("typical update (median over starts)", fontsize="medium")
+        ax.set_xlabel(tr("step t"))
+    sizes_ax.set_ylabel(tr(r"largest $|\Delta\theta_i^t|$ over $i$"))
+    median_ax.set_ylabel(tr(r"median $|\Delta\theta_i^t|$ over $i$"))
+    sizes_ax.set_title(tr("largest update (median over starts)"), fontsize="medium")
+    median_ax.set_title(tr("typical update (median over starts)"), fontsize="medium")
     sat_ax.set_ylim(0, 1)
-    sat_ax.set_xlabel("step t")
-    sat_ax.set_ylabel("share with |z| > 3")
-    sat_ax.set_title("saturated tanh units, layer 2", fontsize="medium")
+    sat_ax.set_xlabel(tr("step t"))
+    sat_ax.set_ylabel(tr("share with |z| > 3"))
+    sat_ax.set_title(tr("saturated tanh units, layer 2"), fontsize="medium")
     sizes_ax.legend(fontsize="small", loc="lower right")
     plots.no_minor_ticks(*fig.axes)
     return fig
@@ -714,7 +727,7 @@ def sweep_table(sweep):
     the number of failed starts."""
     names = list(next(iter(sweep.values())))
     print(f"{'η':>6s}" + "".join(f"{name:>25s}" for name in names))
-    print(f"{'':6s}" + "".join(f"{'peak ×   late  failed':>25s}" for _ in names))
+    print(f"{'':6s}" + "".join(pad(tr("peak ×   late  failed"), 25, ">") for _ in names))
     for eta, runs in sweep.items():
         cells = []
         for name in names:
@@ -741,19 +754,19 @@ def sweep_figure(sweep):
             ax.plot(x, values.ravel(), ".", color=kw["color"], alpha=0.35, markersize=5)
     left.axhline(1, color="0.4", ls=":", lw=1)
     right.axhline(FAILED, color="0.4", ls=":", lw=1)
-    right.annotate("failed above", (etas[0] * 0.8, FAILED), xytext=(0, 3), textcoords="offset points",
+    right.annotate(tr("failed above"), (etas[0] * 0.8, FAILED), xytext=(0, 3), textcoords="offset points",
                    fontsize="small", va="bottom")
     right.axhline(NOISE_FLOOR, color="black", ls=":", lw=1)
-    right.annotate("noise level", (etas[0] * 0.8, NOISE_FLOOR), xytext=(0, -3),
+    right.annotate(tr("noise level"), (etas[0] * 0.8, NOISE_FLOOR), xytext=(0, -3),
                    textcoords="offset points", fontsize="small", va="top")
     for ax in (left, right):
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_xlabel("base learning rate η")
-    left.set_ylabel(r"largest $L(\theta^t) / L(\theta^0)$, $t \leq 30$")
-    left.set_title("how far the loss jumps up early", fontsize="medium")
-    right.set_ylabel("late loss (median of the last 50 steps)")
-    right.set_title("where it ends (dots: the starts)", fontsize="medium")
+        ax.set_xlabel(tr("base learning rate η"))
+    left.set_ylabel(tr(r"largest $L(\theta^t) / L(\theta^0)$, $t \leq 30$"))
+    left.set_title(tr("how far the loss jumps up early"), fontsize="medium")
+    right.set_ylabel(tr("late loss (median of the last 50 steps)"))
+    right.set_title(tr("where it ends (dots: the starts)"), fontsize="medium")
     left.legend(fontsize="small")
     plots.no_minor_ticks(*fig.axes)
     return fig
@@ -781,42 +794,46 @@ def check_transformer_peak(answer, d_model=PAPER_D_MODEL, warmup_steps=PAPER_WAR
     whole = _whole(step)
     step_ok, lr_ok = whole == true_step, close(lr, true_lr, 2e-3)
     if step_ok and lr_ok:
-        return right(f"Yes: the two branches of the min meet where 1/√step = step/√(warmup_steps³), "
-                     f"at step = warmup_steps = {true_step:,}; there lr = 1/√(d_model·warmup_steps) "
-                     f"= {true_lr:.4e}.")
+        return right(tr("Yes: the two branches of the min meet where 1/√step = step/√(warmup_steps³), "
+                        "at step = warmup_steps = {step:,}; there lr = 1/√(d_model·warmup_steps) "
+                        "= {lr:.4e}.").format(step=true_step, lr=true_lr))
     if _whole(lr) == true_step and close(step, true_lr, 2e-3):
-        return wrong(f"The two are swapped: the step {true_step:,} comes first, then the lr; write (step, lr).")
+        return wrong(tr("The two are swapped: the step {step:,} comes first, then the lr; write (step, lr).").format(
+            step=true_step))
     if _whole(lr) is not None and true_lr < 1 <= lr and 0 < step < 1:
-        return wrong(f"The two look swapped: a step is a whole number 1, 2, 3, … and the peak lr is below 1, "
-                     f"but got step {shown(step)} and lr {shown(lr)}. Write (step, lr), the step first.")
+        return wrong(tr("The two look swapped: a step is a whole number 1, 2, 3, … and the peak lr is below 1, "
+                        "but got step {step} and lr {lr}. Write (step, lr), the step first.").format(
+                            step=shown(step), lr=shown(lr)))
     problems = []
     if not step_ok:
         if whole is None and not step.huge:
-            problems.append(f"step {shown(step)} is not a whole step: steps are counted 1, 2, 3, …")
+            problems.append(tr("step {step} is not a whole step: steps are counted 1, 2, 3, …").format(step=shown(step)))
         elif whole == true_step - 1:
-            problems.append(f"step {shown(step)} is the peak counted from 0 (the library's t = "
-                            f"{true_step - 1:,}); the paper counts steps from 1, so it is step {true_step:,}")
+            problems.append(tr("step {step} is the peak counted from 0 (the library's t = {t:,}); the paper counts "
+                               "steps from 1, so it is step {true:,}").format(step=shown(step), t=true_step - 1,
+                                                                              true=true_step))
         elif whole == true_step + 1:
-            problems.append(f"step {shown(step)} is one too late: at step {true_step:,} itself both "
-                            f"branches are equal, and after it the lr already falls")
+            problems.append(tr("step {step} is one too late: at step {true:,} itself both "
+                               "branches are equal, and after it the lr already falls").format(
+                                   step=shown(step), true=true_step))
         elif lr_ok:
-            problems.append(f"step {shown(step)} is not where the peak is: the warmup branch grows "
-                            f"until it meets the decay branch")
+            problems.append(tr("step {step} is not where the peak is: the warmup branch grows "
+                               "until it meets the decay branch").format(step=shown(step)))
         else:
-            problems.append(f"step {shown(step)} is not the peak: solve 1/√step = "
-                            f"step/√(warmup_steps³) for the step")
+            problems.append(tr("step {step} is not the peak: solve 1/√step = "
+                               "step/√(warmup_steps³) for the step").format(step=shown(step)))
     if not lr_ok:
         candidates = {
-            "forgets the factor 1/√d_model": warmup_steps ** -0.5,
-            "uses √d_model instead of 1/√d_model": d_model ** 0.5 * warmup_steps ** -0.5,
-            "is the lr at step 1, where the warmup starts": d_model ** -0.5 * warmup_steps ** -1.5,
-            "is 1/√d_model alone": d_model ** -0.5,
+            tr("forgets the factor 1/√d_model"): warmup_steps ** -0.5,
+            tr("uses √d_model instead of 1/√d_model"): d_model ** 0.5 * warmup_steps ** -0.5,
+            tr("is the lr at step 1, where the warmup starts"): d_model ** -0.5 * warmup_steps ** -1.5,
+            tr("is 1/√d_model alone"): d_model ** -0.5,
         }
         reason = (next((why for why, value in candidates.items() if close(lr, value, 2e-3)), None)
-                  or rounding_clause(lr, true_lr, 2e-3, "the peak value")
-                  or "is not the peak value: put the peak step into min(1/√step, step/√(warmup_steps³))/√d_model")
-        problems.append(f"lr = {shown(lr)} {reason}")
-    message = "; ".join(problems) + "."
+                  or rounding_clause(lr, true_lr, 2e-3, tr("the peak value"))
+                  or tr("is not the peak value: put the peak step into min(1/√step, step/√(warmup_steps³))/√d_model"))
+        problems.append(tr("lr = {lr} {reason}").format(lr=shown(lr), reason=reason))
+    message = tr("; ").join(problems) + tr(".")
     return wrong("S" + message[1:] if message.startswith("step") else message)
 
 
@@ -825,7 +842,7 @@ def check_rectify_step(answer, beta2=0.999):
     """The first of torch's steps (k = t + 1, from 1) at which torch's RAdam rectifies (ρ > 5)."""
     if answer is None:
         return unanswered("`first_step`")
-    k = as_int(answer, "`first_step` (one of torch's steps, counted 1, 2, 3, …)")
+    k = as_int(answer, tr("`first_step` (one of torch's steps, counted 1, 2, 3, …)"))
     if isinstance(k, Feedback):
         return k
     target = first_rectified_step(beta2, TORCH_THRESHOLD)
@@ -833,20 +850,26 @@ def check_rectify_step(answer, beta2=0.999):
     rho = optim.radam_rho(np.arange(1, target + 1), beta2)
     note = read_as(answer, k)
     if k == target:
-        return right(f"Yes{note}: at torch's step {target - 1} (t = {target - 2}) ρ = {rho[target - 2]:.4f} ≤ 5, "
-                     f"at torch's step {target} (t = {target - 1}) ρ = {rho[target - 1]:.4f} > 5; so torch's "
-                     f"steps 1–{target - 1} are momentum SGD and step {target} is the first with the "
-                     f"adaptive, rectified lr.")
+        return right(tr("Yes{note}: at torch's step {before} (t = {t_before}) ρ = {rho_before:.4f} ≤ 5, "
+                        "at torch's step {step} (t = {t}) ρ = {rho:.4f} > 5; so torch's "
+                        "steps 1–{before} are momentum SGD and step {step} is the first with the "
+                        "adaptive, rectified lr.").format(
+                            note=note, before=target - 1, t_before=target - 2, rho_before=rho[target - 2],
+                            step=target, t=target - 1, rho=rho[target - 1]))
     if k == paper:
-        return wrong(f"Torch's step {paper}{note} is where the paper's threshold ρ > 4 is first met "
-                     f"(ρ = {rho[paper - 1]:.4f}); {paper} is also the right answer written as the lecture's "
-                     f"t. torch needs ρ > 5, and the question counts torch's steps: one step later.")
+        return wrong(tr("Torch's step {paper}{note} is where the paper's threshold ρ > 4 is first met "
+                        "(ρ = {rho:.4f}); {paper} is also the right answer written as the lecture's "
+                        "t. torch needs ρ > 5, and the question counts torch's steps: one step later.").format(
+                            paper=paper, note=note, rho=rho[paper - 1]))
     if k < 1:
-        return wrong(f"{shown(answer)} comes before torch's first step: torch counts its steps 1, 2, 3, …")
+        return wrong(tr("{answer} comes before torch's first step: torch counts its steps 1, 2, 3, …").format(
+            answer=shown(answer)))
     if k < paper:
-        return wrong(f"Too early{note}: at torch's step {k}, ρ = {optim.radam_rho(k, beta2):.4f}, not even "
-                     f"above the paper's 4. Early on ρ is about torch's step number.")
-    return wrong(f"Too late{note}: at torch's step {target} already ρ = {rho[target - 1]:.4f} > 5.")
+        return wrong(tr("Too early{note}: at torch's step {step}, ρ = {rho:.4f}, not even "
+                        "above the paper's 4. Early on ρ is about torch's step number.").format(
+                            note=note, step=k, rho=optim.radam_rho(k, beta2)))
+    return wrong(tr("Too late{note}: at torch's step {step} already ρ = {rho:.4f} > 5.").format(
+        note=note, step=target, rho=rho[target - 1]))
 
 
 @check
@@ -860,25 +883,29 @@ def check_resnet_lr(answer, base_lr=RESNET_BASE_LR):
     lr_100, lr_1000 = schedule.lr_at(100, base_lr), schedule.lr_at(1000, base_lr)
     ok_a, ok_b = close(a, lr_100, 1e-6), close(b, lr_1000, 1e-6)
     if ok_a and ok_b:
-        return right(f"Yes: iteration 100 is inside the {RESNET_WARMUP}-iteration warmup, so "
-                     f"η = {lr_100:g}; at iteration 1000 the warmup is over and η = {lr_1000:g}.")
+        return right(tr("Yes: iteration 100 is inside the {warmup}-iteration warmup, so "
+                        "η = {lr_100:g}; at iteration 1000 the warmup is over and η = {lr_1000:g}.").format(
+                            warmup=RESNET_WARMUP, lr_100=lr_100, lr_1000=lr_1000))
     if close(a, lr_1000, 1e-6) and close(b, lr_100, 1e-6):
-        return wrong(f"The two are swapped: the warmup lr {lr_100:g} comes first, the base η = {lr_1000:g} after.")
+        return wrong(tr("The two are swapped: the warmup lr {lr_100:g} comes first, the base η = {lr_1000:g} after.")
+                     .format(lr_100=lr_100, lr_1000=lr_1000))
     problems = []
     if not ok_a:
         if close(a, base_lr, 1e-6):
-            problems.append(f"at iteration 100 the warmup (the first {RESNET_WARMUP} iterations) "
-                            f"is still on: η is {lr_100:g}, not the base {base_lr:g}")
+            problems.append(tr("at iteration 100 the warmup (the first {warmup} iterations) "
+                               "is still on: η is {lr_100:g}, not the base {base:g}").format(
+                                   warmup=RESNET_WARMUP, lr_100=lr_100, base=base_lr))
         elif close(a, RESNET_WARMUP_LR * base_lr, 1e-6):
-            problems.append(f"the warmup lr {RESNET_WARMUP_LR:g} is the lr itself, not a factor "
-                            f"of the base η")
+            problems.append(tr("the warmup lr {lr:g} is the lr itself, not a factor of the base η").format(
+                lr=RESNET_WARMUP_LR))
         else:
-            problems.append(f"{shown(a)} is not the lr at iteration 100 (within the warmup)")
+            problems.append(tr("{value} is not the lr at iteration 100 (within the warmup)").format(value=shown(a)))
     if not ok_b:
         if close(b, RESNET_WARMUP_LR, 1e-6):
-            problems.append(f"at iteration 1000 the warmup is over (it ends after iteration "
-                            f"{RESNET_WARMUP - 1}): η is back to {lr_1000:g}")
+            problems.append(tr("at iteration 1000 the warmup is over (it ends after iteration "
+                               "{last}): η is back to {lr_1000:g}").format(last=RESNET_WARMUP - 1, lr_1000=lr_1000))
         else:
-            problems.append(f"{shown(b)} is not the lr at iteration 1000 (after the warmup: the base η)")
-    message = "; ".join(problems) + "."
+            problems.append(tr("{value} is not the lr at iteration 1000 (after the warmup: the base η)").format(
+                value=shown(b)))
+    message = tr("; ").join(problems) + tr(".")
     return wrong(message[0].upper() + message[1:])

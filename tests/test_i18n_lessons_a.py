@@ -1,0 +1,235 @@
+"""Lessons 01–04 (stalls, adagrad, rmsprop, momentum) in Chinese: their figures draw every glyph
+and carry the translations, their printed tables keep their columns, their panels' controls and
+status lines and their exercise feedback are Chinese; and the same calls in English, unchanged."""
+
+import re
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+
+from rugged import descend, optim, surfaces
+from rugged.i18n import display_width, tr
+from rugged.lessons import adagrad, momentum, rmsprop, stalls
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# words of the English source that must not be left in a Chinese message
+ENGLISH = re.compile(r"\b(?:the|steps?|is|not|and|with|after|loss|of|plateau|cliff|basin|ratio|rate)\b")
+
+
+def _texts(fig):
+    """Every text the figure draws (titles, labels, legends, annotations, tick labels)."""
+    fig.canvas.draw()
+    return [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text().strip()]
+
+
+def _draw_strictly(make):
+    """The figure `make()` returns, drawn with every warning an error (a missing glyph warns)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = make()
+        texts = _texts(fig)
+    return fig, texts
+
+
+def closed_form(surface, eta, steps):
+    """GD's point after `steps` updates on a quadratic with a diagonal Hessian (01's teaching cell)."""
+    lam = np.diag(surface.H)
+    start, minimum = np.asarray(surface.start), surface.minima[0]
+    with np.errstate(over="ignore"):
+        return minimum + (1 - eta * lam) ** steps * (start - minimum)
+
+
+def memory_weights(t, alpha=None):
+    """03's teaching cell: the weights of (σ^t)², Adagrad's for alpha None."""
+    if alpha is None:
+        return np.full(t + 1, 1 / (t + 1))
+    k = np.arange(t + 1)
+    weights = (1 - alpha) * alpha ** (t - k)
+    weights[0] = alpha**t
+    return weights
+
+
+def half_memory(alpha):
+    return int(np.ceil(np.log(0.5) / np.log(alpha)))
+
+
+def rate(eta, beta, lams):
+    """04's teaching cell: the heavy ball's rate."""
+    eta, beta = np.asarray(eta, dtype=float)[..., None], np.asarray(beta, dtype=float)[..., None]
+    b = 1 + beta - eta * np.asarray(lams, dtype=float)
+    disc = b * b - 4 * beta
+    modulus = np.where(disc < 0, np.sqrt(beta), (np.abs(b) + np.sqrt(np.abs(disc))) / 2)
+    return modulus.max(axis=-1)
+
+
+@pytest.fixture(scope="module")
+def ravine():
+    return surfaces.ravine()
+
+
+@pytest.fixture(scope="module")
+def cliff():
+    return surfaces.plateau_cliff()
+
+
+@pytest.fixture(scope="module")
+def bouncing(ravine):
+    return descend(ravine, optim.GD(lr=1e-2), ravine.start, 300)
+
+
+@pytest.fixture(scope="module")
+def cliff_runs(cliff):
+    runs = {"Adagrad": descend(cliff, optim.LectureAdagrad(lr=0.1), cliff.start, 400)}
+    for alpha in (0.5, 0.9):
+        runs[f"RMSProp α={alpha}"] = descend(cliff, optim.LectureRMSProp(lr=0.1, alpha=alpha), cliff.start, 400)
+    return runs
+
+
+# ---- figures ---------------------------------------------------------------------------
+
+def test_stall_figures_are_chinese_and_draw_every_glyph(zh, ravine, bouncing):
+    fig, texts = _draw_strictly(lambda: stalls.stall_figure(bouncing, label="GD"))
+    assert fig.axes[0].get_title() == tr("{label}: loss and gradient norm per step").format(label="GD")
+    assert CJK.search(fig.axes[0].get_title())
+    assert tr("second half (shaded): the loss has stopped falling") in texts
+    fig, texts = _draw_strictly(lambda: stalls.ravine_figure(ravine, bouncing, label="GD"))
+    assert tr("loss and gradient norm") in texts and "损失" in tr("loss and gradient norm")
+    assert tr("first {steps} steps, x zoomed").format(steps=12) in texts
+    fig, texts = _draw_strictly(lambda: stalls.one_rate_figure(ravine, {"GD": (1e-2, bouncing)}))
+    assert {tr("one η for both directions"), tr("x flat, y steep"), tr("distance to ★")} <= set(texts)
+    assert not any(ENGLISH.search(t) for t in texts if CJK.search(t))
+
+
+def test_adagrad_and_rmsprop_figures_are_chinese(zh, cliff, cliff_runs):
+    ada = cliff_runs["Adagrad"]
+    entry = ada.first(ada.params[:, 0] > cliff.basin[0])
+    fresh = descend(cliff, optim.LectureAdagrad(lr=0.1), ada.params[entry], 400 - entry)
+    fig, texts = _draw_strictly(lambda: adagrad.plateau_figure(cliff, ada, fresh, entry=entry, eta=0.1))
+    assert {"平台", "悬崖", "盆地", tr("σ remembers the cliff")} <= set(texts)
+    fig, texts = _draw_strictly(lambda: rmsprop.memory_figure(memory_weights, t=40))
+    assert fig.axes[0].get_title().startswith("$\\sigma^{40}$ 记住了什么")
+    fig, texts = _draw_strictly(lambda: rmsprop.x_profile_figure(cliff))
+    assert tr("The loss along x (★ the minimum)") in texts
+    fig, texts = _draw_strictly(lambda: rmsprop.cliff_figure(cliff, cliff_runs, t_max=200))
+    assert {tr("Where the x-parameter is"), tr("runs on\nthe cliff"), tr("The step actually taken in x")} <= set(texts)
+    assert all(not ENGLISH.search(t) for t in texts if CJK.search(t))
+
+
+def test_momentum_figures_are_chinese(zh, ravine):
+    runs = {"GD": descend(ravine, optim.GD(lr=0.01), ravine.start, 100),
+            "Momentum β=0.9": descend(ravine, optim.SGD(lr=0.01, momentum=0.9), ravine.start, 100)}
+    fig, texts = _draw_strictly(lambda: momentum.heavy_ball_figure(ravine, runs))
+    assert fig._suptitle.get_text().startswith("动量：")
+    assert {tr("y (steep) component"), tr("x (flat) component"), tr("buffer $b^t$")} <= set(texts)
+    regimes = momentum.regime_runs(ravine, betas=(0.5, 0.81, 0.97), steps=60)
+    fig, texts = _draw_strictly(lambda: momentum.regimes_figure(regimes, lam=ravine.eigenvalues[0]))
+    assert "β = 0.5：过阻尼" in texts and "β = 0.97：欠阻尼" in texts        # the regime, translated
+    fig, texts = _draw_strictly(lambda: momentum.rate_map_figure(
+        rate, {"ravine": ravine}, {"ravine": (0.019, 0.91)}, {"ravine": (1e-4, 1e-1)}, n=30))
+    assert tr("steps to cut the error ×10") in texts and tr(r"learning rate $\eta$") == r"学习率 $\eta$"
+
+
+# ---- printed tables and summaries ------------------------------------------------------
+
+def test_chinese_tables_keep_their_columns(zh, capsys, cliff, cliff_runs, ravine, bouncing):
+    rmsprop.print_memory(memory_weights, half_memory, t=40)
+    rmsprop.cliff_table(cliff, cliff_runs)
+    lines = capsys.readouterr().out.splitlines()
+    memory, table = lines[:5], lines[5:]
+    assert CJK.search(memory[0]) and "个梯度（t 较大时）" in memory[2]
+    # the numbers' columns end where the header's do, counted in display columns
+    width = display_width(memory[0][:memory[0].rindex("   ")])
+    assert width == 16 + 1 + 18 + 1 + 14
+    assert all(line[width - 1].isdigit() and line[width:width + 3] == "   " for line in memory[1:])
+    assert CJK.search(table[0]) and display_width(table[0]) == 15 + 10 + 9 + 13 + 14 + 13 + 9 + 6   # as in English
+    assert display_width(table[2]) == display_width(table[0])                   # the rule under the header
+    summary = stalls.one_rate_summary(ravine, {"GD": (1e-2, bouncing)}, closed_form).splitlines()
+    assert display_width(summary[0]) == display_width(summary[1]) and tr("closed form (x, y)") in summary[0]
+    text = stalls.rate_table(ravine, [1e-3, 1e-2, 1.1e-2], closed_form)
+    assert "（来回弹跳：" in text and tr("never: diverges") in text
+    assert not ENGLISH.search(stalls.ravine_summary(ravine, bouncing, 1e-2))
+
+
+def test_printed_lines_are_chinese_sentences(zh, capsys, cliff):
+    rmsprop.print_profile(cliff)
+    rmsprop.print_overshoot(lambda alpha, within: 10, alphas=(0.9,))
+    out = capsys.readouterr().out.splitlines()
+    assert [line[:2] for line in out[:4]] == ["平台", "悬崖", "盆地", "最小"]
+    # the region names keep the x ranges lined up, as in English
+    assert len({display_width(line.split("x")[0]) for line in out[:4]}) == 1
+    assert out[4].startswith("α = 0.9  ：第一步") and not ENGLISH.search(out[4])
+
+
+# ---- panels ----------------------------------------------------------------------------
+
+def test_panels_speak_chinese(zh):
+    panel = stalls.ravine_panel(max_steps=1000)
+    assert CJK.search(panel.message) and "步后" in panel.message
+    assert panel.controls["steps"].description == "步数"
+    panel.set(eta=0.05)                                    # diverges
+    assert "发散" in panel.message and "每一步都让 |y| 变大" in panel.message
+    panel = adagrad.pokemon_panel(steps=500, max_steps=1000)
+    assert [c.description for c in panel.controls.values()][1:] == ["起点 b", "起点 w", "σ 形式", "步数", "批量大小",
+                                                                 "随机种子"]
+    assert [label for label, _ in panel.controls["form"].options][0].startswith("torch（求和）")
+    panel.set(batch=5)
+    assert panel.message.startswith("大小为 5 的小批量") and not ENGLISH.search(panel.message)
+    panel = rmsprop.rmsprop_panel(steps=100)
+    assert panel.message.startswith("α = 0.9，η = 0.1。") and not ENGLISH.search(panel.message)
+    panel = momentum.momentum_panel(steps=100, rate=rate)
+    assert "收敛率" in panel.message and "过阻尼" in panel.message and not ENGLISH.search(panel.message)
+    assert CJK.search(panel.widget.children[0].value)                      # the panel's title
+
+
+def test_a_panels_range_error_stays_english_in_chinese(zh):
+    with pytest.raises(ValueError, match="steps"):
+        adagrad.pokemon_panel(steps=10)
+
+
+# ---- exercises -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("check, answers", [
+    (lambda a: stalls.largest_stable_lr(a, surfaces.ravine()), [0.01001001001001001, 0.02, 20.0, 0.005005, 0.001]),
+    (lambda a: stalls.steps_to_halve(a, surfaces.ravine()), [693, 7, 70000, 1000.0]),
+    (stalls.minimum_ratio_answer, [(0.75, False), (0.75, True), (0.25, False), (1.0, True), 0.75]),
+    (adagrad.sigma_zero, [3, -3, 9, 4]),
+    (adagrad.sigma_one, [3.5355, 5, 12.5, 25, 4]),
+    (rmsprop.check_sigma_update, [2.608, -1, 6.88, 2.408, 6]),
+    (rmsprop.check_torch_first_step, [0.1, -0.1, 0.01, 0.05, 0.3]),
+    (momentum.check_rate, [1.2, 0.9, 0.999, 0.5]),
+    (momentum.check_beta, [-0.1, 1.0, 0.9, 0.999]),
+    (momentum.check_ema_lr, [0.1, 0.001, 0.2]),
+])
+def test_feedback_is_chinese(zh, check, answers):
+    for answer in answers:
+        message = check(answer).message
+        assert CJK.search(message), message
+        assert not ENGLISH.search(message.replace("Invalid momentum value", "")), message
+        assert not re.search(r"\{\w*\}", message), message
+
+
+# ---- English, unchanged ----------------------------------------------------------------
+
+def test_english_is_unchanged(en, capsys, cliff, cliff_runs, ravine, bouncing):
+    fig = stalls.stall_figure(bouncing, label="GD")
+    assert fig.axes[0].get_title() == "GD: loss and gradient norm per step"
+    assert stalls.ravine_summary(ravine, bouncing, 1e-2).splitlines()[2].startswith("after 300 steps: (x, y) = (")
+    rmsprop.print_memory(memory_weights, half_memory, t=40)
+    rmsprop.cliff_table(cliff, cliff_runs)
+    rmsprop.print_profile(cliff)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"{'σ kind':<16} {'newest gᵗ weighs':>18} {'all together':>14}   half of (σᵗ)² is the newest …"
+    assert lines[2].endswith("   1 gradient (for large t)") and lines[3].endswith("   7 gradients (for large t)")
+    assert lines[5].startswith(f"{'run':<15} {'σₓ before':>10} {'max σₓ':>9} {'largest step':>13}")
+    assert lines[5 + 6].startswith("plateau  x in [-6, -1.5]: |g_x| between ")
+    panel = adagrad.pokemon_panel(steps=500, max_steps=1000)
+    assert [c.description for c in panel.controls.values()][1:] == ["start b", "start w", "σ form", "steps",
+                                                                 "batch size", "seed"]
+    assert panel.message.startswith("after 500 steps: (b, w) = (")
+    assert momentum.check_beta(0.9).message.startswith("Not within 400 steps: with β = 0.9 the run ends at ")
+    assert momentum._regime_name("critical") == "critical" and momentum.regime(0.1, 0.81, 0.1) == "critical"
