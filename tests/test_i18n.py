@@ -271,6 +271,15 @@ def test_the_chinese_readme_is_built_from_the_current_catalog():
     assert (ROOT / "README.zh.md").read_text(encoding="utf-8") == tool.built_readme("zh")
 
 
+def test_the_chinese_readme_links_and_images_resolve():
+    import re
+    readme = (ROOT / "README.zh.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)\s]+)\)", readme) + re.findall(r'src="([^"]+)"', readme)
+    local = [t.split("#")[0] for t in targets if not re.match(r"[a-z]+:", t) and t.split("#")[0]]
+    assert any("notebooks/zh/" in t for t in local), "the Chinese README links to the Chinese notebooks"
+    assert not [t for t in local if not (ROOT / t).exists()]
+
+
 def test_readme_blocks_keep_fenced_code_whole():
     blocks = tool.readme_blocks("# T\n\ntext\nmore\n\n```bash\na\n\nb\n```\n\n- x\n")
     assert blocks == [("text", "# T"), ("text", "text\nmore"), ("code", "```bash\na\n\nb\n```"), ("text", "- x")]
