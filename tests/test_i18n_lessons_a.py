@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-from rugged import descend, optim, surfaces
+from rugged import descend, optim, runner, surfaces
 from rugged.i18n import display_width, tr
 from rugged.lessons import adagrad, momentum, rmsprop, stalls
 
@@ -233,3 +233,211 @@ def test_english_is_unchanged(en, capsys, cliff, cliff_runs, ravine, bouncing):
     assert panel.message.startswith("after 500 steps: (b, w) = (")
     assert momentum.check_beta(0.9).message.startswith("Not within 400 steps: with β = 0.9 the run ends at ")
     assert momentum._regime_name("critical") == "critical" and momentum.regime(0.1, 0.81, 0.1) == "critical"
+
+
+# ---- 00–03: the lines and titles the notebooks' code cells used to write ---------------
+# Each new lesson function: in Chinese, nothing English is left but names and code; in
+# English, exactly the line the notebook's own f-string printed.
+
+# names and code a Chinese line keeps (optimizers, torch, Python's True/False, sqrt)
+NAMES = {"GD", "Adagrad", "LectureAdagrad", "LectureRMSProp", "RMSProp", "torch", "True", "False", "sqrt"}
+CODE = re.compile(r"\b\w+(?:[._]\w+)+")                   # runner.bursts, lecture_adagrad, σ_x …
+
+
+def _english(text):
+    """The English words left in `text`: Latin words of 2+ letters outside names and code."""
+    return [w for w in re.findall(r"[A-Za-z]{2,}", CODE.sub(" ", text)) if w not in NAMES]
+
+
+@pytest.fixture(scope="module")
+def race00(ravine):
+    """00's first race."""
+    return {"GD, η = 1e-2": descend(ravine, optim.GD(lr=1e-2), ravine.start, 300),
+            "Adagrad, η = 1": descend(ravine, optim.Adagrad(lr=1.0), ravine.start, 300)}
+
+
+@pytest.fixture(scope="module")
+def pokemon_runs():
+    """02's Pokémon runs, shorter: the sum form, the mean form (bursting) and GD."""
+    pokemon = surfaces.pokemon()
+    return pokemon, {"GD (η = 1e-7)": descend(pokemon, optim.GD(lr=1e-7), pokemon.start, 500),
+                     "Adagrad (η = 1)": descend(pokemon, optim.Adagrad(lr=1.0), pokemon.start, 2000),
+                     "lecture": descend(pokemon, optim.LectureAdagrad(lr=1.0), pokemon.start, 2000)}
+
+
+def _lines_00_03(ravine, race00, pokemon_runs):
+    """(name, line in the current language, the notebook's old English line) for every new function."""
+    from types import SimpleNamespace
+    star = ravine.minima[0]
+    gd, ada = race00.values()
+    pokemon, runs = pokemon_runs
+    gd_poke, ada_poke, lecture = runs.values()
+    problem, run = SimpleNamespace(n_params=97), SimpleNamespace(steps=3000)
+    lam = 5.05512
+    cases = [
+        ("stalls.run_line", stalls.run_line(problem, run, 0.7), f"{97} parameters, η = {0.7}, {3000:,} updates"),
+        ("stalls.critical_factor_line", stalls.critical_factor_line(lam, eta=0.7),
+         f"at the critical point: λₘₐₓ = {lam:.4f}, 1 − ηλₘₐₓ = {1 - 0.7 * lam:.3f}"),
+        ("adagrad.describe_distances", adagrad.describe_distances(race00, star), "\n".join(
+            f"{label:16s} distance to ★: {np.linalg.norm(path.params[0] - star):.3g} at the start, "
+            f"{path.distance(star):.3g} after 300 steps; loss {path.loss[-1]:.3g}" for label, path in race00.items())),
+        ("adagrad.ravine_steps_title", adagrad.ravine_steps_title(300), "300 steps on the ravine"),
+        ("adagrad.sigma_check_line", adagrad.sigma_check_line(np.bool_(True)),
+         "σ recorded by LectureAdagrad equals sqrt(mean of its g²) to 1e-12: True"),
+        ("adagrad.by_hand_line", adagrad.by_hand_line(np.bool_(True), 300),
+         "lecture_adagrad gives LectureAdagrad's 300 updates to 1e-12: True"),
+        ("adagrad.distance_line", adagrad.distance_line(ravine, gd, ada),
+         f"distance to the minimum after 300 updates: GD {gd.distance(star):.4f}, "
+         f"LectureAdagrad {ada.distance(star):.4f}"),
+        ("adagrad.sigma_title ravine", adagrad.sigma_title("ravine"),
+         "LectureAdagrad on the ravine: σ and effective step per parameter"),
+        ("adagrad.sigma_title pokemon", adagrad.sigma_title("pokemon"), "Adagrad (sum form) on Pokémon"),
+        ("adagrad.condition_line", adagrad.condition_line(np.linalg.cond(pokemon.H)),
+         f"condition number of the Hessian: {np.linalg.cond(pokemon.H):.3g}"),
+        ("adagrad.gap_lines", adagrad.gap_lines(pokemon, {"GD (η = 1e-7)": gd_poke}),
+         f"{'GD (η = 1e-7)':16s} L − L* after 500 updates: {gd_poke.loss[-1] - pokemon.min_loss:.4g}"),
+        ("adagrad.effective_step_line", adagrad.effective_step_line("b", 125.6123),
+         f"  b's effective step / GD's η = {125.6123:.4g}"),
+        ("adagrad.forms_agree_line", adagrad.forms_agree_line(False),
+         "the two paths agree to 1e-12 at every step: False"),
+        ("adagrad.sum_sigma_line", adagrad.sum_sigma_line(True), "torch's σ is sum_sigma of its gradients to 1e-12: True"),
+        ("adagrad.forms_bursts", adagrad.forms_bursts(pokemon, lecture, ada_poke), "\n".join([
+            "bursts (L − L* rises 100× above its running minimum; runner.bursts, as in 06):",
+            f"  mean form: {runner.bursts(lecture, pokemon).summary(shown=3)} in 2,000 updates",
+            f"  sum form:  {len(runner.bursts(ada_poke, pokemon))} bursts in 2,000 updates"])),
+        ("adagrad.basin_line", adagrad.basin_line(74, 1165, 77),
+         "basin entered at t = 74; then |x − x*| < 0.05 after 1165 more updates with the cliff in σ, "
+         "after 77 with σ forgotten"),
+        ("adagrad.sum_form_line", adagrad.sum_form_line(True, ada),
+         f"torch's sum form: σ_x never decreases: True; x after 300 updates: {ada.endpoint[0]:.4f}"),
+        ("rmsprop.weights_check_line", rmsprop.weights_check_line(np.bool_(True), t=40),
+         "σᵗ = sqrt(Σₖ wₖ (gᵏ)²) equals LectureAdagrad's and LectureRMSProp's σᵗ to 1e-12 (t ≤ 40): True"),
+    ]
+    return cases
+
+
+def test_notebook_lines_are_chinese(zh, ravine, race00, pokemon_runs):
+    cases = _lines_00_03(ravine, race00, pokemon_runs)
+    assert len(runner.bursts(pokemon_runs[1]["lecture"], pokemon_runs[0])) > 0   # the mean form's line has bursts
+    for name, line, english in cases:
+        assert CJK.search(line), name
+        assert not _english(line), (name, line)
+        assert not re.search(r"\{\w*[:}]", line), (name, line)                # every field filled in
+        assert line != english, name
+    # numbers and names stay: the same digits in both languages
+    for name, line, english in cases:
+        assert set(re.findall(r"\d+", english)) <= set(re.findall(r"\d+", line)), name
+
+
+def test_notebook_lines_keep_their_english(en, ravine, race00, pokemon_runs):
+    for name, line, english in _lines_00_03(ravine, race00, pokemon_runs):
+        assert line == english, name
+    with pytest.raises(ValueError, match="surface"):
+        adagrad.sigma_title("rosenbrock")
+
+
+def test_notebook_titles_and_labels_in_figures(zh, ravine, race00, pokemon_runs):
+    from rugged.lessons.stalls import Census
+    eigenvalues = np.array([[0.1, 0.2, 0.3, 0.4], [-0.1, 0.2, 0.3, 0.4], [-0.2, 0.1, 0.3, 0.5]])
+    census = Census(theta=np.zeros((3, 4)), loss=np.array([0.07, 0.2, 0.1]),
+                    minimum_ratio=np.array([1.0, 0.75, 0.75]), grad_norm=np.full(3, 1e-13),
+                    eigenvalues=eigenvalues, n_nets=5, sizes=(1, 15, 1))
+    fig, texts = _draw_strictly(lambda: stalls.census_figure(census))
+    title = fig.axes[0].get_title()
+    assert title == tr("{n} critical points of networks {sizes}").format(n=3, sizes="1 → 15 → 1")
+    assert CJK.search(title) and "3" in title and "1 → 15 → 1" in title and not _english(title)
+    pokemon, runs = pokemon_runs
+    fig, texts = _draw_strictly(lambda: adagrad.forms_figure(pokemon, runs["Adagrad (η = 1)"], runs["lecture"]))
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert labels == [tr("LectureAdagrad: mean form, constant η"), tr("Adagrad: sum form (torch)")]
+    assert all(CJK.search(label) and not _english(label) for label in labels)
+    assert labels[1].startswith("Adagrad") and labels[0].startswith("LectureAdagrad")   # style.color_of reads the name
+    fig, texts = _draw_strictly(lambda: adagrad.sigma_figure(runs["Adagrad (η = 1)"], ["b", "w"],
+                                                             title=adagrad.sigma_title("pokemon")))
+    assert "宝可梦上的 Adagrad（求和形式）" in texts
+
+
+def test_notebook_titles_and_labels_in_english(en, pokemon_runs, capsys, ravine):
+    from rugged.lessons.stalls import Census
+    census = Census(theta=np.zeros((2, 2)), loss=np.array([0.07, 0.2]), minimum_ratio=np.array([1.0, 0.5]),
+                    grad_norm=np.full(2, 1e-13), eigenvalues=np.array([[0.1, 0.2], [-0.1, 0.2]]), n_nets=2,
+                    sizes=(1, 3, 1))
+    assert stalls.census_figure(census).axes[0].get_title() == "2 critical points of networks 1 → 3 → 1"
+    assert stalls.census_figure(census, title="census").axes[0].get_title() == "census"
+    pokemon, runs = pokemon_runs
+    fig = adagrad.forms_figure(pokemon, runs["Adagrad (η = 1)"], runs["lecture"])
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["LectureAdagrad: mean form, constant η",
+                                                                  "Adagrad: sum form (torch)"]
+    first = {name: descend(ravine, make(lr=0.01, alpha=0.99), ravine.start, 3)
+             for name, make in (("lecture", optim.LectureRMSProp), ("torch", optim.RMSprop))}
+    rmsprop.first_steps_table(first, eta=0.01)
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"{'t':>2} {'lecture Δx/η':>14}{'lecture Δy/η':>14}{'torch Δx/η':>14}{'torch Δy/η':>14}")
+
+
+def test_first_steps_table_names_the_lecture_in_chinese(zh, capsys, ravine):
+    first = {name: descend(ravine, make(lr=0.01, alpha=0.99), ravine.start, 3)
+             for name, make in (("lecture", optim.LectureRMSProp), ("torch", optim.RMSprop))}
+    rmsprop.first_steps_table(first, eta=0.01)
+    head, rule, *rows = capsys.readouterr().out.splitlines()
+    assert head.split()[1] == tr("lecture") and CJK.search(head) and not _english(head)
+    assert display_width(head) == len(rule) == len(rows[0])              # the columns still line up
+
+
+# ---- 04's labels and printed lines that the notebook's code cells used to write ---------
+
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _latin_words(text, names=("GD", "EMA", "lr", "torch", "True", "False")):
+    """The words in Latin script of `text`, names and symbols excepted."""
+    return [word for word in LATIN_WORD.findall(text) if word not in names]
+
+
+def test_momentum_run_labels_in_chinese(zh, capsys, ravine):
+    labels = ["Momentum β=0.9", "01's η, β = 0.95", "optimum (η*, β*)", "GD, best η"]
+    shown = [momentum.run_label(label) for label in labels]
+    assert all(CJK.search(text) for text in shown[:3]) and not _latin_words(" ".join(shown))
+    assert shown[0] == tr("Momentum β={beta}").format(beta="0.9") and "0.95" in shown[1]
+    assert momentum.run_label("Nesterov β=0.9") == "Nesterov β=0.9"      # a name, as it is
+    runs = {"GD": descend(ravine, optim.GD(lr=0.01), ravine.start, 100),
+            "Momentum β=0.9": descend(ravine, optim.SGD(lr=0.01, momentum=0.9), ravine.start, 100)}
+    momentum.heavy_ball_table(ravine, runs)
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[2].startswith(shown[0]) and display_width(rows[1]) == display_width(rows[2])
+    assert momentum._surface_name("ravine") == tr("ravine") and CJK.search(momentum._surface_name("pokemon"))
+
+
+def test_momentum_run_labels_in_english(en):
+    for label in ("Momentum β=0.9", "01's η, β = 0.95", "optimum (η*, β*)", "GD, best η", "other"):
+        assert momentum.run_label(label) == label
+    assert momentum._surface_name("pokemon") == "pokemon"
+
+
+def test_momentum_optimum_lines_in_chinese_and_english(zh):
+    formula, grid = (0.0191532, 0.9143861, 0.9562354), (0.0191529, 0.9143866, 0.9562357)
+    lines = momentum.optimum_lines(formula=formula, grid=grid).split("\n")
+    assert len(lines) == 2 and all(CJK.search(line) for line in lines)
+    assert not _latin_words(" ".join(lines)) and "0.019153" in lines[0] and "0.914387" in lines[1]
+    assert display_width(lines[0].split("η")[0]) == display_width(lines[1].split("η")[0])   # η under η
+
+
+def test_momentum_optimum_lines_english_format(en):
+    formula, grid = (0.0191532, 0.9143861, 0.9562354), (0.0191529, 0.9143866, 0.9562357)
+    assert momentum.optimum_lines(formula=formula, grid=grid) == (
+        f"formula:     η* = {formula[0]:.6f}, β* = {formula[1]:.6f}, rate {formula[2]:.6f}\n"
+        f"grid search: η  = {grid[0]:.6f}, β  = {grid[1]:.6f}, rate {grid[2]:.6f}  (lowest rate on the map)")
+
+
+def test_momentum_ema_comparison_in_chinese_and_english(zh):
+    text = momentum.ema_comparison(same=True, ratio=0.1, difference=17.9551, steps=300)
+    assert CJK.search(text) and not _latin_words(text) and "300" in text and "17.955" in text
+    assert text.split("\n")[0].endswith("True")
+
+
+def test_momentum_ema_comparison_english_format(en):
+    same, ratio, difference, steps = True, 0.1, 17.9551, 300
+    assert momentum.ema_comparison(same=same, ratio=ratio, difference=difference, steps=steps) == (
+        f"EMA with lr = η/(1 − β) against torch's buffer, max relative difference over {steps} steps < 1e-12: "
+        f"{same}\n"
+        f"EMA with the same lr:  m⁰/b⁰ = {ratio:.4f}, max relative difference {difference:.3f}")

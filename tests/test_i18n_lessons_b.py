@@ -3,6 +3,7 @@ figures, tables, panels and exercise feedback speak Chinese, with every glyph in
 English is unchanged."""
 
 import pathlib
+import re
 
 import numpy as np
 import pytest
@@ -139,3 +140,189 @@ def test_warmup_english_is_unchanged(en):
     table = printed(warmup.rho_table).split("\n")
     assert table[0].endswith(f"{'torch (ρ > 5) from':>20s}{'paper (ρ > 4) from':>20s}")
     assert warmup.check_transformer_peak((3999, 1.0)).message.startswith("Step 3999 is the peak counted from 0")
+
+
+# 07 and 09: the lines the notebooks' own cells used to print, moved into the lessons
+
+ENGLISH_WORD = re.compile(r"\b(?!(?:SGD|Adam|RAdam|torch|max)\b)[A-Za-z]{2,}")   # names and max excepted
+
+
+def test_warmup_rectification_start_in_chinese_and_english(zh):
+    k, k_paper = warmup.first_rectified_step(0.999), warmup.first_rectified_step(0.999, threshold=4)
+    line = printed(warmup.rectification_start, k, k_paper)
+    assert "ρ⁴ = 4.9960" in line and "t = 5" in line and not ENGLISH_WORD.search(line)
+    i18n.set_language("en")
+    assert printed(warmup.rectification_start, k, k_paper) == (
+        f"β2 = 0.999: ρ⁴ = {warmup.rho_at(4):.4f}, ρ⁵ = {warmup.rho_at(5):.4f}; torch rectifies from "
+        f"t = {k - 1} (its step {k}), the paper's ρ > 4 from t = {k_paper - 1}\n")
+
+
+def test_warmup_rectifier_values_in_chinese_and_english(zh):
+    t = np.array([5, 39, 199])
+    values = ", ".join(f"{r:.3f}" for r in warmup.rectifier(t + 1))
+    line = printed(warmup.rectifier_values, t)
+    assert line.endswith(values + "\n") and not ENGLISH_WORD.search(line)
+    i18n.set_language("en")
+    assert printed(warmup.rectifier_values, t) == (
+        "RAdam's rectifier r at t = 5, 39, 199 (torch's steps t + 1 = 6, 40, 200): " + values + "\n")
+
+
+def test_warmup_method_label_shown_in_chinese(zh):
+    losses = np.full((60, 2), 0.1)          # two starts that never fit
+    sweep = {0.1: {"Adam": losses, "Adam + warmup": losses}}
+    for table in (printed(warmup.failures, {"Adam + warmup": losses}), printed(warmup.sweep_table, sweep)):
+        assert tr("Adam + warmup") in table and "warmup" not in table
+    i18n.set_language("en")
+    assert printed(warmup.failures, {"Adam + warmup": losses}).split("\n")[1].startswith("Adam + warmup  2 of 2: ")
+    assert printed(warmup.sweep_table, sweep).split("\n")[0] == f"{'η':>6s}{'Adam':>25s}{'Adam + warmup':>25s}"
+
+
+def test_summary_sign_check_in_chinese_and_english(zh):
+    line = summary.describe_sign_check(0.0, 2.5e-17)
+    assert "0.0e+00" in line and "2.5e-17" in line and not ENGLISH_WORD.search(line)
+    i18n.set_language("en")
+    assert summary.describe_sign_check(0.0, 2.5e-17) == (
+        "σ computed from −g equals σ from g: max difference %.1e;  m from −g equals −m: max difference %.1e"
+        % (0.0, 2.5e-17))
+
+
+def test_summary_variants_in_chinese_and_english(zh):
+    variants = summary.zigzag_variants()
+    lines = summary.describe_variants(variants).split("\n")
+    assert [line.split("Optimizer(")[0].strip() for line in lines] == ["GD"] + [
+        tr(label) for label in ("momentum only", "σ only", "momentum + σ")]
+    assert all(i18n.display_width(line.split("Optimizer(")[0]) == 15 for line in lines)     # reprs aligned
+    i18n.set_language("en")
+    assert summary.describe_variants(variants) == "\n".join(f"{label:14s} {opt!r}" for label, opt in variants.items())
+
+
+# ---- 05's and 06's printed lines and labels that the notebooks' code cells used to write --
+
+LATIN = re.compile(r"[A-Za-z]{2,}")
+
+
+def _latin_words(text, names=("Adam", "optim", "torch", "Adagrad", "lr", "sqrt", "step_size", "T_max", "max")):
+    """The words in Latin script of `text`, names and symbols (σ_w, λ_max …) excepted."""
+    return [word for word in LATIN.findall(text) if word not in names]
+
+
+def test_adam_by_hand_table_in_chinese(zh):
+    rows = printed(adam.by_hand_table, [0.9000000005, 0.8004122287, 0.7015862729],
+                   np.array(adam.TORCH_SQUARE)).split("\n")
+    assert CJK_CHAR.search(rows[0]) and not _latin_words(rows[0].replace("torch.optim.Adam", ""))
+    assert i18n.display_width(rows[0].split("optim.Adam")[0]) == len(" t   θᵗ⁺¹: by hand      ")   # columns kept
+    assert rows[-2] == tr("largest |by hand − optim.Adam|: {error}").format(error="0")
+
+
+def test_adam_by_hand_table_english_format(en):
+    by_hand, library = [0.9000000005, 0.8004122287, 0.7015862729], np.array([0.9, 0.8004122287, 0.7015862729])
+    rows = printed(adam.by_hand_table, by_hand, library).split("\n")
+    assert rows[0] == " t   θᵗ⁺¹: by hand      optim.Adam     torch.optim.Adam 2.13"
+    assert rows[1] == f"{0:2d}      {by_hand[0]:.10f}    {library[0]:.10f}   {adam.TORCH_SQUARE[0]:.10f}"
+    assert rows[4] == "largest |by hand − optim.Adam|: 5e-10"
+
+
+def test_adam_first_step_lines_in_chinese(zh):
+    ratio = np.array([3.162, 5.0, 6.57, 6.0])
+    lines = [adam.ingredients_difference(0.0), adam.uncorrected_step(0.999, ratio),
+             adam.only_m_step(np.array([31.62, 20.0])), adam.largest_step_line(1.0)]
+    for line in lines:
+        assert CJK_CHAR.search(line) and not _latin_words(line), line
+    assert "3.16 η" in lines[1] and "6.57 η" in lines[1] and "t = 2" in lines[1] and "31.6 η" in lines[2]
+    step = optim.Adam(lr=0.1)
+    step.step(np.array([1.0]), np.array([2.0]))
+    raw = adam.raw_first_step(step.last)
+    assert raw.startswith("m = 0.2000") and CJK_CHAR.search(raw) and "2.00000001" in raw
+
+
+def test_adam_first_step_lines_english_format(en):
+    ratio = np.array([3.162, 5.0, 6.57, 6.0])
+    assert adam.ingredients_difference(0.0) == "largest |Adam from its ingredients − optim.Adam|: 0"
+    assert adam.uncorrected_step(0.999, ratio) == (
+        f"β2 = {0.999}: without correction the step is {ratio[0]:.3g} η at t = 0, "
+        f"at most {ratio.max():.3g} η (t = {ratio.argmax()})")
+    assert adam.only_m_step(np.array([31.62, 20.0])) == f"correcting only m (β2 = 0.999): {31.62:.3g} η at t = 0"
+    assert adam.largest_step_line(0.999) == f"Adam's largest step in this race: {0.999:.2f} η per parameter"
+    opt = optim.Adam(lr=0.1)
+    opt.step(np.array([1.0]), np.array([2.0]))
+    step = opt.last
+    assert adam.raw_first_step(step) == (
+        f"m = {step.m[0]:.4f} (raw),  lr = η/(1 − β1) = {step.lr:.4f},  σ = {step.sigma[0]:.8f}")
+
+
+def test_adam_run_labels_in_chinese(zh):
+    valley = surfaces.rosenbrock()
+    labels = ["Adam (bias-corrected), β2 = 0.999", "no bias correction, β2 = 0.9999"]
+    shown = [adam.run_label(label) for label in labels]
+    assert all(CJK_CHAR.search(text) for text in shown) and not _latin_words(" ".join(shown))
+    assert "0.9999" in shown[1] and adam.run_label("SGD (η = 0.001)") == "SGD (η = 0.001)"
+    paths = {label: descend(valley, optim.Adam(lr=0.1), valley.start, 10) for label in labels}
+    assert printed(adam.peak_losses, paths).split("\n")[1].startswith(shown[0])
+    legend = drawn(adam.first_steps_figure(paths))
+    assert shown[0] in legend and shown[1] in legend
+
+
+def test_adam_run_labels_in_english(en):
+    for label in ("Adam (bias-corrected), β2 = 0.999", "no bias correction, β2 = 0.999"):
+        assert adam.run_label(label) == label
+
+
+def test_decay_schedule_labels_in_chinese(zh):
+    labels = ["step: ×0.5 every 2000", "exponential: γ = 0.9998", "cosine: T_max = 20000", "constant η = 1"]
+    shown = [decay.schedule_name(label) for label in labels]
+    assert all(CJK_CHAR.search(text) for text in shown) and not _latin_words(" ".join(shown))
+    assert "2000" in shown[0] and "0.5" in shown[0] and "0.9998" in shown[1] and "20000" in shown[2]
+    assert decay.schedule_name("η/sqrt(t+1), η = 10") == "η/sqrt(t+1), η = 10"
+
+
+def test_decay_schedule_labels_in_english(en):
+    for label in ("step: ×0.5 every 2000", "exponential: γ = 0.9998", "cosine: T_max = 20000", "constant η = 1"):
+        assert decay.schedule_name(label) == label
+
+
+def _step_growth(steps):
+    return np.max(steps[1:] / steps[:-1])
+
+
+def test_decay_printed_lines_in_chinese(zh, pokemon_run):
+    from rugged import runner
+    pokemon, path = pokemon_run
+    bursts = runner.bursts(path, pokemon)
+    calm = np.linspace(0.155, 0.0682, 3000)
+    lines = [*decay.burst_lines(pokemon, path, bursts).split("\n"), decay.decayed_stability(calm),
+             *decay.torch_endpoint(path, pokemon).split("\n")]
+    assert len(lines) == 6
+    for line in lines:
+        assert CJK_CHAR.search(line) and not _latin_words(line), line
+    assert "2,999" in lines[3] and "1,000" in lines[3]
+    table = printed(decay.fix_table, pokemon, {"constant η = 1": path}, _step_growth).split("\n")
+    assert table[1].startswith(tr("constant η = {eta}").format(eta="1")) and tr("never") in table[1]
+    assert not _latin_words(table[0] + table[1])
+    assert i18n.display_width(table[0]) == i18n.display_width(table[1])
+
+
+def test_decay_printed_lines_english_format(en, pokemon_run):
+    from rugged import runner
+    pokemon, path = pokemon_run
+    bursts = runner.bursts(path, pokemon)
+    assert decay.burst_lines(pokemon, path, bursts) == "\n".join((
+        "steps between successive bursts: " + ", ".join(f"{d:,}" for d in np.diff(bursts.starts)[:8]) + " …",
+        f"highest burst: L = {path.loss[bursts.peaks].max():.4g}, "
+        f"{path.loss[bursts.peaks].max() / pokemon.min_loss:.1f} × the minimum L* = {pokemon.min_loss:.7g}",
+        f"lowest L − L* reached between bursts: {(path.loss - pokemon.min_loss).min():.3g}"))
+    calm = np.linspace(0.155, 0.0682, 3000)
+    assert decay.decayed_stability(calm) == (f"with the decay: λ_max(D^t H) = {calm[0]:.3f} at t = 0, "
+                                             f"{calm[1000]:.4f} at t = 1,000, {calm[-1]:.4f} at t = 2,999")
+    assert decay.torch_endpoint(path, pokemon) == (
+        f"torch's Adagrad after {path.steps:,} steps: L − L* = {decay.gap_text(path, pokemon)}, "
+        f"θ = ({path.endpoint[0]:.3f}, {path.endpoint[1]:.4f})\n"
+        f"{'':30s}the minimum: θ* = ({pokemon.minima[0, 0]:.3f}, {pokemon.minima[0, 1]:.4f})")
+    table = printed(decay.fix_table, pokemon, {"constant η = 1": path}, _step_growth).split("\n")
+    assert table[0] == (f"{'run':20s} {'bursts':>6s} {'max growth of η^t/σ_w^t':>24s} {'L − L* at the end':>18s} "
+                        f"{'L − L* < 1e-9 from t':>21s}")
+    reached = path.steps_to(pokemon.min_loss + 1e-9)
+    assert table[1] == (f"{'constant η = 1':20s} {len(bursts):6d} {_step_growth(path.step_size[:, 1]):>23.6f}× "
+                        f"{decay.gap_text(path, pokemon):>18s} {'never' if reached is None else f'{reached:,}':>21s}")
+
+
+CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")

@@ -4,7 +4,10 @@ and exercise feedback speak Chinese, with every glyph in the font, and English i
 import contextlib
 import io
 import pathlib
+import re
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from rugged import i18n
@@ -136,3 +139,45 @@ def test_english_is_unchanged(en, noise, problems):
     assert real.check_updates_per_epoch(33).message == ("Yes: 33 batches of 32 use 1056 of the 1078 images; the "
                                                         "other 22 wait for the next epoch's shuffle.")
     assert real.check_spread_ratio(None).message.startswith("Not answered yet: set ratio (a number) in")
+
+
+# the lines the notebook's own cells used to print, moved into the lesson (one test per function)
+
+NAMES = re.compile(r"\b(?!(?:SGD|Adam|RAdam|torch)\b)[A-Za-z]{2,}")    # an English word, names excepted
+
+SPREAD_FULL = np.array([-3.211e4, -1.131e7])
+SPREADS = {1: np.array([2.1e4, 1.4e7]), 10: np.array([0.0, 0.0])}
+
+
+def test_spread_table_in_chinese_and_english(zh):
+    table = printed(real.spread_table, SPREAD_FULL, SPREADS)
+    assert table.startswith(tr("full gradient at the start: ∂L/∂b = {b:.4g}, ∂L/∂w = {w:.4g}").format(
+        b=SPREAD_FULL[0], w=SPREAD_FULL[1])) and not NAMES.search(table)
+    lines = table.split("\n")
+    note = "   " + tr("(standard deviation / |full|)")
+    assert lines[1].endswith(note) and i18n.display_width(lines[1][:-len(note)]) == 3 + 20 + 20   # columns kept
+    i18n.set_language("en")
+    full = SPREAD_FULL
+    old = [f"full gradient at the start: ∂L/∂b = {full[0]:.4g}, ∂L/∂w = {full[1]:.4g}",
+           f"{'r':>3}{'spread of ∂L/∂b':>20}{'spread of ∂L/∂w':>20}   (standard deviation / |full|)"]
+    old += [f"{r:>3}{s[0] / abs(full[0]):>20.3f}{s[1] / abs(full[1]):>20.3f}" for r, s in SPREADS.items()]
+    assert printed(real.spread_table, full, SPREADS) == "\n".join(old) + "\n"
+
+
+def test_describe_digits_in_chinese_and_english(zh, problems):
+    train, validation, test = problems
+    line = printed(real.describe_digits, train, validation, test)
+    assert f"{train.n_params:,}" in line and str(test.n_examples) in line and not NAMES.search(line)
+    i18n.set_language("en")
+    assert printed(real.describe_digits, train, validation, test) == (
+        f"training {train.n_examples}, validation {validation.n_examples}, test {test.n_examples} images; "
+        f"{train.n_params:,} parameters\n")
+
+
+def test_describe_search_in_chinese_and_english(zh):
+    race, tuned = SimpleNamespace(names=["SGD"] * 12), {"SGD": None, "Adam": None}
+    line = printed(real.describe_search, race, tuned)
+    assert line == tr("{runs} runs of {steps} updates, {tuned} optimizer settings tuned").format(
+        runs=12, steps=real.STEPS, tuned=2) + "\n" and not NAMES.search(line)
+    i18n.set_language("en")
+    assert printed(real.describe_search, race, tuned) == f"12 runs of {real.STEPS} updates, 2 optimizer settings tuned\n"

@@ -17,10 +17,10 @@ import functools
 import numpy as np
 
 from .. import optim, plots, style, surfaces, widgets
-from ..i18n import display_width, pad, tr
+from ..i18n import display_width, ntr, pad, tr
 from ..exercises import (Feedback, as_number, check, choose, close, right, rounding_note,
                          rounding_of, shown, wrong)
-from ..runner import descend
+from ..runner import bursts, descend
 
 ADAGRAD = style.FAMILY_COLORS["Adagrad"]
 
@@ -106,8 +106,14 @@ def pokemon_figure(surface, paths):
     return fig
 
 
-def forms_figure(surface, torch_path, lecture_path, *, torch_label, lecture_label):
-    """L − L* per step of torch's sum form and the lecture's mean form, over the lecture path's length."""
+def forms_figure(surface, torch_path, lecture_path, *, torch_label=None, lecture_label=None):
+    """L − L* per step of torch's sum form and the lecture's mean form, over the lecture path's length.
+    The legend names them "Adagrad: sum form (torch)" and "LectureAdagrad: mean form, constant η"
+    unless `torch_label` / `lecture_label` are given."""
+    if torch_label is None:
+        torch_label = tr("Adagrad: sum form (torch)")
+    if lecture_label is None:
+        lecture_label = tr("LectureAdagrad: mean form, constant η")
     n = len(lecture_path.loss)
     fig, ax = plots.new_figure(figsize=(10, 2.7 if style.is_lecture() else 3.6))
     ax.plot(np.arange(n), lecture_path.gap(surface, 1e-12), color=ADAGRAD, lw=1.0, label=lecture_label)
@@ -131,6 +137,104 @@ def sigma_ratio(torch_path, lecture_path, steps=(0, 1, 3, 99, 999)):
         r = torch_path.sigma[t] / lecture_path.sigma[t]
         lines.append(f"{t:>6} {r[0]:>22.6g} {r[1]:>8.6g} {np.sqrt(t + 1):>10.6g}")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------
+# The lines the notebooks print beside their runs (00's first race and 02's), in the student's
+# language; the runs and the checks' comparisons stay in the notebooks' cells.
+
+def describe_distances(paths, star, width=16):
+    """00: for each run (label → path), its distance to the minimum `star` at the start and at
+    the end, and its final loss, one line each."""
+    return "\n".join(
+        tr("{label} distance to ★: {start:.3g} at the start, {end:.3g} after {steps} steps; loss {loss:.3g}").format(
+            label=pad(label, width), start=np.linalg.norm(path.params[0] - star), end=path.distance(star),
+            steps=path.steps, loss=path.loss[-1])
+        for label, path in paths.items())
+
+
+def ravine_steps_title(steps):
+    """00's contour title: "300 steps on the ravine"."""
+    return tr("{steps} steps on the ravine").format(steps=steps)
+
+
+def sigma_check_line(ok):
+    """02: whether the σ LectureAdagrad records is the root of the mean of its g² (`ok`, computed
+    in the notebook), as a sentence."""
+    return tr("σ recorded by LectureAdagrad equals sqrt(mean of its g²) to 1e-12: {ok}").format(ok=ok)
+
+
+def by_hand_line(ok, steps):
+    """02: whether the notebook's `lecture_adagrad` gives LectureAdagrad's `steps` updates (`ok`)."""
+    return tr("lecture_adagrad gives LectureAdagrad's {steps} updates to 1e-12: {ok}").format(steps=steps, ok=ok)
+
+
+def distance_line(surface, gd, adagrad):
+    """02: the distances of GD's and LectureAdagrad's endpoints to the surface's minimum."""
+    star = surface.minima[0]
+    return tr("distance to the minimum after {steps} updates: GD {gd:.4f}, LectureAdagrad {adagrad:.4f}").format(
+        steps=gd.steps, gd=gd.distance(star), adagrad=adagrad.distance(star))
+
+
+def sigma_title(surface):
+    """02's titles of `sigma_figure`: "ravine" (LectureAdagrad) or "pokemon" (torch's Adagrad)."""
+    titles = {"ravine": tr("LectureAdagrad on the ravine: σ and effective step per parameter"),
+              "pokemon": tr("Adagrad (sum form) on Pokémon")}
+    if surface not in titles:
+        raise ValueError(f"Invalid surface: {surface!r} (choose one of {', '.join(map(repr, titles))})")
+    return titles[surface]
+
+
+def condition_line(cond):
+    """02: the condition number of a Hessian (computed in the notebook), as a sentence."""
+    return tr("condition number of the Hessian: {cond:.3g}").format(cond=cond)
+
+
+def gap_lines(surface, paths, width=16):
+    """02: L − L* at the end of each run (label → path), one line each."""
+    return "\n".join(tr("{label} L − L* after {steps:,} updates: {gap:.4g}").format(
+        label=pad(label, width), steps=path.steps, gap=path.loss[-1] - surface.min_loss)
+        for label, path in paths.items())
+
+
+def effective_step_line(name, ratio):
+    """02: a parameter's effective step η/σ as a multiple of GD's η (`ratio`, computed in the notebook)."""
+    return "  " + tr("{name}'s effective step / GD's η = {ratio:.4g}").format(name=name, ratio=ratio)
+
+
+def forms_agree_line(ok):
+    """02: whether the sum form and the mean form with η/sqrt(t+1) follow the same path (`ok`)."""
+    return tr("the two paths agree to 1e-12 at every step: {ok}").format(ok=ok)
+
+
+def sum_sigma_line(ok):
+    """02: whether torch's recorded σ is the notebook's `sum_sigma` of its gradients (`ok`)."""
+    return tr("torch's σ is sum_sigma of its gradients to 1e-12: {ok}").format(ok=ok)
+
+
+def forms_bursts(surface, lecture_path, torch_path, shown=3):
+    """02: the bursts (`runner.bursts`) of the mean form (with constant η) and of the sum form."""
+    mean, total = bursts(lecture_path, surface), len(bursts(torch_path, surface))
+    return "\n".join([
+        tr("bursts (L − L* rises 100× above its running minimum; runner.bursts, as in 06):"),
+        "  " + tr("mean form: {summary} in {steps:,} updates").format(
+            summary=mean.summary(shown=shown), steps=lecture_path.steps),
+        "  " + ntr("sum form:  {n} burst in {steps:,} updates", "sum form:  {n} bursts in {steps:,} updates",
+                   total).format(n=total, steps=torch_path.steps),
+    ])
+
+
+def basin_line(entry, more, fresh):
+    """02: where Adagrad entered the basin, and how many more updates it then needs with the cliff
+    in σ (`more`) and with σ forgotten (`fresh`) to get within 0.05 of x*."""
+    return tr("basin entered at t = {entry}; then |x − x*| < 0.05 after {more} more updates with the cliff "
+              "in σ, after {fresh} with σ forgotten").format(entry=entry, more=more, fresh=fresh)
+
+
+def sum_form_line(never_decreases, path):
+    """02: whether torch's σ_x never decreased on the cliff surface (`never_decreases`), and where x ends."""
+    return tr("torch's sum form: σ_x never decreases: {never}; x after {steps:,} updates: {x:.4f}").format(
+        never=never_decreases, steps=path.steps, x=path.endpoint[0])
 
 
 # ---------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ tables.
 """
 
 import math
+import re
 
 import numpy as np
 
@@ -35,6 +36,8 @@ __all__ = [
     "RACERS", "race", "saddle_race", "valley_race", "race_paths", "escape_step", "race_figure",
     "escape_table", "late_statistics", "late_steps", "largest_step", "adam_panel",
     "check_first_moment", "check_first_step", "check_memory",
+    "by_hand_table", "ingredients_difference", "raw_first_step", "uncorrected_step", "only_m_step",
+    "run_label", "largest_step_line",
 ]
 
 #: torch 2.13's Adam(lr=0.1) on f(θ) = θ², θ^0 = 1, float64 (COURSE.md's sanity values).
@@ -87,6 +90,50 @@ def on_square(optimizer, steps=3, theta0=1.0):
         theta = optimizer.step(theta, 2 * theta)
         out.append(float(theta[0]))
     return np.array(out)
+
+
+def by_hand_table(by_hand, library, torch=TORCH_SQUARE):
+    """Print θ^{t+1} computed by hand beside the library's Adam and torch's recorded values (the
+    first steps on f(θ) = θ²), then the largest difference between the hand's and the library's."""
+    print(tr(" t   θᵗ⁺¹: by hand      optim.Adam     torch.optim.Adam 2.13"))
+    for t, (a, b, c) in enumerate(zip(by_hand, library, torch)):
+        print(f"{t:2d}      {a:.10f}    {b:.10f}   {c:.10f}")
+    print(tr("largest |by hand − optim.Adam|: {error}").format(
+        error=error_bucket(np.max(np.abs(np.asarray(by_hand, dtype=float) - library)))))
+
+
+def ingredients_difference(error):
+    """The line giving the largest difference between Adam built from its ingredients and optim.Adam."""
+    return tr("largest |Adam from its ingredients − optim.Adam|: {error}").format(error=error_bucket(error))
+
+
+def raw_first_step(step):
+    """What the ingredients' Adam used at its first step (`optimizer.last`): raw m, lr = η/(1 − β1), σ."""
+    return tr("m = {m:.4f} (raw),  lr = η/(1 − β1) = {lr:.4f},  σ = {sigma:.8f}").format(
+        m=step.m[0], lr=step.lr, sigma=step.sigma[0])
+
+
+def uncorrected_step(beta2, ratio):
+    """For a constant gradient, the step over η of Adam without bias correction (`ratio`, one value
+    per step): at t = 0 and at its largest."""
+    return tr("β2 = {beta2}: without correction the step is {first:.3g} η at t = 0, "
+              "at most {most:.3g} η (t = {t})").format(beta2=beta2, first=ratio[0], most=ratio.max(),
+                                                       t=ratio.argmax())
+
+
+def only_m_step(ratio, beta2=0.999):
+    """For a constant gradient, the first step over η when only m is bias-corrected (`ratio`)."""
+    return tr("correcting only m (β2 = {beta2}): {first:.3g} η at t = 0").format(beta2=beta2, first=ratio[0])
+
+
+def run_label(label):
+    """A run's label as the notebook writes it ("Adam (bias-corrected), β2 = 0.999",
+    "no bias correction, β2 = 0.9999") in the student's language; other labels as they are."""
+    if (match := re.fullmatch(r"Adam \(bias-corrected\), β2 = (\S+)", label)):
+        return tr("Adam (bias-corrected), β2 = {beta2}").format(beta2=match[1])
+    if (match := re.fullmatch(r"no bias correction, β2 = (\S+)", label)):
+        return tr("no bias correction, β2 = {beta2}").format(beta2=match[1])
+    return label
 
 
 def first_steps(eta=0.1, steps=5, theta0=1.0):
@@ -177,8 +224,8 @@ def first_steps_figure(paths, surface=None, eta=0.1):
               style.OKABE_ITO["purple"]]
     handles = []
     for (label, path), color, ls in zip(paths.items(), colors, ("-", "-", "--")):
-        handles += axes[0].plot(*path.params.T, ls, marker="o", color=color, ms=2.5, lw=1.2, label=label)
-        axes[1].plot(np.arange(len(path.loss)), path.loss, ls, color=color, label=label)
+        handles += axes[0].plot(*path.params.T, ls, marker="o", color=color, ms=2.5, lw=1.2, label=run_label(label))
+        axes[1].plot(np.arange(len(path.loss)), path.loss, ls, color=color, label=run_label(label))
     axes[0].set_title(tr("first {steps} steps, η = {eta:g}").format(steps=len(path.loss) - 1, eta=eta))
     start = axes[1].axhline(paths[next(iter(paths))].loss[0], color="0.5", lw=1, ls=":",
                             label=tr("loss at the start"))
@@ -197,7 +244,7 @@ def peak_losses(paths):
     print(f"{'':34s} {pad(tr('L at start'), 10, '>')} {pad(tr('highest L'), 10, '>')} "
           f"{pad(tr('at step'), 8, '>')} {pad(tr('L at the end'), 13, '>')}")
     for label, path in paths.items():
-        print(f"{pad(label, 34)} {path.loss[0]:10.4g} {path.loss.max():10.4g} {int(path.loss.argmax()):8d} "
+        print(f"{pad(run_label(label), 34)} {path.loss[0]:10.4g} {path.loss.max():10.4g} {int(path.loss.argmax()):8d} "
               f"{path.loss[-1]:13.4g}")
 
 
@@ -448,6 +495,11 @@ def largest_step(paths):
             worst = max(worst, float(np.nanmax(np.abs(np.diff(path.params, axis=0))
                                                / path.lr.reshape((-1,) + (1,) * (path.params.ndim - 1)))))
     return worst
+
+
+def largest_step_line(step):
+    """The line giving Adam's largest step in a race (`largest_step`'s value), in η per parameter."""
+    return tr("Adam's largest step in this race: {step:.2f} η per parameter").format(step=step)
 
 
 # ---------------------------------------------------------------------------------------

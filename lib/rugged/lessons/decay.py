@@ -11,6 +11,8 @@ the notebook's teaching code, `stability_number` (λ_max(D^t H), unstable above 
 the schedule panel and the exercise checks.
 """
 
+import re
+
 import numpy as np
 
 from .. import optim, plots, runner, schedules, style, surfaces, widgets
@@ -29,9 +31,64 @@ SCHEDULE_COLORS = {kind: style.CYCLE[i] for i, kind in enumerate(SCHEDULE_KINDS)
 
 
 def schedule_name(kind):
-    """A schedule kind (one of SCHEDULE_KINDS) as shown to the learner; other labels as they are."""
-    return {"constant": tr("constant"), "1/sqrt(t+1)": "1/sqrt(t+1)", "step": tr("step"),
-            "exponential": tr("exponential"), "cosine": tr("cosine")}.get(kind, kind)
+    """A schedule kind (one of SCHEDULE_KINDS) or a run's label as the notebook writes it
+    ("step: ×0.5 every 2000", "exponential: γ = 0.9998", "cosine: T_max = 20000", "constant η = 1")
+    as shown to the learner; other labels as they are."""
+    names = {"constant": tr("constant"), "1/sqrt(t+1)": "1/sqrt(t+1)", "step": tr("step"),
+             "exponential": tr("exponential"), "cosine": tr("cosine")}
+    if kind in names:
+        return names[kind]
+    if (match := re.fullmatch(r"step: ×(\S+) every (\S+)", kind)):
+        return tr("step: ×{gamma} every {step_size}").format(gamma=match[1], step_size=match[2])
+    if (match := re.fullmatch(r"exponential: γ = (\S+)", kind)):
+        return tr("exponential: γ = {gamma}").format(gamma=match[1])
+    if (match := re.fullmatch(r"cosine: T_max = (\S+)", kind)):
+        return tr("cosine: T_max = {T_max}").format(T_max=match[1])
+    if (match := re.fullmatch(r"constant η = (\S+)", kind)):
+        return tr("constant η = {eta}").format(eta=match[1])
+    return kind
+
+
+def burst_lines(surface, path, bursts, shown=8):
+    """Three lines on a run's bursts: the steps between the first successive ones, the highest
+    burst's loss against the minimum L*, and the lowest L − L* the run reached."""
+    peak = path.loss[bursts.peaks].max()
+    return "\n".join((
+        tr("steps between successive bursts: {gaps} …").format(
+            gaps=", ".join(f"{d:,}" for d in np.diff(bursts.starts)[:shown])),
+        tr("highest burst: L = {peak:.4g}, {ratio:.1f} × the minimum L* = {minimum:.7g}").format(
+            peak=peak, ratio=peak / surface.min_loss, minimum=surface.min_loss),
+        tr("lowest L − L* reached between bursts: {gap:.3g}").format(gap=(path.loss - surface.min_loss).min())))
+
+
+def decayed_stability(calm, t=1000):
+    """The stability number λ_max(D^t H) with the decay (`calm`, one value per step) at t = 0, at
+    step `t` and at the last step, as a line."""
+    return tr("with the decay: λ_max(D^t H) = {first:.3f} at t = 0, {middle:.4f} at t = {t:,}, "
+              "{last:.4f} at t = {end:,}").format(first=calm[0], middle=calm[t], t=t, last=calm[-1],
+                                                  end=len(calm) - 1)
+
+
+def fix_table(surface, runs, step_growth):
+    """Print per run (label → Path): its bursts, the largest growth of w's effective step from one
+    update to the next (`step_growth`, the notebook's teaching function), L − L* at the end and the
+    first step with L − L* < 1e-9 (`Path.steps_to`)."""
+    print(f"{pad(tr('run'), 20)} {pad(tr('bursts'), 6, '>')} {pad(tr('max growth of η^t/σ_w^t'), 24, '>')} "
+          f"{pad(tr('L − L* at the end'), 18, '>')} "
+          f"{pad(tr('L − L* < 1e-9 from t'), 21, '>')}")
+    for name, path in runs.items():
+        reached = path.steps_to(surface.min_loss + 1e-9)
+        print(f"{pad(schedule_name(name), 20)} {len(runner.bursts(path, surface)):6d} "
+              f"{step_growth(path.step_size[:, 1]):>23.6f}× {gap_text(path, surface):>18s} "
+              f"{pad(tr('never') if reached is None else f'{reached:,}', 21, '>')}")
+
+
+def torch_endpoint(path, surface):
+    """Two lines: where torch's Adagrad ended (L − L* and θ) above the minimum θ*."""
+    return "\n".join((
+        tr("torch's Adagrad after {steps:,} steps: L − L* = {gap}, θ = ({b:.3f}, {w:.4f})").format(
+            steps=path.steps, gap=gap_text(path, surface), b=path.endpoint[0], w=path.endpoint[1]),
+        " " * 30 + tr("the minimum: θ* = ({b:.3f}, {w:.4f})").format(b=surface.minima[0, 0], w=surface.minima[0, 1])))
 
 
 # ---------------------------------------------------------------------------------------
@@ -151,7 +208,7 @@ def fix_figure(surface, paths):
     """L − L* per step for several runs: a dict label → (path, colour)."""
     fig, ax = plots.new_figure(figsize=(10, 3.2 if style.is_lecture() else 4.2))   # flatter on a slide
     for label, (path, color) in paths.items():
-        _gap_curve(ax, path, surface, color, lw=1.3, label=label)
+        _gap_curve(ax, path, surface, color, lw=1.3, label=schedule_name(label))
     ax.set_ylabel(r"$L(\theta^t) - L^*$")
     ax.set_title(tr(r"Lecture Adagrad with and without the decay $\eta^t = \eta/\sqrt{t+1}$   (▲ = burst)"))
     ax.legend(loc="lower left", fontsize="small")

@@ -18,6 +18,7 @@ map and for the regimes), and holds the network experiment, the panel and the an
 """
 
 import math
+import re
 
 import numpy as np
 from matplotlib.colors import LogNorm
@@ -36,7 +37,7 @@ __all__ = [
     "rate_map_figure", "steps_to_factor", "speedup_table", "conventions", "nesterov_table", "RACERS",
     "ravine_race", "race_figure", "STALL_BETAS", "STALL_ETAS", "STALL_SEEDS", "stall_runs",
     "stall_table", "stall_figure", "momentum_panel", "check_rate", "check_beta",
-    "beta_run_steps", "check_ema_lr",
+    "beta_run_steps", "check_ema_lr", "run_label", "optimum_lines", "ema_comparison",
 ]
 
 MOMENTUM = style.FAMILY_COLORS["Momentum"]
@@ -59,8 +60,8 @@ def heavy_ball_figure(surface, runs, t_max=60):
     path_ax, y_ax, x_ax = axes
     plots.surface_axes(surface, path_ax, n=120)
     (gd_label, gd), (hb_label, hb) = runs.items()
-    plots.draw_band(path_ax, gd, gd_label, color=GD)
-    plots.draw_path(path_ax, hb, hb_label, color=MOMENTUM)
+    plots.draw_band(path_ax, gd, run_label(gd_label), color=GD)
+    plots.draw_path(path_ax, hb, run_label(hb_label), color=MOMENTUM)
     path_ax.set_title(tr("{steps} steps at η = {eta:g}").format(steps=hb.steps, eta=hb.lr[0]), fontsize="medium")
     path_ax.legend(loc="lower right", fontsize="small")
     t = np.arange(t_max)
@@ -98,7 +99,7 @@ def heavy_ball_table(surface, runs, factors=(0.5, 0.1)):
         cells = "".join(f"{('—' if (n := _distance_steps(surface, path, f)) is None else n):>22}"
                         for f in factors)
         ratio = path.m[-1, 0] / path.grad[len(path.m) - 1, 0]
-        lines.append(f"{label:<16}{cells}{ratio:>20.4f}")
+        lines.append(f"{pad(run_label(label), 16)}{cells}{ratio:>20.4f}")
     print("\n".join(lines))
 
 
@@ -139,6 +140,45 @@ def _regime_name(name):
     """A regime of `regime` ('underdamped', 'critical', 'overdamped', 'bounces') in the student's language."""
     return {"underdamped": tr("underdamped"), "critical": tr("critical"), "overdamped": tr("overdamped"),
             "bounces": tr("bounces")}.get(name, name)
+
+
+def run_label(label):
+    """A run's or a setting's label as the notebook writes it ("Momentum β=0.9", "01's η, β = 0.9",
+    "optimum (η*, β*)", "GD, best η") in the student's language; other labels as they are."""
+    if label == "optimum (η*, β*)":
+        return tr("optimum (η*, β*)")
+    if label == "GD, best η":
+        return tr("GD, best η")
+    if (match := re.fullmatch(r"Momentum β=(\S+)", label)):
+        return tr("Momentum β={beta}").format(beta=match[1])
+    if (match := re.fullmatch(r"01's η, β = (\S+)", label)):
+        return tr("01's η, β = {beta}").format(beta=match[1])
+    return label
+
+
+def _surface_name(name):
+    """A surface's short name in the tables ("ravine", "pokemon") in the student's language."""
+    return {"ravine": tr("ravine"), "pokemon": tr("pokemon")}.get(name, name)
+
+
+def optimum_lines(formula, grid):
+    """Polyak's (η*, β*, rate) from the formula above the best point of the grid search, two lines."""
+    return "\n".join((
+        tr("formula:     η* = {eta:.6f}, β* = {beta:.6f}, rate {rate:.6f}").format(
+            eta=formula[0], beta=formula[1], rate=formula[2]),
+        tr("grid search: η  = {eta:.6f}, β  = {beta:.6f}, rate {rate:.6f}  (lowest rate on the map)").format(
+            eta=grid[0], beta=grid[1], rate=grid[2])))
+
+
+def ema_comparison(same, ratio, difference, steps):
+    """Two lines on the EMA form of momentum against torch's buffer: whether it follows torch's path
+    with lr = η/(1 − β) (`same`, a bool), and with the same lr the first buffer ratio m⁰/b⁰ and the
+    largest relative difference of the paths."""
+    return "\n".join((
+        tr("EMA with lr = η/(1 − β) against torch's buffer, max relative difference over {steps} steps "
+           "< 1e-12: {same}").format(steps=steps, same=same),
+        tr("EMA with the same lr:  m⁰/b⁰ = {ratio:.4f}, max relative difference {difference:.3f}").format(
+            ratio=ratio, difference=difference)))
 
 
 def eigen_errors(surface, path):
@@ -199,7 +239,7 @@ def rate_table(rate, surface, settings):
         path = _run_for_rate(surface, eta, beta, closed)
         measured, k = measured_rate(surface, path)
         regimes = " / ".join(_regime_name(regime(eta, beta, lam)) for lam in lams)
-        lines.append(f"{label:<22} {eta:>9.4g} {beta:>8.5f} {closed:>12.7f} {measured:>12.7f} {k:>6.2f}   {regimes}")
+        lines.append(f"{pad(run_label(label), 22)} {eta:>9.4g} {beta:>8.5f} {closed:>12.7f} {measured:>12.7f} {k:>6.2f}   {regimes}")
     print("\n".join(lines))
 
 
@@ -386,7 +426,7 @@ def speedup_table(rate, optimum, surfaces_, factor=FACTOR, most=20000):
             counted = steps_to_factor(surface, path, factor)
             run = (f"{counted:,}" if counted is not None
                    else f"≈ {math.ceil(math.log(factor) / math.log(measured)):,}")
-            lines.append(f"{name:<9} {pad(method, 18)} {eta:>10.4g} {beta:>8.5f} {closed:>11.7f} {measured:>11.7f} "
+            lines.append(f"{pad(_surface_name(name), 9)} {pad(method, 18)} {eta:>10.4g} {beta:>8.5f} {closed:>11.7f} {measured:>11.7f} "
                          f"{predicted:>15,} {run:>12}")
     lines.append(tr("steps: until ‖θᵗ − θ*‖ stays below {factor:g} × ‖θ⁰ − θ*‖; ≈: more than {most:,} steps, "
                     "extrapolated from the rate measured on the first {most:,}").format(factor=factor, most=most))
@@ -415,7 +455,7 @@ def nesterov_table(surface, settings, factor=FACTOR, steps=5000):
             path = descend(surface, make(), surface.start, steps)
             n = steps_to_factor(surface, path, factor)
             counts.append(tr("diverges") if path.diverged_at is not None else "—" if n is None else f"{n:,}")
-        lines.append(f"{label:<22} {eta:>9.4g} {beta:>8.4g} {pad(counts[0], 9, '>')} {pad(counts[1], 11, '>')} "
+        lines.append(f"{pad(run_label(label), 22)} {eta:>9.4g} {beta:>8.4g} {pad(counts[0], 9, '>')} {pad(counts[1], 11, '>')} "
                      f"{pad(counts[2], 9, '>')}")
     lines.append(tr("steps until ‖θᵗ − θ*‖ stays below {factor:g} × the start's (—: not within {steps:,})").format(
         factor=factor, steps=steps))

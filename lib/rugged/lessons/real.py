@@ -44,6 +44,17 @@ BATCH_COLORS = {1: style.OKABE_ITO["vermillion"], 2: style.OKABE_ITO["orange"],
                 5: style.OKABE_ITO["sky"], 10: style.OKABE_ITO["black"]}
 
 
+def spread_table(full, spreads):
+    """Print the full gradient `full` = (∂L/∂b, ∂L/∂w) and, per batch size r, the spread (standard
+    deviation over minibatches) of each component's estimate ÷ |full|. spreads: {r: (std of ∂L/∂b,
+    std of ∂L/∂w)}, from the notebook's teaching function `minibatch_spread`."""
+    print(tr("full gradient at the start: ∂L/∂b = {b:.4g}, ∂L/∂w = {w:.4g}").format(b=full[0], w=full[1]))
+    print(f"{'r':>3}{pad(tr('spread of ∂L/∂b'), 20, '>')}{pad(tr('spread of ∂L/∂w'), 20, '>')}   "
+          + tr("(standard deviation / |full|)"))
+    for r, spread in spreads.items():
+        print(f"{r:>3}{spread[0] / abs(full[0]):>20.3f}{spread[1] / abs(full[1]):>20.3f}")
+
+
 def noise_runs(steps=NOISE_STEPS, seed=0, batch_sizes=NOISE_BATCHES):
     """{optimizer: {r: Path}}: each optimizer of NOISE_OPTIMIZERS from the lecture's start with
     minibatches of r of the 10 Pokémon (r = 10: the full gradient), the batches drawn by `seed`."""
@@ -178,6 +189,12 @@ def digits_problems(sizes=SIZES):
     net = nets.MLP(sizes)
     split = datasets.split_digits()
     return tuple(nets.Classifier(net, part.X, part.y) for part in split)
+
+
+def describe_digits(train, validation, test):
+    """Print the size of each split and the network's number of parameters."""
+    print(tr("training {train}, validation {validation}, test {test} images; {params:,} parameters").format(
+        train=train.n_examples, validation=validation.n_examples, test=test.n_examples, params=train.n_params))
 
 
 def digits_figure(count=20, per_row=10):
@@ -406,6 +423,12 @@ def search(problem, validation, starts=None, seeds=SEEDS, steps=STEPS, batch_siz
         tuned = tune(training, validation)
         pending = {label: k for label, k in ((label, _next_points(tuned[label])) for label in starts) if k}
     return training, {label: tuned[label] for label in starts}
+
+
+def describe_search(training, tuned, steps=STEPS):
+    """Print how many runs the search made (`search`'s Training) and how many settings it tuned."""
+    print(tr("{runs} runs of {steps} updates, {tuned} optimizer settings tuned").format(
+        runs=len(training.names), steps=steps, tuned=len(tuned)))
 
 
 def sensitivity_figure(tuned):

@@ -314,8 +314,10 @@ def cliff_table(surface, runs, tol=X_TOLERANCE):
 def first_steps_table(paths, eta, names=("x", "y"), rows=3):
     """The first steps of several runs: θ_i^{t+1} − θ_i^t of each parameter, in units of η."""
     width = 14
-    head = f"{'t':>2} " + "".join(f"{label + ' Δ' + n + '/η':>{width}}" for label in paths for n in names)
-    lines = [head, "-" * len(head)]
+    shown = {"lecture": tr("lecture")}     # the lecture's form, in the student's language; "torch" is a name
+    head = f"{'t':>2} " + "".join(pad(shown.get(label, label) + ' Δ' + n + '/η', width, ">")
+                                  for label in paths for n in names)
+    lines = [head, "-" * display_width(head)]
     for t in range(rows):
         cells = ""
         for path in paths.values():
@@ -323,6 +325,13 @@ def first_steps_table(paths, eta, names=("x", "y"), rows=3):
             cells += "".join(f"{delta[i] / eta:>{width}.4f}" for i in range(len(names)))
         lines.append(f"{t:>2} {cells}")
     print("\n".join(lines))
+
+
+def weights_check_line(ok, t):
+    """Whether sqrt(Σₖ wₖ (gᵏ)²) with the notebook's `memory_weights` is the library's σᵗ up to `t`
+    (`ok`, computed in the notebook), as a sentence."""
+    return tr("σᵗ = sqrt(Σₖ wₖ (gᵏ)²) equals LectureAdagrad's and LectureRMSProp's σᵗ to 1e-12 (t ≤ {t}): "
+              "{ok}").format(t=t, ok=ok)
 
 
 def transient_figure(alphas=(0.9, 0.99, 0.999), eta=0.01, steps=600):
@@ -693,7 +702,7 @@ def check_torch_first_step(value, lr=0.01, alpha=0.99, g=5.0):
 __all__ = [
     "memory_figure", "print_memory", "x_profile_figure",
     "print_profile", "cliff_steps", "steps_to_x", "x_steps", "cliff_figure", "cliff_table",
-    "first_steps_table", "transient_figure", "print_overshoot", "RACERS",
+    "first_steps_table", "weights_check_line", "transient_figure", "print_overshoot", "RACERS",
     "LECTURE_RACERS", "valley_race", "race_figure", "race_details",
     "step_bound_table", "rmsprop_panel", "rmsprop_sigma",
     "check_sigma_update", "cliff_brakes", "check_brakes_hardest", "torch_first_step",

@@ -34,6 +34,11 @@ SADDLE_COLOR = style.OKABE_ITO["blue"]        # saddles in the census
 # ---------------------------------------------------------------------------------------
 # 1. The stall on a network
 
+def run_line(problem, path, eta):
+    """The run's size in one line: parameters, η and updates."""
+    return tr("{n} parameters, η = {eta}, {steps:,} updates").format(n=problem.n_params, eta=eta, steps=path.steps)
+
+
 def halves(path):
     """Slices of the first and the second half of a path's points."""
     half = path.steps // 2
@@ -170,6 +175,12 @@ def bounce_summary(eigenvalues, share, flips, *, eta, window=100):
            "{negative} are negative (down to {lowest:.3f})").format(
             flat=int(np.sum(np.abs(lam) < 1e-2)), n=len(lam), bound=eta * 1e-2, negative=n_negative, lowest=lam[0]),
     ])
+
+
+def critical_factor_line(lam_max, *, eta):
+    """GD's factor along the steepest direction at the critical point (λ_max given by the notebook)."""
+    return tr("at the critical point: λₘₐₓ = {lam_max:.4f}, 1 − ηλₘₐₓ = {factor:.3f}").format(
+        lam_max=lam_max, factor=1 - eta * lam_max)
 
 
 def spectrum_axes(ax, eigenvalues, *, eta, labels, colors):
@@ -408,10 +419,13 @@ def census_positions(ratios, spread=0.018, seed=0):
     return np.clip(ratios + side * size, 0.0, 1.0)
 
 
-def census_figure(c, *, title):
+def census_figure(c, *, title=None):
     """Training loss against minimum ratio at every critical point; true local minima as ★.
     Equal ratios are spread sideways by at most a third of the gap 1/d between two ratios, so
-    the columns stay apart; the top axis counts the negative eigenvalues."""
+    the columns stay apart; the top axis counts the negative eigenvalues. The title is `title`,
+    by default "N critical points of networks 1 → 15 → 1" (the census's count and sizes)."""
+    if title is None:
+        title = tr("{n} critical points of networks {sizes}").format(n=len(c.loss), sizes=" → ".join(map(str, c.sizes)))
     # on a slide, flatter: it shares the screen with a heading and a line of text
     fig, ax = plots.new_figure(figsize=(10.5, 3.6) if style.is_lecture() else (8.5, 4.4))
     d = c.eigenvalues.shape[1]

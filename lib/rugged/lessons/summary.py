@@ -159,6 +159,13 @@ def describe_statistics(stats, start=5):
     return "\n".join(lines)
 
 
+def describe_sign_check(sigma_gap, m_gap):
+    """The sentence of the sign check: sigma_gap = max |σ(−g) − σ(g)|, m_gap = max |m(−g) + m(g)|
+    (computed in the notebook)."""
+    return tr("σ computed from −g equals σ from g: max difference {sigma_gap:.1e};  m from −g equals −m: "
+              "max difference {m_gap:.1e}").format(sigma_gap=sigma_gap, m_gap=m_gap)
+
+
 def statistics_figure(stats):
     """g^t, m̂^t and σ^t against t for the steep and the flat component of GD's gradients."""
     fig, axes = plots.new_figure(1, 2, figsize=(11.5, 4.0), sharey=True)
@@ -194,6 +201,12 @@ def variant_label(label):
     """A zig-zag variant's label (a key of `zigzag_variants`, or "σ only, η/2") as shown to the learner."""
     return {"momentum only": tr("momentum only"), "σ only": tr("σ only"), "momentum + σ": tr("momentum + σ"),
             "σ only, η/2": tr("σ only, η/2")}.get(label, label)
+
+
+def describe_variants(variants):
+    """One line per zig-zag variant ({label: optimizer}, `zigzag_variants`): its label as shown
+    (`variant_label`) and the optimizer's repr."""
+    return "\n".join(f"{pad(variant_label(label), 14)} {optimizer!r}" for label, optimizer in variants.items())
 
 
 def reversals(path, steps=30):

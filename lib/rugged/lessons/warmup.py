@@ -35,6 +35,12 @@ METHOD_STYLE = {                                 # one colour per family; warmup
 }
 
 
+def _shown(name):
+    """A method's name as the student reads it ("Adam + warmup" in the course's language); the
+    optimizer's name stays first, and the name itself stays the key everywhere else."""
+    return {"Adam + warmup": tr("Adam + warmup")}.get(name, name)
+
+
 def _at(symbol, t):
     """`symbol` with the step t as a Unicode superscript, for printed text: η¹⁰⁰, ρ⁴."""
     return plain_text(f"{symbol}^{{{t}}}")
@@ -381,6 +387,16 @@ def variance_figure(adam, radam, chi_variance, beta2=0.999, hist_steps=(0, 5, 49
     return fig
 
 
+def rectification_start(k, k_paper, beta2=0.999):
+    """Print where rectification starts: ρ at the last step before torch's step k and at the
+    lecture's t = k − 1, then the lecture's t of torch's first rectified step k (ρ > 5) and of
+    the paper's k_paper (ρ > 4). k, k_paper: `first_rectified_step` with each threshold."""
+    print(tr("β2 = {beta2:g}: {rho_before} = {before:.4f}, {rho_from} = {at:.4f}; torch rectifies from "
+             "t = {t} (its step {k}), the paper's ρ > 4 from t = {t_paper}").format(
+        beta2=beta2, rho_before=_at("ρ", k - 2), before=rho_at(k - 2, beta2), rho_from=_at("ρ", k - 1),
+        at=rho_at(k - 1, beta2), t=k - 1, k=k, t_paper=k_paper - 1))
+
+
 def rho_figure(beta2=0.999, steps=50):
     """ρ^t with the paper's and torch's thresholds (left, t from 0) and r (right, against
     t + 1, torch's step, on a log axis)."""
@@ -514,7 +530,7 @@ def noise_figure(runs, adaptive_steps, eta, names=("b", "w"), band=(0.05, 0.95),
             q = np.quantile(steps[:, :, i], [low, 0.5, high], axis=1)
             ax.fill_between(t, q[0], q[2], color=kw["color"], alpha=0.25 if name == NOISY[0] else 0.12,
                             edgecolor=kw["color"], lw=0)
-            ax.plot(t, q[1], label=tr("{name}: median").format(name=name), **kw)
+            ax.plot(t, q[1], label=tr("{name}: median").format(name=_shown(name)), **kw)
         ax.set_yscale("log")
         ax.set_xlabel(tr("step t"))
         ax.set_ylabel(tr("$\\eta^t/\\sigma_{name}^t$ over {seeds} seeds").format(name=names[i], seeds=seeds))
@@ -592,7 +608,7 @@ def race_table(problem, runs, saturation, at=10):
     for name, path in runs.items():
         first = np.abs(path.params[1] - path.params[0])
         late = late_loss(path)
-        print(f"{name:14s} {np.median(first.min(axis=-1)):8.4f} {np.median(np.median(first, axis=-1)):8.4f} "
+        print(f"{pad(_shown(name), 14)} {np.median(first.min(axis=-1)):8.4f} {np.median(np.median(first, axis=-1)):8.4f} "
               f"{np.median(first.max(axis=-1)):8.4f} {np.median(early_peak(path)):11.3g} "
               f"{np.median(saturation(problem, path.params[at])):10.0%} {np.median(late):8.4f} "
               + tr("{failed:3d} of {runs}").format(failed=int(np.sum(late > FAILED)), runs=late.size))
@@ -609,7 +625,7 @@ def failures(runs):
         late = late_loss(loss)
         failed = np.flatnonzero(late > FAILED)
         if not len(failed):
-            print(f"{name:14s} " + tr("none of {runs}").format(runs=late.size))
+            print(f"{pad(_shown(name), 14)} " + tr("none of {runs}").format(runs=late.size))
             continue
         never, lost = [], []
         for k in failed:
@@ -625,7 +641,7 @@ def failures(runs):
                 n=len(never), failed=FAILED, low=late[never].min(), high=late[never].max()))
         if lost:
             parts.append(tr("{n} fitted, then lost it ({how})").format(n=len(lost), how=tr("; ").join(lost)))
-        print(f"{name:14s} " + tr("{failed} of {runs}: {how}").format(failed=len(failed), runs=late.size,
+        print(f"{pad(_shown(name), 14)} " + tr("{failed} of {runs}: {how}").format(failed=len(failed), runs=late.size,
                                                                         how=tr("; ").join(parts)))
 
 
@@ -640,7 +656,7 @@ def race_figure(problem, runs, eta, saturation, first=40):
         kw = METHOD_STYLE[name]
         ax.plot(path.loss, color=kw["color"], lw=0.9, alpha=0.85)
         failed = int(np.sum(late_loss(path) > FAILED))
-        ax.set_title(tr("{name}: {failed} of {runs} failed").format(name=name, failed=failed, runs=path.loss.shape[1]),
+        ax.set_title(tr("{name}: {failed} of {runs} failed").format(name=_shown(name), failed=failed, runs=path.loss.shape[1]),
                      fontsize="medium")
         ax.axhline(NOISE_FLOOR, color="black", ls=":", lw=1)
         ax.set_yscale("log")
@@ -652,10 +668,10 @@ def race_figure(problem, runs, eta, saturation, first=40):
         largest, median = update_sizes(path)
         kw = METHOD_STYLE[name]
         t = np.arange(first)
-        sizes_ax.plot(t, np.median(largest[:first], axis=1), label=name, **kw)
-        median_ax.plot(t, np.median(median[:first], axis=1), label=name, **kw)
+        sizes_ax.plot(t, np.median(largest[:first], axis=1), label=_shown(name), **kw)
+        median_ax.plot(t, np.median(median[:first], axis=1), label=_shown(name), **kw)
         sat = saturation(problem, path.params[:first + 1])
-        sat_ax.plot(np.arange(first + 1), np.median(sat, axis=1), label=name, **kw)
+        sat_ax.plot(np.arange(first + 1), np.median(sat, axis=1), label=_shown(name), **kw)
     for ax in (sizes_ax, median_ax):
         ax.axhline(eta, color="0.4", ls=":", lw=1)
         # named just right of the axes, at its height: inside, it would meet the title when η is near the top
@@ -726,7 +742,7 @@ def sweep_table(sweep):
     """Print per η and method: the early peak L/L(θ^0) (median), the late loss (median) and
     the number of failed starts."""
     names = list(next(iter(sweep.values())))
-    print(f"{'η':>6s}" + "".join(f"{name:>25s}" for name in names))
+    print(f"{'η':>6s}" + "".join(pad(_shown(name), 25, ">") for name in names))
     print(f"{'':6s}" + "".join(pad(tr("peak ×   late  failed"), 25, ">") for _ in names))
     for eta, runs in sweep.items():
         cells = []
@@ -736,6 +752,14 @@ def sweep_table(sweep):
             cells.append(f"{np.median(early_peak(path)):7.3g} {np.median(late):8.4f} "
                          f"{int(np.sum(late > FAILED)):3d}/{late.size}")
         print(f"{eta:6g}" + "".join(f"{c:>25s}" for c in cells))
+
+
+def rectifier_values(t, beta2=0.999):
+    """Print RAdam's rectifier r at the lecture's steps t (torch's steps t + 1), 3 decimals."""
+    t = np.atleast_1d(t)
+    print(tr("RAdam's rectifier r at t = {t} (torch's steps t + 1 = {k}): {r}").format(
+        t=", ".join(str(s) for s in t), k=", ".join(str(s + 1) for s in t),
+        r=", ".join(f"{r:.3f}" for r in rectifier(t + 1, beta2))))
 
 
 def sweep_figure(sweep):
@@ -749,7 +773,7 @@ def sweep_figure(sweep):
         peaks = np.array([early_peak(sweep[e][name]) for e in etas])
         lates = np.array([late_loss(sweep[e][name]) for e in etas])
         for ax, values in ((left, peaks), (right, lates)):
-            ax.plot(etas * spread[name], np.median(values, axis=1), marker="o", label=name, **kw)
+            ax.plot(etas * spread[name], np.median(values, axis=1), marker="o", label=_shown(name), **kw)
             x = np.repeat(etas * spread[name], values.shape[1])
             ax.plot(x, values.ravel(), ".", color=kw["color"], alpha=0.35, markersize=5)
     left.axhline(1, color="0.4", ls=":", lw=1)
