@@ -345,8 +345,10 @@ def built_readme(lang):
 
 
 def same_outputs(old, new):
-    """Whether a built notebook only differs from the stored one in its outputs."""
-    strip = lambda nb: [(c.cell_type, c.id, c.source) for c in nb.cells]   # noqa: E731
+    """Whether a built notebook only differs from the stored one in its outputs (its cells'
+    sources, slide types and tags are the same)."""
+    strip = lambda nb: [(c.cell_type, c.id, c.source, c.metadata.get("slideshow"),   # noqa: E731
+                         c.metadata.get("tags")) for c in nb.cells]
     return strip(old) == strip(new)
 
 
