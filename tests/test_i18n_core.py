@@ -4,7 +4,6 @@ panels' controls and status lines, the race table and verdicts, surface and opti
 the same calls in English, unchanged."""
 
 import re
-import warnings
 
 import numpy as np
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from rugged import compose, descend, exercises, i18n, optim, plots, schedules, style, surfaces, tuning, widgets
 from rugged.exercises import Feedback, as_bool, as_int, as_name, as_number, as_pair, name_key
 from rugged.runner import bursts
+from zh_support import every_glyph
 
 from test_exercises import CHECKS, RIGHT
 
@@ -32,8 +32,7 @@ REFUSED = [float("nan"), "abc", "0,5", "2,683", "1 - 0.9", "sqrt(2)", "1/0", Tru
 
 @pytest.mark.parametrize("answer", REFUSED, ids=exercises.shown)
 def test_every_refusal_of_a_number_is_in_chinese(zh, answer):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with every_glyph():
         feedback = as_int(answer, "`steps`")
     assert isinstance(feedback, Feedback) and not feedback.ok
     assert feedback.message.startswith("steps") and CJK.search(feedback.message), feedback.message
@@ -148,8 +147,7 @@ def _texts(fig):
 def test_race_figure_is_drawn_in_chinese_with_every_glyph(zh):
     z, results = _race()
     paths = {t.label: t.path for t in results.values()}
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")                      # a missing glyph warns
+    with every_glyph():
         fig = plots.race(z, paths, sensitivity=results)
         fig.canvas.draw()
     texts = _texts(fig)
@@ -166,8 +164,7 @@ def test_race_figure_is_drawn_in_chinese_with_every_glyph(zh):
 def test_curves_and_sigma_plots_in_chinese(zh):
     s = surfaces.pokemon()
     path = descend(s, optim.Adagrad(lr=1.0), s.start, 300)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with every_glyph():
         axes = plots.loss_and_grad({"GD": descend(s, optim.GD(lr=1e-7), s.start, 300), "Adagrad": path})
         axes[0].figure.canvas.draw()
         sigma = plots.sigma_and_step(path, names=["b", "w"], title=s.title)

@@ -3,7 +3,6 @@ and carry the translations, their printed tables keep their columns, their panel
 status lines and their exercise feedback are Chinese; and the same calls in English, unchanged."""
 
 import re
-import warnings
 
 import matplotlib
 
@@ -15,6 +14,7 @@ import pytest
 from rugged import descend, optim, runner, surfaces
 from rugged.i18n import display_width, tr
 from rugged.lessons import adagrad, momentum, rmsprop, stalls
+from zh_support import every_glyph
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # words of the English source that must not be left in a Chinese message
@@ -29,8 +29,7 @@ def _texts(fig):
 
 def _draw_strictly(make):
     """The figure `make()` returns, drawn with every warning an error (a missing glyph warns)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with every_glyph():
         fig = make()
         texts = _texts(fig)
     return fig, texts
