@@ -74,6 +74,13 @@ STATUS_LINES = 2          # the status line's fixed height, in lines of text
 PREPARE_AFTER = 0.5       # seconds without a redraw before a scene is drawn in advance
 
 
+
+def described(control, label):
+    """`control` showing `label` (the student's language) beside it. Made with its English name
+    first, so the range check that names it in an error speaks as torch.optim would."""
+    control.description = label
+    return control
+
 def register(name):
     """Decorator: add a panel factory to `PANELS` under `name` (e.g. "01 ravine")."""
     def decorate(factory):

@@ -298,13 +298,6 @@ def form_options():
             (tr("lecture (mean): σ = sqrt(Σ g² / (t+1))"), "lecture")]
 
 
-def _described(control, label):
-    """`control` showing `label` (the student's language) beside it; made with its English name,
-    which its range check names in an error."""
-    control.description = label
-    return control
-
-
 def make_optimizer(form, eta):
     """torch's Adagrad (`"torch"`) or the lecture's (`"lecture"`) with learning rate η."""
     if form == "torch":
@@ -331,12 +324,12 @@ def pokemon_panel(eta=1.0, b=-120.0, w=-4.0, form="torch", steps=10_000, max_ste
     max_steps = widgets.check_number("max_steps", max_steps, 500, 100_000, integer=True)
     controls = dict(
         eta=widgets.log_slider("η", eta, -2, 2, step=0.1, readout_format=".2g"),
-        b=_described(widgets.slider("start b", b, -200, -100, 5, ".0f"), tr("start b")),
-        w=_described(widgets.slider("start w", w, -5, 5, 0.5, ".1f"), tr("start w")),
-        form=_described(widgets.choice("σ form", form_options(), form), tr("σ form")),
-        steps=_described(widgets.int_slider("steps", steps, 500, max_steps, 500), tr("steps")),
-        batch=_described(widgets.int_slider("batch size", batch_size, 1, 10), tr("batch size")),
-        seed=_described(widgets.int_slider("seed", seed, 0, widgets.MAX_SEED), tr("seed")),
+        b=widgets.described(widgets.slider("start b", b, -200, -100, 5, ".0f"), tr("start b")),
+        w=widgets.described(widgets.slider("start w", w, -5, 5, 0.5, ".1f"), tr("start w")),
+        form=widgets.described(widgets.choice("σ form", form_options(), form), tr("σ form")),
+        steps=widgets.described(widgets.int_slider("steps", steps, 500, max_steps, 500), tr("steps")),
+        batch=widgets.described(widgets.int_slider("batch size", batch_size, 1, 10), tr("batch size")),
+        seed=widgets.described(widgets.int_slider("seed", seed, 0, widgets.MAX_SEED), tr("seed")),
     )
     surface = surfaces.pokemon()
     fig, (left, right) = plots.new_figure(1, 2, figsize=(10.5, 2.7 if style.is_lecture() else 4.2), static=False)

@@ -626,10 +626,10 @@ def noise_panel(optimizer="Adam", batch_size=2, seed=0, steps=PANEL_STEPS):
     steps = widgets.check_number("steps", steps, 10, 20_000, integer=True)
     # each control is made with its English name, which its range check names in an error, and
     # then shows its label in the course's language
-    controls = dict(optimizer=_described(widgets.choice("optimizer", list(NOISE_OPTIMIZERS), optimizer),
+    controls = dict(optimizer=widgets.described(widgets.choice("optimizer", list(NOISE_OPTIMIZERS), optimizer),
                                          tr("optimizer")),
-                    batch_size=_described(widgets.int_slider("batch size r", batch_size, 1, 10), tr("batch size r")),
-                    seed=_described(widgets.int_slider("seed", seed, 0, widgets.MAX_SEED), tr("seed")))
+                    batch_size=widgets.described(widgets.int_slider("batch size r", batch_size, 1, 10), tr("batch size r")),
+                    seed=widgets.described(widgets.int_slider("seed", seed, 0, widgets.MAX_SEED), tr("seed")))
     surface = surfaces.pokemon()
     fig, (contour, curve) = plots.new_figure(1, 2, figsize=(10.5, 2.8 if style.is_lecture() else 4.0), static=False)
     plots.surface_axes(surface, contour, n=60)
@@ -670,12 +670,6 @@ def noise_panel(optimizer="Adam", batch_size=2, seed=0, steps=PANEL_STEPS):
     animated = [line, *ends, full_line, *full_ends, full_curve, noisy_curve, contour.title]
     return widgets.Panel(controls, fig, draw, animated=animated,
                          title=tr("Minibatch noise on the Pokémon surface"))
-
-
-def _described(control, label):
-    """`control` showing `label` (the student's language) beside it."""
-    control.description = label
-    return control
 
 
 # ---------------------------------------------------------------------------------------

@@ -555,13 +555,6 @@ def one_rate_figure(surface, runs):
 # ---------------------------------------------------------------------------------------
 # The panel
 
-def _described(control, label):
-    """`control` showing `label` (the student's language) beside it; made with its English name,
-    which its range check names in an error."""
-    control.description = label
-    return control
-
-
 def factor(eta, lam):
     """1 − ηλ as text: "1 − 1e-09" when ηλ is too small for the digits, else 4 decimals."""
     return f"1 − {eta * lam:.2g}" if eta * lam < 1e-3 else f"{1 - eta * lam:.4f}"
@@ -590,7 +583,7 @@ def ravine_panel(eta=1e-2, steps=300, max_steps=100_000, noise=0.0, seed=0):
 
     max_steps = widgets.check_number("max_steps", max_steps, 10, 100_000, integer=True)
     controls = dict(eta=widgets.log_slider("η", eta, -8, -1, step=0.05, readout_format=".2e"),
-                    steps=_described(widgets.int_slider("steps", steps, 10, max_steps, 10), tr("steps")),
+                    steps=widgets.described(widgets.int_slider("steps", steps, 10, max_steps, 10), tr("steps")),
                     **widgets.noise_controls(noise, seed))
     surface = surfaces.ravine()
     lam_min, lam_max = surface.eigenvalues
