@@ -25,7 +25,9 @@ import time
 import ipywidgets as w
 import numpy as np
 
-from rugged import lessons, widgets  # noqa: F401  (importing lessons registers the panels)
+from rugged import lessons, widgets
+
+lessons.load_all()                    # registers the panels
 
 CHOICES = (w.Dropdown, w.ToggleButtons, w.RadioButtons)
 

@@ -21,6 +21,7 @@ from rugged import exercises, optim, surfaces
 from rugged.exercises import Feedback, shown
 from rugged.lessons import adagrad, adam, decay, rmsprop, stalls, summary, warmup
 
+rugged.lessons.load_all()             # every check registers itself when its module is imported
 LESSONS = pathlib.Path(rugged.lessons.__file__).parent
 CHECKS = {f"{c.__module__.rsplit('.', 1)[-1]}.{c.__name__}": c for c in exercises.CHECKS}
 VERDICTS = {"right", "wrong", "unanswered", "Feedback"}     # what builds the Feedback a check returns

@@ -21,7 +21,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from PIL import Image
 
-from rugged import lessons, plots, widgets   # importing lessons registers the panels
+from rugged import lessons, plots, widgets
+
+lessons.load_all()                    # registers the panels
 
 matplotlib.use("Agg")
 

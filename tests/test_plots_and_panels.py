@@ -129,8 +129,25 @@ def test_a_diverged_path_gives_a_message():
     assert widgets.diverged_message(descend(surfaces.ravine(), optim.GD(lr=1e-3), (1.0, 0.5), 5)) == ""
 
 
+def test_a_notebook_imports_only_its_own_lesson_and_load_all_imports_every_one():
+    import subprocess
+    import sys
+    code = ("import sys\nfrom rugged.lessons import rmsprop as lesson\n"
+            "print(sorted(m for m in sys.modules if m.startswith('rugged.lessons.')))\n"
+            "from rugged import lessons, widgets\nassert lessons.adam.__name__ == 'rugged.lessons.adam'\n"
+            "assert [m.__name__.rsplit('.')[-1] for m in lessons.load_all()] == list(lessons.MODULES)\n"
+            "print(sorted(widgets.PANELS))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out[0] == "['rugged.lessons.rmsprop']"
+    assert len(eval(out[1])) >= 9
+    with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
+        from rugged import lessons
+        lessons.nothing
+
+
 def test_every_registered_panel_builds_and_draws():
-    from rugged import lessons  # noqa: F401  (registers the panels)
+    from rugged import lessons
+    lessons.load_all()                 # registers the panels
     assert len(widgets.PANELS) >= 7
     for name, factory in widgets.PANELS.items():
         panel = factory()

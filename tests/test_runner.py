@@ -356,3 +356,35 @@ def test_side_by_side_rows_are_descend_runs_bit_for_bit():
     np.testing.assert_array_equal(params, np.array(expected))
     with pytest.raises(ValueError, match="cover 12 rows; params has 11"):
         side_by_side(blocks, np.zeros((11, 2)), steps, gradient)
+
+
+def test_side_by_side_rows_with_their_own_ends_stop_there_bit_for_bit():
+    """Rows with `ends` stop at their own step: each returned point is the `descend` run of its
+    optimizer, η and start for its own number of steps, and the callback sees only running rows."""
+    from rugged import surfaces
+    from rugged.runner import side_by_side
+    surface = surfaces.rosenbrock()
+    makes = [(optim.Adam, [0.01, 0.03, 0.02]), (optim.NAdam, [0.01, 0.02])]
+    ends = np.array([120, 120, 40, 90, 0])         # never increasing within a block
+    blocks = [(make(1.0), np.array(etas)) for make, etas in makes]
+    starts = np.array([surface.start, (0.5, -0.5), (1.5, 1.0), (-1.0, 0.3), (0.2, 0.2)])
+    seen = {}
+
+    def gradient(t, params, rows):
+        assert len(params) == len(rows) and np.all(ends[rows] > t)
+        seen[t] = rows.tolist()
+        return surface.grad(params)
+    params = side_by_side(blocks, starts, 120, gradient, ends)
+    row = 0
+    for make, etas in makes:
+        for eta in etas:
+            expected = descend(surface, make(eta), starts[row], int(ends[row])).params[-1]
+            np.testing.assert_array_equal(params[row], expected)
+            row += 1
+    assert seen[0] == [0, 1, 2, 3] and seen[40] == [0, 1, 3] and seen[90] == [0, 1] and max(seen) == 119
+    with pytest.raises(ValueError, match="must not increase"):
+        side_by_side(blocks, starts, 120, gradient, [40, 120, 120, 90, 0])
+    with pytest.raises(ValueError, match="one number of steps"):
+        side_by_side(blocks, starts, 120, gradient, [120, 120, 121, 90, 0])
+    with pytest.raises(ValueError, match="one number of steps"):
+        side_by_side(blocks, starts, 120, gradient, [120, 120, 40])

@@ -45,6 +45,23 @@ def test_each_row_is_the_single_run(surface):
             assert list(result["lost"][i]) == list(~finite), (name, eta)
 
 
+def test_races_run_together_equal_races_run_alone():
+    """`surface_races` shares its passes between surfaces with different budgets and starts; each
+    surface's result is the one `surface_race` gives alone, to the last bit."""
+    every = {"ravine": surfaces.ravine(), "zigzag": surfaces.zigzag(), "saddle": surfaces.saddle()}
+    makes = {"GD": optim.GD, "Adam": optim.Adam, **MOMENTUM}
+    together = tuning.surface_races(every, makes, n_starts=3)
+    assert list(together) == list(every)
+    for name, surface in every.items():
+        alone = tuning.surface_race(surface, makes, n_starts=3)
+        assert list(together[name]) == list(alone)
+        for label, t in alone.items():
+            u = together[name][label]
+            for field in ("etas", "steps", "mean_steps", "reached", "lost", "final"):
+                assert np.array_equal(getattr(u, field), getattr(t, field)), (name, label, field)
+            assert u.best_eta == t.best_eta and u.budget == t.budget and u.surface is surface
+
+
 def test_settle_steps_is_the_first_step_from_which_the_goal_holds():
     surface = surfaces.zigzag()
     path = descend(surface, optim.Adam(lr=0.75), surface.start, 200)

@@ -516,7 +516,7 @@ def _step_numbers(optimizer, lrs):
     return numbers, optimizer.program()[3]
 
 
-def side_by_side(blocks, params, steps, gradient):
+def side_by_side(blocks, params, steps, gradient, ends=None):
     """Many runs at once, one per row of `params` (rows, d): blocks of rows, each stepped by its
     own optimizer, with its own η on every row. Returns the rows' points after `steps` steps.
 
@@ -525,6 +525,12 @@ def side_by_side(blocks, params, steps, gradient):
         (rows,), or each step's and row's, shape (steps, rows) (a schedule);
     gradient(t, params): the gradient of every row at step t (t = 0 … steps − 1), (rows, d);
         whatever the caller records about θ^t (losses, a copy, the batch it drew) it records here.
+    ends: None, or each row's own number of steps (≤ steps; within a block, never increasing
+        from one row to the next): a row stops at its end, and the returned points are each
+        row's θ at its end. Rows that have stopped are no longer stepped, so runs with different
+        budgets share one pass. Then the callback is gradient(t, params, rows): params holds
+        only the rows still running (those whose end is after t), and `rows` their indices
+        among all rows, increasing (a new array only when a row stops).
 
     Each row's run is the one `descend(problem, make(η), row, steps, schedule)` makes, step for
     step and bit for bit: the same per-step numbers (torch's t from 1) and the same rule. The
@@ -535,23 +541,54 @@ def side_by_side(blocks, params, steps, gradient):
     t = np.arange(1.0, steps + 1).reshape(-1, 1, 1)
     for optimizer, lrs in blocks:
         lrs = np.asarray(lrs, dtype=float)
-        rows = slice(first, first + lrs.shape[-1])
+        rows = np.arange(first, first + lrs.shape[-1])
         lr = np.broadcast_to(lrs.reshape(-1, lrs.shape[-1], 1), (steps, lrs.shape[-1], 1))
         numbers = optimizer.per_step(lr, t)
-        numbers = list(zip(*(numbers[name] for name in optimizer.program()[3])))
-        runs.append((rows, optimizer.fresh_state((rows.stop - first,) + params.shape[1:]),
-                     optimizer.compiled(), numbers))
-        first = rows.stop
+        numbers = [numbers[name] for name in optimizer.program()[3]]      # (steps, rows or 1, 1)
+        runs.append([rows, optimizer.fresh_state((len(rows),) + params.shape[1:]), optimizer.compiled(), numbers])
+        first += len(rows)
     if first != len(params):
         raise ValueError(f"the blocks' learning rates cover {first} rows; params has {len(params)}")
-    new = np.empty_like(params)
+    if ends is None:
+        stops = [steps]
+    else:
+        ends = np.asarray(ends)
+        if ends.shape != (first,) or not np.all((ends >= 0) & (ends <= steps)):
+            raise ValueError(f"ends must hold one number of steps (0 … {steps}) per row; got shape {ends.shape}")
+        if any(np.any(np.diff(ends[rows]) > 0) for rows, *_ in runs):
+            raise ValueError("ends must not increase from one row of a block to the next")
+        stops = sorted(set(ends.tolist()) | {steps})
+        done = np.array(params)
+    step = 0
     with np.errstate(all="ignore"):
-        for step in range(steps):
-            g = gradient(step, params)
+        for stop in stops:
+            if ends is not None:           # the rows still running: a prefix of every block
+                for run in runs:
+                    keep = int(np.count_nonzero(ends[run[0]] > step))
+                    run[0] = run[0][:keep]
+                    run[1] = {name: value[:keep] for name, value in run[1].items()}
+                    run[3] = [value[:, :keep] for value in run[3]]
+                runs = [run for run in runs if len(run[0])]
+                alive = np.concatenate([run[0] for run in runs]) if runs else np.arange(0)
+                params = done[alive]
+                call = lambda step, params: gradient(step, params, alive)  # noqa: E731
+            else:
+                call = gradient
+            stepping, first = [], 0
             for rows, state, (rule, later), numbers in runs:
-                new[rows] = (rule if step == 0 else later)(state, params[rows], g[rows], *numbers[step])[0]
-            params, new = new, params
-    return params
+                stepping.append((slice(first, first + len(rows)), state, rule, later,
+                                 list(zip(*(value[step:stop] for value in numbers)))))
+                first += len(rows)
+            new = np.empty_like(params)
+            for now in range(step, stop):
+                g = call(now, params)
+                for rows, state, rule, later, numbers in stepping:
+                    new[rows] = (rule if now == 0 else later)(state, params[rows], g[rows], *numbers[now - step])[0]
+                params, new = new, params
+            step = stop
+            if ends is not None:
+                done[alive] = params
+    return params if ends is None else done
 
 
 def _walk(grad, optimizer, start, lrs, limit):

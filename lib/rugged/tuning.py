@@ -50,10 +50,11 @@ from .i18n import ntr, pad, tr
 from .runner import Path, descend, side_by_side
 
 __all__ = ["Tuned", "log_grid", "starts_near", "goal_fraction", "settle_steps", "scores", "sweep",
-           "race", "settings", "surface_race", "winners", "verdict", "table", "COARSE", "FINE",
-           "BOX", "STARTS", "BUDGET", "DEFAULT_BUDGET", "TOLERANCE", "DEFAULT_TOLERANCE", "TIE_SHARE",
+           "race", "settings", "surface_race", "surface_races", "winners", "verdict", "table", "COARSE", "FINE",
+           "ETA_RANGE", "BOX", "STARTS", "BUDGET", "DEFAULT_BUDGET", "TOLERANCE", "DEFAULT_TOLERANCE", "TIE_SHARE",
            "TIE_STEPS"]
 
+ETA_RANGE = (1e-4, 1e2)   # the first grid's lowest and highest η (`race`'s lo and hi)
 COARSE = 3    # η per decade of the first, wide grid
 FINE = 16     # η per decade of the second grid, around the best of the first (48 per 3 decades)
 BOX = 0.5     # a path beyond the window widened by BOX × its size on each side is lost
@@ -160,44 +161,109 @@ def scores(surface, blocks, starts, steps, goal, box=BOX):
     from which L(θ^t) ≤ goal holds to the end (inf if not at the end, or lost); `final`, L at
     the end (inf if lost); `lost`, True where the run diverged or left the box.
     """
-    starts = np.asarray(starts, dtype=float)
-    k = len(starts)
-    racing, rows, first = [], [], 0
-    for make, etas in blocks:
-        lrs = np.repeat(np.asarray(etas, dtype=float), k)     # one η per row
-        racing.append((make(1.0), lrs))
-        rows.append(slice(first, first + len(lrs)))
-        first += len(lrs)
-    params = np.tile(starts, (first // k, 1))
-    lo, hi = _box(surface, box, starts.shape[1])
-    # the unchecked formulas when the surface has them (as `descend` uses fast_grad): inside this
-    # loop the points are float arrays of the right shape, and an overflow only needs to count as
-    # "above the goal", which NaN does as well as inf
-    grad = getattr(surface, "fast_grad", surface.grad)
-    loss = getattr(surface, "_loss", surface.loss)
-    with np.errstate(all="ignore"):
-        last_above = np.where(loss(params) <= goal, -1.0, 0.0)
-        low, high = params.copy(), params.copy()
+    return _scores_together([(surface, blocks, starts, steps, goal, box)])[0]
 
-        def observe(t, params):             # θ^t: its box so far, and whether it is above the goal
-            np.minimum(low, params, out=low)         # a NaN, once there, stays
-            np.maximum(high, params, out=high)
-            np.copyto(last_above, t, where=~(loss(params) <= goal))
 
-        def gradient(t, params):
+class _Watch:
+    """What a pass records of one problem's rows: for each row the box of its points so far and
+    the last t at which it was above the goal, and at the end its loss."""
+
+    def __init__(self, surface, blocks, starts, steps, goal, box):
+        self.rows = np.concatenate(blocks) if blocks else np.zeros(0, dtype=int)
+        edges = np.cumsum([0] + [len(rows) for rows in blocks])
+        self.blocks = [slice(a, b) for a, b in zip(edges[:-1], edges[1:])]     # each block's share of rows
+        self.steps, self.goal, self.k = steps, goal, len(starts)
+        self.lo, self.hi = _box(surface, box, starts.shape[1])
+        # the unchecked formulas when the surface has them (as `descend` uses fast_grad): inside
+        # the loop the points are float arrays of the right shape, and an overflow only needs to
+        # count as "above the goal", which NaN does as well as inf
+        self.grad = getattr(surface, "fast_grad", surface.grad)
+        self.loss = getattr(surface, "_loss", surface.loss)
+
+    def begin(self, params):
+        self.last_above = np.where(self.loss(params) <= self.goal, -1.0, 0.0)
+        self.low, self.high = params.copy(), params.copy()
+
+    def observe(self, t, params):             # θ^t: its box so far, and whether it is above the goal
+        np.minimum(self.low, params, out=self.low)         # a NaN, once there, stays
+        np.maximum(self.high, params, out=self.high)
+        np.copyto(self.last_above, t, where=~(self.loss(params) <= self.goal))
+
+    def result(self, params):
+        if self.steps:
+            self.observe(self.steps, params)
+        final = self.loss(params)
+        lost = (~np.isfinite(self.low).all(axis=1) | ~np.isfinite(self.high).all(axis=1)
+                | (self.low < self.lo).any(axis=1) | (self.high > self.hi).any(axis=1) | ~np.isfinite(final))
+        settle = np.where((self.last_above < self.steps) & ~lost, self.last_above + 1, np.inf)
+        final = np.where(lost, np.inf, final)
+        return [{name: value[block].reshape(-1, self.k) for name, value in
+                 (("settle", settle), ("final", final), ("lost", lost))} for block in self.blocks]
+
+
+def _scores_together(problems):
+    """`scores` for several problems [(surface, blocks, starts, steps, goal, box), …] in one pass:
+    the rows of every problem that one make (the same function object) steps form one block of
+    `side_by_side`, and a problem's rows stop at its own budget. The same results, bit for bit,
+    as one `scores` call per problem, in fewer NumPy calls a step."""
+    problems = [(surface, blocks, np.asarray(starts, dtype=float), steps, goal, box)
+                for surface, blocks, starts, steps, goal, box in problems]
+    makes = list(dict.fromkeys(make for _, blocks, *_ in problems for make, _ in blocks))
+    # the rows: by make, then by problem from the largest budget down (a block's ends never increase)
+    by_budget = sorted(range(len(problems)), key=lambda i: -problems[i][3])
+    racing, ends, params, owner, first = [], [], [], {}, 0
+    for make in makes:
+        lrs = []
+        for i in by_budget:
+            _, blocks, starts, steps, _, _ = problems[i]
+            for b, (block_make, etas) in enumerate(blocks):
+                if block_make is make:
+                    lrs.append(np.repeat(np.asarray(etas, dtype=float), len(starts)))     # one η per row
+                    owner[i, b] = np.arange(first, first + len(lrs[-1]))
+                    ends.append(np.full(len(lrs[-1]), steps))
+                    params.append(np.tile(starts, (len(etas), 1)))
+                    first += len(lrs[-1])
+        racing.append((make(1.0), np.concatenate(lrs)))
+    ends = np.concatenate(ends) if ends else np.zeros(0, dtype=int)
+    params = np.concatenate(params) if params else np.zeros((0, 2))
+    watches = [_Watch(surface, [owner[i, b] for b in range(len(blocks))], starts, steps, goal, box)
+               for i, (surface, blocks, starts, steps, goal, box) in enumerate(problems)]
+    found = {}
+
+    def running(t, alive):
+        """[(watch, the runs of its rows among the running rows: [(slice there, slice in its rows)])]."""
+        if found.get("alive") is not alive:
+            found["alive"] = alive
+            found["at"] = []
+            for w in watches:
+                if w.steps and len(w.rows) and np.isin(w.rows[0], alive):
+                    at = np.searchsorted(alive, w.rows)
+                    cuts = [0, *(np.flatnonzero(np.diff(at) != 1) + 1).tolist(), len(at)]
+                    found["at"].append((w, [(slice(int(at[a]), int(at[a]) + b - a), slice(a, b))
+                                            for a, b in zip(cuts[:-1], cuts[1:])]))
+        return [(w, runs) for w, runs in found["at"] if w.steps > t]
+
+    def gradient(t, params, alive):
+        todo = running(t, alive)
+        if len(todo) == 1 and todo[0][1][0][0] == slice(0, len(params)):     # one problem, every row
+            w = todo[0][0]
             if t:
-                observe(t, params)
-            return grad(params)
-        params = side_by_side(racing, params, steps, gradient)
-        if steps:
-            observe(steps, params)
-        final = loss(params)
-    lost = (~np.isfinite(low).all(axis=1) | ~np.isfinite(high).all(axis=1)
-            | (low < lo).any(axis=1) | (high > hi).any(axis=1) | ~np.isfinite(final))
-    settle = np.where((last_above < steps) & ~lost, last_above + 1, np.inf)
-    final = np.where(lost, np.inf, final)
-    return [{name: value[block].reshape(-1, k) for name, value in
-             (("settle", settle), ("final", final), ("lost", lost))} for block in rows]
+                w.observe(t, params)
+            return w.grad(params)
+        g = np.empty_like(params)
+        for w, runs in todo:
+            mine = params[runs[0][0]] if len(runs) == 1 else np.concatenate([params[there] for there, _ in runs])
+            if t:
+                w.observe(t, mine)
+            grad = w.grad(mine)
+            for there, here in runs:
+                g[there] = grad[here]
+        return g
+    with np.errstate(all="ignore"):
+        for w in watches:
+            w.begin(params[w.rows])
+        params = side_by_side(racing, params, int(ends.max(initial=0)), gradient, ends)
+        return [w.result(params[w.rows]) for w in watches]
 
 
 # ---------------------------------------------------------------------------------------
@@ -350,19 +416,32 @@ def _check(surface, optimizers, starts, steps, goal, box, coarse=COARSE, fine=FI
     return starts
 
 
-def sweep(surface, optimizers, etas, *, starts, steps, goal, box=BOX):
-    """Score every optimizer of `optimizers` (dict name → make(lr)) at every η of `etas` (one
-    list for all, or a dict name → list): a dict name → `Tuned`, best η the best of its list."""
-    starts = _check(surface, optimizers, starts, steps, goal, box)
+def _grids(optimizers, etas):
     grids = {name: np.unique(np.asarray(etas[name] if isinstance(etas, dict) else etas, dtype=float))
              for name in optimizers}
     for name, grid in grids.items():
         if grid.ndim != 1 or not len(grid) or not np.all(np.isfinite(grid) & (grid > 0)):
             raise ValueError(f"Invalid learning rate in the grid of {name}: every η must be finite and > 0")
-    results = scores(surface, [(optimizers[name], grids[name]) for name in optimizers], starts, steps,
-                     goal, box)
-    return {name: _summarize(name, optimizers[name], grids[name], result, surface, starts, steps)
-            for name, result in zip(optimizers, results)}
+    return grids
+
+
+def sweep(surface, optimizers, etas, *, starts, steps, goal, box=BOX):
+    """Score every optimizer of `optimizers` (dict name → make(lr)) at every η of `etas` (one
+    list for all, or a dict name → list): a dict name → `Tuned`, best η the best of its list."""
+    starts = _check(surface, optimizers, starts, steps, goal, box)
+    return _sweep_together([(surface, optimizers, _grids(optimizers, etas),
+                             dict(starts=starts, steps=steps, goal=goal, box=box))])[0]
+
+
+def _sweep_together(sweeps):
+    """`sweep` for several [(surface, optimizers, grids, dict(starts, steps, goal, box))], in one
+    pass (`_scores_together`)."""
+    results = _scores_together([(surface, [(optimizers[name], grids[name]) for name in optimizers],
+                                 run["starts"], run["steps"], run["goal"], run["box"])
+                                for surface, optimizers, grids, run in sweeps])
+    return [{name: _summarize(name, optimizers[name], grids[name], result, surface, run["starts"], run["steps"])
+             for name, result in zip(optimizers, result)}
+            for (surface, optimizers, grids, run), result in zip(sweeps, results)]
 
 
 def _refinement(tuned, coarse, fine):
@@ -373,7 +452,8 @@ def _refinement(tuned, coarse, fine):
     return around[~tried]
 
 
-def race(surface, optimizers, *, starts, steps, goal, lo=1e-4, hi=1e2, coarse=COARSE, fine=FINE, box=BOX):
+def race(surface, optimizers, *, starts, steps, goal, lo=ETA_RANGE[0], hi=ETA_RANGE[1], coarse=COARSE, fine=FINE,
+         box=BOX):
     """Tune every optimizer of `optimizers` (a dict name → make(lr), e.g. {"Adam": optim.Adam}) on
     the same starts, budget and goal: a dict name → `Tuned` holding every η tried.
 
@@ -382,34 +462,62 @@ def race(surface, optimizers, *, starts, steps, goal, lo=1e-4, hi=1e2, coarse=CO
     `fine` per decade between the coarse neighbours of the best coarse η. lo and hi are
     numbers, the same for every optimizer, or dicts name → number.
     """
-    _check(surface, optimizers, starts, steps, goal, box, coarse, fine)
+    return _race_together([(surface, dict(starts=starts, steps=steps, goal=goal, box=box, lo=lo, hi=hi))],
+                          optimizers, coarse, fine)[0]
+
+
+def _race_together(races, optimizers, coarse=COARSE, fine=FINE):
+    """`race` on several [(surface, dict(starts, steps, goal, box, lo, hi))] with the same
+    optimizers, each pass shared by all of them (`_sweep_together`): the same results."""
+    runs = []
+    for surface, options in races:
+        starts = _check(surface, optimizers, options["starts"], options["steps"], options["goal"],
+                        options["box"], coarse, fine)
+        runs.append(dict(starts=starts, steps=options["steps"], goal=options["goal"], box=options["box"]))
 
     def of(value, name):
         return value[name] if isinstance(value, dict) else value
-    grids = {name: log_grid(of(lo, name), of(hi, name), coarse) for name in optimizers}
-    run = dict(starts=starts, steps=steps, goal=goal, box=box)
-    first = sweep(surface, optimizers, grids, **run)
+
+    def sweeps(todo):                   # todo: per race, name → grid (or nothing to run)
+        jobs = [(surface, {name: optimizers[name] for name in grids}, _grids(grids, grids), run)
+                for (surface, _), run, grids in zip(races, runs, todo) if grids]
+        done = iter(_sweep_together(jobs))
+        return [next(done) if grids else {} for grids in todo]
+    first = sweeps([{name: log_grid(of(options["lo"], name), of(options["hi"], name), coarse) for name in optimizers}
+                    for _, options in races])
     while True:                              # widen a grid whose best η sits at one of its ends
-        wider = {}
-        for name, t in first.items():
-            low, high = t.etas[0], t.etas[-1]
-            if t.best == 0 and low / 10 ** (1 / coarse) >= FARTHEST[0]:
-                wider[name] = log_grid(max(low / 10 ** EXTEND, FARTHEST[0]), low / 10 ** (0.5 / coarse), coarse)
-            elif t.best == len(t.etas) - 1 and high * 10 ** (1 / coarse) <= FARTHEST[1]:
-                wider[name] = log_grid(high * 10 ** (0.5 / coarse), min(high * 10 ** EXTEND, FARTHEST[1]), coarse)
-        if not wider:
+        wider = [{} for _ in races]
+        for tuned, grids in zip(first, wider):
+            for name, t in tuned.items():
+                low, high = t.etas[0], t.etas[-1]
+                if t.best == 0 and low / 10 ** (1 / coarse) >= FARTHEST[0]:
+                    grids[name] = log_grid(max(low / 10 ** EXTEND, FARTHEST[0]), low / 10 ** (0.5 / coarse), coarse)
+                elif t.best == len(t.etas) - 1 and high * 10 ** (1 / coarse) <= FARTHEST[1]:
+                    grids[name] = log_grid(high * 10 ** (0.5 / coarse), min(high * 10 ** EXTEND, FARTHEST[1]), coarse)
+        if not any(wider):
             break
-        more = sweep(surface, {name: optimizers[name] for name in wider}, wider, **run)
-        first.update({name: _merge(first[name], more[name]) for name in more})
-    extra = {name: _refinement(t, coarse, fine) for name, t in first.items()}
-    todo = {name: optimizers[name] for name in optimizers if len(extra[name])}
-    second = sweep(surface, todo, extra, **run) if todo else {}
-    return {name: _merge(t, second[name]) if name in second else t for name, t in first.items()}
+        for tuned, more in zip(first, sweeps(wider)):
+            tuned.update({name: _merge(tuned[name], more[name]) for name in more})
+    extra = [{name: grid for name, t in tuned.items() for grid in [_refinement(t, coarse, fine)] if len(grid)}
+             for tuned in first]
+    second = sweeps(extra)
+    return [{name: _merge(t, more[name]) if name in more else t for name, t in tuned.items()}
+            for tuned, more in zip(first, second)]
 
 
 def surface_race(surface, optimizers, n_starts=STARTS, **options):
     """`race` with the course's `settings` for `surface`; options (lo, hi, steps, goal, …) override them."""
     return race(surface, optimizers, **{**settings(surface, n_starts), **options})
+
+
+def surface_races(surfaces, optimizers, n_starts=STARTS):
+    """`surface_race` on each of `surfaces` (a dict name → surface) with the course's settings,
+    run together: a dict name → results, the same as one `surface_race` call each would give,
+    in about half the time (one pass steps every surface's rows of an optimizer at once)."""
+    defaults = dict(lo=ETA_RANGE[0], hi=ETA_RANGE[1], box=BOX)
+    results = _race_together([(surface, {**defaults, **settings(surface, n_starts)})
+                              for surface in surfaces.values()], optimizers)
+    return dict(zip(surfaces, results))
 
 
 # ---------------------------------------------------------------------------------------

@@ -369,9 +369,10 @@ RACE_OPTIMIZERS = {
 
 def run_race():
     """Every race optimizer tuned on every surface with the course's race settings
-    (`tuning.surface_race`): surface name → (surface, optimizer name → `tuning.Tuned`)."""
-    return {name: (surface, tuning.surface_race(surface, RACE_OPTIMIZERS))
-            for name, surface in surfaces.all_surfaces().items()}
+    (`tuning.surface_race`, all surfaces in shared passes: `tuning.surface_races`): surface name →
+    (surface, optimizer name → `tuning.Tuned`)."""
+    every = surfaces.all_surfaces()
+    return {name: (every[name], tuned) for name, tuned in tuning.surface_races(every, RACE_OPTIMIZERS).items()}
 
 
 def race_steps(results):
