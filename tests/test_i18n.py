@@ -172,13 +172,14 @@ def test_no_catalog_without_a_module():
 @pytest.mark.parametrize("path", CATALOGS + LIBRARY_CATALOGS, ids=lambda p: p.name)
 def test_translations_keep_formulas_numbers_code_links_and_fields(path):
     fields = path in LIBRARY_CATALOGS
+    labels = None if fields else tool.shown_labels("zh")
     for entry in polib.pofile(str(path)):
         texts = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
         if entry.obsolete or not any(texts):
             continue
-        for text in texts:
-            assert not tool.mismatches(entry.msgid, text, fields=fields), (entry.msgctxt or entry.msgid[:60],
-                                                                          tool.mismatches(entry.msgid, text, fields))
+        found = tool.mismatches(entry.msgid, texts[0], fields=True) if fields else tool.entry_mismatches(entry, labels)
+        found += [line for text in texts[1:] for line in tool.mismatches(entry.msgid, text, fields=fields)]
+        assert not found, (entry.msgctxt or entry.msgid[:60], found)
 
 
 def test_the_compiled_catalog_is_up_to_date():
@@ -279,6 +280,18 @@ def test_the_chinese_readme_links_and_images_resolve():
     assert not [t for t in local if not (ROOT / t).exists()]
 
 
+def test_the_chinese_readme_opens_and_shows_the_chinese_course():
+    """Its commands and URLs open the Chinese notebooks; its course map shows their own figures."""
+    import re
+    readme = (ROOT / "README.zh.md").read_text(encoding="utf-8")
+    notebooks = re.findall(r"notebooks/(?:zh/)?\d\d_\w+\.ipynb", readme)
+    assert notebooks and all("/zh/" in n for n in notebooks), [n for n in notebooks if "/zh/" not in n]
+    thumbnails = re.findall(r'src="(docs/thumbnails/[^"]+)"', readme)
+    assert len(thumbnails) == 10 and all(t.startswith("docs/thumbnails/zh/") for t in thumbnails)
+    comments = re.findall(r"\s#\s([^\n]*)", "".join(re.findall(r"```.*?```", readme, re.S)))
+    assert comments and all(re.search(r"[\u4e00-\u9fff]", c) for c in comments), comments
+
+
 def test_readme_blocks_keep_fenced_code_whole():
     blocks = tool.readme_blocks("# T\n\ntext\nmore\n\n```bash\na\n\nb\n```\n\n- x\n")
     assert blocks == [("text", "# T"), ("text", "text\nmore"), ("code", "```bash\na\n\nb\n```"), ("text", "- x")]
@@ -306,6 +319,18 @@ def test_the_checker_catches_a_dropped_formula_number_code_link_or_field():
     assert tool.mismatches("[x](02_a.ipynb)", "[x](03_b.ipynb)")
     assert tool.mismatches("{n:,} steps", "{n} 步", fields=True)
     assert not tool.mismatches("[a](notebooks/01_x.ipynb)", "[a](notebooks/zh/01_x.ipynb)")
+
+
+
+def test_a_translation_may_name_a_label_as_the_student_sees_it_and_translate_words_in_a_formula():
+    labels = {"reached": "到达", "lr": "lr"}
+    assert not tool.mismatches("the `reached` column", "“到达”一列", labels=labels)
+    assert not tool.mismatches("the `reached` column", "`到达` 一列", labels=labels)
+    assert tool.mismatches("the `reached` column", "“达到”一列", labels=labels)       # not what is shown
+    assert tool.mismatches("the `reached` column", "“到达”一列")                      # no labels given
+    assert tool.mismatches("set `lr`", "设学习率", labels=labels)                     # not translated by the library
+    assert not tool.mismatches("$$\\text{ratio} = \\frac{a}{b}$$", "$$\\text{比率} = \\frac{a}{b}$$")
+    assert tool.mismatches("$$\\text{ratio} = \\frac{a}{b}$$", "$$\\text{比率} = \\frac{a}{c}$$")
 
 
 def test_a_chinese_link_leaving_the_folder_gains_a_level():

@@ -3,7 +3,8 @@
     python tools/extract_thumbnails.py
 
 The thumbnail is the PNG output of the cell tagged `thumbnail` (else the notebook's first
-figure), scaled to 360 px wide and written to docs/thumbnails/<notebook>.png. The
+figure), scaled to 360 px wide and written to docs/thumbnails/<notebook>.png, and those of the
+Chinese edition (notebooks/zh/) to docs/thumbnails/zh/<notebook>.png for README.zh.md. The
 figures are the notebooks' own, computed when they were executed.
 """
 
@@ -31,17 +32,18 @@ def figure_of(notebook):
 
 
 def main():
-    OUT.mkdir(parents=True, exist_ok=True)
-    for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
-        data = figure_of(notebook)
-        if data is None:
-            print(f"{notebook.name}: no figure")
-            continue
-        image = Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")
-        image = image.resize((WIDTH, round(image.height * WIDTH / image.width)), Image.LANCZOS)
-        target = OUT / f"{notebook.stem}.png"
-        image.save(target, optimize=True)
-        print(f"{notebook.name}: {target.relative_to(ROOT)}")
+    for source, out in ((ROOT / "notebooks", OUT), (ROOT / "notebooks" / "zh", OUT / "zh")):
+        out.mkdir(parents=True, exist_ok=True)
+        for notebook in sorted(source.glob("[0-9][0-9]_*.ipynb")):
+            data = figure_of(notebook)
+            if data is None:
+                print(f"{notebook.relative_to(ROOT)}: no figure")
+                continue
+            image = Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")
+            image = image.resize((WIDTH, round(image.height * WIDTH / image.width)), Image.LANCZOS)
+            target = out / f"{notebook.stem}.png"
+            image.save(target, optimize=True)
+            print(f"{notebook.relative_to(ROOT)}: {target.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

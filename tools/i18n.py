@@ -11,7 +11,8 @@ files that translators' tools (Poedit, Lokalize, Weblate …) open:
 - `i18n/zh/NN_topic.po`: one entry per markdown cell of `notebooks/NN_topic.ipynb`, keyed by the
   cell's id (msgctxt), its msgid the English text it translates;
 - `i18n/zh/README.po`: one entry per block of README.md (a paragraph, a list, a table, a
-  heading; fenced code is copied as it is);
+  heading); fenced code is copied as it is, except a block with comments or a notebook's path
+  (msgctxt "code N"), whose translation keeps its code and changes only those;
 - `lib/rugged/locale/zh/<module>.po`: the strings each library module passes to `rugged.i18n.tr`.
 
 `update` keeps every translation whose English is unchanged; when the English of an entry
@@ -153,13 +154,25 @@ def readme_blocks(text):
     return blocks
 
 
+CODE_BLOCK = re.compile(r"code \d+$")    # the msgctxt of a README code block
+
+
+def translatable_code(block):
+    """A fenced code block that an edition adapts: one with comments or a notebook's path (a
+    command that opens the course opens the edition's own notebook)."""
+    return bool(re.search(r"#|notebooks/", block))
+
+
 def readme_entries():
+    """README.md's text blocks, and its code blocks that an edition adapts (msgctxt "code N", N
+    counting those blocks from 1)."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    seen, entries = set(), []
+    seen, entries, codes = set(), [], 0
     for kind, block in readme_blocks(text):
-        if kind == "text" and block not in seen:
+        if (kind == "text" or translatable_code(block)) and block not in seen:
             seen.add(block)
-            entries.append(polib.POEntry(msgid=block, msgstr=""))
+            codes += kind == "code"
+            entries.append(polib.POEntry(msgid=block, msgstr="", msgctxt=f"code {codes}" if kind == "code" else None))
     return entries
 
 
@@ -225,6 +238,12 @@ def compiled_catalog(lang):
             seen[key] = entry
             po.append(copy.copy(entry))
     return po
+
+
+def shown_labels(lang):
+    """{English: translation} of the library's messages without format fields (labels, headers)."""
+    return {entry.msgid: entry.msgstr for entry in compiled_catalog(lang)
+            if not entry.msgid_plural and "{" not in entry.msgid}
 
 
 def mo_path(lang):
@@ -333,7 +352,7 @@ def built_readme(lang):
     entries = {e.msgid: e for e in po if not e.obsolete}
     parts = []
     for kind, block in readme_blocks((ROOT / "README.md").read_text(encoding="utf-8")):
-        if kind == "code":
+        if kind == "code" and not translatable_code(block):
             parts.append(block)
             continue
         entry = entries.get(block)
@@ -367,7 +386,7 @@ def build(lang, execute=False, only=None, force=False):
             continue
         nbformat.write(nb, target)
         written.append(target)
-    if (catalog_dir(lang) / "README.po").exists() and not only:
+    if (catalog_dir(lang) / "README.po").exists() and (not only or "README" in only):
         (ROOT / f"README.{lang}.md").write_text(built_readme(lang), encoding="utf-8")
     if execute and written:
         sys.path.insert(0, str(ROOT / "tools"))
@@ -385,6 +404,7 @@ DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
 INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$", re.S)
 TARGET = re.compile(r"\]\(([^)\s]+)[^)]*\)|(?:src|href)=\"([^\"]+)\"")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+WORDS_IN_MATH = re.compile(r"\\text\{[^{}]*\}")     # words in a formula are translated: \text{…}
 
 
 def same_page(target):
@@ -409,14 +429,15 @@ def format_fields(message):
 
 
 def invariants(text, fields=False):
-    """What a translation keeps exactly: code spans, maths, link targets, numbers (and, for a
-    library message, its format fields), each as a sorted list."""
+    """What a translation keeps exactly: code spans, maths (but for the words of its \\text{…}),
+    link targets, numbers (and, for a library message, its format fields), each as a sorted list."""
     found = {}
     if fields:
         names, text = format_fields(text)
         found["field"] = names or []
     for name, pattern in (("code", CODE), ("display math", DISPLAY_MATH), ("math", INLINE_MATH)):
-        found[name] = sorted(m.group(m.lastindex) if name == "code" else m.group(1) for m in pattern.finditer(text))
+        found[name] = sorted(same_page(m.group(m.lastindex)) if name == "code"
+                             else WORDS_IN_MATH.sub(r"\\text{…}", m.group(1)) for m in pattern.finditer(text))
         text = pattern.sub(" ", text)
     found["link"] = sorted(same_page(a or b) for a, b in TARGET.findall(text))
     text = TARGET.sub(" ", text)
@@ -433,10 +454,35 @@ def emphasis(text):
     return html.count("<strong>"), html.count("<em>"), re.sub(r"<[^>]+>", "", html).count("*")
 
 
-def mismatches(msgid, msgstr, fields=False):
+def code_mismatches(msgid, msgstr):
+    """A code block's translation keeps every line's code; only its comments and the edition of the
+    notebooks it opens change."""
+    def code(text):
+        return [same_page(re.sub(r"\s*#.*$", "", line)) for line in text.split("\n")]
+    return [] if code(msgid) == code(msgstr) else [f"code: English has {code(msgid)}, translation has {code(msgstr)}"]
+
+
+def entry_mismatches(entry, labels=None):
+    """`mismatches` of a notebook's or README's catalog entry (`code_mismatches` for a README code block)."""
+    text = entry.msgstr or entry.msgstr_plural.get(0, "")
+    if CODE_BLOCK.match(entry.msgctxt or ""):
+        return code_mismatches(entry.msgid, text)
+    return mismatches(entry.msgid, text, labels=labels)
+
+
+def mismatches(msgid, msgstr, fields=False, labels=None):
     """The invariants of `msgid` that `msgstr` does not keep, as readable lines; for markdown
-    (not a library message) also bold or italic text that does not render."""
+    (not a library message) also bold or italic text that does not render.
+
+    labels: {English: shown} of the library's translated messages. A code span of the English that
+    names a label the library shows translated (a table's column, a panel's control) may be given
+    as that translation instead, so that the text names what the student sees."""
     source, target = invariants(msgid, fields), invariants(msgstr, fields)
+    if labels:
+        spans = [span for span in source["code"] if span not in target["code"]
+                 and labels.get(span, span) != span and labels[span] in msgstr]
+        source["code"] = [span for span in source["code"] if span not in spans]
+        target["code"] = [span for span in target["code"] if span not in {labels[s] for s in spans}]
     found = [f"{name}: English has {source[name]}, translation has {target[name]}"
              for name in source if source[name] != target[name]]
     if not fields and emphasis(msgid) != emphasis(msgstr):
@@ -460,7 +506,7 @@ def conflicts(lang):
 
 def problems(lang):
     """Everything that keeps the `lang` edition from matching the English source."""
-    found = []
+    found, labels = [], shown_labels(lang)
     for po_path in sorted(catalog_dir(lang).glob("*.po")):
         for entry in polib.pofile(str(po_path)):
             where = f"{po_path.relative_to(ROOT)}: {entry.msgctxt or entry.msgid[:50]!r}"
@@ -471,7 +517,7 @@ def problems(lang):
             elif not entry.msgstr and not any(entry.msgstr_plural.values()):
                 found.append(f"{where}: not translated")
             else:
-                for line in mismatches(entry.msgid, entry.msgstr or entry.msgstr_plural.get(0, "")):
+                for line in entry_mismatches(entry, labels):
                     found.append(f"{where}: {line}")
     for msgid, versions in conflicts(lang).items():
         found.append(f"lib/rugged/locale/{lang}/*.po: {msgid[:50]!r}: translated differently: {versions}")
