@@ -330,9 +330,11 @@ def test_an_expression_is_refused_with_its_true_value(a, form, b):
 
 @pytest.mark.parametrize("answer, words", [
     ("1 - 0.9", "not an expression: '1 - 0.9' = 0.1, so write 0.1."), ("2*0.5", "= 1, so write 1."),
-    ("2^3", "= 8"), ("1/2/3", "≈ 0.1666666667"), ("(1+2)*3", "= 9"), ("sqrt(7.2)", "not an expression"),
+    ("2^3", "= 8"), ("1/2/3", "≈ 0.1666666667"), ("(1+2)*3", "= 9"), ("sqrt(7.2) + 1", "not an expression"),
     ("np.log(2)", "not an expression"), ("10**400", "not an expression"), ("2**10**10", "not an expression"),
     ("2/0", "divides by zero"), ("12 13", "holds several"), ("0.2 -2", "holds several"),
+    ("1 - √0.5", "not an expression"), ("√2 + √3", "not an expression"), ("1/√0", "divides by zero"),
+    ("√-4", "the square root of a negative number"), ("√(-4)", "the square root of a negative number"),
 ])
 def test_expressions_and_several_numbers_are_told_apart(answer, words):
     feedback = exercises.as_number(answer, "`x`")
@@ -414,42 +416,44 @@ def test_no_message_has_backticks_or_raw_carets(name):
 RIGHT = {
     "stalls.largest_stable_lr": [2 / 199.8, 0.01, "0.01", 0.01001, np.float32(0.01), np.array([0.01]), 0.0096,
                                  "eta_max = 0.01", "2/199.8", "eta_max = 2 / 199.8", "(2/199.8)"],
-    "stalls.steps_to_halve": [693, 692.8, "693", np.log(2) / -np.log(0.999), 690, np.int64(693)],
+    "stalls.steps_to_halve": [693, 692.8, "693", np.log(2) / -np.log(0.999), 690, np.int64(693), "693 steps",
+                              "about 693", "≈ 693 updates"],
     "stalls.minimum_ratio_answer": [(0.75, False), [0.75, False], (3 / 4, "no"), (0.75, "saddle"),
                                     ("0.75", np.False_), {"ratio": 0.75, "is_minimum": False}, ("75%", "No"),
                                     ("3/4", False), {"is_minimum": False, "ratio": 0.75}, {"a": 0.75, "b": False},
                                     {"min_ratio": 0.75, "is_min": "no"}],
     "adagrad.sigma_zero": [3, 3.0, "3", np.float64(3), np.array(3.0)],
-    "adagrad.sigma_one": [np.sqrt(12.5), 3.536, 3.54, "3.5355", [3.5355]],
-    "adagrad.larger_step": ["b", " B ", "'b'", "bias", "`b`"],
-    "rmsprop.check_sigma_update": [np.sqrt(7.2), 2.683, 2.68, "2.683"],
+    "adagrad.sigma_one": [np.sqrt(12.5), 3.536, 3.54, "3.5355", [3.5355], "√12.5", "sqrt(12.5)", "5/√2", "≈ 3.54"],
+    "adagrad.larger_step": ["b", " B ", "'b'", "bias", "`b`", "bias b", "b has the larger step"],
+    "rmsprop.check_sigma_update": [np.sqrt(7.2), 2.683, 2.68, "2.683", "√7.2", "sqrt(7.2)", "√(7.2)"],
     "rmsprop.check_brakes_hardest": [0.5, "0.5", 1 / 2, 0.5000001, "α = 0.5", np.float32(0.5), "1/2"],
-    "rmsprop.check_torch_first_step": [0.1, -0.1, "0.1", 0.1000001, 1e-1],
+    "rmsprop.check_torch_first_step": [0.1, -0.1, "0.1", 0.1000001, 1e-1, "10η", "10 η", "10·η"],
     "adam.check_first_moment": [(0.2, 2), [0.2, 2.0], "0.2, 2", np.array([0.2, 2]), ("0.2", "2"),
                                 (0.1 * 2, 0.1 * 2 / (1 - 0.9)), {"m": 0.2, "m_hat": 2}, {"m_hat": 2, "m": 0.2},
                                 {"m̂⁰": 2, "m⁰": 0.2}, {"m0": 0.2, "m_hat0": 2}, {"first": 0.2, "second": 2},
                                 "1/5, 2", "0.2; 2"],
-    "adam.check_first_step": [1, 1.0, "1", 0.9999999, np.float32(1)],
+    "adam.check_first_step": [1, 1.0, "1", 0.9999999, np.float32(1), "1η", "η", "1 η"],
     "adam.check_memory": ["beta2", "beta 2", "β₂", "β2", "b2", "Beta2", "second beta", "beta_2", "betas[1]",
                           "BETA2", "beta2 = 0.999", "0.999", 0.999],
-    "decay.inverse_sqrt_lr": [0.1, 1 / np.sqrt(100), "0.1", 0.09999999, "1/10"],
+    "decay.inverse_sqrt_lr": [0.1, 1 / np.sqrt(100), "0.1", 0.09999999, "1/10", "1/√100", "1/sqrt(100)"],
     "decay.adagrad_sigmas": [(5, np.sqrt(12.5)), [5.0, 3.5355], (5, 3.536), "5, 3.536", np.array([5, 3.5355]),
-                             {"lecture_sigma": 3.5355, "torch_sigma": 5}],
+                             {"lecture_sigma": 3.5355, "torch_sigma": 5}, "(5, √12.5)", "√25, √12.5"],
     "decay.cosine_lr": [0.05, 0.1 * (1 + np.cos(np.pi / 2)) / 2, "0.05", 0.0500001, "1/20"],
     "warmup.check_transformer_peak": [(4000, 6.988e-4), (4000, (512 * 4000) ** -0.5), (3999.999999999998, 6.988e-4),
                                       (4000.0, 7e-4), ("4000", "6.988e-4"), "4000, 0.0006988",
                                       {"lr": 6.988e-4, "step": 4000}, "4000; 6.988e-4", "8000/2, 6.988e-4"],
-    "warmup.check_rectify_step": [6, 6.0, "6", 5.9999999999, np.int64(6), np.array([6]), "12/2"],
+    "warmup.check_rectify_step": [6, 6.0, "6", 5.9999999999, np.int64(6), np.array([6]), "12/2", "step 6"],
     "warmup.check_resnet_lr": [(0.01, 0.1), [0.01, 0.1], "0.01, 0.1", np.array([0.01, 0.1]),
                                {"lr_1000": 0.1, "lr_100": 0.01}, "1/100 1/10"],
     "momentum.check_rate": [0.98887, 0.9889, "0.9889", np.float64(0.98887), "rate = 0.9889", np.array([0.9889])],
     "momentum.check_beta": [0.938, 0.95, "0.94", np.float64(0.938), "beta = 0.95", (1 - 0.001 ** 0.5) ** 2],
     "momentum.check_ema_lr": [0.1, "0.1", 0.01 / (1 - 0.9), "lr = 0.1", "1/10", np.float32(0.1)],
-    "real.check_scale": [5, 5.0, "5", "10/2", "scale = 5", np.float64(5)],
-    "real.check_updates_per_epoch": [33, 33.0, "33", "updates = 33", 32.9999999999, np.int64(33)],
-    "real.check_spread_ratio": [3, 3.0, "3", "ratio = 3", "9/3", 3.001, np.float64(3)],
+    "real.check_scale": [5, 5.0, "5", "10/2", "scale = 5", np.float64(5), "5 times", "5x"],
+    "real.check_updates_per_epoch": [33, 33.0, "33", "updates = 33", 32.9999999999, np.int64(33), "33 updates"],
+    "real.check_spread_ratio": [3, 3.0, "3", "ratio = 3", "9/3", 3.001, np.float64(3), "√9", "3 times"],
     "summary.check_adam_ingredients": ["D", "d", " D ", "(D)", "option D", "D:"],
-    "summary.check_zigzag_ingredient": ["momentum", "Momentum", "m", "the momentum", "heavy ball", "mᵗ", "m^t"],
+    "summary.check_zigzag_ingredient": ["momentum", "Momentum", "m", "the momentum", "heavy ball", "mᵗ", "m^t",
+                                        "momentum m", "the momentum mᵗ"],
     "summary.check_name_the_optimizer": ["Adagrad", "optim.Adagrad", "Adagrad (torch)", "torch's Adagrad",
                                          "Adagrad()", "torch.optim.Adagrad", "adagrad", "ADAGRAD", "AdaGrad",
                                          optim.Adagrad],
@@ -479,11 +483,14 @@ WRONG = {   # answer → words the message must hold
                                  "2/(2*99.9)": "not an expression: '2/(2*99.9)' ≈ 0.01001001001"},
     "stalls.steps_to_halve": {0.1: "0.1 is too few", 0.693: "ln 2", 346: "steep direction", 10**400: "too many"},
     "stalls.minimum_ratio_answer": {0.75: "ratio 0.75 is right", (0.75, True): "not a local minimum",
+                                    (1, 2): "(1, 2) is not of the form (ratio, is_minimum), a share and True or "
+                                            "False: is_minimum should be True or False; got 2.",
+                                    (0.75, 2): "The ratio 0.75 is right. is_minimum should be True or False",
                                     (0.25, False): "negative eigenvalues", (1.5, False): "between 0 and 1",
                                     (0.8, False): "Close: 0.8 is the answer rounded to 1 significant digit"},
     "rmsprop.check_sigma_update": {2.7: "Close: 2.7 is the answer rounded to 2 significant digits. Give at least 3",
                                    "2,683": "ambiguous. Use a decimal point (2.683), or no comma for thousands (2683)",
-                                   "sqrt(7.2)": "not an expression"},
+                                   "sqrt(7.2) - 1": "not an expression"},
     "rmsprop.check_brakes_hardest": {0.99: "lags", 0.7: "0.7 is none of them", 0.50001: "0.50001 is none of them",
                                      True: "truth value", "0,5": "Use a decimal point (0.5)"},
     "warmup.check_rectify_step": {5.5: "5.5 is not one", 0.1: "0.1 is not one", 5: "paper's threshold",
@@ -494,6 +501,16 @@ WRONG = {   # answer → words the message must hold
                                       (0.0007, 3999): "look swapped", "4000, 0,0006988": "decimal comma"},
     "adam.check_memory": {"beta1": "momentum", "alpha": "no α", True: "truth value",
                           float("inf"): "should be a name"},
+    "summary.check_zigzag_ingredient": {"schedule m": "Answer 'momentum', 'sigma' or 'schedule'; got 'schedule m'",
+                                        "momentum sigma": "Answer 'momentum', 'sigma' or 'schedule'"},
+    "adagrad.larger_step": {"b w": "Answer with the name of a parameter, 'b' or 'w'; got 'b w'",
+                            "weight w": "the other way round"},
+    "real.check_scale": {0.2: "0.2 is r/N, upside down", "abc": "scale should be a number; got 'abc'.",
+                         "5 steps": "scale should be a number; got '5 steps'."},
+    "real.check_updates_per_epoch": {"33.5": "updates should be a whole number; 33.5 is not one.",
+                                     "34 updates": "34 counts the last, incomplete batch"},
+    "adam.check_first_step": {"5 times": "5 = |g| would be gradient descent's step"},
+    "decay.cosine_lr": {"η/2": "lr_50 should be a number; got 'η/2'."},       # the exercise asks for the value
     "summary.check_name_the_optimizer": {"Adagrad (lecture)": "constant η", "RMSprop": "forgets",
                                          "Adagrad with decay": "decay built in"},
 }
@@ -664,3 +681,66 @@ def test_rounding_clause_names_too_few_digits_and_nothing_else():
     assert exercises.rounding_clause(0.00069, 0.000698771, 1e-3).startswith("is close: it is the answer cut to 2")
     assert exercises.rounding_clause(0.000698771, 0.000698771, 1e-3) is None    # right: nothing to say
     assert exercises.rounding_clause(0.5, 0.000698771, 1e-3) is None           # not a rounding of it
+
+
+# ---------------------------------------------------------------------------------------
+# Roots, "about" words, units and η around a number; a name beside its symbol
+
+@pytest.mark.parametrize("answer, value", [
+    ("√12.5", 12.5 ** 0.5), ("1/√100", 0.1), ("√(2)", 2 ** 0.5), ("2√2", 8 ** 0.5), ("-√4", -2.0), ("√2/2", 0.5 ** 0.5),
+    ("sqrt(7.2)", 7.2 ** 0.5), ("np.sqrt(9)", 3.0), ("x = √9", 3.0), ("about 0.01", 0.01), ("≈ 3.54", 3.54),
+    ("~0.5", 0.5), ("σ ≈ 3.54", 3.54), ("约 0.01", 0.01), ("约3.54", 3.54), ("3.54 左右", 3.54), ("大约 2", 2.0),
+])
+def test_a_root_or_an_about_word_reads_as_the_number(answer, value):
+    number = exercises.as_number(answer, "`x`")
+    assert not isinstance(number, Feedback) and number == pytest.approx(value, rel=1e-12), number
+
+
+@pytest.mark.parametrize("answer, units, eta, value", [
+    ("693 steps", ("count",), None, 693), ("693 次", ("count",), None, 693), ("约693次更新", ("count",), None, 693),
+    ("33 updates", ("count",), None, 33), ("5 倍", ("times",), None, 5), ("5倍", ("times",), None, 5),
+    ("5 times", ("times",), None, 5), ("5x", ("times",), None, 5), ("第 6 步", ("step",), None, 6),
+    ("第6步", ("step",), None, 6), ("step 6", ("step",), None, 6), ("10η", (), 0.01, 0.1), ("10 η", (), 0.01, 0.1),
+    ("η", (), 0.01, 0.01), ("1η", (), 1.0, 1.0), ("0.5·η", (), 1.0, 0.5), ("1 倍", ("times",), 1.0, 1.0),
+])
+def test_a_unit_the_quantity_has_is_read_and_dropped_from_the_number(answer, units, eta, value):
+    number = exercises.as_number(answer, "`x`", units=units, eta=eta)
+    assert not isinstance(number, Feedback) and number == pytest.approx(value, rel=1e-12), number
+    if eta is None:
+        assert shown(number) == f"{value:g}"                   # shown as the number, without its unit
+        assert exercises.as_int(answer, "`n`", units=units) == value
+        assert exercises.read_as(answer, value) == ""            # "693 次" is 693 exactly: nothing to say
+
+
+@pytest.mark.parametrize("answer, units, eta", [
+    ("693 次", (), None), ("5 倍", ("count",), None), ("第 6 步", ("count",), None), ("6 步", ("step",), None),
+    ("10η", (), None), ("10 倍", (), 0.01), ("η/2", (), 0.1), ("5 kg", ("count", "times"), None),
+])
+def test_a_unit_the_quantity_does_not_have_is_refused_as_not_a_number(answer, units, eta):
+    feedback = exercises.as_number(answer, "`x`", units=units, eta=eta)
+    assert isinstance(feedback, Feedback) and not feedback.ok
+    assert feedback.message == f"x should be a number; got {shown(answer)}.", feedback.message
+
+
+def test_pairs_read_roots_and_the_enumeration_comma():
+    for answer, pair in (("(5, √12.5)", (5, 12.5 ** 0.5)), ("(0.01、0.1)", (0.01, 0.1)), ("（0.01、0.1）", (0.01, 0.1)),
+                         ("√25、√12.5", (5, 12.5 ** 0.5)), ("约 0.2，2", (0.2, 2))):
+        read = exercises.as_pair(answer, "`(p, q)`")
+        assert not isinstance(read, Feedback) and tuple(read) == pytest.approx(pair), (answer, read)
+
+
+def test_a_word_the_course_does_not_know_is_a_name_just_not_an_answer():
+    key, words = exercises.name_key, exercises.name_words
+    assert key("随便") == "随便" and key("调度表") == "schedule"       # kept, so it is a name
+    assert key("   ") == key("？？") == ""                         # nothing that could be a name
+    assert key("选 D") == "d" and key("torch 的 Adagrad") == "adagrad"   # words beside a name are dropped
+    assert words("动量 m") == ["momentum", "m"] and words("bias b") == ["bias", "b"]
+    name = exercises.as_name("随便", "`answer`")
+    assert not isinstance(name, Feedback) and name == "随便"
+    table = {"momentum": ("m", "heavy ball"), "sigma": ("σ",)}
+    pick = exercises.pick
+    for spelling in ("momentum m", "heavy ball m", "m heavy ball", "the momentum, m", "m momentum m"):
+        assert pick(exercises.as_name(spelling, "`a`"), table) == "momentum", spelling
+    for spelling in ("momentum σ", "momentum x", "heavy m", "not momentum"):
+        assert pick(exercises.as_name(spelling, "`a`"), table) is None, spelling
+    assert pick(exercises.as_name("m has it", "`a`"), table, filler=("has", "it")) == "momentum"

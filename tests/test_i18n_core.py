@@ -253,3 +253,65 @@ def test_english_is_unchanged(en):
     assert {"step t", "per step, from the start ●", "best η", "not all"} <= set(texts)
     import matplotlib.pyplot as plt
     plt.close(fig)
+
+
+# ---- racers, surfaces and words inside Chinese sentences ---------------------------------
+
+def _momentum_race():
+    z = surfaces.zigzag()
+    racers = {"SGD": optim.SGD, "Momentum": lambda lr: optim.SGD(lr, momentum=0.9)}
+    return z, tuning.race(z, racers, **{**tuning.settings(z), "steps": 200})
+
+
+def test_a_racer_has_one_shown_name_in_every_table_legend_and_verdict(zh):
+    momentum = i18n.tr("Momentum")
+    assert CJK.search(momentum) and i18n.tr("SGD + momentum") == "SGD + " + momentum   # the same word
+    assert style.racer_name("Momentum (η = 0.1)") == momentum + " (η = 0.1)"
+    assert style.racer_name("Momentum β=0.9") == momentum + " β=0.9"
+    assert style.racer_name("Adam (η = 0.1)") == "Adam (η = 0.1)" and style.racer_name("GD") == "GD"
+    for label in ("Momentum", "Momentum (η = 0.1)", "SGD", "SGD + momentum", "Adam (η = 0.3)"):   # colours in both languages
+        assert style.color_of(style.racer_name(label)) == style.color_of(label)
+    z, results = _momentum_race()
+    table = tuning.table(results)
+    assert "Momentum" not in table and momentum in table
+    lines = table.split("\n")
+    assert len({i18n.display_width(line) for line in lines[:3]}) == 1            # columns line up
+    assert "Momentum" not in tuning.verdict(results)
+    fig = plots.race(z, {t.label: t.path for t in results.values()}, sensitivity=results)
+    texts = _texts(fig)
+    assert not any("Momentum" in t for t in texts)
+    assert any(t.startswith(momentum + " (η = ") for t in texts)
+    assert momentum in [line.get_label() for line in fig.axes[2].get_lines()]   # the sensitivity's curves
+    import matplotlib.pyplot as plt
+    plt.close(fig)
+
+
+def test_surface_short_names_in_chinese(zh):
+    names = [surfaces.short_name(name) for name in surfaces.all_surfaces()]
+    assert names == ["宝可梦", "狭长山谷", "之字形山谷", "Rosenbrock", "鞍点", "平台加悬崖", "崎岖的碗"]
+    assert surfaces.short_name("other") == "other"
+    assert "之字形" in surfaces.zigzag().title and "锯齿" not in surfaces.zigzag().title
+
+
+def test_words_inside_chinese_sentences(zh):
+    assert (i18n.truth(True), i18n.truth(False)) == ("是", "否")
+    assert i18n.series(["宝可梦 3,000", "狭长山谷 1,000", "Rosenbrock 2,000"]) == "宝可梦 3,000、狭长山谷 1,000、Rosenbrock 2,000"
+    assert i18n.tidy("η = 0.1 的重球 在第 9 步发散") == "η = 0.1 的重球在第 9 步发散"
+    assert i18n.tidy("Adam 在第 9 步，鞍点 上") == "Adam 在第 9 步，鞍点上"
+    z = surfaces.zigzag()
+    diverged = descend(z, optim.GD(lr=10), z.start, 50)
+    assert widgets.diverged_message(diverged, "重球").startswith("重球在第")
+    described = compose.match(compose.Composed(0.1, 0.9, "adam")).name
+    assert CJK.search(described) and ", " not in described and "，" in described
+    assert compose.match(compose.Composed(0.1, 0.9)).name.startswith(i18n.tr("Momentum") + " (")
+
+
+def test_racers_surfaces_and_truths_unchanged_in_english(en):
+    assert style.racer_name("Momentum (η = 0.1)") == "Momentum (η = 0.1)"
+    assert style.racer_name("SGD + momentum") == "SGD + momentum"
+    assert [surfaces.short_name(name) for name in surfaces.all_surfaces()] == list(surfaces.all_surfaces())
+    assert i18n.truth(True) is True and f"{i18n.truth(np.bool_(False))}" == "False"
+    assert i18n.series(["a", "b", "c"]) == "a, b, c" and i18n.tidy("重球 在") == "重球 在"
+    assert compose.match(compose.Composed(0.1, 0.9, "adam")).name == "no named optimizer (EMA momentum, Adam's σ)"
+    _, results = _momentum_race()
+    assert tuning.table(results).split("\n")[2].startswith("Momentum ")

@@ -397,7 +397,7 @@ def test_momentum_run_labels_in_chinese(zh, capsys, ravine):
     labels = ["Momentum β=0.9", "01's η, β = 0.95", "optimum (η*, β*)", "GD, best η"]
     shown = [momentum.run_label(label) for label in labels]
     assert all(CJK.search(text) for text in shown[:3]) and not _latin_words(" ".join(shown))
-    assert shown[0] == tr("Momentum β={beta}").format(beta="0.9") and "0.95" in shown[1]
+    assert shown[0] == tr("Momentum") + " β=0.9" and "0.95" in shown[1]
     assert momentum.run_label("Nesterov β=0.9") == "Nesterov β=0.9"      # a name, as it is
     runs = {"GD": descend(ravine, optim.GD(lr=0.01), ravine.start, 100),
             "Momentum β=0.9": descend(ravine, optim.SGD(lr=0.01, momentum=0.9), ravine.start, 100)}
@@ -431,7 +431,8 @@ def test_momentum_optimum_lines_english_format(en):
 def test_momentum_ema_comparison_in_chinese_and_english(zh):
     text = momentum.ema_comparison(same=True, ratio=0.1, difference=17.9551, steps=300)
     assert CJK.search(text) and not _latin_words(text) and "300" in text and "17.955" in text
-    assert text.split("\n")[0].endswith("True")
+    assert text.split("\n")[0].endswith("：是") and "True" not in text      # 是/否 in a Chinese sentence
+    assert momentum.ema_comparison(same=False, ratio=0.1, difference=17.9551, steps=300).split("\n")[0].endswith("：否")
 
 
 def test_momentum_ema_comparison_english_format(en):
@@ -440,3 +441,39 @@ def test_momentum_ema_comparison_english_format(en):
         f"EMA with lr = η/(1 − β) against torch's buffer, max relative difference over {steps} steps < 1e-12: "
         f"{same}\n"
         f"EMA with the same lr:  m⁰/b⁰ = {ratio:.4f}, max relative difference {difference:.3f}")
+
+
+# ---- yes/no, headers and status lines inside Chinese sentences ----------------------------
+
+def test_truth_values_read_as_chinese_words(zh):
+    lines = [adagrad.sigma_check_line(True), adagrad.by_hand_line(False, 300), adagrad.forms_agree_line(True),
+             adagrad.sum_sigma_line(True), rmsprop.weights_check_line(True, 40),
+             momentum.ema_comparison(same=True, ratio=0.1, difference=0.5, steps=300).split("\n")[0]]
+    assert not any("True" in line or "False" in line for line in lines)
+    assert [line[-1] for line in lines] == ["是", "否", "是", "是", "是", "是"]
+    rows = [(0, 1.0, 1.0, 1.0, False), (25, 2.0, 2.0, 1.0, False), (50, 3.0, 3.0, 1.0, False)]
+    summary = stalls.drift_summary(rows)
+    assert "True" not in summary and "False" not in summary and summary.split("\n")[-1].endswith("：是")
+
+
+def test_truth_values_unchanged_in_english(en):
+    assert adagrad.sigma_check_line(True).endswith(": True")
+    assert adagrad.by_hand_line(False, 300).endswith(": False")
+    assert stalls.drift_summary([(0, 1.0, 1.0, 1.0, False), (25, 2.0, 2.0, 1.0, False)]).endswith(
+        "converged (‖∇L‖ ≤ 1e-10): False")
+
+
+def test_adagrad_sigma_ratio_header_in_chinese(zh, cliff):
+    path = descend(cliff, optim.Adagrad(lr=0.1), cliff.start, 5)
+    lines = adagrad.sigma_ratio(path, path, steps=(0, 1)).split("\n")
+    assert "lecture" not in lines[0] and "σ_torch/σ_课上 (b)" in lines[0]
+    assert display_width(lines[0]) == display_width(lines[1])          # the header over its column
+
+
+def test_momentum_panel_status_reads_as_chinese(zh):
+    panel = momentum.momentum_panel(eta=0.1, beta=0.9, steps=100)
+    status = panel.message
+    assert "重球在第" in status and "、" not in status.split("重球")[0]    # no stray space, ， between the two
+    assert "x：" in status and "y：" in status and ": " not in status and ", " not in status
+    panel.set(eta=0.01)
+    assert "x：" in panel.message and ", " not in panel.message

@@ -326,3 +326,102 @@ def test_decay_printed_lines_english_format(en, pokemon_run):
 
 
 CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+
+# ---- racers, surfaces, terms and status lines (one name per thing, read as Chinese) --------
+
+RAW_NAMES = re.compile(r"\b(?:pokemon|ravine|zigzag|rosenbrock|saddle|plateau_cliff|rugged|Momentum)\b")
+
+
+@pytest.fixture(scope="module")
+def race_results():
+    return summary.run_race()
+
+
+def test_summary_race_tables_show_shown_names(zh, race_results):
+    steps = summary.steps_table(race_results)
+    tables = [steps, summary.eta_table(race_results), summary.sensitivity_table(race_results),
+              summary.describe_rugged(race_results)]
+    for text in tables:
+        assert not RAW_NAMES.search(text), RAW_NAMES.search(text)
+    lines = steps.split("\n")
+    assert tr("Momentum") in lines[2] and lines[4].startswith("宝可梦 ") and "之字形山谷" in steps
+    assert "（宝可梦 1e-06）" in steps and "宝可梦 3,000、狭长山谷 1,000、Rosenbrock 2,000" in steps
+    eta = summary.eta_table(race_results).split("\n")
+    assert len({i18n.display_width(line) for line in eta[1:2] + eta[3:]}) == 1       # columns line up
+    fig = summary.race_figure(race_results, "zigzag")
+    assert not any(RAW_NAMES.search(t) for t in drawn(fig))
+
+
+def test_summary_race_tables_unchanged_in_english(en, race_results):
+    lines = summary.steps_table(race_results).split("\n")
+    assert lines[2].split()[:3] == ["surface", "GD", "Momentum"] and lines[4].startswith("pokemon  ")
+    assert "(pokemon 1e-06)" in lines[-4] and "(pokemon 3,000, ravine 1,000, rosenbrock 2,000)" in lines[-3]
+    assert summary.eta_table(race_results).split("\n")[6].startswith("rosenbrock ")
+
+
+def test_summary_lines_read_as_chinese(zh):
+    surface = surfaces.rosenbrock()
+    from rugged.compose import Composed
+    runs = summary.run_recipes(surface, [(Composed(1e-3), None), (Composed(1e-2, momentum=0.9), None)], steps=50)
+    assert list(runs)[1].startswith(tr("Momentum") + " (")               # not "SGD 加动量"
+    lines = summary.describe_runs(surface, runs).split("\n")
+    where = [i18n.display_width(line[:line.index("e", 3) - 6]) for line in lines[1:]]   # before the number
+    assert len(set(where)) == 1, lines                                     # its column lines up
+    check = summary.describe_verification({"SGD": ("SGD (plain gradient descent)", 0.0)})
+    assert "山谷上" in check and "山谷 上" not in check
+    labels = [label for label, _ in summary.composer_panel().controls["sigma"].options]
+    assert not any("的：" in label for label in labels)
+    assert "恒定" in tr("constant") and "常数" not in summary.adam_options()
+
+
+def test_adam_race_panel_and_parity_show_shown_names(zh):
+    race = adam.saddle_race()
+    header = printed(adam.escape_table, race, y0s=(1e-2,)).split("\n")[1]
+    assert "Momentum" not in header and tr("Momentum") + " (" in header
+    assert "rosenbrock" not in printed(adam.parity_rows, steps=1)
+    panel = adam.adam_panel(noise=0.1)
+    options = panel.controls["surface"].options
+    assert [label for label, _ in options] == [surfaces.all_surfaces()[name].title for _, name in options]
+    assert "saddle" not in [label for label, _ in options]
+    status = panel.message
+    assert "随机种子 0：" in status and "defaults" not in status and "（默认参数的 Adam：第 " in status
+
+
+def test_adam_panel_surface_options_unchanged_in_english(en):
+    assert adam.adam_panel().controls["surface"].options == tuple(adam.PANEL_SURFACES)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_adam_panel_keeps_every_tick_label_inside(lang):
+    i18n.set_language(lang)
+    try:
+        panel = adam.adam_panel()
+        for name in ("ravine", "rosenbrock", "saddle"):
+            panel.set(surface=name)
+            panel.render()
+            width = panel.figure.bbox.width
+            renderer = panel.canvas.get_renderer()
+            for ax in panel.figure.axes:
+                shown = [label for axis, (lo, hi) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim()))
+                         for tick in axis.get_major_ticks()
+                         if min(lo, hi) <= tick.get_loc() <= max(lo, hi) for label in [tick.label1]]
+                for label in shown + [ax.xaxis.label, ax.yaxis.label]:
+                    if label.get_visible() and label.get_text():
+                        box = label.get_window_extent(renderer)
+                        assert box.x0 >= 0 and box.x1 <= width, (name, label.get_text(), box)
+    finally:
+        i18n.set_language(None)
+
+
+def test_terms_of_decay_and_warmup_in_chinese(zh):
+    assert decay.schedule_name("constant η = 1").startswith("恒定") and tr("constant") == "恒定"
+    panel = decay.decay_panel(steps=600)
+    assert panel.controls["step_size"].description == "step_size（阶梯间隔）"
+    for text in (tr("RAdam (rectified), Monte Carlo"), tr("rectifier r"),
+                 printed(warmup.rectifier_values, np.array([5])),
+                 printed(warmup.rectification_start, warmup.first_rectified_step(0.999),
+                         warmup.first_rectified_step(0.999, threshold=4))):
+        assert "校正" in text and "修正" not in text, text
+    status = warmup.transformer_panel(d_model=256).message
+    assert "是论文峰值 " in status and " 倍" in status and "×" not in status

@@ -71,7 +71,7 @@ def test_the_race_in_chinese(zh, problems):
     race, tuned, bars = small_race(problems)
     assert tr("search, pass {n}").format(n=1) + ": 100%" in bars and "search" not in bars
     momentum = tr("SGD + momentum")
-    assert momentum.startswith("SGD ") and momentum != "SGD + momentum"
+    assert momentum == "SGD + " + tr("Momentum") != "SGD + momentum"      # the same word for momentum everywhere
     shown = drawn(real.sensitivity_figure(tuned))
     assert momentum in shown and tr("validation loss after training") in shown
     assert tr(r"constant $\eta$") in shown and tr(r"cosine decay $\eta^t$ to 0") in shown
@@ -88,7 +88,7 @@ def test_the_race_in_chinese(zh, problems):
         assert table[0].startswith(title) and tr("test accuracy") in table[0] and "accuracy" not in table[0]
         # the header is as wide on screen as the English one, and each name column is 16 wide
         assert i18n.display_width(table[0]) == 16 + 9 + 20 + 18
-        assert table[1].startswith("SGD + 动量") or table[2].startswith("SGD + 动量")
+        assert table[1].startswith(momentum + " ") or table[2].startswith(momentum + " ")
         assert all(i18n.display_width(line.split("  ")[0]) <= 16 for line in table[1:] if line)
 
 
@@ -134,7 +134,7 @@ def test_english_is_unchanged(en, noise, problems):
     assert header == f"{'constant η':<16}{'tuned η':>9}{'validation loss':>20}{'test accuracy':>18}"
     assert "SGD + momentum" in texts(real.sensitivity_figure(tuned))
     assert printed(real.rectification_table).startswith("RAdam's factor r_t on Adam's step: 0.03 at t = 5, ")
-    assert real.check_scale(0.2).message == ("0.2 is r/n, upside down: the batch has fewer terms than L, so it "
+    assert real.check_scale(0.2).message == ("0.2 is r/N, upside down: the batch has fewer terms than L, so it "
                                              "must be scaled up, not down.")
     assert real.check_updates_per_epoch(33).message == ("Yes: 33 batches of 32 use 1056 of the 1078 images; the "
                                                         "other 22 wait for the next epoch's shuffle.")

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _checks, optim, schedules
-from .i18n import tr
+from .i18n import tidy, tr
 
 __all__ = ["Composed", "Match", "Name", "NAMES", "match", "combination", "ingredients", "known_name",
            "schedule_name", "MOMENTUM", "SIGMAS", "FORMS", "NO_NAME"]
@@ -289,7 +289,7 @@ def _shown_name(name):
 
 
 def _no_name(optimizer, suffix):
-    return Match(tr("no named optimizer ({description})").format(description=_describe(optimizer)) + suffix,
+    return Match(tidy(tr("no named optimizer ({description})").format(description=_describe(optimizer)) + suffix),
                  torch=tr("no exact torch equivalent"))
 
 
@@ -327,13 +327,13 @@ def _describe(optimizer):
     if form == "lecture":
         eps = optimizer.sigma_part.eps
         text = {"none": "σ = 1", "adagrad": tr("Adagrad's lecture σ"), "rmsprop": tr("RMSProp's lecture σ"),
-                "adam": tr("Adam's lecture σ")}[sigma] + (f", eps = {eps:g}" if eps else "")
+                "adam": tr("Adam's lecture σ")}[sigma] + (tr(", ") + f"eps = {eps:g}" if eps else "")
     else:
         text = {"none": "σ = 1", "adagrad": tr("Adagrad's σ"), "rmsprop": tr("RMSProp's σ"),
                 "adam": tr("Adam's σ")}[sigma]
     if optimizer.weight_decay:
         text += tr(", weight decay")
-    return f"{m}, {text}"
+    return m + tr(", ") + text
 
 
 def known_name(momentum, sigma, schedule=None, *, bias_correction=False, form="torch"):

@@ -33,11 +33,67 @@ import numbers
 import operator
 import re
 import reprlib
+import string
 import unicodedata
 
 import numpy as np
 
-from .i18n import ntr, tr
+from .i18n import ntr as _plain_ntr, tr as _plain_tr, wide as _wide
+
+
+# ---------------------------------------------------------------------------------------
+# Messages: a field filled into Chinese text is spaced as the house style asks
+
+def _ideograph(char):
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+
+
+def _narrow(char):
+    """A Latin letter, digit, Greek letter, backtick or other narrow mark (not a space)."""
+    return not char.isspace() and not _wide(char)
+
+
+def _joined(before, value):
+    """`before` + `value`, spaced at the seam: a narrow character (a Latin name, a number, `code`)
+    and a Chinese character get a space between them; a space between two full-width characters
+    (第一个值 应为, scale（一个数） 应为) is dropped. English text is never changed."""
+    if not before or not value:
+        return before + value
+    if _narrow(before[-1]) and _ideograph(value[0]) or _ideograph(before[-1]) and _narrow(value[0]):
+        return before + " " + value
+    if before[-1] == " " and len(before) > 1 and _wide(before[-2]) and _wide(value[0]):
+        return before[:-1] + value
+    if value[0] == " " and len(value) > 1 and _wide(before[-1]) and _wide(value[1]):
+        return before + value[1:]
+    return before + value
+
+
+class _Message(str):
+    """A translated message whose `format` spaces each filled-in field as `_joined` says."""
+
+    def format(self, *args, **kwargs):
+        formatter, out, auto = string.Formatter(), "", 0
+        for literal, name, spec, conversion in formatter.parse(self):
+            out = _joined(out, literal)
+            if name is None:
+                continue
+            if name == "":
+                name, auto = str(auto), auto + 1
+            value, _ = formatter.get_field(name, args, kwargs)
+            value = formatter.convert_field(value, conversion)
+            spec = formatter.vformat(spec, args, kwargs) if spec else ""
+            out = _joined(out, formatter.format_field(value, spec))
+        return out
+
+
+def tr(message):
+    """`rugged.i18n.tr`, whose `format` spaces a field in Chinese text (see `_joined`)."""
+    return _Message(_plain_tr(message))
+
+
+def ntr(singular, plural, n):
+    """`rugged.i18n.ntr`, whose `format` spaces a field in Chinese text (see `_joined`)."""
+    return _Message(_plain_ntr(singular, plural, n))
 
 # ---------------------------------------------------------------------------------------
 # Feedback and its rendering
@@ -376,13 +432,84 @@ def _not_expression(what, raw):
             .format(what=what, value=shown(raw)))
 
 
-def _number_from_text(text, what):
+# Words around a number that leave its value as it is: "约 0.01", "3.54 左右", "about 0.01", "≈ 3.54"
+_ABOUT = re.compile(r"^(?:约为|约是|大约是|大约|大概|约|≈|~|about|approximately|approx\.?|roughly)\s*", re.IGNORECASE)
+_ABOUT_AFTER = re.compile(r"\s*左右$")
+# Units and measure words a number may carry where the exercise's quantity has them (the
+# `units` of `as_number` and `as_int`): (what may stand before the number, what after it).
+COUNT, TIMES, STEP = "count", "times", "step"
+UNITS = {
+    COUNT: ("", r"(?:次更新|步更新|个更新|次迭代|次|步|个|steps?|updates?|iterations?)"),    # 693 次, 33 updates
+    TIMES: ("", r"(?:倍|times|x|×)"),                                                   # 5 倍, 5 times, 5x
+    STEP: (r"(?:第|step\s)", r"(?:步|次|次更新|次迭代)?"),                                 # 第 6 步, step 6
+}
+
+
+def _without_words(text, units=(), eta=None):
+    """(the number in `text` without an "about" word or a unit of `units`, the factor of its unit).
+
+    `eta`: the value of η in the answer's units, when the exercise asks in units of η: then
+    "10η", "10 η" and "η" are read as 10·eta, 10·eta and eta (factor eta).
+    """
+    text = _ABOUT_AFTER.sub("", _ABOUT.sub("", text.strip())).strip()
+    readings = [found.group(1) for before, after in (UNITS[unit] for unit in units)
+                for found in [re.fullmatch(rf"{before}\s*(.*?\S)\s*{after}", text, re.IGNORECASE)] if found]
+    if readings:                                           # "第6步": a step (6), not a count ("第6")
+        text = next((r for r in readings if not any(map(_ideograph, r))), readings[0])
+    if eta is not None:
+        found = re.fullmatch(r"(.*?)\s*[*×·]?\s*η", text)
+        if found:
+            return (found.group(1).strip() or "1"), eta
+    return text, 1
+
+
+_ROOT_TERM = rf"(?:{_DECIMAL}\s*[*×·]?\s*)?√\s*(?:[-+]?{_DECIMAL}|\(\s*[-+]?{_DECIMAL}\s*\))"
+_ROOTS = re.compile(rf"^[-+]?\s*(?:{_ROOT_TERM}|{_DECIMAL})(?:\s*/\s*(?:{_ROOT_TERM}|{_DECIMAL}))?$")
+
+
+def _root_value(text, raw, what):
+    """The value of a number written with a square root ("√12.5", "1/√100", "2√2", "sqrt(7.2)"),
+    None when `text` has no root, _Refused for any other expression with a root."""
+    text = re.sub(r"(?:np\.|numpy\.|math\.)?sqrt\s*\(", "√(", text, flags=re.IGNORECASE)
+    if "√" not in text:
+        return None
+    if not _ROOTS.match(text):
+        raise _Refused(_not_expression(what, raw) if re.search(r"\d", text) else _not_a_number(what, shown(raw)))
+
+    def term(part):
+        part = part.strip()
+        if "√" not in part:
+            return float(part)
+        coefficient, radicand = part.split("√")
+        coefficient = coefficient.strip().rstrip("*×·").strip()
+        radicand = float(radicand.strip().strip("()").strip())
+        if radicand < 0:
+            raise _Refused(tr("{what} should be a real number; got {value}, the square root of a negative number.")
+                           .format(what=what, value=shown(raw)))
+        return (float(coefficient) if coefficient else 1.0) * math.sqrt(radicand)
+    sign = -1.0 if text.startswith("-") else 1.0
+    parts = text.lstrip("+-").split("/")
+    value = term(parts[0])
+    if len(parts) == 2:
+        denominator = term(parts[1])
+        if denominator == 0:
+            raise _Refused(tr("{what} should be a number; got {value}, which divides by zero.")
+                           .format(what=what, value=shown(raw)))
+        value = value / denominator
+    if not math.isfinite(value):
+        raise _Refused(_not_expression(what, raw))
+    return sign * value
+
+
+def _number_from_text(text, what, units=(), eta=None):
     """A Number from a string, or _Refused."""
     raw = text
     text = unicodedata.normalize("NFKC", text).strip().replace("−", "-").replace("×10^", "e")
-    if "=" in text:                                        # "eta = 0.01"
-        text = text.rsplit("=", 1)[1].strip()
+    if "=" in text or "≈" in text:                         # "eta = 0.01", "σ ≈ 3.54"
+        text = re.split(r"[=≈]", text)[-1].strip()
     text = text.strip("'\"` ")
+    bare, factor = _without_words(text, units, eta)
+    bare, text = (bare if factor == 1 and bare != text else None), bare
     if text.startswith("(") and text.endswith(")") and not re.search(r"[()]", text[1:-1]):
         text = text[1:-1].strip()                          # "(0.5)"
     scale = 1
@@ -390,7 +517,7 @@ def _number_from_text(text, what):
     if percent:
         text, scale = percent.group(1).strip(), 100
     text = _without_commas(text, raw, what, "%" if percent else "")
-    typed = shown(raw.strip()).strip("'\"")
+    typed = shown(raw.strip() if bare is None else bare).strip("'\"")   # "693 次", "约 0.01": 693, 0.01
     fraction = _FRACTION.match(text)
     if fraction:                                           # "2/199.8": a number written as a fraction
         numerator, denominator = (float(part) for part in fraction.groups())
@@ -399,13 +526,16 @@ def _number_from_text(text, what):
                            .format(what=what, value=shown(raw)))
         if not (math.isfinite(numerator) and math.isfinite(denominator)):
             raise _Refused(_not_expression(what, raw))
-        value = numerator / denominator
+        value = numerator / denominator * factor
         if math.isinf(value):
             return Number(value, typed, huge=True)
         return Number(value / scale, typed)
     try:
-        value = float(text)
+        value = float(text) * factor
     except (ValueError, OverflowError):
+        root = _root_value(text, raw, what)
+        if root is not None:
+            return Number(root * factor / scale, typed)
         if re.search(r"[a-z]\s*\(", text, re.IGNORECASE):   # "sqrt(7.2)", "np.log(2)"
             raise _Refused(_not_expression(what, raw))
         several = re.search(rf"{_DECIMAL}\s+[-+]?{_DECIMAL}", text)     # "12 13", "0.2 -2"
@@ -440,8 +570,8 @@ def _huge(value, sign_source):
     return Number(-math.inf if negative else math.inf, shown(value), huge=True)
 
 
-def _number(value, what):
-    """A Number from any value, or _Refused saying why it is not one."""
+def _number(value, what, units=(), eta=None):
+    """A Number from any value, or _Refused saying why it is not one (`units`, `eta`: see `as_number`)."""
     if isinstance(value, Number):
         return value
     if value is None:
@@ -450,7 +580,7 @@ def _number(value, what):
         raise _Refused(tr("{what} should be a number; got {value}, a truth value, not a number.")
                        .format(what=what, value=bool(value)))
     if isinstance(value, (str, np.str_)):
-        return _number_from_text(str(value), what)
+        return _number_from_text(str(value), what, units, eta)
     if isinstance(value, (bytes, bytearray)):
         raise _Refused(tr("{what} should be a number; got bytes, {value}.").format(what=what, value=shown(value)))
     if isinstance(value, (numbers.Integral, np.integer)):
@@ -462,20 +592,20 @@ def _number(value, what):
         if value.imag != 0:
             raise _Refused(tr("{what} should be a real number; got the complex number {value}.")
                            .format(what=what, value=shown(value)))
-        return _number(value.real, what)
+        return _number(value.real, what, units, eta)
     if isinstance(value, np.ndarray):
         if value.dtype == bool:
             raise _Refused(tr("{what} should be a number; got {value}, truth values.")
                            .format(what=what, value=shown(value)))
         if value.size == 1:
-            return _number(value.reshape(-1)[0], what)
+            return _number(value.reshape(-1)[0], what, units, eta)
         if value.size == 0:
             raise _Refused(tr("{what} should be one number; got an empty array.").format(what=what))
         raise _Refused(tr("{what} should be one number; got an array of {n} numbers.")
                        .format(what=what, n=value.size))
     if isinstance(value, (list, tuple)):
         if len(value) == 1:
-            return _number(value[0], what)
+            return _number(value[0], what, units, eta)
         kind = type(value).__name__
         if not value:
             raise _Refused(tr("{what} should be one number; got an empty {kind}, {value}.")
@@ -512,31 +642,35 @@ def _read(reader, answer, what, kind):
         return wrong(tr("{what} should be {kind}; got {value}.").format(what=what, kind=kind, value=shown(answer)))
 
 
-def as_number(answer, what):
+def as_number(answer, what, units=(), eta=None):
     """The answer as a `Number` (a float that remembers how it was typed), or Feedback.
 
     Accepted: ints of any size, floats, NumPy scalars, 0-d and one-element arrays or lists,
-    numeric strings ("0.01", "1e-2", " 0.01 ", "eta = 0.01", "75%", "1,000,000", and a
-    fraction "2/199.8"), complex numbers with no imaginary part. Refused with a message
-    saying why: None (not answered), booleans, NaN, ±inf, a comma that may be a decimal
-    comma ("2,683", "0,5"), other expressions ("1 - 0.9": its value is given), other
-    strings, several values, dicts, anything float() fails on.
+    numeric strings ("0.01", "1e-2", " 0.01 ", "eta = 0.01", "75%", "1,000,000", a
+    fraction "2/199.8", a square root "√12.5", "1/√100", "sqrt(7.2)", and "about" words
+    around a number: "约 0.01", "3.54 左右", "≈ 3.54"), complex numbers with no imaginary part.
+    `units`: the units the quantity may be written with (`COUNT`: "693 次", "693 steps";
+    `TIMES`: "5 倍", "5 times"; `STEP`: "第 6 步", "step 6"); `eta`: the value of η when the
+    exercise asks in units of η ("10η", "η"). Refused with a message saying why: None (not
+    answered), booleans, NaN, ±inf, a comma that may be a decimal comma ("2,683", "0,5"),
+    other expressions ("1 - 0.9": its value is given), other strings, several values, dicts,
+    anything float() fails on.
     """
-    return _read(lambda value: _number(value, what), answer, what, tr("a number"))
+    return _read(lambda value: _number(value, what, units, eta), answer, what, tr("a number"))
 
 
-def as_int(answer, what):
+def as_int(answer, what, units=()):
     """The answer as a whole number (an `int` of any size), or Feedback.
 
     A float within 1e-6 (relative) of a whole number counts as that number (5.9999999999
-    is 6); 5.5 is refused as "not a whole number".
+    is 6); 5.5 is refused as "not a whole number". `units` as for `as_number` ("第 6 步").
     """
     def whole(value):
         if isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, (bool, np.bool_)):
             return int(value)
         if isinstance(value, (str, np.str_)):
             text = unicodedata.normalize("NFKC", str(value)).strip().replace("−", "-")
-            text = text.rsplit("=", 1)[-1].strip()
+            text = _without_words(text.rsplit("=", 1)[-1].strip().strip("'\"` "), units)[0]
             text = _without_commas(text, value, what)
             try:
                 exact = Decimal(text)
@@ -544,7 +678,7 @@ def as_int(answer, what):
                     return int(exact)
             except (InvalidOperation, ValueError, OverflowError):
                 pass
-        number = _number(value, what)
+        number = _number(value, what, units)
         if number.huge:
             try:
                 return int(value)
@@ -603,7 +737,7 @@ def pair_from_dict(mapping, names=None):
 def pair_parts(text):
     """The parts of a string that should hold two numbers: split at ';', else ',', else spaces."""
     text = unicodedata.normalize("NFKC", text).strip().strip("()[]{} ")
-    for separator in (";", ","):
+    for separator in (";", "、", ","):                    # 、 is the Chinese enumeration comma
         if separator in text:
             return [p.strip() for p in text.split(separator) if p.strip()]
     text = re.sub(r"\s*([/*×÷·^])\s*", r"\1", text)           # "2 / 199.8 5": one fraction, then 5
@@ -749,11 +883,18 @@ _GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "eps"
 _FILLER = {"the", "torch", "pytorch", "s", "optim", "optimizer", "optimiser", "class",
            "algorithm", "option", "answer", "letter", "line", "choice", "of", "it", "is",
            "term", "ingredient", "default", "parameter", "hyperparameter"}
-# the glossary's Chinese terms a learner may write for a name, read as their English (longest first)
-_CHINESE_WORDS = (("梯度下降", "gradient descent"), ("学习率", "learning rate"), ("局部最小值", "local minimum"),
+# the glossary's Chinese terms a learner may write for a name, read as their English, in this
+# order (a compound before its parts: 学习率调度 before 学习率 and 调度)
+_CHINESE_WORDS = (("自适应学习率", "adaptive learning rate"), ("学习率调度", "learning rate schedule"),
+                  ("学习率衰减", "learning rate decay"), ("学习率预热", "learning rate warmup"),
+                  ("梯度下降", "gradient descent"), ("学习率", "learning rate"), ("局部最小值", "local minimum"),
                   ("最小值", "minimum"), ("超参数", "hyperparameter"), ("参数", "parameter"),
                   ("优化器", "optimizer"), ("步长", "step size"), ("动量", "momentum"), ("鞍点", "saddle"),
                   ("偏置", "bias"), ("截距", "intercept"), ("权重", "weight"), ("斜率", "slope"),
+                  ("调度", "schedule"), ("衰减", "decay"), ("预热", "warmup"), ("均方根", "root mean square"),
+                  ("分母", "denominator"), ("自适应", "adaptive"), ("课上", "lecture"), ("讲座", "lecture"),
+                  ("贝塔", "beta"), ("阿尔法", "alpha"), ("西格玛", "sigma"), ("伊普西龙", "epsilon"),
+                  ("更大", "larger"), ("较大", "larger"), ("更小", "smaller"), ("较小", "smaller"), ("不是", "not"),
                   ("第一个", "first"), ("第二个", "second"), ("默认值", "default"), ("答案", "answer"))
 
 
@@ -764,16 +905,25 @@ def name_key(text, remarks=False):
     (β → beta), module paths (torch.optim.Adagrad), calls and remarks in brackets
     (Adagrad(), Adagrad (torch)), filler words (torch's Adagrad, option D) and a trailing
     "= value" are dropped: "β₂", "beta 2", "beta_2" and "Beta2 = 0.999" all give "beta2".
-    A number gives its shortest float text ("1e-3" and "0.001" both give "0.001").
+    The course's Chinese terms read as their English (动量 → momentum, 调度 → schedule); other
+    Chinese words beside a name are dropped ("选 D" → "d"), and a Chinese word alone that the
+    course does not know is kept as it is ("随便" → "随便"), so that it is a name, just not one
+    of the answers. A number gives its shortest float text ("1e-3" and "0.001" both give "0.001").
     With remarks=True what stands in brackets is kept ("Adagrad (lecture)" → "adagradlecture").
     """
+    return "".join(name_words(text, remarks))
+
+
+def name_words(text, remarks=False):
+    """The words of a name, as `name_key` joins them: "动量 m" → ["momentum", "m"]."""
     text = unicodedata.normalize("NFKC", str(text)).casefold().strip().strip("'\"`")
     try:
         number = float(text.replace("−", "-"))
         if math.isfinite(number):
-            return repr(number)
+            return [repr(number)]
     except (ValueError, OverflowError):
         pass
+    typed = text
     text = re.sub(r"=\s*[-+−]?[\d.]+(e[-+−]?\d+)?\s*$", "", text).strip()
     for chinese, english in _CHINESE_WORDS:
         text = text.replace(chinese, f" {english} ")
@@ -784,15 +934,20 @@ def name_key(text, remarks=False):
     for letter, word in _GREEK.items():
         text = text.replace(letter, f" {word} ")
     words = re.sub(r"[^0-9a-z.]+|(?<![0-9])\.|\.(?![0-9])", " ", text).split()
-    return "".join(w for w in words if w not in _FILLER)
+    words = [w for w in words if w not in _FILLER]
+    if not words:                                          # a word the course does not know: "随便"
+        words = re.sub(r"[\W_]+", " ", typed).split()
+    return words
 
 
 class Name(str):
-    """A learner's name, reduced by `name_key`; `.text` is how it was typed, `.full` keeps remarks."""
+    """A learner's name, reduced by `name_key`; `.text` is how it was typed, `.full` keeps remarks,
+    `.words` are its words (`name_words`)."""
 
-    def __new__(cls, key, text, full=None):
+    def __new__(cls, key, text, full=None, words=None):
         name = super().__new__(cls, key)
         name.text, name.full = text, full if full is not None else key
+        name.words = list(words) if words is not None else [key]
         return name
 
 
@@ -821,31 +976,47 @@ def as_name(answer, what):
         key = name_key(text)
         if not key:
             raise _Refused(tr("{what} should be a name; got {value}.").format(what=what, value=shown(value)))
-        return Name(key, shown(value), name_key(text, remarks=True))
+        return Name(key, shown(value), name_key(text, remarks=True), name_words(text))
     return _read(name, answer, what, tr("a name"))
 
 
-def pick(name, table):
-    """The key of `table` (key → spellings) that `name` is a spelling of, or None."""
-    for key, spellings in table.items():
-        if name in {name_key(s) for s in (key, *spellings)}:
+def _spelled(words, spellings):
+    """Whether `words`, in order, split into groups that are each one of `spellings` (keys)."""
+    reached = [True] + [False] * len(words)
+    for end in range(1, len(words) + 1):
+        reached[end] = any(reached[start] and "".join(words[start:end]) in spellings for start in range(end))
+    return bool(words) and reached[-1]
+
+
+def pick(name, table, filler=()):
+    """The key of `table` (key → spellings) that `name` is a spelling of, or None.
+
+    A name of several words counts when each word (or group of words) spells the same key: a
+    term beside its symbol, "动量 m" or "bias b". `filler`: words the question makes redundant
+    (for "which parameter has the larger step?", "step" and "larger": "b 的步长更大").
+    """
+    spellings = {key: {name_key(s) for s in (key, *others)} for key, others in table.items()}
+    for key, spelled in spellings.items():
+        if name in spelled:
             return key
-    return None
+    words = [w for w in getattr(name, "words", [name]) if w not in filler]
+    found = [key for key, spelled in spellings.items() if _spelled(words, spelled)]
+    return found[0] if len(found) == 1 else None
 
 
-def choose(answer, variable, options, table, unknown):
+def choose(answer, variable, options, table, unknown, filler=()):
     """The key of `table` (key → spellings) that the answer names, or Feedback.
 
     variable: the name to set, e.g. "`which`"; options: what to set it to, for the unanswered
     message, e.g. "to 'b' or 'w'"; unknown: the message when the answer names none of the
-    keys, with "{}" where the answer is shown.
+    keys, with "{}" where the answer is shown; filler: see `pick`.
     """
     if answer is None:
         return unanswered(f"{variable} {options}")
     name = as_name(answer, variable)
     if isinstance(name, Feedback):
         return name
-    key = pick(name, table)
+    key = pick(name, table, filler)
     return wrong(unknown.format(shown(answer))) if key is None else key
 
 
@@ -936,7 +1107,8 @@ def read_as(answer, whole):
             exact = int(answer)
         elif isinstance(answer, (str, np.str_)):
             text = unicodedata.normalize("NFKC", str(answer)).strip().replace("−", "-")
-            exact = Decimal(text.rsplit("=", 1)[-1].strip().replace(",", ""))
+            text = _without_words(text.rsplit("=", 1)[-1].strip().strip("'\"` "), tuple(UNITS))[0]
+            exact = Decimal(text.replace(",", ""))
         else:
             exact = Decimal(float(answer))
         if exact is not None and exact == whole:
@@ -982,6 +1154,7 @@ def rounding_clause(value, target, rel, what=None):
 __all__ = [
     "Feedback", "right", "wrong", "unanswered", "plain_text", "html_text", "CHECKS", "check",
     "shown", "Number", "as_number", "as_int", "as_pair", "MISSING", "pair_from_dict", "pair_parts", "as_choice", "as_bool", "name_key",
+    "name_words", "COUNT", "TIMES", "STEP",
     "Name", "as_name", "pick", "close", "significant_digits", "rounded_digits", "rounding_of", "rounding_note",
     "read_as", "reads", "rounding_clause",
 ]

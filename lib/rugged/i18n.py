@@ -93,11 +93,51 @@ def ntr(singular, plural, n):
     return catalog(lang).ngettext(singular, plural, n)
 
 
+def truth(value):
+    """A yes-or-no value printed inside a sentence ("converged: True"): the value itself in English
+    (so it prints as Python prints it), "是" or "否" in Chinese."""
+    if language() == DEFAULT:
+        return value
+    return tr("yes") if value else tr("no")
+
+
+def series(items):
+    """Names in a row as a sentence lists them: "A, B, C" in English, "A、B、C" in Chinese."""
+    items = [str(item) for item in items]
+    if not items:
+        return ""
+    text = items[0]
+    for item in items[1:]:
+        text = tr("{first}, {second}").format(first=text, second=item)
+    return text
+
+
+def tidy(text):
+    """`text` with the spaces between two Chinese characters taken out, and those beside full-width
+    punctuation: a name filled into a Chinese sentence ("{what} 在第 9 步发散") keeps the space it
+    needs beside a Latin word ("Adam 在第 9 步") and loses the one it does not ("重球在第 9 步",
+    "（…） + 预热" → "（…）+ 预热"). English text is returned as it is. Not for a table's
+    padded lines."""
+    text = str(text)
+    if language() == DEFAULT:
+        return text
+    import re
+    cjk, punctuation = "\u2e80-\u9fff\uff00-\uffef", "\u3000-\u303f\uff00-\uffef"
+    text = re.sub(rf"(?<=[{cjk}]) +(?=[{cjk}])", "", text)
+    return re.sub(rf"(?<=[{punctuation}]) +| +(?=[{punctuation}])", "", text)
+
+
+def wide(char):
+    """A full-width character: a CJK ideograph or full-width punctuation (，。（）：), which a
+    monospaced output draws two columns wide and Chinese text sets without spaces."""
+    import unicodedata
+    return unicodedata.east_asian_width(char) in "WF"
+
+
 def display_width(text):
     """How many columns `text` takes in a monospaced output: a CJK character (or a full-width
     form) takes two, as browsers and terminals draw it."""
-    import unicodedata
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(text))
+    return sum(2 if wide(c) else 1 for c in str(text))
 
 
 def pad(text, width, align="<"):

@@ -65,6 +65,11 @@ def surface_axes(surface, ax=None, *, window=None, levels=None, n=160, filled=Tr
     return ax
 
 
+def _shown(label):
+    """A legend label as shown to the learner (`style.racer_name`); None stays None."""
+    return label if label is None else style.racer_name(label)
+
+
 def draw_path(ax, path, label=None, color=None, index=0, keep=None):
     """The path of the first two parameters as a line with its start ● and end ■; returns the line.
 
@@ -78,7 +83,7 @@ def draw_path(ax, path, label=None, color=None, index=0, keep=None):
         lines = [draw_path(ax, _single(path, k), label if k == 0 else "_", color, keep=keep)
                  for k in range(xy.shape[1])]
         return lines[0]
-    return _line_with_ends(ax, xy, color, label, keep=keep)
+    return _line_with_ends(ax, xy, color, _shown(label), keep=keep)
 
 
 def _line_with_ends(ax, xy, color, label, lw=1.2, keep=None, sizes=(6, 7)):
@@ -119,7 +124,7 @@ def draw_band(ax, path, label=None, color=None, index=0, alpha=0.3):
     outline = np.concatenate([even, odd[::-1]])
     face = matplotlib.colors.to_rgba(color, alpha)
     (band,) = ax.fill(outline[:, 0], outline[:, 1], facecolor=face, edgecolor=color, hatch="||||",
-                      lw=0, label=label, zorder=2)
+                      lw=0, label=_shown(label), zorder=2)
     for edge in (even, odd):
         ax.plot(edge[:, 0], edge[:, 1], color=color, lw=0.8, zorder=2)
     _ends(ax, xy, color)
@@ -157,7 +162,7 @@ def curves(paths, ax=None, *, what="loss", log=True):
         ax = new_figure()[1]
     for index, (label, path) in enumerate(paths.items()):
         values = getattr(path, what)
-        ax.plot(np.arange(len(values)), values, label=label, color=style.color_of(label, index))
+        ax.plot(np.arange(len(values)), values, label=_shown(label), color=style.color_of(label, index))
     if log:
         log_scale(ax, "y")
     ax.set_xlabel(tr("step t"))
@@ -354,7 +359,7 @@ def sensitivity(results, ax=None, *, title=None, legend=True):
     for index, (name, t) in enumerate(results.items()):
         color = style.color_of(name, index)
         steps = np.where(np.isfinite(t.steps), np.maximum(t.steps, 1), np.nan)
-        ax.plot(t.etas, steps, ".-", color=color, lw=1.6, ms=3, label=name, zorder=3)
+        ax.plot(t.etas, steps, ".-", color=color, lw=1.6, ms=3, label=style.racer_name(name), zorder=3)
         missed = ~np.isfinite(t.steps)
         lost = missed & (t.lost > 0)
         ax.plot(t.etas[missed & ~lost], np.full((missed & ~lost).sum(), never), "o", mfc="none",
@@ -399,7 +404,7 @@ def race(surface, paths, *, title=None, sensitivity=None, show=None, curve=None,
     sensitivity: dict name → `rugged.tuning.Tuned` for a third panel (see `sensitivity`).
     curve: a function path → array per step (default L(θ^t) − L*, or L without a minimum),
     with `curve_label` its axis label. A path that leaves the window is cut at the frame,
-    where a triangle marks the exit.
+    where a triangle marks the exit. The legend shows each label as `style.racer_name` does.
     """
     columns = 3 if sensitivity is not None else 2
     fig, axes = new_figure(1, columns, figsize=(9.5, 3.6 if columns == 3 else 4.0),
@@ -414,13 +419,13 @@ def race(surface, paths, *, title=None, sensitivity=None, show=None, curve=None,
         color = style.color_of(label, index)
         xy, loss = _first_start(path)
         if label in shown:
-            _line_with_ends(left, xy, color, label, lw=1.4, sizes=(5, 6))
+            _line_with_ends(left, xy, color, style.racer_name(label), lw=1.4, sizes=(5, 6))
             exited |= bool(mark_exits(left, xy, window, color))
         if curve is None:
             values = loss if surface.min_loss is None else np.maximum(loss - surface.min_loss, 1e-16)
         else:
             values = curve(path)
-        right.plot(np.arange(len(values)), values, color=color, lw=1.4, label=label)
+        right.plot(np.arange(len(values)), values, color=color, lw=1.4, label=style.racer_name(label))
     left.set_title(title if title is not None else surface.title, fontsize="medium")
     log_scale(right, "y")
     right.set_xlabel(tr("step t"))

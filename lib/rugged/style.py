@@ -179,9 +179,38 @@ def _draw_once():
     set_matplotlib_formats(*InlineBackend.instance().figure_formats)
 
 
+def _racer_names():
+    """The racers the course names in words rather than by an optimizer's Latin name, as the
+    learner reads them: English name → shown name."""
+    from .i18n import tr
+    return {"Momentum": tr("Momentum"), "SGD + momentum": tr("SGD + momentum"),
+            "Adam + warmup": tr("Adam + warmup")}
+
+
+def racer_name(label):
+    """A racer's name or label as shown to the learner: "Momentum", "Momentum β=0.9",
+    "Momentum (η = 0.1)" or "SGD + momentum" with the name in the current language and the rest
+    as it is (in Chinese "动量 β=0.9"); every other label, and every label in English, unchanged.
+
+    The English name stays the key of the dicts the races use and what `color_of` reads, so
+    that the course has one shown name per optimizer and each figure, table and verdict shows it.
+    """
+    label = str(label)
+    for english, shown in sorted(_racer_names().items(), key=lambda item: len(item[0]), reverse=True):
+        if label == english or label.startswith(english + " "):
+            return shown + label[len(english):]
+    return label
+
+
 def color_of(label, index=0):
-    """The colour of an optimizer, found by its family name at the start of `label`; else the cycle."""
-    name = re.split(r"[\s(,:（，：]", str(label), maxsplit=1)[0]
+    """The colour of an optimizer, found by its family name at the start of `label` (in English or
+    as `racer_name` shows it); else the cycle."""
+    label = str(label)
+    for english, shown in sorted(_racer_names().items(), key=lambda item: len(item[1]), reverse=True):
+        if shown != english and (label == shown or label.startswith(shown + " ")):
+            label = english + label[len(shown):]
+            break
+    name = re.split(r"[\s(,:（，：]", label, maxsplit=1)[0]
     for family in sorted(FAMILY_COLORS, key=len, reverse=True):
         if name.replace("Lecture", "") == family:
             return FAMILY_COLORS[family]

@@ -17,7 +17,7 @@ from .i18n import tr
 __all__ = [
     "Surface", "Quadratic", "LeastSquares", "Rosenbrock", "Saddle", "PlateauCliff",
     "EggCrate", "Scaled", "Slope", "pokemon", "ravine", "zigzag", "rosenbrock", "saddle", "plateau_cliff",
-    "rugged", "all_surfaces",
+    "rugged", "all_surfaces", "short_name",
 ]
 
 
@@ -601,6 +601,17 @@ def _display_title(english):
         "Plateau, cliff and basin": tr("Plateau, cliff and basin"),
         "Rugged bowl": tr("Rugged bowl"),
     }.get(english, english)
+
+
+def short_name(name):
+    """A course surface's short name (its `name`, "pokemon", "plateau_cliff" …) as a table or a
+    sentence shows it: the name itself in English, a short translated name otherwise (宝可梦,
+    平台加悬崖 …); any other name as it is."""
+    return {
+        "pokemon": tr("pokemon"), "ravine": tr("ravine"), "zigzag": tr("zigzag"),
+        "rosenbrock": tr("rosenbrock"), "saddle": tr("saddle"), "plateau_cliff": tr("plateau_cliff"),
+        "rugged": tr("rugged"),
+    }.get(name, name)
 
 
 def pokemon():

@@ -46,8 +46,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .i18n import ntr, pad, tr
+from .i18n import display_width, ntr, pad, series, tr
 from .runner import Path, descend, side_by_side
+from .style import racer_name
 
 __all__ = ["Tuned", "log_grid", "starts_near", "goal_fraction", "settle_steps", "scores", "sweep",
            "race", "settings", "surface_race", "surface_races", "winners", "verdict", "table", "COARSE", "FINE",
@@ -547,11 +548,12 @@ def verdict(results, share=TIE_SHARE, steps=TIE_STEPS):
     names = winners(results, share, steps)
     if not names:
         return tr("fastest: none (no racer reaches the goal from every start)")
+    names = [racer_name(name) for name in names]
     if len(names) == 1:
         return tr("fastest: {name}").format(name=names[0])
     return ntr("tie: {names} (within {share:.0%} or {steps:g} step)",
                "tie: {names} (within {share:.0%} or {steps:g} steps)",
-               1 if steps == 1 else 2).format(names=", ".join(names), share=share, steps=steps)
+               1 if steps == 1 else 2).format(names=series(names), share=share, steps=steps)
 
 
 def table(results, factor=2.0):
@@ -559,7 +561,7 @@ def table(results, factor=2.0):
     of η whose score is within `factor` × the best (and its width as a factor), and the lowest
     and highest η at which every start reaches the goal; then the winner or the tie."""
     some = next(iter(results.values()))
-    width = max(9, max(len(name) for name in results))
+    width = max(9, max(display_width(racer_name(name)) for name in results))
     band_head = tr("η with ≤ {factor}× the best steps").format(factor=format(factor, "g"))
     lines = [f"{'':{width}s}  {pad(tr('best η'), 8, '>')}  {pad(tr('steps'), 5, '>')}  "
              f"{pad(tr('reached'), 7, '>')}  {pad(band_head, 29, '>')}  {pad(tr('η where all reach the goal'), 26, '>')}"]
@@ -569,7 +571,7 @@ def table(results, factor=2.0):
         reached = f"{t.best_reached}/{t.n_starts}"
         within = "—" if band is None else f"{band[0]:.3g} … {band[1]:.3g} (×{band[1] / band[0]:.2g})"
         where = tr("none") if works is None else f"{works[0]:.3g} … {works[1]:.3g}"
-        lines.append(f"{pad(name, width)}  {t.best_eta:8.3g}  {steps:>5s}  {reached:>7s}  {within:>29s}  "
+        lines.append(f"{pad(racer_name(name), width)}  {t.best_eta:8.3g}  {steps:>5s}  {reached:>7s}  {within:>29s}  "
                      f"{pad(where, 26, '>')}")
     lines.append(verdict(results))
     lines.append(tr("steps: median over the {n} starts of the steps to reach the goal and stay there "

@@ -46,7 +46,7 @@ from PIL import Image
 
 from . import _checks, plots
 from .exercises import html_text, plain_text, shown
-from .i18n import tr
+from .i18n import tidy, tr
 
 PANELS = {}
 
@@ -586,7 +586,7 @@ def diverged_message(path, what=None):
         return ""
     if what is None:
         return tr("the run diverged at step {step}: the path stops there.").format(step=min(steps))
-    return tr("{what} diverged at step {step}: the path stops there.").format(what=what, step=min(steps))
+    return tidy(tr("{what} diverged at step {step}: the path stops there.").format(what=what, step=min(steps)))
 
 
 def drawable(values, log=False):

@@ -17,7 +17,7 @@ import functools
 import numpy as np
 
 from .. import optim, plots, style, surfaces, widgets
-from ..i18n import display_width, ntr, pad, tr
+from ..i18n import display_width, ntr, pad, tr, truth
 from ..exercises import (Feedback, as_number, check, choose, close, right, rounding_note,
                          rounding_of, shown, wrong)
 from ..runner import bursts, descend
@@ -132,7 +132,7 @@ def forms_figure(surface, torch_path, lecture_path, *, torch_label=None, lecture
 
 def sigma_ratio(torch_path, lecture_path, steps=(0, 1, 3, 99, 999)):
     """σ_torch / σ_lecture at a few t, beside sqrt(t + 1), for two runs that follow the same path."""
-    lines = [f"{'t':>6} {'σ_torch/σ_lecture (b)':>22} {'(w)':>8} {'sqrt(t+1)':>10}"]
+    lines = [f"{'t':>6} {pad(tr('σ_torch/σ_lecture (b)'), 22, '>')} {'(w)':>8} {'sqrt(t+1)':>10}"]
     for t in steps:
         r = torch_path.sigma[t] / lecture_path.sigma[t]
         lines.append(f"{t:>6} {r[0]:>22.6g} {r[1]:>8.6g} {np.sqrt(t + 1):>10.6g}")
@@ -161,12 +161,12 @@ def ravine_steps_title(steps):
 def sigma_check_line(ok):
     """02: whether the σ LectureAdagrad records is the root of the mean of its g² (`ok`, computed
     in the notebook), as a sentence."""
-    return tr("σ recorded by LectureAdagrad equals sqrt(mean of its g²) to 1e-12: {ok}").format(ok=ok)
+    return tr("σ recorded by LectureAdagrad equals sqrt(mean of its g²) to 1e-12: {ok}").format(ok=truth(ok))
 
 
 def by_hand_line(ok, steps):
     """02: whether the notebook's `lecture_adagrad` gives LectureAdagrad's `steps` updates (`ok`)."""
-    return tr("lecture_adagrad gives LectureAdagrad's {steps} updates to 1e-12: {ok}").format(steps=steps, ok=ok)
+    return tr("lecture_adagrad gives LectureAdagrad's {steps} updates to 1e-12: {ok}").format(steps=steps, ok=truth(ok))
 
 
 def distance_line(surface, gd, adagrad):
@@ -204,12 +204,12 @@ def effective_step_line(name, ratio):
 
 def forms_agree_line(ok):
     """02: whether the sum form and the mean form with η/sqrt(t+1) follow the same path (`ok`)."""
-    return tr("the two paths agree to 1e-12 at every step: {ok}").format(ok=ok)
+    return tr("the two paths agree to 1e-12 at every step: {ok}").format(ok=truth(ok))
 
 
 def sum_sigma_line(ok):
     """02: whether torch's recorded σ is the notebook's `sum_sigma` of its gradients (`ok`)."""
-    return tr("torch's σ is sum_sigma of its gradients to 1e-12: {ok}").format(ok=ok)
+    return tr("torch's σ is sum_sigma of its gradients to 1e-12: {ok}").format(ok=truth(ok))
 
 
 def forms_bursts(surface, lecture_path, torch_path, shown=3):
@@ -234,7 +234,7 @@ def basin_line(entry, more, fresh):
 def sum_form_line(never_decreases, path):
     """02: whether torch's σ_x never decreased on the cliff surface (`never_decreases`), and where x ends."""
     return tr("torch's sum form: σ_x never decreases: {never}; x after {steps:,} updates: {x:.4f}").format(
-        never=never_decreases, steps=path.steps, x=path.endpoint[0])
+        never=truth(never_decreases), steps=path.steps, x=path.endpoint[0])
 
 
 # ---------------------------------------------------------------------------------------
@@ -458,7 +458,9 @@ def larger_step(answer, path=None):
     `path` is the notebook's Adagrad run on the Pokémon surface (computed here if not given).
     """
     choice = choose(answer, "`which`", tr("to 'b' or 'w'"), PARAMETER_NAMES,
-                    tr("Answer with the name of a parameter, 'b' or 'w'; got {}."))
+                    tr("Answer with the name of a parameter, 'b' or 'w'; got {}."),
+                    filler=("step", "size", "stepsize", "larger", "bigger", "effective", "has", "gets", "lr",
+                            "learning", "rate"))      # "b has the larger step", "b 的步长更大"
     if isinstance(choice, Feedback):
         return choice
     steps = (path if path is not None else _pokemon_adagrad()).step_size[-1]

@@ -20,8 +20,8 @@ import re
 
 import numpy as np
 
-from .. import optim, parity, plots, style, surfaces, tuning, widgets
-from ..exercises import (Feedback, as_number, as_pair, check, choose, close, reads, right,
+from .. import i18n, optim, parity, plots, style, surfaces, tuning, widgets
+from ..exercises import (TIMES, Feedback, as_number, as_pair, check, choose, close, reads, right,
                          rounding_of, shown, wrong)
 from ..i18n import display_width, pad, tr
 from ..parity import cases
@@ -334,7 +334,7 @@ def parity_rows(steps=5, case=PARITY_CASE, problem=PARITY_PROBLEM):
     name, kwargs = case
     path, reference = replay(name, kwargs, problem)
     print(tr("{case} on {problem}, recorded with torch {version}: θᵗ = (x, y)").format(
-        case=cases.case_id(name, kwargs), problem=problem, version=torch_version()))
+        case=cases.case_id(name, kwargs), problem=surfaces.short_name(problem), version=torch_version()))
     print(f"{'t':>2s}  {'rugged.optim.Adam':>30s}  {'torch.optim.Adam':>30s}  {tr('|difference|')}")
     for t in range(steps + 1):
         a, b = path[t], reference[t]
@@ -436,7 +436,8 @@ def escape_table(results, y0s=(1e-2, 1e-4, 1e-6, 1e-8), steps=400, y=0.5):
     table = {name: [escape_step(descend(surface, RACERS[name](t.best_eta), (1.0, y0), steps), y)
                     for y0 in y0s] for name, t in results.items()}
     print(tr("steps until |y| > {y:g} from (x, y) = (1, y⁰), each racer at its best η").format(y=y))
-    print(f"{'y⁰':>9s}" + "".join(f"{f'{name} ({t.best_eta:.3g})':>18s}" for name, t in results.items()))
+    print(f"{'y⁰':>9s}" + "".join(pad(style.racer_name(f"{name} ({t.best_eta:.3g})"), 18, ">")
+                                  for name, t in results.items()))
     for i, y0 in enumerate(y0s):
         cells = [tr("never") if row[i] is None else str(row[i]) for row in table.values()]
         print(f"{y0:9.0e}" + "".join(pad(c, 18, ">") for c in cells))
@@ -476,7 +477,7 @@ def late_steps(results, pure_memory, first=1000, names=("RMSprop", "Adam")):
         stats = out[name] = late_statistics(path, first)
         gap = max(float(path.loss[-1] - surface.min_loss), 0.0)
         (fx, fy), (gx, gy), (sx, sy), (dx, dy) = (stats[k] for k in ("flips", "grad", "sigma", "step"))
-        lines.append(f"{t.label:22s}{gap:11.1e}{fx:9.2f}{fy:7.2f}{gx:11.2e}{gy:10.2e}{sx:9.3g}{sy:8.3g}"
+        lines.append(f"{pad(style.racer_name(t.label), 22)}{gap:11.1e}{fx:9.2f}{fy:7.2f}{gx:11.2e}{gy:10.2e}{sx:9.3g}{sy:8.3g}"
                      f"{dx:11.2e}{dy:10.2e}")
     if "Adam" in out:
         memory = out["Adam"]["memory"]
@@ -512,6 +513,15 @@ PANEL_SURFACES = {   # name → steps
 PANEL_DEFAULTS = dict(beta1=0.9, beta2=0.999, eps=1e-8)
 
 
+def _surface_options():
+    """The panel's surface drop-down: (shown, name) per surface of PANEL_SURFACES; in English the
+    surface's name ("rosenbrock"), otherwise its translated title, as 09's composer shows it."""
+    if i18n.language() == i18n.DEFAULT:
+        return list(PANEL_SURFACES)
+    every = surfaces.all_surfaces()
+    return [(every[name].title, name) for name in PANEL_SURFACES]
+
+
 @widgets.register("05 adam")
 def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle", noise=0.0, seed=0):
     """Panel: Adam's η, β1, β2, ε and a surface → the path on the contours and L − L* per step.
@@ -532,13 +542,17 @@ def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle", noi
         beta1=widgets.slider("β₁", beta1, 0.0, 0.99, 0.01),
         beta2=widgets.StopSlider("β₂", beta2, widgets.forgetting_stops(0.5, 0.9999)),
         eps=widgets.log_slider("ε", eps, -12, 0, 0.5, ".0e"),
-        surface=widgets.choice(tr("surface"), list(PANEL_SURFACES), surface),
+        surface=widgets.choice(tr("surface"), _surface_options(), surface),
         **widgets.noise_controls(noise, seed),
     )
     all_surfaces = {name: s for name, s in surfaces.all_surfaces().items() if name in PANEL_SURFACES}
     # on a slide the panel's controls and status line sit above the figure: a flatter figure leaves them room
     fig, axes = plots.new_figure(1, 2, figsize=(10, 2.4 if style.is_lecture() else 4), static=False,
                                  gridspec_kw=dict(width_ratios=[1.2, 1]))
+    # The layout is made once, for the first surface shown (the saddle); keep room for the tick
+    # labels of the others: half a last label at the loss axes' right edge (the "400" of a 400-step
+    # surface) and wider labels left of the contours ("−0.75" where the saddle has "−1.5").
+    fig.get_layout_engine().set(rect=(0.015, 0, 0.97, 1))
     left, right = axes
     blue = style.FAMILY_COLORS["Adam"]
     scenes = widgets.SurfaceScenes(left, all_surfaces, n=100)
@@ -592,7 +606,7 @@ def adam_panel(eta=0.05, beta1=0.9, beta2=0.999, eps=1e-8, surface="saddle", noi
         left.set_title(f"η = {eta:.1e}, β₁ = {beta1:.2f}, β₂ = {beta2:.6g}, ε = {eps:.0e}"
                        + (tr(", noise {percent:.3g}%").format(percent=100 * noise) if noise else ""),
                        fontsize="medium")
-        prefix = "" if noisy[0] is None else widgets.noise_text(noise, *noisy) + ": "
+        prefix = "" if noisy[0] is None else widgets.noise_text(noise, *noisy) + tr(": ")
         message = widgets.diverged_message(path, "Adam")
         if message:
             return prefix + message
@@ -667,7 +681,7 @@ def check_first_moment(pair, g=2.0, beta1=0.9):
 @check
 def check_first_step(answer, g=5.0, betas=(0.9, 0.999)):
     """The size of Adam's first step, in units of η, for gradient g ≠ 0 and ε ≈ 0: 1."""
-    value = as_number(answer, tr("`answer` (the first step's size divided by η)"))
+    value = as_number(answer, tr("`answer` (the first step's size divided by η)"), units=(TIMES,), eta=1.0)
     if isinstance(value, Feedback):
         return value
     ratios = {label: r[0] for label, r in step_ratio(1, betas, 0.0, g).items()}

@@ -18,7 +18,7 @@ import numpy as np
 from .. import optim, plots, runner, schedules, style, surfaces, widgets
 from ..exercises import (Feedback, as_number, as_pair, check, close, right, rounded_digits, rounding_note,
                          rounding_of, shown, wrong)
-from ..i18n import ntr, pad, tr
+from ..i18n import ntr, pad, tr, truth
 from ..runner import descend
 
 WINDOW = ((-200, -100), (-5, 7))   # the Pokémon window, taller: bursts throw w up to 6.6
@@ -125,7 +125,7 @@ def warning_verdict(stability, bursts):
     at the step before it): the last line of `warning_table`, for a slide."""
     rose = crossings(stability, bursts)
     print(tr("every one of the {n} bursts starts after λ_max(D^t H) rose above 2: {verdict}").format(
-        n=len(bursts), verdict=bool(np.all(rose < bursts.starts) and np.all(stability[bursts.starts - 1] > 2))))
+        n=len(bursts), verdict=truth(bool(np.all(rose < bursts.starts) and np.all(stability[bursts.starts - 1] > 2)))))
 
 
 def gap_text(path, surface):
@@ -361,7 +361,7 @@ def decay_panel(kind="constant", eta=1.0, steps=2500, batch_size=10, seed=0):
     controls = dict(
         kind=widgets.choice(tr("schedule"), [(schedule_name(k), k) for k in SCHEDULE_KINDS], kind),
         eta=widgets.log_slider("η", eta, -1, 1, readout_format=".2g"),
-        step_size=widgets.int_slider("step_size", 500, 100, 1500, 50),
+        step_size=widgets.int_slider(tr("step_size"), 500, 100, 1500, 50),
         step_gamma=widgets.slider(tr("γ (step)"), 0.5, 0.1, 0.9, 0.05),
         exp_gamma=widgets.slider(tr("γ (exponential)"), 0.999, 0.997, 0.9999, 0.0001, ".4f"),
         T_max=widgets.int_slider("T_max", 2500, 300, 5000, 100),

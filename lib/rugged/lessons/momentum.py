@@ -25,7 +25,7 @@ from matplotlib.colors import LogNorm
 from matplotlib.lines import Line2D
 
 from .. import nets, optim, plots, style, surfaces, tuning, widgets
-from ..i18n import pad, tr
+from ..i18n import pad, tr, truth
 from ..exercises import (as_number, check, close, reads, right, rounding_note, rounding_of, shown,
                          wrong)
 from ..runner import descend, side_by_side
@@ -149,8 +149,8 @@ def run_label(label):
         return tr("optimum (η*, β*)")
     if label == "GD, best η":
         return tr("GD, best η")
-    if (match := re.fullmatch(r"Momentum β=(\S+)", label)):
-        return tr("Momentum β={beta}").format(beta=match[1])
+    if re.fullmatch(r"Momentum β=(\S+)", label):
+        return style.racer_name(label)
     if (match := re.fullmatch(r"01's η, β = (\S+)", label)):
         return tr("01's η, β = {beta}").format(beta=match[1])
     return label
@@ -158,7 +158,7 @@ def run_label(label):
 
 def _surface_name(name):
     """A surface's short name in the tables ("ravine", "pokemon") in the student's language."""
-    return {"ravine": tr("ravine"), "pokemon": tr("pokemon")}.get(name, name)
+    return surfaces.short_name(name)
 
 
 def optimum_lines(formula, grid):
@@ -176,7 +176,7 @@ def ema_comparison(same, ratio, difference, steps):
     largest relative difference of the paths."""
     return "\n".join((
         tr("EMA with lr = η/(1 − β) against torch's buffer, max relative difference over {steps} steps "
-           "< 1e-12: {same}").format(steps=steps, same=same),
+           "< 1e-12: {same}").format(steps=steps, same=truth(same)),
         tr("EMA with the same lr:  m⁰/b⁰ = {ratio:.4f}, max relative difference {difference:.3f}").format(
             ratio=ratio, difference=difference)))
 
@@ -598,7 +598,8 @@ PANEL_ETAS = (-4, -1)            # the η slider and the map: 10⁻⁴ … 10⁻
 
 
 def _status_regimes(eta, beta, lams):
-    return ", ".join(f"{name}: {_regime_name(regime(eta, beta, lam))}" for name, lam in zip(("x", "y"), lams))
+    return tr(", ").join(tr("{direction}: {regime}").format(direction=name, regime=_regime_name(regime(eta, beta, lam)))
+                         for name, lam in zip(("x", "y"), lams))
 
 
 @widgets.register("04 momentum")

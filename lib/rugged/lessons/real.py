@@ -24,8 +24,8 @@ from tqdm import tqdm          # a text bar, as the census of 01: no widget left
 
 from .. import datasets, descend, nets, optim, plots, schedules, style, surfaces, widgets
 from ..curvature import one_blas_thread
-from ..exercises import (Feedback, as_int, as_number, check, close, read_as, right, rounding_of, shown,
-                         unanswered, wrong)
+from ..exercises import (COUNT, TIMES, Feedback, as_int, as_number, check, close, read_as, right, rounding_of,
+                         shown, unanswered, wrong)
 from ..i18n import ntr, pad, tr
 from ..runner import minibatches, relative_error, side_by_side
 
@@ -466,10 +466,9 @@ def _base(label):
 
 
 def _shown(name):
-    """A racer's name as the student reads it ("SGD + momentum" in the course's language); the
-    optimizer's name stays first, and the name itself stays the key everywhere else."""
-    texts = {"SGD + momentum": tr("SGD + momentum"), "Adam + warmup": tr("Adam + warmup")}
-    return texts.get(name, name)
+    """A racer's name as the student reads it ("SGD + momentum" in the course's language,
+    `style.racer_name`); the name itself stays the key everywhere else."""
+    return style.racer_name(name)
 
 
 def _color(name, index):
@@ -678,7 +677,9 @@ def noise_panel(optimizer="Adam", batch_size=2, seed=0, steps=PANEL_STEPS):
 @check
 def check_scale(answer, batch_size=2, n_examples=10):
     """The factor that makes the minibatch sum of a sum-loss unbiased: n / r."""
-    value = as_number(answer, tr("`scale` (a number)"))
+    if answer is None:
+        return unanswered(tr("`scale` (a number)"))
+    value = as_number(answer, "`scale`", units=(TIMES,))             # "5", "5 倍", "5 times"
     if isinstance(value, Feedback):
         return value
     target = n_examples / batch_size
@@ -686,7 +687,7 @@ def check_scale(answer, batch_size=2, n_examples=10):
         return right(tr("Yes: a batch of {r} examples sums {r} of the {n} terms; times {target:g}, its average "
                         "over all batches is ∇L.").format(r=batch_size, n=n_examples, target=target))
     if close(value, batch_size / n_examples, 1e-6):
-        return wrong(tr("{value} is r/n, upside down: the batch has fewer terms than L, so it must be scaled up, "
+        return wrong(tr("{value} is r/N, upside down: the batch has fewer terms than L, so it must be scaled up, "
                         "not down.").format(value=shown(value)))
     if close(value, 1.0, 1e-6):
         return wrong(tr("Without scaling, a batch of {r} gives on average {r}/{n} of ∇L: L sums over all {n} "
@@ -703,7 +704,7 @@ def check_updates_per_epoch(answer, n_examples=1078, batch_size=BATCH):
     """Updates in one epoch when the last incomplete batch is dropped: n // r."""
     if answer is None:
         return unanswered("`updates`")
-    k = as_int(answer, tr("`updates` (a whole number of updates)"))
+    k = as_int(answer, "`updates`", units=(COUNT,))                  # "33", "33 次", "33 updates"
     if isinstance(k, Feedback):
         return k
     target = n_examples // batch_size
@@ -733,7 +734,9 @@ def spread_ratio(small=1, large=5, n_examples=10):
 @check
 def check_spread_ratio(answer, small=1, large=5, n_examples=10):
     """The ratio of the spreads of the minibatch gradient at r = small and r = large (`spread_ratio`)."""
-    value = as_number(answer, tr("`ratio` (a number)"))
+    if answer is None:
+        return unanswered(tr("`ratio` (a number)"))
+    value = as_number(answer, "`ratio`", units=(TIMES,))             # "3", "3 倍", "√9"
     if isinstance(value, Feedback):
         return value
     target = spread_ratio(small, large, n_examples)

@@ -22,7 +22,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from .. import optim, plots, style, surfaces, tuning, widgets
-from ..i18n import display_width, ntr, pad, tr
+from ..i18n import display_width, ntr, pad, tr, truth
 from ..exercises import (Feedback, as_choice, as_number, check, close, reads, right, rounding_note,
                          rounding_of, shown, wrong)
 from ..runner import bursts, descend
@@ -331,7 +331,7 @@ def weights_check_line(ok, t):
     """Whether sqrt(Σₖ wₖ (gᵏ)²) with the notebook's `memory_weights` is the library's σᵗ up to `t`
     (`ok`, computed in the notebook), as a sentence."""
     return tr("σᵗ = sqrt(Σₖ wₖ (gᵏ)²) equals LectureAdagrad's and LectureRMSProp's σᵗ to 1e-12 (t ≤ {t}): "
-              "{ok}").format(t=t, ok=ok)
+              "{ok}").format(t=t, ok=truth(ok))
 
 
 def transient_figure(alphas=(0.9, 0.99, 0.999), eta=0.01, steps=600):
@@ -651,7 +651,8 @@ def check_brakes_hardest(answer, choices=(0.5, 0.99)):
         return value
     largest = _cliff_brakes_for(tuple(choices))
     best = min(largest, key=largest.get)
-    summary = ", ".join(f"α = {a:g}: {s / CLIFF_ETA:.2f}η" for a, s in largest.items())
+    summary = tr(", ").join(tr("α = {alpha:g}: {step:.2f}η").format(alpha=a, step=s / CLIFF_ETA)
+                            for a, s in largest.items())
     if value == best:
         return right(tr("Yes: with α = {best:g} the newest gradient weighs 1 − α = {newest:.2g}, so σ jumps with the "
                         "gradient and the step stays near η. Largest step on the cliff: {summary}.").format(
@@ -668,9 +669,11 @@ def torch_first_step(lr, alpha, g, eps=1e-8):
 
 
 @check
-@reads(as_number, "`first_step`")
-def check_torch_first_step(value, lr=0.01, alpha=0.99, g=5.0):
-    """The size of torch's first RMSprop step, with feedback for the usual slips."""
+def check_torch_first_step(answer, lr=0.01, alpha=0.99, g=5.0):
+    """The size of torch's first RMSprop step, with feedback for the usual slips ("10η" is 10·lr)."""
+    value = as_number(answer, "`first_step`", eta=lr)
+    if isinstance(value, Feedback):
+        return value
     target = torch_first_step(lr, alpha, g)
     note, typed = "", value
     if value < 0:

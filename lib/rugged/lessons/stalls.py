@@ -19,9 +19,9 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from .. import nets, optim, plots, style, surfaces, widgets
-from ..i18n import display_width, pad, tr
+from ..i18n import display_width, pad, tr, truth
 from ..curvature import CRITICAL, EIG_TOL, find_critical_point, find_critical_points
-from ..exercises import (MISSING, Feedback, as_bool, as_number, check, close, pair_from_dict, pair_parts,
+from ..exercises import (COUNT, MISSING, Feedback, as_bool, as_number, check, close, pair_from_dict, pair_parts,
                          right, rounding_of, shown, unanswered, wrong)
 from ..runner import descend
 
@@ -122,11 +122,11 @@ def drift_summary(rows):
     lines = [tr("without weight decay, the search from the stall:"),
              f"{pad(tr('iterations'), 10, '>')} {'‖θ‖':>7s} {'max |θᵢ|':>10s} {'‖∇L‖':>10s}"]
     lines += [f"{n:10d} {norm:7.3f} {largest:10.3f} {grad:10.3e}" for n, norm, largest, grad, _ in rows]
-    lines.append(tr("converged (‖∇L‖ ≤ 1e-10): {converged}").format(converged=rows[-1][4]))
+    lines.append(tr("converged (‖∇L‖ ≤ 1e-10): {converged}").format(converged=truth(rows[-1][4])))
     if len(rows) >= 3:
         grew = all(b[1] > a[1] and b[2] > a[2] for a, b in zip(rows[1:], rows[2:]))
         lines.append(tr("from iteration {first} to {last}, ‖θ‖ and max |θᵢ| grew from every row "
-                        "to the next: {grew}").format(first=rows[1][0], last=rows[-1][0], grew=grew))
+                        "to the next: {grew}").format(first=rows[1][0], last=rows[-1][0], grew=truth(grew)))
     return "\n".join(lines)
 
 
@@ -149,7 +149,7 @@ def critical_summary(problem, regularised, stall, point):
         f"{np.linalg.norm(point.theta):>7.3f}",
         "",
         tr("search converged: {converged}; distance from the stall: {distance:.3f}").format(
-            converged=point.converged, distance=np.linalg.norm(point.theta - stall)),
+            converged=truth(point.converged), distance=np.linalg.norm(point.theta - stall)),
         tr("Hessian at the critical point: {positive} of {n} eigenvalues positive → minimum ratio "
            "{ratio:.4f}: {kind}").format(positive=n_pos, n=n, ratio=point.minimum_ratio, kind=kind),
     ]
@@ -714,7 +714,7 @@ def largest_stable_lr(answer, surface=None):
 def steps_to_halve(answer, surface=None, eta=1e-2):
     """Steps GD with η needs to halve the distance along the flattest direction: ln 2 / −ln(1 − ηλ_min)."""
     surface = surface if surface is not None else surfaces.ravine()
-    value = as_number(answer, "`steps`")
+    value = as_number(answer, "`steps`", units=(COUNT,))          # "693", "693 次", "693 steps"
     if isinstance(value, Feedback):
         return value
     lam_min, lam_max = float(surface.eigenvalues.min()), float(surface.eigenvalues.max())
@@ -777,7 +777,7 @@ def _ratio_and_minimum(answer):
     """
     if isinstance(answer, dict):
         return pair_from_dict(answer, RATIO_NAMES)
-    if isinstance(answer, (str, np.str_)) and any(mark in str(answer) for mark in ";,"):
+    if isinstance(answer, (str, np.str_)) and any(mark in str(answer) for mark in ";,；，、"):
         parts = pair_parts(str(answer))
         if len(parts) == 2 and not parts[1].isdigit():      # "0,75" is a decimal comma, not (0, 75)
             return parts[0], parts[1]
@@ -817,6 +817,10 @@ def minimum_ratio_answer(answer, hessian=EXERCISE_HESSIAN):
     listed = ", ".join(f"{v:g}" for v in eigs)
     kind = tr("a local minimum") if is_min else tr("a saddle point")
     if not close(value, target, 1e-3):
+        verdict = as_bool(minimum, "`is_minimum`") if given else None
+        if isinstance(verdict, Feedback):                  # [1, 2]: not (ratio, True or False) at all
+            return wrong(tr("{answer} is not of the form (ratio, is_minimum), a share and True or False: "
+                            "{verdict}").format(answer=shown(answer), verdict=verdict.message))
         if close(value, 1 - target, 1e-3):
             return wrong(tr("{value} is the share of negative eigenvalues; the minimum ratio counts the positive "
                             "ones.").format(value=shown(value)))

@@ -15,7 +15,7 @@ import numpy as np
 from .. import compose, optim, plots, schedules, style, surfaces, tuning, widgets
 from ..compose import NO_NAME, Composed, known_name
 from ..exercises import Feedback, as_name, check, choose, name_key, right, shown, unanswered, wrong
-from ..i18n import display_width, pad, tr
+from ..i18n import display_width, pad, series, tidy, tr
 from ..runner import descend, relative_error
 
 # ---------------------------------------------------------------------------------------
@@ -107,7 +107,7 @@ def describe_runs(surface, runs, tol=1e-3):
              + tr("first t with L − L* ≤ {tol:g}·(L(θ⁰) − L*)").format(tol=tol)]
     for name, path in runs.items():
         reached = path.steps_to(surface.min_loss + tol * (path.loss[0] - surface.min_loss))
-        lines.append(f"{name:38s} {path.loss[-1] - surface.min_loss:18.3e}   "
+        lines.append(f"{pad(name, 38)} {path.loss[-1] - surface.min_loss:18.3e}   "
                      f"{reached if reached is not None else tr('— (not within {steps} steps)').format(steps=path.steps)}")
     return "\n".join(lines)
 
@@ -344,12 +344,12 @@ def verify_table(steps=50):
 def describe_verification(errors, tolerance=1e-12):
     """One line per composable row: its composition (as `compose.NAMES` writes it, with torch's lr η
     and momentum μ) and whether its path is the named optimizer's."""
-    lines = [tr("checked on {surface}, 50 steps: path of the composition vs the named rugged.optim "
-                "optimizer (= torch.optim)").format(surface=surfaces.rosenbrock().title)]
+    lines = [tidy(tr("checked on {surface}, 50 steps: path of the composition vs the named rugged.optim "
+                     "optimizer (= torch.optim)").format(surface=surfaces.rosenbrock().title))]
     for row, (name, err) in errors.items():
         verdict = (tr("same path (relative error ≤ 1e-12)") if err <= tolerance
                    else tr("DIFFERENT: {error:.1e}").format(error=err))
-        lines.append(f"  {row:16s} {compose.combination(name).composed:60s} {verdict}")
+        lines.append(f"  {pad(row, 16)} {pad(compose.combination(name).composed, 60)} {verdict}")
     return "\n".join(lines)
 
 
@@ -388,15 +388,15 @@ def fastest(results, name):
 
 
 def _winner_text(names):
-    return tr("none") if not names else " = ".join(names)          # A = B: a tie
+    return tr("none") if not names else " = ".join(style.racer_name(name) for name in names)   # A = B: a tie
 
 
 def _grid_table(title, rows, cell, width=9):
     labels = list(RACE_OPTIMIZERS)
-    head = pad(tr("surface"), 14) + "".join(f"{label:>{width}s}" for label in labels)
+    head = pad(tr("surface"), 14) + "".join(pad(style.racer_name(label), width, ">") for label in labels)
     lines = [title, head, "─" * display_width(head)]
     for name, values in rows.items():
-        lines.append(f"{name:14s}" + "".join(f"{cell(values[label]):>{width}s}" for label in labels))
+        lines.append(pad(surfaces.short_name(name), 14) + "".join(f"{cell(values[label]):>{width}s}" for label in labels))
     return "\n".join(lines)
 
 
@@ -419,8 +419,9 @@ def steps_table(results):
     ranked = {label: sum(steps[name][label] is not None for name in steps) for label in RACE_OPTIMIZERS}
     lines.append(pad(tr("ranked on"), 14) + "".join(f"{f'{n}/{len(steps)}':>10s}" for n in ranked.values()))
     some = next(iter(results.values()))[1]["GD"]
-    budgets = ", ".join(f"{name} {tuning.BUDGET[name]:,}" for name in steps if name in tuning.BUDGET)
-    tolerances = ", ".join(f"{name} {tuning.TOLERANCE[name]:g}" for name in steps if name in tuning.TOLERANCE)
+    budgets = series(f"{surfaces.short_name(name)} {tuning.BUDGET[name]:,}" for name in steps if name in tuning.BUDGET)
+    tolerances = series(f"{surfaces.short_name(name)} {tuning.TOLERANCE[name]:g}"
+                        for name in steps if name in tuning.TOLERANCE)
     lines.append(tr("goal: L − L* ≤ tol·(L(θ⁰) − L*), tol = {tol:g} ({tolerances}); {starts} starts;").format(
         tol=tuning.DEFAULT_TOLERANCE, tolerances=tolerances, starts=some.n_starts))
     lines.append(tr("budget {budget:,} steps ({budgets});").format(budget=tuning.DEFAULT_BUDGET, budgets=budgets))
@@ -468,7 +469,7 @@ def describe_rugged(results, name="rugged"):
     gaps = final_gaps(results, name)
     best = min(gaps, key=gaps.get)
     return tr("{surface}: the lowest median L − L* at the end is {gap:.2g} ({best}); the goal is {goal:.2g}.").format(
-        surface=surface.title, gap=gaps[best], best=best,
+        surface=surface.title, gap=gaps[best], best=style.racer_name(best),
         goal=tuning.goal_fraction(surface, tuning.DEFAULT_TOLERANCE) - surface.min_loss)
 
 
@@ -758,7 +759,7 @@ def check_adam_ingredients(answer):
 
 ZIGZAG_ANSWERS = {   # each ingredient and how a learner may write it (compared by exercises.name_key)
     "momentum": ("m", "mᵗ", "m^t", "heavy ball", "β₁", "beta1", "EMA of g"),
-    "sigma": ("σ", "σᵗ", "σ^t", "rms", "root mean square", "adaptive lr", "adaptive learning rate"),
+    "sigma": ("σ", "σᵗ", "σ^t", "rms", "root mean square", "adaptive lr", "adaptive learning rate", "denominator"),
     "schedule": ("η", "ηᵗ", "η^t", "eta", "lr", "learning rate", "lr schedule", "learning rate schedule",
                  "decay", "lr decay", "warmup"),
 }

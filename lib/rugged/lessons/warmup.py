@@ -17,7 +17,7 @@ figures.
 import numpy as np
 
 from .. import nets, optim, plots, schedules, style, widgets
-from ..exercises import (Feedback, as_int, as_pair, check, close, plain_text, read_as, right, rounding_clause,
+from ..exercises import (STEP, Feedback, as_int, as_pair, check, close, plain_text, read_as, right, rounding_clause,
                          shown, unanswered, wrong)
 from ..i18n import pad, tr
 from ..runner import bad_points, side_by_side
@@ -866,7 +866,7 @@ def check_rectify_step(answer, beta2=0.999):
     """The first of torch's steps (k = t + 1, from 1) at which torch's RAdam rectifies (ρ > 5)."""
     if answer is None:
         return unanswered("`first_step`")
-    k = as_int(answer, tr("`first_step` (one of torch's steps, counted 1, 2, 3, …)"))
+    k = as_int(answer, tr("`first_step` (one of torch's steps, counted 1, 2, 3, …)"), units=(STEP,))
     if isinstance(k, Feedback):
         return k
     target = first_rectified_step(beta2, TORCH_THRESHOLD)
