@@ -404,7 +404,7 @@ DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
 INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$", re.S)
 TARGET = re.compile(r"\]\(([^)\s]+)[^)]*\)|(?:src|href)=\"([^\"]+)\"")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-WORDS_IN_MATH = re.compile(r"\\text\{[^{}]*\}")     # words in a formula are translated: \text{…}
+WORDS_IN_MATH = re.compile(r"\\text\{[^{}]*\}")     # a formula's words (translated, and placed as the language needs)
 
 
 def same_page(target):
@@ -429,7 +429,8 @@ def format_fields(message):
 
 
 def invariants(text, fields=False):
-    """What a translation keeps exactly: code spans, maths (but for the words of its \\text{…}),
+    """What a translation keeps exactly: code spans, maths (but for the words of its \\text{…} and
+    its spacing),
     link targets, numbers (and, for a library message, its format fields), each as a sorted list."""
     found = {}
     if fields:
@@ -437,7 +438,7 @@ def invariants(text, fields=False):
         found["field"] = names or []
     for name, pattern in (("code", CODE), ("display math", DISPLAY_MATH), ("math", INLINE_MATH)):
         found[name] = sorted(same_page(m.group(m.lastindex)) if name == "code"
-                             else WORDS_IN_MATH.sub(r"\\text{…}", m.group(1)) for m in pattern.finditer(text))
+                             else re.sub(r"\s+", "", WORDS_IN_MATH.sub("", m.group(1))) for m in pattern.finditer(text))
         text = pattern.sub(" ", text)
     found["link"] = sorted(same_page(a or b) for a, b in TARGET.findall(text))
     text = TARGET.sub(" ", text)
