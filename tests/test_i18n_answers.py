@@ -15,7 +15,7 @@ from rugged.exercises import Feedback
 from test_exercises import CHECKS
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-LOCALE = pathlib.Path(exercises.__file__).parent / "locale" / "zh"
+LOCALE = pathlib.Path(__file__).resolve().parents[1] / "lib" / "rugged" / "locale" / "zh"   # the source catalogs
 
 CHINESE_RIGHT = {
     "stalls.largest_stable_lr": ["约 0.01", "η ≈ 0.01", "２/199.8"],

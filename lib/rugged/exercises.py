@@ -1110,7 +1110,8 @@ def read_as(answer, whole):
             text = _without_words(text.rsplit("=", 1)[-1].strip().strip("'\"` "), tuple(UNITS))[0]
             exact = Decimal(text.replace(",", ""))
         else:
-            exact = Decimal(float(answer))
+            value = np.asarray(answer, dtype=float)             # a number, or an array holding one
+            exact = Decimal(value.item()) if value.size == 1 else None
         if exact is not None and exact == whole:
             return ""
     except Exception:                                      # noqa: BLE001
