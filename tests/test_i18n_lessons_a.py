@@ -404,13 +404,13 @@ def test_momentum_run_labels_in_chinese(zh, capsys, ravine):
     momentum.heavy_ball_table(ravine, runs)
     rows = capsys.readouterr().out.splitlines()
     assert rows[2].startswith(shown[0]) and display_width(rows[1]) == display_width(rows[2])
-    assert momentum._surface_name("ravine") == tr("ravine") and CJK.search(momentum._surface_name("pokemon"))
+    assert surfaces.short_name("ravine") == tr("ravine") and CJK.search(surfaces.short_name("pokemon"))
 
 
 def test_momentum_run_labels_in_english(en):
     for label in ("Momentum β=0.9", "01's η, β = 0.95", "optimum (η*, β*)", "GD, best η", "other"):
         assert momentum.run_label(label) == label
-    assert momentum._surface_name("pokemon") == "pokemon"
+    assert surfaces.short_name("pokemon") == "pokemon"
 
 
 def test_momentum_optimum_lines_in_chinese_and_english(zh):

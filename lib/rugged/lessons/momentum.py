@@ -156,11 +156,6 @@ def run_label(label):
     return label
 
 
-def _surface_name(name):
-    """A surface's short name in the tables ("ravine", "pokemon") in the student's language."""
-    return surfaces.short_name(name)
-
-
 def optimum_lines(formula, grid):
     """Polyak's (η*, β*, rate) from the formula above the best point of the grid search, two lines."""
     return "\n".join((
@@ -426,7 +421,7 @@ def speedup_table(rate, optimum, surfaces_, factor=FACTOR, most=20000):
             counted = steps_to_factor(surface, path, factor)
             run = (f"{counted:,}" if counted is not None
                    else f"≈ {math.ceil(math.log(factor) / math.log(measured)):,}")
-            lines.append(f"{pad(_surface_name(name), 9)} {pad(method, 18)} {eta:>10.4g} {beta:>8.5f} {closed:>11.7f} {measured:>11.7f} "
+            lines.append(f"{pad(surfaces.short_name(name), 9)} {pad(method, 18)} {eta:>10.4g} {beta:>8.5f} {closed:>11.7f} {measured:>11.7f} "
                          f"{predicted:>15,} {run:>12}")
     lines.append(tr("steps: until ‖θᵗ − θ*‖ stays below {factor:g} × ‖θ⁰ − θ*‖; ≈: more than {most:,} steps, "
                     "extrapolated from the rate measured on the first {most:,}").format(factor=factor, most=most))
