@@ -1069,22 +1069,36 @@ def rounded_digits(value, target, rel):
     return how, k, need
 
 
-def rounding_of(value, target, rel, what=None):
-    """"Close: give more digits" when `value` is `target` rounded to too few digits, else None.
-    `what` names the target (default: "the answer")."""
+def _rounding_wording(clause, rounded, k):
+    """The message (clause=False) or the clause for a list of problems (clause=True) saying that
+    an answer is the target rounded (or cut, rounded=False) to k significant digits."""
+    if clause:
+        return (ntr("is close: it is {what} rounded to {k} significant digit; give at least {need}",
+                    "is close: it is {what} rounded to {k} significant digits; give at least {need}", k) if rounded
+                else ntr("is close: it is {what} cut to {k} significant digit; give at least {need}",
+                         "is close: it is {what} cut to {k} significant digits; give at least {need}", k))
+    return (ntr("Close: {value} is {what} rounded to {k} significant digit. Give at least {need}, rounded.",
+                "Close: {value} is {what} rounded to {k} significant digits. Give at least {need}, rounded.", k)
+            if rounded else
+            ntr("Close: {value} is {what} cut to {k} significant digit. Give at least {need}, rounded.",
+                "Close: {value} is {what} cut to {k} significant digits. Give at least {need}, rounded.", k))
+
+
+def _rounding_text(value, target, rel, what, clause):
+    """`_rounding_wording` filled in with `what` (default: "the answer"), k and the digits
+    needed; None unless `value` is `target` rounded or cut to too few digits (`rounded_digits`)."""
     found = rounded_digits(value, target, rel)
     if found is None:
         return None
     how, k, need = found
-    if how == "rounded":
-        message = ntr("Close: {value} is {what} rounded to {k} significant digit. Give at least {need}, rounded.",
-                      "Close: {value} is {what} rounded to {k} significant digits. Give at least {need}, rounded.",
-                      k)
-    else:
-        message = ntr("Close: {value} is {what} cut to {k} significant digit. Give at least {need}, rounded.",
-                      "Close: {value} is {what} cut to {k} significant digits. Give at least {need}, rounded.",
-                      k)
-    return message.format(value=shown(value), what=tr("the answer") if what is None else what, k=k, need=need)
+    return _rounding_wording(clause, how == "rounded", k).format(
+        value=shown(value), what=tr("the answer") if what is None else what, k=k, need=need)
+
+
+def rounding_of(value, target, rel, what=None):
+    """"Close: give more digits" when `value` is `target` rounded to too few digits, else None.
+    `what` names the target (default: "the answer")."""
+    return _rounding_text(value, target, rel, what, clause=False)
 
 
 def rounding_note(value, target, rel):
@@ -1139,17 +1153,7 @@ def rounding_clause(value, target, rel, what=None):
     """`rounding_of` as a clause for a message that lists several problems ("lr = 0.0007 is
     close: it is the peak value rounded to 1 significant digit; give at least 4"): the clause
     when `value` is `target` rounded (or cut) to too few digits, else None."""
-    found = rounded_digits(value, target, rel)
-    if found is None:
-        return None
-    how, k, need = found
-    if how == "rounded":
-        clause = ntr("is close: it is {what} rounded to {k} significant digit; give at least {need}",
-                     "is close: it is {what} rounded to {k} significant digits; give at least {need}", k)
-    else:
-        clause = ntr("is close: it is {what} cut to {k} significant digit; give at least {need}",
-                     "is close: it is {what} cut to {k} significant digits; give at least {need}", k)
-    return clause.format(what=tr("the answer") if what is None else what, k=k, need=need)
+    return _rounding_text(value, target, rel, what, clause=True)
 
 
 __all__ = [

@@ -678,15 +678,13 @@ def race_figure(problem, runs, eta, saturation, first=40):
         ax.annotate("η", (1, eta), xycoords=ax.get_yaxis_transform(), xytext=(3, 0), textcoords="offset points",
                     ha="left", va="center", fontsize="small")
         ax.set_yscale("log")
-        ax.set_xlabel(tr("step t"))
-    sizes_ax.set_ylabel(tr(r"largest $|\Delta\theta_i^t|$ over $i$"))
-    median_ax.set_ylabel(tr(r"median $|\Delta\theta_i^t|$ over $i$"))
-    sizes_ax.set_title(tr("largest update (median over starts)"), fontsize="medium")
-    median_ax.set_title(tr("typical update (median over starts)"), fontsize="medium")
     sat_ax.set_ylim(0, 1)
-    sat_ax.set_xlabel(tr("step t"))
-    sat_ax.set_ylabel(tr("share with |z| > 3"))
-    sat_ax.set_title(tr("saturated tanh units, layer 2"), fontsize="medium")
+    for ax, ylabel, title in ((sizes_ax, tr(r"largest $|\Delta\theta_i^t|$ over $i$"), tr("largest update (median over starts)")),
+                              (median_ax, tr(r"median $|\Delta\theta_i^t|$ over $i$"), tr("typical update (median over starts)")),
+                              (sat_ax, tr("share with |z| > 3"), tr("saturated tanh units, layer 2"))):
+        ax.set_xlabel(tr("step t"))
+        ax.set_ylabel(ylabel)
+        ax.set_title(title, fontsize="medium")
     sizes_ax.legend(fontsize="small", loc="lower right")
     plots.no_minor_ticks(*fig.axes)
     return fig
