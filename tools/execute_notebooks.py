@@ -6,7 +6,8 @@
 
 Run it after changing a notebook or the library, then commit the notebooks: nbval (in
 `python -m pytest`) compares a fresh run with these stored outputs. Prints each
-notebook's execution time.
+notebook's execution time. The kernels compute in the stored outputs' arithmetic
+(tools/reference_arithmetic.py), as the tests' kernels do.
 """
 
 import pathlib
@@ -16,6 +17,8 @@ import time
 import nbformat
 from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
+
+import reference_arithmetic
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -47,6 +50,10 @@ def execute(path):
 
 
 def main(paths):
+    skipped = reference_arithmetic.apply()         # the kernels started below inherit it
+    if skipped:
+        print(f"this machine's own arithmetic ({skipped}): long runs may differ from the stored outputs",
+              file=sys.stderr)
     paths = [pathlib.Path(p) for p in paths] or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     for path in paths:
         print(f"{path.name}: {execute(path):.1f} s", flush=True)

@@ -1,0 +1,70 @@
+"""The tests and the notebooks' kernels compute in the stored outputs' arithmetic
+(tools/reference_arithmetic.py, applied by the root conftest.py) wherever this machine can."""
+
+import importlib.util
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+import threadpoolctl
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+spec = importlib.util.spec_from_file_location("reference_arithmetic_tool", ROOT / "tools" / "reference_arithmetic.py")
+reference = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(reference)
+REASON = reference.why_not()
+applies = pytest.mark.skipif(REASON is not None, reason=f"the reference arithmetic does not apply here: {REASON}")
+
+PROBE = ("from numpy._core._multiarray_umath import __cpu_features__ as f; import threadpoolctl, numpy; "
+         "print(f['X86_V4'], f['AVX512F'], [i['architecture'] for i in threadpoolctl.threadpool_info()"
+         " if i['internal_api'] == 'openblas'])")
+
+
+def _in_process_state():
+    from numpy._core._multiarray_umath import __cpu_features__ as features
+    arch = [i["architecture"] for i in threadpoolctl.threadpool_info() if i["internal_api"] == "openblas"]
+    return features["X86_V4"], arch
+
+
+@applies
+def test_this_process_and_its_children_compute_without_avx512_and_with_haswell_kernels():
+    for name, value in reference.ENVIRONMENT.items():
+        assert os.environ.get(name) == value
+    v4, arch = _in_process_state()
+    assert v4 is False and arch == ["Haswell"], (v4, arch)
+    out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True).stdout.split()
+    assert out[0] == "False" and "Haswell" in out[2], out
+
+
+@applies
+def test_the_reference_arithmetic_is_what_the_stored_outputs_need():
+    """Adagrad's bursts on the Pokémon surface depend on the last bit of the least-squares minimum
+    (LAPACK): the stored 06 starts its first burst at the t this run finds."""
+    import nbformat
+
+    from rugged import descend, optim, runner, surfaces
+    pokemon = surfaces.pokemon()
+    run = descend(pokemon, optim.LectureAdagrad(lr=1.0), pokemon.start, 20_000)
+    first = runner.bursts(run, pokemon).summary(shown=1)
+    stored = nbformat.read(ROOT / "notebooks" / "06_lr_decay.ipynb", as_version=4)
+    texts = "".join(o.get("text", "") for c in stored.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert first.endswith(", …") and first[:-1] in texts, first      # "21 bursts, starting at t = 715, "
+
+
+def test_apply_leaves_the_arithmetic_alone_when_asked(monkeypatch):
+    monkeypatch.setenv("RUGGED_NATIVE_ARITHMETIC", "1")
+    environ = {}
+    assert reference.apply(environ) == "RUGGED_NATIVE_ARITHMETIC=1"
+    assert environ == {}
+
+
+def test_apply_leaves_other_numpy_series_alone(monkeypatch):
+    monkeypatch.delenv("RUGGED_NATIVE_ARITHMETIC", raising=False)
+    monkeypatch.setattr(reference.importlib.metadata, "version", lambda name: "2.0.2")
+    if REASON is None:
+        environ = {}
+        assert "NumPy 2.0.2" in reference.apply(environ) and environ == {}
+    else:
+        assert reference.apply({}) is not None
