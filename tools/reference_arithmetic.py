@@ -8,7 +8,8 @@ networks' stalls) amplify such a bit into a burst three steps earlier or a diffe
 
 The notebooks' stored outputs are those of an x86-64 CPU with AVX2 and NumPy 2.4 (the
 course's pin). `apply` sets the two environment variables that make any x86-64 CPU with AVX2
-compute exactly that: NumPy's AVX-512 paths off, and OpenBLAS's Haswell kernels. It must run
+compute exactly that: NumPy's AVX-512 paths off, and OpenBLAS's Haswell kernels (for NumPy 2.0,
+the browser edition's, the same two with that release's names). It must run
 before NumPy is imported; processes started afterwards (the notebooks' kernels) inherit it.
 The root conftest.py and tools/execute_notebooks.py call it. Elsewhere (another CPU, another
 NumPy, or RUGGED_NATIVE_ARITHMETIC=1) it does nothing, and long runs may print other numbers.
@@ -21,12 +22,26 @@ import os
 import pathlib
 import platform
 
-ENVIRONMENT = {
-    # NumPy 2.4's names for its dispatch targets above AVX2 (X86_V3)
-    "NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR",
-    "OPENBLAS_CORETYPE": "Haswell",
+# NumPy's names for its dispatch targets above AVX2, by release series: 2.4 is the course's pin,
+# 2.0 the browser edition's (whose unit tests also run on CPython, tests/test_lite_stack.py)
+NUMPY_AVX512_TARGETS = {
+    "2.4.": "X86_V4 AVX512_ICL AVX512_SPR",
+    "2.0.": "AVX512F AVX512CD AVX512_KNL AVX512_KNM AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL",
 }
-NUMPY_SERIES = "2.4."
+
+
+def _numpy_series():
+    try:
+        version = importlib.metadata.version("numpy")
+    except importlib.metadata.PackageNotFoundError:
+        return None, None
+    return version, next((series for series in NUMPY_AVX512_TARGETS if version.startswith(series)), None)
+
+
+def environment():
+    """The environment variables of the reference arithmetic for the installed NumPy."""
+    _, series = _numpy_series()
+    return {"NPY_DISABLE_CPU_FEATURES": NUMPY_AVX512_TARGETS[series], "OPENBLAS_CORETYPE": "Haswell"}
 
 
 def _cpu_flags():
@@ -46,12 +61,11 @@ def why_not():
         return f"not Linux on x86-64 ({platform.system()} on {platform.machine()})"
     if not {"avx2", "fma"} <= _cpu_flags():
         return "the CPU has no AVX2 and FMA"
-    try:
-        version = importlib.metadata.version("numpy")
-    except importlib.metadata.PackageNotFoundError:
+    version, series = _numpy_series()
+    if version is None:
         return "NumPy is not installed"
-    if not version.startswith(NUMPY_SERIES):
-        return f"NumPy {version}, not the course's {NUMPY_SERIES}x"
+    if series is None:
+        return f"NumPy {version}, not a series whose AVX-512 paths are known here ({', '.join(NUMPY_AVX512_TARGETS)})"
     return None
 
 
@@ -61,5 +75,5 @@ def apply(environ=None):
     environ = os.environ if environ is None else environ
     reason = why_not()
     if reason is None:
-        environ.update(ENVIRONMENT)
+        environ.update(environment())
     return reason
