@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-import threadpoolctl
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 spec = importlib.util.spec_from_file_location("reference_arithmetic_tool", ROOT / "tools" / "reference_arithmetic.py")
@@ -17,16 +16,18 @@ spec.loader.exec_module(reference)
 REASON = reference.why_not()
 applies = pytest.mark.skipif(REASON is not None, reason=f"the reference arithmetic does not apply here: {REASON}")
 
-PROBE = ("import os, threadpoolctl; from numpy._core._multiarray_umath import __cpu_features__ as f; "
-         "print(any(f.get(n) for n in os.environ['NPY_DISABLE_CPU_FEATURES'].split()), "
+# the state of the arithmetic as one expression, read in this process and in a child process:
+# (is any of the disabled AVX-512 targets on, OpenBLAS's kernel architecture)
+SETUP = "import os, threadpoolctl; from numpy._core._multiarray_umath import __cpu_features__ as f"
+STATE = ("(any(f.get(n) for n in os.environ['NPY_DISABLE_CPU_FEATURES'].split()), "
          "[i['architecture'] for i in threadpoolctl.threadpool_info() if i['internal_api'] == 'openblas'])")
 COURSE_NUMPY = reference.importlib.metadata.version("numpy").startswith("2.4.")
 
 
 def _in_process_state():
-    from numpy._core._multiarray_umath import __cpu_features__ as features
-    arch = [i["architecture"] for i in threadpoolctl.threadpool_info() if i["internal_api"] == "openblas"]
-    return any(features.get(name) for name in os.environ["NPY_DISABLE_CPU_FEATURES"].split()), arch
+    namespace = {}
+    exec(SETUP, namespace)
+    return eval(STATE, namespace)
 
 
 @applies
@@ -35,8 +36,9 @@ def test_this_process_and_its_children_compute_without_avx512_and_with_haswell_k
         assert os.environ.get(name) == value
     avx512, arch = _in_process_state()
     assert avx512 is False and arch == ["Haswell"], (avx512, arch)
-    out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True).stdout.split()
-    assert out[0] == "False" and "Haswell" in out[1], out
+    out = subprocess.run([sys.executable, "-c", f"{SETUP}; print(repr({STATE}))"], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == repr((False, ["Haswell"])), out
 
 
 @applies
